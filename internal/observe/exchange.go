@@ -1,0 +1,59 @@
+// Package observe holds what Albatross records about each request: the exchange record that the
+// access log, metrics and traces are written from.
+package observe
+
+import (
+	"context"
+	"net/netip"
+	"time"
+)
+
+// Exchange is everything recorded about one request as it flows through the load balancer. The
+// listener creates it; rule matching, actions and targets fill in their parts. It is owned by the
+// request's goroutine and is not safe for concurrent use.
+type Exchange struct {
+	// Received is when the request headers were read (request_creation_time).
+	Received time.Time
+	// Client is the TCP peer (client:port).
+	Client netip.AddrPort
+	// TraceID is the X-Amzn-Trace-Id value as forwarded (HDR-TRACE-06).
+	TraceID string
+	// MatchedRulePriority is RUL-02's value: the winning priority, 0 for the default rule, -1 for
+	// an error during rule evaluation. Before routing it is NotRouted.
+	MatchedRulePriority int
+	// RulesEvaluated counts non-default rules evaluated (RUL-04).
+	RulesEvaluated int
+	// ActionsExecuted lists what ran, in order: forward, redirect, fixed-response (ACT-03).
+	ActionsExecuted []string
+	// TargetGroupARN is the target group chosen, or "".
+	TargetGroupARN string
+	// Target is the target's ip:port, "" for none or for Lambda (LAM-30).
+	Target string
+	// TargetStatus is the status the target or function returned, 0 for none.
+	TargetStatus int
+	// ErrorReason is the access log's error_reason, "" for none.
+	ErrorReason string
+	// RedirectURL is the Location of a redirect action.
+	RedirectURL string
+	// TargetSent and TargetResponded time the target call (target_processing_time).
+	TargetSent, TargetResponded time.Time
+}
+
+// NotRouted is MatchedRulePriority before rule evaluation ("-" in the access log).
+const NotRouted = -2
+
+type exchangeKey struct{}
+
+// WithExchange returns a context carrying ex.
+func WithExchange(ctx context.Context, ex *Exchange) context.Context {
+	return context.WithValue(ctx, exchangeKey{}, ex)
+}
+
+// ExchangeFrom returns the request's exchange record. It never returns nil: without one it
+// returns a throwaway record, so callers need no checks.
+func ExchangeFrom(ctx context.Context) *Exchange {
+	if ex, ok := ctx.Value(exchangeKey{}).(*Exchange); ok {
+		return ex
+	}
+	return &Exchange{MatchedRulePriority: NotRouted}
+}
