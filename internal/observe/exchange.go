@@ -16,6 +16,13 @@ type Exchange struct {
 	Received time.Time
 	// Client is the TCP peer (client:port).
 	Client netip.AddrPort
+	// Protocol is the listener's protocol, "HTTP" or "HTTPS".
+	Protocol string
+	// ListenerPort is the port the client connected to.
+	ListenerPort int
+	// RequestHost is the host the client asked for, lowercased and without port, before any
+	// forwarding rewrite (redirects expand #{host} to it).
+	RequestHost string
 	// TraceID is the X-Amzn-Trace-Id value as forwarded (HDR-TRACE-06).
 	TraceID string
 	// MatchedRulePriority is RUL-02's value: the winning priority, 0 for the default rule, -1 for
@@ -35,6 +42,10 @@ type Exchange struct {
 	ErrorReason string
 	// RedirectURL is the Location of a redirect action.
 	RedirectURL string
+	// Status is the status sent to the client (elb_status_code); 460 when the client left first.
+	Status int
+	// BytesSent counts response body bytes written to the client.
+	BytesSent int64
 	// TargetSent and TargetResponded time the target call (target_processing_time).
 	TargetSent, TargetResponded time.Time
 }

@@ -1,0 +1,24 @@
+"""Handlers for the Python runtime tests."""
+
+
+def handler(event, context):
+    remaining = context.get_remaining_time_in_millis()
+    return {
+        "event": event,
+        "aws_request_id": context.aws_request_id,
+        "function_name": context.function_name,
+        "function_version": context.function_version,
+        "memory_limit_in_mb": context.memory_limit_in_mb,
+        "invoked_function_arn": context.invoked_function_arn,
+        "log_group_name": context.log_group_name,
+        "log_stream_name": context.log_stream_name,
+        "remaining_plausible": 0 < remaining <= 30000,
+    }
+
+
+class ValidationError(Exception):
+    pass
+
+
+def fails(event, context):
+    raise ValidationError("name is required: %s" % event.get("name"))

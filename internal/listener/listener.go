@@ -1,0 +1,183 @@
+// Package listener owns the sockets of HTTP listeners: one http.Server per port whose handler is
+// swapped atomically on every reload, and graceful draining on close.
+package listener
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/elberr"
+)
+
+// Options are the server settings of a listener. They come from load balancer attributes.
+type Options struct {
+	// IdleTimeout is idle_timeout.timeout_seconds (TMO-01): a connection with no traffic for this
+	// long is closed. Zero means 60 s.
+	IdleTimeout time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = 60 * time.Second
+	}
+	return o
+}
+
+// Listener serves one bound address. Accepted connections go to the current generation of
+// http.Server; when Options change a new generation takes the new connections while the old one
+// drains, so no connection is refused or cut by a reload. It is safe for concurrent use.
+type Listener struct {
+	socket  net.Listener
+	handler atomic.Pointer[http.Handler]
+	log     *slog.Logger
+
+	mu      sync.Mutex
+	current *generation
+	opts    Options
+	closed  bool
+	done    chan struct{}
+}
+
+// Listen binds addr ("host:port"; port 0 picks a free one) and starts serving h.
+func Listen(addr string, h http.Handler, opts Options, log *slog.Logger) (*Listener, error) {
+	socket, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	l := &Listener{socket: socket, log: log, done: make(chan struct{})}
+	l.handler.Store(&h)
+	l.opts = opts.withDefaults()
+	l.current = l.newGeneration(l.opts)
+	go l.acceptLoop()
+	return l, nil
+}
+
+// Addr is the bound address.
+func (l *Listener) Addr() net.Addr { return l.socket.Addr() }
+
+// SetHandler makes h serve every request that starts from now on; requests in flight finish with
+// the handler they started with.
+func (l *Listener) SetHandler(h http.Handler) { l.handler.Store(&h) }
+
+// SetOptions applies new server settings to new connections; existing connections keep theirs
+// and drain.
+func (l *Listener) SetOptions(opts Options) {
+	opts = opts.withDefaults()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed || opts == l.opts {
+		return
+	}
+	old := l.current
+	l.opts = opts
+	l.current = l.newGeneration(opts)
+	go old.shutdown(context.Background())
+}
+
+// Close stops accepting, lets requests in flight finish until ctx ends, then cuts what is left.
+func (l *Listener) Close(ctx context.Context) error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	gen := l.current
+	l.mu.Unlock()
+	err := l.socket.Close()
+	<-l.done
+	if shutdownErr := gen.shutdown(ctx); shutdownErr != nil {
+		err = shutdownErr
+	}
+	if errors.Is(err, net.ErrClosed) {
+		err = nil
+	}
+	return err
+}
+
+func (l *Listener) acceptLoop() {
+	defer close(l.done)
+	var backoff time.Duration
+	for {
+		conn, err := l.socket.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// Temporary failures such as EMFILE: wait a little instead of spinning.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			l.log.Warn("accept failed", "addr", l.socket.Addr().String(), "error", err)
+			time.Sleep(backoff)
+			continue
+		}
+		backoff = 0
+		l.handOver(&albConn{Conn: conn})
+	}
+}
+
+// handOver gives c to the current generation. A generation retired by SetOptions between the
+// lookup and the hand-over refuses it, and the next current one takes it.
+func (l *Listener) handOver(c net.Conn) {
+	for {
+		l.mu.Lock()
+		gen, closed := l.current, l.closed
+		l.mu.Unlock()
+		if gen.conns.deliver(c) {
+			return
+		}
+		if closed {
+			_ = c.Close()
+			return
+		}
+	}
+}
+
+// ServeHTTP dispatches to the current handler.
+func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	(*l.handler.Load()).ServeHTTP(w, r)
+}
+
+// generation is one http.Server and the connections handed to it.
+type generation struct {
+	server *http.Server
+	conns  *connQueue
+}
+
+func (l *Listener) newGeneration(opts Options) *generation {
+	g := &generation{conns: newConnQueue(l.socket.Addr())}
+	g.server = &http.Server{
+		Handler:     http.HandlerFunc(l.serveHTTP),
+		IdleTimeout: opts.IdleTimeout,
+		// TMO-01 applies to headers too: a client silent for the idle timeout is dropped.
+		ReadHeaderTimeout: opts.IdleTimeout,
+		// LIM-01: request line 16 K plus header block 64 K. Larger heads are refused by net/http,
+		// whose answer albConn turns into the ALB's 400.
+		MaxHeaderBytes: 80 << 10,
+		ErrorLog:       slog.NewLogLogger(l.log.Handler(), slog.LevelDebug),
+		// elberr writes some ALB pages on the hijacked connection (for the ALB's reason phrase)
+		// and gives clean connections back here, to be served again.
+		ConnContext: func(ctx context.Context, _ net.Conn) context.Context {
+			return elberr.WithResume(ctx, l.handOver)
+		},
+	}
+	go func() { _ = g.server.Serve(g.conns) }()
+	return g
+}
+
+func (g *generation) shutdown(ctx context.Context) error {
+	err := g.server.Shutdown(ctx)
+	if err != nil {
+		// The deadline passed: cut the connections that are still busy.
+		_ = g.server.Close()
+	}
+	return err
+}

@@ -1,0 +1,66 @@
+package router
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/albatross-lb/albatross/internal/elberr"
+)
+
+// Limits of LIM-01 on what a client may send.
+const (
+	maxRequestLine  = 16 << 10
+	maxHeaderLine   = 16 << 10
+	maxHeaderBlock  = 64 << 10
+	headerLineExtra = len(": \r\n")
+)
+
+// checkRequest applies the load balancer's own rejections before routing. Malformed requests
+// that net/http refuses itself (no Host on HTTP/1.1, unsupported Transfer-Encoding) are turned
+// into ALB pages by the listener.
+func checkRequest(r *http.Request) *elberr.Error {
+	if len(r.Method)+len(r.RequestURI)+len(r.Proto)+4 > maxRequestLine {
+		// §12.14: an over-long request line is a too-long URL.
+		return &elberr.Error{Status: http.StatusRequestURITooLong, Source: elberr.SourceClient}
+	}
+	if r.Method == http.MethodTrace {
+		return &elberr.Error{Status: http.StatusMethodNotAllowed, Source: elberr.SourceClient} // LST-06
+	}
+	total := 0
+	for name, values := range r.Header {
+		for _, v := range values {
+			line := len(name) + len(v) + headerLineExtra
+			if line > maxHeaderLine {
+				return &elberr.Error{Status: http.StatusBadRequest, Source: elberr.SourceClient} // LIM-02
+			}
+			total += line
+		}
+	}
+	if total > maxHeaderBlock {
+		return &elberr.Error{Status: http.StatusBadRequest, Source: elberr.SourceClient} // LIM-02
+	}
+	return nil
+}
+
+// requestHost returns host lowercased without its port.
+func requestHost(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.ToLower(host)
+}
+
+// absoluteHost returns the host of an absolute-form request target ("GET http://h/ HTTP/1.1"),
+// which HOST-01 forwards instead of the Host header.
+func absoluteHost(r *http.Request) string {
+	if r.URL.IsAbs() {
+		return r.URL.Host
+	}
+	return ""
+}
+
+func lowerProtocol(p string) string { return strings.ToLower(p) }
+
+func itoa(n int) string { return strconv.Itoa(n) }

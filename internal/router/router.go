@@ -1,0 +1,169 @@
+// Package router is the request pipeline of one listener: the load balancer's own checks, rule
+// matching, the forwarding headers, and the action; failures become ALB error pages here and
+// nowhere else.
+package router
+
+import (
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/action"
+	"github.com/albatross-lb/albatross/internal/elberr"
+	"github.com/albatross-lb/albatross/internal/forwarded"
+	"github.com/albatross-lb/albatross/internal/observe"
+)
+
+// Matcher finds the rule for a request: the index of the first matching rule in priority order,
+// or -1 for the default rule, and how many rules were evaluated (RUL-01, RUL-04).
+type Matcher interface {
+	Match(r *http.Request, source netip.Addr) (index, evaluated int)
+}
+
+// Observer receives every finished exchange (access log, metrics). It must not block.
+type Observer interface {
+	Observe(ex *observe.Exchange)
+}
+
+// Settings are the load balancer and listener attributes the pipeline applies.
+type Settings struct {
+	// Protocol is the listener's protocol, "HTTP" or "HTTPS".
+	Protocol string
+	// Port is the listener's port.
+	Port int
+	// DNSName is the Host given to HTTP/1.0 requests that have none (LST-05).
+	DNSName string
+	// XFFMode is routing.http.xff_header_processing.mode (XFF-01).
+	XFFMode forwarded.Mode
+	// XFFClientPort is routing.http.xff_client_port.enabled (XFF-02).
+	XFFClientPort bool
+	// PreserveHost is routing.http.preserve_host_header.enabled (HOST-01).
+	PreserveHost bool
+	// ServerHeader is routing.http.response.server.enabled: `Server: awselb/2.0` on the load
+	// balancer's own responses.
+	ServerHeader bool
+}
+
+// Route is a rule's priority and action.
+type Route struct {
+	Priority int
+	Action   action.Handler
+}
+
+// Router serves one listener for one configuration revision. It is immutable and safe for
+// concurrent use.
+type Router struct {
+	settings      Settings
+	matcher       Matcher
+	routes        []Route
+	defaultAction action.Handler
+	observer      Observer
+	log           *slog.Logger
+	proto         []string
+	port          []string
+}
+
+// New returns the pipeline. routes[i] is the route of the rule the matcher reports as index i.
+func New(s Settings, m Matcher, routes []Route, defaultAction action.Handler, obs Observer, log *slog.Logger) *Router {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Router{
+		settings: s, matcher: m, routes: routes, defaultAction: defaultAction, observer: obs, log: log,
+		proto: []string{lowerProtocol(s.Protocol)},
+		port:  []string{itoa(s.Port)},
+	}
+}
+
+// ServeHTTP runs the pipeline for one request.
+func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ex := &observe.Exchange{
+		Received:            time.Now(),
+		Protocol:            rt.settings.Protocol,
+		ListenerPort:        rt.settings.Port,
+		MatchedRulePriority: observe.NotRouted,
+	}
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		ex.Client = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	}
+	r = r.WithContext(observe.WithExchange(r.Context(), ex))
+	rec := &recorder{ResponseWriter: w}
+	defer rt.finish(rec, r, ex)
+
+	if err := rt.serve(rec, r, ex); err != nil {
+		rt.fail(rec, r, ex, err)
+	}
+}
+
+func (rt *Router) serve(w http.ResponseWriter, r *http.Request, ex *observe.Exchange) *elberr.Error {
+	if err := checkRequest(r); err != nil {
+		return err
+	}
+	if r.Host == "" {
+		r.Host = rt.settings.DNSName // LST-05: only HTTP/1.0 gets here without a Host.
+	}
+	ex.RequestHost = requestHost(r.Host)
+	traceID := forwarded.TraceHeader(r.Header.Values("X-Amzn-Trace-Id"), ex.Received, forwarded.RequestHeaderBytes(r))
+	r.Header["X-Amzn-Trace-Id"] = []string{traceID}
+	ex.TraceID = traceID
+
+	xff, keep, addrs := forwarded.ForwardedFor(r.Header.Values("X-Forwarded-For"), ex.Client, rt.settings.XFFMode, rt.settings.XFFClientPort)
+	if addrs > forwarded.MaxForwardedFor {
+		return &elberr.Error{Status: 463, Source: elberr.SourceClient}
+	}
+
+	index, evaluated := rt.matcher.Match(r, ex.Client.Addr())
+	ex.RulesEvaluated = evaluated
+	handler := rt.defaultAction
+	ex.MatchedRulePriority = 0
+	if index >= 0 {
+		handler = rt.routes[index].Action
+		ex.MatchedRulePriority = rt.routes[index].Priority
+	}
+
+	// Forwarding headers are set after matching: rules see the request as the client sent it.
+	if keep {
+		r.Header["X-Forwarded-For"] = []string{xff}
+	} else {
+		delete(r.Header, "X-Forwarded-For")
+	}
+	r.Header["X-Forwarded-Proto"] = rt.proto
+	r.Header["X-Forwarded-Port"] = rt.port
+	r.Host = forwarded.Host(r.Host, rt.settings.Port, absoluteHost(r), rt.settings.PreserveHost)
+
+	if err := handler.ServeHTTP(w, r); err != nil {
+		if e, ok := err.(*elberr.Error); ok {
+			return e
+		}
+		return &elberr.Error{Status: http.StatusInternalServerError, Source: elberr.SourceLoadBalancer, Err: err}
+	}
+	return nil
+}
+
+func (rt *Router) fail(w *recorder, r *http.Request, ex *observe.Exchange, err *elberr.Error) {
+	if err.Reason != "" {
+		ex.ErrorReason = err.Reason
+	}
+	if w.status != 0 {
+		// Headers already went out: the status cannot change, only the connection can be cut.
+		panic(http.ErrAbortHandler)
+	}
+	if err.Status >= 500 || err.Detail != "" {
+		rt.log.LogAttrs(r.Context(), slog.LevelWarn, "load balancer error",
+			slog.Int("status", err.Status), slog.String("error_reason", err.Reason),
+			slog.String("trace_id", ex.TraceID), slog.String("error", err.Error()))
+	}
+	elberr.Write(w, r, err, rt.settings.ServerHeader)
+}
+
+func (rt *Router) finish(w *recorder, r *http.Request, ex *observe.Exchange) {
+	ex.Status = w.status
+	ex.BytesSent = w.written
+	if r.Context().Err() != nil && ex.Status == 0 {
+		ex.Status = 460 // the client went away before an answer (§7)
+	}
+	if rt.observer != nil {
+		rt.observer.Observe(ex)
+	}
+}

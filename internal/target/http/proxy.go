@@ -1,0 +1,168 @@
+// Package http proxies requests to HTTP targets (instance and ip target groups) through
+// httputil.ReverseProxy, so that streaming, trailers, 1xx responses and upgrades are the standard
+// library's job.
+package http
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"sync"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/elberr"
+	"github.com/albatross-lb/albatross/internal/observe"
+)
+
+// Options tune the connections to targets. Zero values take the ALB's behaviour.
+type Options struct {
+	// ConnectTimeout bounds connection establishment (TMO-02: 10 s, then 504). Zero means 10 s.
+	ConnectTimeout time.Duration
+	// ResponseTimeout bounds the wait for the target's response headers; it is the load
+	// balancer's idle timeout (TMO-02, 504 when exceeded). Zero means 60 s.
+	ResponseTimeout time.Duration
+	// MaxIdleConnsPerTarget caps the keep-alive pool per target. Zero means 256.
+	MaxIdleConnsPerTarget int
+	// IdleConnTimeout closes pooled connections unused this long. Zero means 90 s.
+	IdleConnTimeout time.Duration
+}
+
+// Proxy forwards requests to HTTP targets. One Proxy (and so one connection pool) serves every
+// target group of a load balancer and is kept across reloads while its Options stay the same.
+// It is safe for concurrent use.
+type Proxy struct {
+	transport *http.Transport
+	reverse   *httputil.ReverseProxy
+}
+
+// New returns a proxy with its own keep-alive connection pool.
+func New(o Options) *Proxy {
+	if o.ConnectTimeout == 0 {
+		o.ConnectTimeout = 10 * time.Second
+	}
+	if o.ResponseTimeout == 0 {
+		o.ResponseTimeout = 60 * time.Second
+	}
+	if o.MaxIdleConnsPerTarget == 0 {
+		o.MaxIdleConnsPerTarget = 256
+	}
+	if o.IdleConnTimeout == 0 {
+		o.IdleConnTimeout = 90 * time.Second
+	}
+	dialer := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}
+	transport := &http.Transport{
+		// Never a proxy from the environment: targets are addressed directly.
+		Proxy:                 nil,
+		DialContext:           dialer.DialContext,
+		MaxIdleConns:          0,
+		MaxIdleConnsPerHost:   o.MaxIdleConnsPerTarget,
+		IdleConnTimeout:       o.IdleConnTimeout,
+		ResponseHeaderTimeout: o.ResponseTimeout,
+		// The client's Accept-Encoding decides; the transport must not add gzip and decode it.
+		DisableCompression: true,
+		// LIM-01: response header block of at most 32 K, else 502.
+		MaxResponseHeaderBytes: 32 << 10,
+		ExpectContinueTimeout:  0,
+	}
+	p := &Proxy{transport: transport}
+	p.reverse = &httputil.ReverseProxy{
+		Rewrite:      rewrite,
+		Transport:    transport,
+		BufferPool:   bufferPool{},
+		ErrorHandler: catchError,
+		ErrorLog:     nil,
+	}
+	return p
+}
+
+// Close releases idle pooled connections.
+func (p *Proxy) Close() { p.transport.CloseIdleConnections() }
+
+// Serve forwards r to the target at addr ("host:port") and streams the answer to w. It returns an
+// *elberr.Error, without having written anything, when the target could not be reached or gave
+// no valid response; a failure after the response started aborts the response instead
+// (http.ErrAbortHandler), as the client must not see a half response as a whole one.
+func (p *Proxy) Serve(w http.ResponseWriter, r *http.Request, addr string) error {
+	ex := observe.ExchangeFrom(r.Context())
+	ex.Target = addr
+	ex.TargetSent = time.Now()
+	catcher := &errorCatcher{ResponseWriter: w, exchange: ex}
+	p.reverse.ServeHTTP(catcher, r)
+	if catcher.err != nil {
+		return catcher.err
+	}
+	return nil
+}
+
+// rewrite addresses the outbound request to the chosen target. The forwarding headers were set on
+// the inbound request by the router; ReverseProxy strips X-Forwarded-For and -Proto from the
+// outbound copy before Rewrite, so they are copied back from the inbound request.
+func rewrite(pr *httputil.ProxyRequest) {
+	ex := observe.ExchangeFrom(pr.In.Context())
+	pr.Out.URL.Scheme = "http"
+	pr.Out.URL.Host = ex.Target
+	pr.Out.Host = pr.In.Host
+	for _, name := range []string{"X-Forwarded-For", "X-Forwarded-Proto"} {
+		if v, ok := pr.In.Header[name]; ok {
+			pr.Out.Header[name] = v
+		}
+	}
+}
+
+// errorCatcher carries a pre-response failure from ReverseProxy's ErrorHandler back to Serve.
+// Unwrap keeps http.ResponseController (flush, hijack for upgrades) working through it.
+type errorCatcher struct {
+	http.ResponseWriter
+	exchange   *observe.Exchange
+	err        *elberr.Error
+	wroteStart bool
+}
+
+func (c *errorCatcher) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+func (c *errorCatcher) WriteHeader(status int) {
+	if status >= 200 && !c.wroteStart {
+		c.wroteStart = true
+		c.exchange.TargetStatus = status
+		c.exchange.TargetResponded = time.Now()
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *errorCatcher) Write(b []byte) (int, error) {
+	if !c.wroteStart {
+		c.WriteHeader(http.StatusOK)
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+func (c *errorCatcher) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func catchError(w http.ResponseWriter, r *http.Request, err error) {
+	c, ok := w.(*errorCatcher)
+	if !ok || c.wroteStart {
+		// Headers are gone: only an abort tells the client the response is incomplete.
+		panic(http.ErrAbortHandler)
+	}
+	mapped := elberr.FromTransport(err)
+	if mapped == nil {
+		mapped = &elberr.Error{Status: http.StatusBadGateway, Source: elberr.SourceTarget, Err: err}
+	}
+	if errors.Is(err, http.ErrAbortHandler) {
+		panic(http.ErrAbortHandler)
+	}
+	c.err = mapped
+}
+
+// bufferPool recycles the 32 KB copy buffers ReverseProxy uses per request.
+type bufferPool struct{}
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+func (bufferPool) Get() []byte  { return *(buffers.Get().(*[]byte)) }
+func (bufferPool) Put(b []byte) { buffers.Put(&b) }
