@@ -1,0 +1,41 @@
+# Albatross — the two commands a newcomer needs: `make demo` and `make test`.
+GO          ?= go
+BIN         := $(CURDIR)/bin
+STATICCHECK := $(BIN)/staticcheck
+STATICCHECK_VERSION := v0.8.2
+PORT        ?= 8080
+
+.PHONY: all build test lint vet fmt-check staticcheck unit demo bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/albatross ./cmd/albatross
+
+## test: everything CI runs — formatting, vet, staticcheck, and the whole suite with -race.
+test: lint unit
+
+unit:
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+lint: fmt-check vet staticcheck
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+$(STATICCHECK):
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+## demo: the demo load balancer with its example functions on 127.0.0.1:$(PORT).
+demo: build
+	PORT=$(PORT) ./examples/demo/run.sh $(BIN)/albatross
+
+clean:
+	rm -rf $(BIN)

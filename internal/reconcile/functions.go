@@ -1,0 +1,194 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/function"
+	"github.com/albatross-lb/albatross/internal/function/build"
+	"github.com/albatross-lb/albatross/internal/function/runtimes"
+)
+
+// functionSet keeps running functions by name across reloads: a function whose settings and code
+// did not change keeps its warm environments.
+type functionSet struct {
+	opts    Options
+	builder *build.Builder
+
+	mu      sync.Mutex
+	running map[string]*runningFunction
+}
+
+type runningFunction struct {
+	fn          *function.Function
+	fingerprint string
+}
+
+func newFunctionSet(opts Options) *functionSet {
+	return &functionSet{
+		opts:    opts,
+		builder: &build.Builder{CacheDir: opts.CacheDir + "/build", Output: opts.BuildOutput, Logger: opts.Logger},
+		running: map[string]*runningFunction{},
+	}
+}
+
+// preparedFunctions is the function side of a configuration being applied.
+type preparedFunctions struct {
+	set     *functionSet
+	byName  map[string]*runningFunction
+	created []*runningFunction
+}
+
+// prepare builds and starts what cfg needs that is not running yet. Nothing running is stopped
+// until commit.
+func (s *functionSet) prepare(ctx context.Context, cfg *config.Config) (*preparedFunctions, error) {
+	p := &preparedFunctions{set: s, byName: map[string]*runningFunction{}}
+	var errs []error
+	for i := range cfg.Functions {
+		f := &cfg.Functions[i]
+		spec, err := s.spec(ctx, cfg, f)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("functions[%d] %s: %w", i, f.FunctionName, err))
+			continue
+		}
+		fp := fingerprint(spec)
+		s.mu.Lock()
+		old, ok := s.running[f.FunctionName]
+		s.mu.Unlock()
+		if ok && old.fingerprint == fp {
+			p.byName[f.FunctionName] = old
+			continue
+		}
+		fn, err := function.New(spec)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("functions[%d] %s: %w", i, f.FunctionName, err))
+			continue
+		}
+		rf := &runningFunction{fn: fn, fingerprint: fp}
+		p.byName[f.FunctionName] = rf
+		p.created = append(p.created, rf)
+	}
+	if err := errors.Join(errs...); err != nil {
+		p.abort()
+		return nil, err
+	}
+	return p, nil
+}
+
+// spec resolves what to run for f: a Go build, a shipped runtime bootstrap, or the code's own
+// bootstrap.
+func (s *functionSet) spec(ctx context.Context, cfg *config.Config, f *config.Function) (function.Spec, error) {
+	var command []string
+	var err error
+	if f.Build == "go" {
+		var bootstrap string
+		bootstrap, err = s.builder.Build(ctx, f.Code)
+		command = []string{bootstrap}
+	} else {
+		command, err = runtimes.Command(f.Runtime, f.Handler, f.Code, s.opts.CacheDir+"/runtimes")
+	}
+	if err != nil {
+		return function.Spec{}, err
+	}
+	spec := function.Spec{
+		Name:        f.FunctionName,
+		ARN:         cfg.FunctionARN(f.FunctionName),
+		Command:     command,
+		TaskRoot:    f.Code,
+		Handler:     f.Handler,
+		Runtime:     f.Runtime,
+		Timeout:     f.EffectiveTimeout(),
+		MemoryMB:    f.EffectiveMemorySize(),
+		Reserved:    f.ConcurrencyLimit(),
+		Provisioned: f.ProvisionedConcurrency,
+		Region:      cfg.EffectiveRegion(),
+		Logger:      s.opts.Logger,
+	}
+	if f.Environment != nil {
+		spec.Env = f.Environment.Variables
+	}
+	return spec, nil
+}
+
+// fingerprint identifies a spec and the executable it runs, so that a changed bootstrap restarts
+// the function.
+func fingerprint(spec function.Spec) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q %q %q %q %q %v %d %d %d %q %v", spec.Name, spec.ARN, spec.Command, spec.TaskRoot,
+		spec.Handler+"|"+spec.Runtime, spec.Timeout, spec.MemoryMB, spec.Reserved, spec.Provisioned, spec.Region, spec.Env)
+	if len(spec.Command) > 0 {
+		if st, err := os.Stat(spec.Command[0]); err == nil {
+			fmt.Fprintf(&b, " %d %d", st.Size(), st.ModTime().UnixNano())
+		}
+	}
+	return b.String()
+}
+
+// invoker returns the function a Lambda target id names (a name or an ARN), or nil.
+func (p *preparedFunctions) invoker(id string) function.Invoker {
+	name := id
+	if n, _, ok := config.ParseFunctionARN(id); ok {
+		name = n
+	}
+	if rf, ok := p.byName[name]; ok {
+		return rf.fn
+	}
+	return nil
+}
+
+// abort stops the functions this preparation started.
+func (p *preparedFunctions) abort() {
+	for _, rf := range p.created {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = rf.fn.Close(ctx)
+		}()
+	}
+}
+
+// commit makes the prepared set the running one and retires the functions it no longer has,
+// after giving invocations in flight on the old graph time to finish.
+func (p *preparedFunctions) commit() {
+	s := p.set
+	s.mu.Lock()
+	old := s.running
+	s.running = p.byName
+	s.mu.Unlock()
+	for name, rf := range old {
+		if p.byName[name] == rf {
+			continue
+		}
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), s.opts.DrainTimeout)
+			defer cancel()
+			_ = rf.fn.Close(ctx)
+		}()
+	}
+}
+
+// close stops every running function.
+func (s *functionSet) close(ctx context.Context) error {
+	s.mu.Lock()
+	running := s.running
+	s.running = map[string]*runningFunction{}
+	s.mu.Unlock()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(running))
+	for _, rf := range running {
+		wg.Go(func() { errs <- rf.fn.Close(ctx) })
+	}
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	return errors.Join(all...)
+}

@@ -1,0 +1,179 @@
+// Package reconcile is the one translator from configuration to the data plane: it compiles a
+// validated configuration into routers, target groups and functions, binds the listeners, and
+// swaps the whole graph in atomically. State that must survive a reload (target health, warm
+// function environments, connection pools, listening sockets) is kept by identity.
+package reconcile
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/listener"
+	"github.com/albatross-lb/albatross/internal/targetgroup"
+)
+
+// Options configure the data plane as a whole.
+type Options struct {
+	// Logger receives the data plane's logs. nil means slog.Default().
+	Logger *slog.Logger
+	// CacheDir holds built function binaries and shipped runtime bootstraps.
+	CacheDir string
+	// BuildOutput receives the output of function builds, shown to the user.
+	BuildOutput interface{ Write([]byte) (int, error) }
+	// DrainTimeout bounds how long retired listeners and functions may finish work in flight.
+	// Zero means 30 s.
+	DrainTimeout time.Duration
+}
+
+// Runtime is the running data plane. Apply replaces what it serves; Close stops it. Apply and
+// Close must not be called concurrently with each other (the caller serialises reloads).
+type Runtime struct {
+	opts      Options
+	log       *slog.Logger
+	registry  *targetgroup.Registry
+	proxies   *proxyCache
+	functions *functionSet
+	stickyKey []byte
+
+	mu        sync.Mutex
+	listeners map[string]*boundListener
+}
+
+type boundListener struct {
+	l        *listener.Listener
+	protocol string
+}
+
+// New returns an empty data plane.
+func New(opts Options) *Runtime {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.DrainTimeout == 0 {
+		opts.DrainTimeout = 30 * time.Second
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return &Runtime{
+		opts:      opts,
+		log:       opts.Logger,
+		registry:  targetgroup.NewRegistry(),
+		proxies:   newProxyCache(),
+		functions: newFunctionSet(opts),
+		stickyKey: key,
+		listeners: map[string]*boundListener{},
+	}
+}
+
+// Apply makes cfg the configuration being served. cfg must have passed Validate. The new graph
+// is built beside the old one; if anything fails (a function does not build, a port cannot be
+// bound) nothing changes and the error says why. Otherwise every listener switches to the new
+// graph at once: requests in flight finish on the old one, added listeners open, removed ones
+// close after draining.
+func (rt *Runtime) Apply(ctx context.Context, cfg *config.Config) error {
+	fns, err := rt.functions.prepare(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	g, err := rt.build(cfg, fns)
+	if err != nil {
+		fns.abort()
+		return err
+	}
+
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	opened, err := rt.bindNew(g)
+	if err != nil {
+		for _, b := range opened {
+			_ = b.l.Close(context.Background())
+		}
+		fns.abort()
+		return err
+	}
+	for addr, plan := range g.listeners {
+		b, ok := rt.listeners[addr]
+		if !ok {
+			b = opened[addr]
+			rt.listeners[addr] = b
+		} else {
+			b.l.SetHandler(plan.handler)
+			b.l.SetOptions(plan.options)
+		}
+	}
+	for addr, b := range rt.listeners {
+		if _, keep := g.listeners[addr]; !keep {
+			delete(rt.listeners, addr)
+			rt.log.Info("listener closing", "addr", addr)
+			go rt.drain(b.l)
+		}
+	}
+	fns.commit()
+	rt.registry.Retain(g.targets)
+	return nil
+}
+
+// bindNew binds every listener of g that is not bound yet, before anything is swapped, so that a
+// port that cannot be bound leaves the old configuration serving.
+func (rt *Runtime) bindNew(g *graph) (map[string]*boundListener, error) {
+	opened := map[string]*boundListener{}
+	var errs []error
+	for addr, plan := range g.listeners {
+		if _, ok := rt.listeners[addr]; ok {
+			continue
+		}
+		l, err := listener.Listen(addr, plan.handler, plan.options, rt.log)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: cannot listen on %s: %w", plan.path, addr, err))
+			continue
+		}
+		rt.log.Info("listener bound", "addr", l.Addr().String(), "protocol", plan.protocol, "load_balancer", plan.loadBalancer)
+		opened[addr] = &boundListener{l: l, protocol: plan.protocol}
+	}
+	return opened, errors.Join(errs...)
+}
+
+func (rt *Runtime) drain(l *listener.Listener) {
+	ctx, cancel := context.WithTimeout(context.Background(), rt.opts.DrainTimeout)
+	defer cancel()
+	_ = l.Close(ctx)
+}
+
+// Addrs returns the bound address of every listener, keyed by its configured address.
+func (rt *Runtime) Addrs() map[string]net.Addr {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	out := make(map[string]net.Addr, len(rt.listeners))
+	for addr, b := range rt.listeners {
+		out[addr] = b.l.Addr()
+	}
+	return out
+}
+
+// Close stops every listener (finishing requests in flight until ctx ends) and every function.
+func (rt *Runtime) Close(ctx context.Context) error {
+	rt.mu.Lock()
+	ls := rt.listeners
+	rt.listeners = map[string]*boundListener{}
+	rt.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, b := range ls {
+		wg.Go(func() { _ = b.l.Close(ctx) })
+	}
+	wg.Wait()
+	rt.proxies.closeAll()
+	return rt.functions.close(ctx)
+}
+
+// listenAddr is the socket address of a listener: all interfaces when no address is set.
+func listenAddr(l *config.Listener) string {
+	return net.JoinHostPort(l.Address, strconv.Itoa(l.Port))
+}
