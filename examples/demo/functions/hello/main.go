@@ -23,6 +23,8 @@ func handle(ctx context.Context, req events.ALBTargetGroupRequest) (events.ALBTa
 		StatusCode:        200,
 		StatusDescription: "200 OK",
 		Headers:           map[string]string{"Content-Type": "text/html; charset=utf-8"},
+		// ALB rejects "multiValueHeaders": null (LAM-22), and this struct has no omitempty.
+		MultiValueHeaders: map[string][]string{},
 		Body:              body,
 	}, nil
 }
