@@ -1,0 +1,149 @@
+package function
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// maxAttempts bounds how often an invocation is moved to another environment because the one it
+// was given died before receiving it.
+const maxAttempts = 3
+
+// Function runs one function's invocations on a pool of execution environments. It implements
+// Invoker and is safe for concurrent use.
+type Function struct {
+	spec  Spec
+	pool  *pool[*environment]
+	stats counters
+
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup // invocations running in the background
+}
+
+var _ Invoker = (*Function)(nil)
+
+// New validates spec, applies defaults and returns the function, whose provisioned environments
+// start in the background right away. Other environments start on demand.
+func New(spec Spec) (*Function, error) {
+	spec, err := spec.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	f := &Function{spec: spec}
+	f.pool = newPool(spec.poolConfig(), workerHooks[*environment]{
+		start: func(ctx context.Context, provisioned bool) (*environment, error) {
+			env, err := startEnvironment(ctx, &f.spec, provisioned, f.pool.evict)
+			if err != nil && !errors.Is(err, ErrStopped) {
+				f.spec.Logger.Error("function init failed", "function", f.spec.Name, "provisioned", provisioned, "error", err)
+			}
+			return env, err
+		},
+		stop: (*environment).stop,
+	})
+	f.pool.warm()
+	return f, nil
+}
+
+// Invoke runs one invocation and blocks until it ends. Function errors, timeouts, crashes and
+// init errors are Responses with FunctionError "Unhandled", not Go errors, as in Lambda (C.3).
+// Errors: ErrRequestTooLarge, ErrThrottled, ErrStopped, ctx.Err() when ctx ends first, and
+// ErrResponseTooLarge, which comes together with a non-nil Response holding Lambda's
+// Function.ResponseSizeTooLarge error document. When ctx ends while the function runs, Invoke
+// returns at once but the invocation continues in its environment until it ends or times out,
+// as it would in Lambda.
+func (f *Function) Invoke(ctx context.Context, payload []byte) (*Response, error) {
+	if len(payload) > MaxRequestSize {
+		return nil, ErrRequestTooLarge
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	inv := invocation{id: newRequestID(), payload: payload, opts: optionsFrom(ctx)}
+	for attempt := 1; ; attempt++ {
+		s, _, err := f.pool.acquire(ctx)
+		if err != nil {
+			return f.acquireFailed(inv.id, err)
+		}
+		done, err := f.background(s, inv)
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case o := <-done:
+			if o.retry && attempt < maxAttempts {
+				continue
+			}
+			return o.resp, o.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// background starts run on its own goroutine, owned by f so that Close can wait for it.
+func (f *Function) background(s *slot[*environment], inv invocation) (<-chan outcome, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		f.pool.release(s)
+		return nil, ErrStopped
+	}
+	done := make(chan outcome, 1)
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		done <- f.run(s, inv)
+	}()
+	return done, nil
+}
+
+// acquireFailed answers an invocation that got no environment. An init failure is a function
+// error for this invocation (B.5), with the Init phase's output in its log tail.
+func (f *Function) acquireFailed(id string, err error) (*Response, error) {
+	var failure *initFailure
+	if !errors.As(err, &failure) {
+		if errors.Is(err, ErrThrottled) {
+			f.spec.Logger.Warn("invocation throttled", "function", f.spec.Name, "request_id", id)
+		}
+		return nil, err
+	}
+	log := &invocationLog{logger: f.spec.Logger, function: f.spec.Name, requestID: id}
+	log.tail.addRaw(failure.logs)
+	log.line(startLine(id))
+	log.line(endLine(id))
+	log.line(report{requestID: id, memoryMB: f.spec.MemoryMB, status: "error", errorType: failure.errorType}.String())
+	f.stats.invocations.Add(1)
+	f.stats.errors.Add(1)
+	resp := f.failure(id, failure.payload(id))
+	resp.LogTail = log.tail.bytes()
+	return resp, nil
+}
+
+// Close stops every environment (SIGTERM, then SIGKILL after StopGrace) and fails queued
+// invocations with ErrStopped; invocations in progress end with ErrStopped too. It blocks until
+// everything stopped or ctx ends. Invoke fails with ErrStopped afterwards.
+func (f *Function) Close(ctx context.Context) error {
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	err := f.pool.close(ctx)
+	done := make(chan struct{})
+	go func() {
+		f.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return err
+}
+
+func (f *Function) isClosed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
+}

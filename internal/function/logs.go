@@ -1,0 +1,100 @@
+package function
+
+import (
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"sync"
+	"time"
+)
+
+// logTailSize is how much of an invocation's log Response.LogTail keeps: Lambda's 4 KB for
+// X-Amz-Log-Result (C.2).
+const logTailSize = 4096
+
+// logTail keeps the last logTailSize bytes of the lines written to it. Safe for concurrent use:
+// output lines arrive from the process's stdout and stderr readers.
+type logTail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *logTail) add(line string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, line...)
+	t.buf = append(t.buf, '\n')
+	if len(t.buf) > 4*logTailSize {
+		t.buf = append([]byte(nil), t.buf[len(t.buf)-logTailSize:]...)
+	}
+}
+
+// addRaw appends already newline-terminated text.
+func (t *logTail) addRaw(b []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, b...)
+}
+
+// bytes returns the tail, at most logTailSize bytes.
+func (t *logTail) bytes() []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b := t.buf
+	if len(b) > logTailSize {
+		b = b[len(b)-logTailSize:]
+	}
+	return append([]byte(nil), b...)
+}
+
+// invocationLog is the log of one invocation: each line goes to the function's logger, tagged
+// with function name and request ID, and into the tail.
+type invocationLog struct {
+	logger    *slog.Logger
+	function  string
+	requestID string
+	tail      logTail
+}
+
+func (l *invocationLog) line(s string) {
+	l.tail.add(s)
+	l.logger.Info(s, "function", l.function, "request_id", l.requestID)
+}
+
+// report is the data of Lambda's REPORT line.
+type report struct {
+	requestID    string
+	duration     time.Duration
+	initDuration time.Duration // 0 on warm starts: the field is left out
+	memoryMB     int
+	maxMemory    int64  // bytes
+	status       string // "" on success, "timeout" or "error"
+	errorType    string // with status "error"
+}
+
+// String renders the REPORT line as Lambda prints it: durations in ms to two decimals, Billed
+// Duration rounded up to the next ms and including Init Duration on cold starts (Lambda bills
+// the Init phase), memory in MB rounded up; Status and Error Type only for failed invocations.
+func (r report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB",
+		r.requestID, ms(r.duration), int64(math.Ceil(ms(r.duration)+ms(r.initDuration))), r.memoryMB,
+		(r.maxMemory+(1<<20)-1)>>20)
+	if r.initDuration > 0 {
+		fmt.Fprintf(&b, "\tInit Duration: %.2f ms", ms(r.initDuration))
+	}
+	if r.status != "" {
+		fmt.Fprintf(&b, "\tStatus: %s", r.status)
+	}
+	if r.errorType != "" {
+		fmt.Fprintf(&b, "\tError Type: %s", r.errorType)
+	}
+	return b.String()
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func startLine(requestID string) string { return "START RequestId: " + requestID + " Version: $LATEST" }
+
+func endLine(requestID string) string { return "END RequestId: " + requestID }

@@ -1,0 +1,217 @@
+package function
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// poolConfig bounds a pool; see the Spec fields of the same names.
+type poolConfig struct {
+	max         int           // most workers at once (Reserved, or the unreserved cap)
+	provisioned int           // workers started at once and never reaped
+	queueLength int           // most callers waiting; 0 means none wait
+	queueWait   time.Duration // longest wait in the queue before ErrThrottled
+	keepAlive   time.Duration // idle on-demand workers are stopped after this
+	backoffBase time.Duration
+	backoffMax  time.Duration
+}
+
+// workerHooks are what a pool does with its workers; the function package's environments in
+// production, fakes in tests.
+type workerHooks[W comparable] struct {
+	// start creates a worker and blocks until it is ready (the cold start).
+	start func(ctx context.Context, provisioned bool) (W, error)
+	// stop ends a worker; it may block and is called from a goroutine the pool tracks.
+	stop func(W)
+}
+
+// pool is the execution-environment pool of one function (B.5): one invocation per worker at a
+// time, scale-out up to max, a bounded FIFO queue beyond that, keep-alive reaping of idle
+// on-demand workers, provisioned workers kept warm, and init backoff. Safe for concurrent use.
+type pool[W comparable] struct {
+	cfg   poolConfig
+	hooks workerHooks[W]
+	ctx   context.Context // cancelled by close; bounds starts
+	stopC context.CancelFunc
+	wg    sync.WaitGroup // starts, stops and provisioned restarts in flight
+
+	mu       sync.Mutex
+	closed   bool
+	slots    map[W]*slot[W]
+	idle     []*slot[W] // most recently used last
+	starting int
+	waiters  []*waiter[W]
+	backoff  backoff
+	stats    poolStats
+}
+
+// slot is one worker's place in the pool.
+type slot[W comparable] struct {
+	w           W
+	provisioned bool
+	busy        bool
+	dead        bool
+	idleSince   time.Time
+	reaper      *time.Timer
+}
+
+// waiter is a queued acquire; grant receives exactly one decision.
+type waiter[W comparable] struct {
+	grant chan grant[W]
+}
+
+// grant answers a waiter: a free slot, permission to start a worker, or an error.
+type grant[W comparable] struct {
+	slot  *slot[W]
+	start bool
+	err   error
+}
+
+// poolStats are counters kept under the pool's lock.
+type poolStats struct {
+	throttles, coldStarts, initErrors uint64
+}
+
+func newPool[W comparable](cfg poolConfig, hooks workerHooks[W]) *pool[W] {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &pool[W]{cfg: cfg, hooks: hooks, ctx: ctx, stopC: cancel, slots: map[W]*slot[W]{}}
+	p.backoff = backoff{base: cfg.backoffBase, max: cfg.backoffMax}
+	return p
+}
+
+// warm starts the provisioned workers in the background. It is separate from newPool so that the
+// owner can finish wiring before the first worker starts.
+func (p *pool[W]) warm() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for range p.cfg.provisioned {
+		p.startProvisioned(0)
+	}
+}
+
+// acquire returns a slot for one invocation: an idle worker, else a new one (cold is true),
+// else a queued wait. It fails with ErrThrottled (no capacity within the queue's bounds),
+// ErrStopped, the last init error while init is backing off, or ctx's error.
+func (p *pool[W]) acquire(ctx context.Context) (s *slot[W], cold bool, err error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, false, ErrStopped
+	}
+	if s := p.popIdleLocked(); s != nil {
+		p.mu.Unlock()
+		return s, false, nil
+	}
+	if p.sizeLocked() < p.cfg.max {
+		return p.startLocked(ctx)
+	}
+	if p.cfg.max == 0 || len(p.waiters) >= p.cfg.queueLength {
+		p.stats.throttles++
+		p.mu.Unlock()
+		return nil, false, ErrThrottled
+	}
+	w := &waiter[W]{grant: make(chan grant[W], 1)}
+	p.waiters = append(p.waiters, w)
+	p.mu.Unlock()
+	return p.wait(ctx, w)
+}
+
+// wait blocks a queued acquire until it is granted something, ctx ends or the queue wait passes.
+func (p *pool[W]) wait(ctx context.Context, w *waiter[W]) (*slot[W], bool, error) {
+	timer := time.NewTimer(p.cfg.queueWait)
+	defer timer.Stop()
+	select {
+	case g := <-w.grant:
+		return p.take(ctx, g)
+	case <-ctx.Done():
+		p.leave(w)
+		return nil, false, ctx.Err()
+	case <-timer.C:
+		p.leave(w)
+		p.mu.Lock()
+		p.stats.throttles++
+		p.mu.Unlock()
+		return nil, false, ErrThrottled
+	}
+}
+
+// take acts on a grant received by a waiter.
+func (p *pool[W]) take(ctx context.Context, g grant[W]) (*slot[W], bool, error) {
+	switch {
+	case g.err != nil:
+		return nil, false, g.err
+	case g.slot != nil:
+		return g.slot, false, nil
+	}
+	p.mu.Lock()
+	p.starting-- // the permit was counted by whoever granted it; startLocked counts again
+	return p.startLocked(ctx)
+}
+
+// leave removes w from the queue; a grant that raced in is handed on, not lost.
+func (p *pool[W]) leave(w *waiter[W]) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if i := slices.Index(p.waiters, w); i >= 0 {
+		p.waiters = slices.Delete(p.waiters, i, i+1)
+		return
+	}
+	select {
+	case g := <-w.grant:
+		switch {
+		case g.slot != nil:
+			p.releaseLocked(g.slot)
+		case g.start:
+			p.starting--
+			p.wakeLocked()
+		}
+	default:
+	}
+}
+
+func (p *pool[W]) sizeLocked() int { return len(p.slots) + p.starting }
+
+// popIdleLocked takes the most recently used idle worker, preferring provisioned ones.
+func (p *pool[W]) popIdleLocked() *slot[W] {
+	if len(p.idle) == 0 {
+		return nil
+	}
+	i := len(p.idle) - 1
+	for j := i; j >= 0; j-- {
+		if p.idle[j].provisioned {
+			i = j
+			break
+		}
+	}
+	s := p.idle[i]
+	p.idle = slices.Delete(p.idle, i, i+1)
+	if s.reaper != nil {
+		s.reaper.Stop()
+		s.reaper = nil
+	}
+	s.busy = true
+	return s
+}
+
+// poolSnapshot is the pool's state at one moment, for Stats.
+type poolSnapshot struct {
+	idle, busy, starting, queued, provisioned int
+	stats                                     poolStats
+}
+
+func (p *pool[W]) snapshot() poolSnapshot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	snap := poolSnapshot{idle: len(p.idle), starting: p.starting, queued: len(p.waiters), stats: p.stats}
+	for _, s := range p.slots {
+		if s.busy {
+			snap.busy++
+		}
+		if s.provisioned {
+			snap.provisioned++
+		}
+	}
+	return snap
+}

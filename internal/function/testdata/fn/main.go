@@ -1,0 +1,109 @@
+// Command fn is the test function of package function: one binary whose behaviour is chosen by
+// the payload's "action" (per invocation) and by FN_INIT / FN_RUNTIME (per environment).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+)
+
+type request struct {
+	Action string `json:"action"`
+	Ms     int    `json:"ms"`
+	Size   int    `json:"size"`
+	Msg    string `json:"msg"`
+	Code   int    `json:"code"`
+	Dir    string `json:"dir"`
+}
+
+var inFlight atomic.Int32
+
+func main() {
+	switch os.Getenv("FN_INIT") {
+	case "exit":
+		fmt.Println("init: exiting")
+		os.Exit(3)
+	case "init-error":
+		postInitError()
+		os.Exit(1)
+	case "slow":
+		time.Sleep(time.Minute)
+	}
+	if os.Getenv("FN_RUNTIME") == "raw" {
+		rawRuntime()
+		return
+	}
+	fmt.Println("init: ready")
+	if os.Getenv("FN_SIGTERM") != "" {
+		// Registers the GoLangEnableSIGTERM extension through the Extensions API (B.6).
+		lambda.StartWithOptions(handle, lambda.WithEnableSIGTERM(func() { fmt.Println("sigterm received") }))
+		return
+	}
+	lambda.Start(handle)
+}
+
+func handle(ctx context.Context, raw json.RawMessage) (any, error) {
+	var req request
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return nil, err
+	}
+	switch req.Action {
+	case "echo":
+		return raw, nil
+	case "sleep":
+		time.Sleep(time.Duration(req.Ms) * time.Millisecond)
+		return "slept", nil
+	case "error":
+		return nil, errors.New(req.Msg)
+	case "panic":
+		panic(req.Msg)
+	case "exit":
+		fmt.Println("exiting with", req.Code)
+		os.Exit(req.Code)
+	case "large":
+		return strings.Repeat("x", req.Size), nil
+	case "log":
+		fmt.Println("to stdout")
+		fmt.Fprintln(os.Stderr, "to stderr")
+		return "logged", nil
+	case "record":
+		return record(req)
+	case "context":
+		lc, _ := lambdacontext.FromContext(ctx)
+		deadline, _ := ctx.Deadline()
+		wd, _ := os.Getwd()
+		return map[string]any{"requestId": lc.AwsRequestID, "arn": lc.InvokedFunctionArn,
+			"deadlineMs": deadline.UnixMilli(), "env": os.Environ(), "wd": wd,
+			"trace": ctx.Value("x-amzn-trace-id")}, nil
+	}
+	return nil, fmt.Errorf("unknown action %q", req.Action)
+}
+
+// record proves one invocation per environment: an in-process counter, and a lock file per
+// process in a shared directory (whose file count also bounds concurrency across environments).
+func record(req request) (any, error) {
+	overlap := inFlight.Add(1) > 1
+	defer inFlight.Add(-1)
+	lock := filepath.Join(req.Dir, strconv.Itoa(os.Getpid()))
+	f, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		overlap = true
+	} else {
+		f.Close()
+		defer os.Remove(lock)
+	}
+	entries, _ := os.ReadDir(req.Dir)
+	time.Sleep(time.Duration(req.Ms) * time.Millisecond)
+	return map[string]any{"pid": os.Getpid(), "overlap": overlap, "concurrent": len(entries)}, nil
+}

@@ -1,0 +1,131 @@
+// Package runtimeapi serves the AWS Lambda Runtime API (B.1) for one execution environment: the
+// HTTP endpoints a runtime polls for events and posts results to. Invocations meet the runtime's
+// blocked GET /next through a channel (RIE style); results come back matched by request ID.
+//
+// The package knows nothing about processes: the caller binds a Server first, passes Addr() to
+// the process it spawns as AWS_LAMBDA_RUNTIME_API, and watches that process itself.
+package runtimeapi
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// MaxPayloadSize is the largest response body a runtime may post: 6 MiB plus 100 bytes, the
+// constant Lambda uses for synchronous responses (B.3; RIE interop.MaxPayloadSize).
+const MaxPayloadSize = 6*1024*1024 + 100
+
+// ErrClosed is returned by Dispatch and WaitReady once the server is closed.
+var ErrClosed = errors.New("runtimeapi: server closed")
+
+// ErrUndelivered wraps the reason a Dispatch ended before the runtime received the invocation,
+// so the caller knows the event never reached the function and may send it elsewhere.
+var ErrUndelivered = errors.New("runtimeapi: invocation not delivered")
+
+// Config describes the function that the environment runs. Every field is optional.
+type Config struct {
+	// FunctionName, FunctionVersion and Handler are returned to extensions on registration (B.6).
+	FunctionName, FunctionVersion, Handler string
+	// MaxResponseSize bounds /response and /error bodies; 0 means MaxPayloadSize.
+	MaxResponseSize int64
+}
+
+// Server is the Runtime API of one execution environment. It is safe for concurrent use. It
+// serves on 127.0.0.1 from New until Close.
+type Server struct {
+	cfg     Config
+	ln      net.Listener
+	srv     *http.Server
+	pending chan *call // unbuffered: a send succeeds only when a runtime is in GET /next
+	closed  chan struct{}
+
+	ready      chan struct{} // closed by the first GET /next: init is done (B.5)
+	initFailed chan struct{} // closed by POST /runtime/init/error
+	closeOnce  sync.Once
+
+	mu         sync.Mutex
+	state      runtimeState
+	polling    bool   // a GET /next is blocked right now
+	current    *call  // the invocation handed out and not yet answered
+	lastID     string // the last invocation answered or abandoned
+	initErr    *InitError
+	extensions map[string]string // identifier -> name
+}
+
+// runtimeState is where the runtime is in its lifecycle; handlers refuse illegal transitions
+// with 403 InvalidStateTransition as Lambda does (B.1).
+type runtimeState int
+
+const (
+	stateInit      runtimeState = iota // started, has not called /next yet
+	stateReady                         // waiting for, or between, invocations
+	stateInvoking                      // holds an invocation and owes a result
+	stateInitError                     // posted /init/error
+)
+
+func (s runtimeState) String() string {
+	return [...]string{"Init", "Ready", "Invoking", "InitError"}[s]
+}
+
+// New binds 127.0.0.1 on an OS-chosen port and starts serving. Binding happens here, before any
+// process exists, so the runtime can never race the listener (style habit 7).
+func New(cfg Config) (*Server, error) {
+	if cfg.MaxResponseSize <= 0 {
+		cfg.MaxResponseSize = MaxPayloadSize
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:        cfg,
+		ln:         ln,
+		pending:    make(chan *call),
+		closed:     make(chan struct{}),
+		ready:      make(chan struct{}),
+		initFailed: make(chan struct{}),
+		extensions: map[string]string{},
+	}
+	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// Addr is the host:port to hand to the runtime as AWS_LAMBDA_RUNTIME_API (no scheme, B.1).
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Close stops serving and fails pending Dispatch and WaitReady calls with ErrClosed. Blocked
+// extension /event/next calls receive a SHUTDOWN event first when their connection still lives.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() { close(s.closed) })
+	return s.srv.Close()
+}
+
+// Extensions reports how many extensions registered through the Extensions API.
+func (s *Server) Extensions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.extensions)
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	const rt = "/2018-06-01/runtime"
+	mux.HandleFunc("GET "+rt+"/invocation/next", s.handleNext)
+	mux.HandleFunc("POST "+rt+"/invocation/{id}/response", s.handleResponse)
+	mux.HandleFunc("POST "+rt+"/invocation/{id}/error", s.handleInvocationError)
+	mux.HandleFunc("POST "+rt+"/init/error", s.handleInitError)
+	mux.HandleFunc("GET /ping", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	const ext = "/2020-01-01/extension"
+	mux.HandleFunc("POST "+ext+"/register", s.handleExtensionRegister)
+	mux.HandleFunc("GET "+ext+"/event/next", s.handleExtensionNext)
+	mux.HandleFunc("POST "+ext+"/init/error", s.handleExtensionError)
+	mux.HandleFunc("POST "+ext+"/exit/error", s.handleExtensionError)
+	// Telemetry and Logs API subscriptions are accepted and ignored, as RIE does (B.6).
+	mux.HandleFunc("PUT /2022-07-01/telemetry", renderStub)
+	mux.HandleFunc("PUT /2020-08-15/logs", renderStub)
+	return mux
+}
