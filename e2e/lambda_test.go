@@ -81,6 +81,12 @@ func TestLambdaTargets(t *testing.T) {
 		if err := json.Unmarshal(body, &ev); err != nil {
 			t.Fatalf("%v: %s", err, body)
 		}
+		if root := strings.Split(ev.Headers["x-amzn-trace-id"], ";")[0]; resp.Header.Get("X-Trace") != root+";Sampled=0" {
+			t.Errorf("function trace %q, request trace %q", resp.Header.Get("X-Trace"), ev.Headers["x-amzn-trace-id"])
+		}
+		if got := resp.Header.Get("X-Invoked-Arn"); got != "arn:aws:lambda:us-east-1:000000000000:function:echo" {
+			t.Errorf("invoked ARN %q (LAM-04)", got)
+		}
 		if ev.HTTPMethod != "GET" || ev.Path != "/a/b" || ev.Body != "" || ev.IsBase64Encoded {
 			t.Errorf("event %+v", ev)
 		}

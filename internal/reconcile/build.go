@@ -74,8 +74,10 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 			Logger:            b.rt.log,
 		}
 		if len(tg.Targets) > 0 {
-			if inv := b.fns.invoker(tg.Targets[0].ID); inv != nil {
+			id := tg.Targets[0].ID
+			if inv := b.fns.invoker(id); inv != nil {
 				o.Invoker = inv
+				o.FunctionARN = b.fns.invokedARN(b.cfg, id)
 			}
 		}
 		return &lambdaGroup{Target: lambdatarget.New(o), arn: arn}

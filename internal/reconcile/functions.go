@@ -142,6 +142,15 @@ func (p *preparedFunctions) invoker(id string) function.Invoker {
 	return nil
 }
 
+// invokedARN is the ARN a Lambda target id invokes: the id itself when it is an ARN (with its
+// qualifier, LAM-04), else the function's unqualified ARN.
+func (p *preparedFunctions) invokedARN(cfg *config.Config, id string) string {
+	if _, _, ok := config.ParseFunctionARN(id); ok {
+		return id
+	}
+	return cfg.FunctionARN(id)
+}
+
 // abort stops the functions this preparation started.
 func (p *preparedFunctions) abort() {
 	for _, rf := range p.created {

@@ -30,6 +30,9 @@ type Options struct {
 	// likely bug in accepted responses are logged with the request ID. Default false: responses
 	// stay byte-for-byte ALB's.
 	Strict bool
+	// FunctionARN is the ARN the target is registered with, qualifier included, sent to the
+	// function as the invoked ARN (LAM-04). "" leaves the function's own ARN.
+	FunctionARN string
 	// Invoker runs the function. Nil means no function is registered: every request gets 503
 	// (HC-06).
 	Invoker function.Invoker
@@ -85,7 +88,11 @@ func (t *Target) serve(r *http.Request, ex *observe.Exchange) (*response, *elber
 		return nil, asELBError(err)
 	}
 	ex.TargetSent = time.Now()
-	out, invokeErr := t.opts.Invoker.Invoke(r.Context(), payload)
+	ctx := function.WithInvocationOptions(r.Context(), function.InvocationOptions{
+		TraceID:            xrayTraceHeader(ex.TraceID),
+		InvokedFunctionARN: t.opts.FunctionARN,
+	})
+	out, invokeErr := t.opts.Invoker.Invoke(ctx, payload)
 	ex.TargetResponded = time.Now()
 	if invokeErr != nil {
 		return nil, invokeError(r.Context(), invokeErr)
@@ -220,4 +227,16 @@ func writeResponse(w http.ResponseWriter, r *http.Request, resp *response) {
 	if !noBody && r.Method != http.MethodHead && len(resp.body) > 0 {
 		_, _ = w.Write(resp.body) // a failed write means the client left; nothing to add
 	}
+}
+
+// xrayTraceHeader derives the Lambda-Runtime-Trace-Id of an invocation from the request's
+// X-Amzn-Trace-Id: the function's trace continues the request's Root, unsampled (the load
+// balancer records no segments).
+func xrayTraceHeader(amznTraceID string) string {
+	for field := range strings.SplitSeq(amznTraceID, ";") {
+		if strings.HasPrefix(field, "Root=") {
+			return field + ";Sampled=0"
+		}
+	}
+	return ""
 }

@@ -42,7 +42,8 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	return map[string]any{
 		"statusCode":        200,
 		"statusDescription": "200 OK",
-		"headers":           map[string]string{"Content-Type": "application/json", "X-Request-Id": lc.AwsRequestID},
+		"headers": map[string]string{"Content-Type": "application/json", "X-Request-Id": lc.AwsRequestID,
+			"X-Invoked-Arn": lc.InvokedFunctionArn, "X-Trace": os.Getenv("_X_AMZN_TRACE_ID")},
 		"multiValueHeaders": map[string][]string{"Content-Type": {"application/json"}, "X-Multi": {"a", "b"}},
 		"body":              string(raw),
 	}, nil
