@@ -17,6 +17,7 @@ test: lint unit
 
 unit:
 	$(GO) test -race -count=1 -timeout 15m ./...
+	cd examples/seed && $(GO) test -race -count=1 -timeout 25m ./...
 
 lint: fmt-check vet staticcheck
 
@@ -32,10 +33,12 @@ $(STATICCHECK):
 
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
+	cd examples/seed && $(GO) vet ./... && $(STATICCHECK) ./...
 
-## demo: the demo load balancer with its example functions on 127.0.0.1:$(PORT).
+## demo: the seed demo (examples/seed) on 127.0.0.1:$(PORT): a ticket-site monolith behind the load
+## balancer, with its home page, API and assets moved into Lambda functions. Ctrl-C stops it all.
 demo: build
-	PORT=$(PORT) ./examples/demo/run.sh $(BIN)/albatross
+	PORT=$(PORT) ./examples/seed/run.sh $(BIN)/albatross
 
 clean:
 	rm -rf $(BIN)
