@@ -81,7 +81,12 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	var watcher *file.Watcher
 	if f.config != "" {
+		// Watch before the first read, so that no edit between the two goes unnoticed.
+		if watcher, err = file.NewWatcher(f.config); err != nil {
+			return err
+		}
 		cfg, err := file.Load(f.config)
 		if err != nil {
 			return fmt.Errorf("%s:\n%w", f.config, err)
@@ -106,7 +111,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	var wg sync.WaitGroup
 	if f.config != "" {
 		reloads := make(chan struct{}, 1)
-		wg.Go(func() { watchReloads(ctx, f.config, reloads) })
+		wg.Go(func() { watchReloads(ctx, watcher, reloads) })
 		wg.Go(func() {
 			for range reloads {
 				reload(ctx, rt, f.config, log)
@@ -133,7 +138,7 @@ func shutdown(rt *reconcile.Runtime, log *slog.Logger) {
 
 // watchReloads signals a reload on SIGHUP and on every change of the file; it closes reloads
 // when ctx ends. Bursts collapse into one pending reload.
-func watchReloads(ctx context.Context, path string, reloads chan<- struct{}) {
+func watchReloads(ctx context.Context, watcher *file.Watcher, reloads chan<- struct{}) {
 	defer close(reloads)
 	notify := func() {
 		select {
@@ -144,7 +149,7 @@ func watchReloads(ctx context.Context, path string, reloads chan<- struct{}) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	go file.Watch(ctx, path, notify)
+	go func() { _ = watcher.Run(ctx, notify) }()
 	for {
 		select {
 		case <-ctx.Done():

@@ -31,21 +31,38 @@ func (c *albConn) Write(b []byte) (int, error) {
 	return c.Conn.Write(b)
 }
 
-// goErrorStatus recognises a net/http error reply and returns its status code.
+// goErrorStatus recognises a net/http error reply and returns its status code. The whole write
+// must have the shape net/http gives it: "HTTP/1.1 <line>" + goErrorHeaders + body, where the
+// body repeats the line (400, 431, 505 and other status errors) or is the fixed text of the 501
+// for an unsupported Transfer-Encoding. A response body that happens to start a write can then
+// only be mistaken for one if it is exactly such a reply.
 func goErrorStatus(b []byte) (int, bool) {
 	const prefix = "HTTP/1.1 "
 	if len(b) < len(prefix)+3 || string(b[:len(prefix)]) != prefix {
 		return 0, false
 	}
-	eol := bytes.IndexByte(b, '\r')
-	if eol < 0 || !bytes.HasPrefix(b[eol:], goErrorHeaders) {
+	line, body, ok := bytes.Cut(b[len(prefix):], goErrorHeaders)
+	if !ok || bytes.IndexByte(line, '\r') >= 0 {
 		return 0, false
 	}
-	status, err := strconv.Atoi(string(b[len(prefix) : len(prefix)+3]))
-	if err != nil {
+	if !bytes.Equal(body, line) && !(string(line) == "501 Not Implemented" && string(body) == "Unsupported transfer encoding") {
+		return 0, false
+	}
+	status, err := strconv.Atoi(string(line[:3]))
+	if err != nil || (len(line) > 3 && line[3] != ' ') {
 		return 0, false
 	}
 	return status, true
+}
+
+// CloseWrite half-closes the connection when the underlying one can. net/http (after its 431)
+// and elberr (after a page sent with Connection: close) use it to close without a TCP reset that
+// would destroy the response before the client reads it.
+func (c *albConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return c.Conn.Close()
 }
 
 // albStatus maps net/http's status to the ALB's: an oversized header block is a 400 (LIM-02,

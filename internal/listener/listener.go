@@ -11,8 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/albatross-lb/albatross/internal/elberr"
 )
 
 // Options are the server settings of a listener. They come from load balancer attributes.
@@ -39,9 +37,12 @@ type Listener struct {
 
 	mu      sync.Mutex
 	current *generation
-	opts    Options
-	closed  bool
-	done    chan struct{}
+	// draining are generations retired by SetOptions whose connections have not all finished;
+	// Close cuts them at its deadline too.
+	draining map[*generation]bool
+	opts     Options
+	closed   bool
+	done     chan struct{}
 }
 
 // Listen binds addr ("host:port"; port 0 picks a free one) and starts serving h.
@@ -53,7 +54,7 @@ func Listen(addr string, h http.Handler, opts Options, log *slog.Logger) (*Liste
 	if log == nil {
 		log = slog.Default()
 	}
-	l := &Listener{socket: socket, log: log, done: make(chan struct{})}
+	l := &Listener{socket: socket, log: log, done: make(chan struct{}), draining: map[*generation]bool{}}
 	l.handler.Store(&h)
 	l.opts = opts.withDefaults()
 	l.current = l.newGeneration(l.opts)
@@ -80,7 +81,14 @@ func (l *Listener) SetOptions(opts Options) {
 	old := l.current
 	l.opts = opts
 	l.current = l.newGeneration(opts)
-	go old.shutdown(context.Background())
+	l.draining[old] = true
+	old.retire()
+	go func() {
+		<-old.drained
+		l.mu.Lock()
+		delete(l.draining, old)
+		l.mu.Unlock()
+	}()
 }
 
 // Close stops accepting, lets requests in flight finish until ctx ends, then cuts what is left.
@@ -91,15 +99,26 @@ func (l *Listener) Close(ctx context.Context) error {
 		return nil
 	}
 	l.closed = true
-	gen := l.current
+	gens := []*generation{l.current}
+	for g := range l.draining {
+		gens = append(gens, g)
+	}
 	l.mu.Unlock()
 	err := l.socket.Close()
 	<-l.done
-	if shutdownErr := gen.shutdown(ctx); shutdownErr != nil {
-		err = shutdownErr
-	}
 	if errors.Is(err, net.ErrClosed) {
 		err = nil
+	}
+	errs := make([]error, len(gens))
+	var wg sync.WaitGroup
+	for i, g := range gens {
+		wg.Go(func() { errs[i] = g.shutdown(ctx) })
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			err = e
+		}
 	}
 	return err
 }
@@ -144,40 +163,4 @@ func (l *Listener) handOver(c net.Conn) {
 // ServeHTTP dispatches to the current handler.
 func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	(*l.handler.Load()).ServeHTTP(w, r)
-}
-
-// generation is one http.Server and the connections handed to it.
-type generation struct {
-	server *http.Server
-	conns  *connQueue
-}
-
-func (l *Listener) newGeneration(opts Options) *generation {
-	g := &generation{conns: newConnQueue(l.socket.Addr())}
-	g.server = &http.Server{
-		Handler:     http.HandlerFunc(l.serveHTTP),
-		IdleTimeout: opts.IdleTimeout,
-		// TMO-01 applies to headers too: a client silent for the idle timeout is dropped.
-		ReadHeaderTimeout: opts.IdleTimeout,
-		// LIM-01: request line 16 K plus header block 64 K. Larger heads are refused by net/http,
-		// whose answer albConn turns into the ALB's 400.
-		MaxHeaderBytes: 80 << 10,
-		ErrorLog:       slog.NewLogLogger(l.log.Handler(), slog.LevelDebug),
-		// elberr writes some ALB pages on the hijacked connection (for the ALB's reason phrase)
-		// and gives clean connections back here, to be served again.
-		ConnContext: func(ctx context.Context, _ net.Conn) context.Context {
-			return elberr.WithResume(ctx, l.handOver)
-		},
-	}
-	go func() { _ = g.server.Serve(g.conns) }()
-	return g
-}
-
-func (g *generation) shutdown(ctx context.Context) error {
-	err := g.server.Shutdown(ctx)
-	if err != nil {
-		// The deadline passed: cut the connections that are still busy.
-		_ = g.server.Close()
-	}
-	return err
 }

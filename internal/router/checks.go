@@ -1,7 +1,6 @@
 package router
 
 import (
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,10 +43,13 @@ func checkRequest(r *http.Request) *elberr.Error {
 	return nil
 }
 
-// requestHost returns host lowercased without its port.
+// requestHost returns host lowercased without its port; an IPv6 literal keeps its brackets, so
+// that a redirect's #{host} still makes a valid URL ("[::1]:8080" -> "[::1]"). It does not
+// allocate for a host that is already lowercase.
 func requestHost(host string) string {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && i > strings.LastIndexByte(host, ']') &&
+		(strings.HasPrefix(host, "[") || strings.IndexByte(host[:i], ':') < 0) {
+		host = host[:i]
 	}
 	return strings.ToLower(host)
 }

@@ -21,32 +21,55 @@ const DebounceDelay = 100 * time.Millisecond
 // call at a time. Watch blocks until ctx ends, then returns nil; it returns an error when the
 // folder cannot be watched.
 func Watch(ctx context.Context, path string, onChange func()) error {
+	w, err := NewWatcher(path)
+	if err != nil {
+		return err
+	}
+	return w.Run(ctx, onChange)
+}
+
+// Watcher watches one configuration file. It exists so that the watch can be in place before
+// the file is first read: no change between the read and the watch is missed.
+type Watcher struct {
+	abs string
+	fs  *fsnotify.Watcher
+}
+
+// NewWatcher starts watching the folder of the file at path; changes are queued until Run.
+func NewWatcher(path string) (*Watcher, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return fmt.Errorf("config watch: %w", err)
+		return nil, fmt.Errorf("config watch: %w", err)
 	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return fmt.Errorf("config watch: %w", err)
+		return nil, fmt.Errorf("config watch: %w", err)
 	}
-	defer w.Close()
 	if err := w.Add(filepath.Dir(abs)); err != nil {
-		return fmt.Errorf("config watch %s: %w", filepath.Dir(abs), err)
+		_ = w.Close()
+		return nil, fmt.Errorf("config watch %s: %w", filepath.Dir(abs), err)
 	}
+	return &Watcher{abs: abs, fs: w}, nil
+}
+
+// Run calls onChange after each (debounced) change of the file, as Watch describes, until ctx
+// ends; then it releases the watch and returns nil.
+func (w *Watcher) Run(ctx context.Context, onChange func()) error {
+	defer w.fs.Close()
 	d := newDebouncer(DebounceDelay)
 	defer d.stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev, ok := <-w.Events:
+		case ev, ok := <-w.fs.Events:
 			if !ok {
 				return nil
 			}
-			if filepath.Clean(ev.Name) == abs && !ev.Has(fsnotify.Chmod) {
+			if filepath.Clean(ev.Name) == w.abs && !ev.Has(fsnotify.Chmod) {
 				d.poke()
 			}
-		case _, ok := <-w.Errors:
+		case _, ok := <-w.fs.Errors:
 			if !ok {
 				return nil
 			}

@@ -5,6 +5,7 @@ package http
 
 import (
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -71,7 +72,9 @@ func New(o Options) *Proxy {
 		Transport:    transport,
 		BufferPool:   bufferPool{},
 		ErrorHandler: catchError,
-		ErrorLog:     nil,
+		// Copy errors after the response started are aborts the exchange records; they are
+		// logged at debug level only, not on the standard logger for every broken client.
+		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
 	}
 	return p
 }
@@ -87,6 +90,10 @@ func (p *Proxy) Serve(w http.ResponseWriter, r *http.Request, addr string) error
 	ex := observe.ExchangeFrom(r.Context())
 	ex.Target = addr
 	ex.TargetSent = time.Now()
+	// HTTP/1 servers discard the unread request body before the response starts, which would
+	// cut a body still being streamed to the target: bodies flow both ways at once, as through
+	// the ALB. HTTP/2 is always full duplex (the call then reports ErrNotSupported).
+	_ = http.NewResponseController(w).EnableFullDuplex()
 	catcher := &errorCatcher{ResponseWriter: w, exchange: ex}
 	p.reverse.ServeHTTP(catcher, r)
 	if catcher.err != nil {
@@ -103,6 +110,10 @@ func rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.URL.Scheme = "http"
 	pr.Out.URL.Host = ex.Target
 	pr.Out.Host = pr.In.Host
+	// Request trailers arrive in pr.In.Trailer only when the body reaches EOF; ReverseProxy's
+	// copy of the map is taken before that and stays empty, so the outbound request shares the
+	// inbound map, which the transport reads after the body, when it is filled.
+	pr.Out.Trailer = pr.In.Trailer
 	for _, name := range []string{"X-Forwarded-For", "X-Forwarded-Proto"} {
 		if v, ok := pr.In.Header[name]; ok {
 			pr.Out.Header[name] = v

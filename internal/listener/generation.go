@@ -1,0 +1,95 @@
+package listener
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+
+	"github.com/albatross-lb/albatross/internal/elberr"
+)
+
+// generation is one http.Server and the connections handed to it. A generation retired by
+// SetOptions takes no new connections but keeps serving the ones it has, with the settings they
+// were accepted under, until their clients close them or they reach the idle timeout (the ALB
+// applies setting changes to new connections only, TMO-03). It is not shut down with
+// http.Server.Shutdown or keep-alive switched off: both close idle connections at once, racing
+// clients that are just sending their next request on them. drained is closed when the last
+// connection is gone.
+type generation struct {
+	server *http.Server
+	conns  *connQueue
+
+	mu      sync.Mutex
+	open    int  // connections served and not yet closed or hijacked
+	retired bool // retire was called
+	drained chan struct{}
+}
+
+func (l *Listener) newGeneration(opts Options) *generation {
+	g := &generation{conns: newConnQueue(l.socket.Addr()), drained: make(chan struct{})}
+	g.server = &http.Server{
+		Handler:     http.HandlerFunc(l.serveHTTP),
+		IdleTimeout: opts.IdleTimeout,
+		// TMO-01 applies to headers too: a client silent for the idle timeout is dropped.
+		ReadHeaderTimeout: opts.IdleTimeout,
+		// LIM-01: request line 16 K plus header block 64 K. Larger heads are refused by net/http,
+		// whose answer albConn turns into the ALB's 400.
+		MaxHeaderBytes: 80 << 10,
+		ErrorLog:       slog.NewLogLogger(l.log.Handler(), slog.LevelDebug),
+		// elberr writes some ALB pages on the hijacked connection (for the ALB's reason phrase)
+		// and gives clean connections back here, to be served again.
+		ConnContext: func(ctx context.Context, _ net.Conn) context.Context {
+			return elberr.WithResume(ctx, l.handOver)
+		},
+		ConnState: g.connState,
+	}
+	go func() { _ = g.server.Serve(g.conns) }()
+	return g
+}
+
+// connState counts the generation's connections, so that a retired one knows when it is done.
+func (g *generation) connState(_ net.Conn, state http.ConnState) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch state {
+	case http.StateNew:
+		g.open++
+	case http.StateHijacked, http.StateClosed:
+		g.open--
+		g.signalDrained()
+	}
+}
+
+// retire hands no more connections to g; its connections live on until they close. It does not
+// block.
+func (g *generation) retire() {
+	_ = g.conns.Close()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.retired = true
+	g.signalDrained()
+}
+
+// signalDrained closes drained once a retired generation has no connection left; g.mu is held.
+func (g *generation) signalDrained() {
+	if g.retired && g.open == 0 {
+		select {
+		case <-g.drained:
+		default:
+			close(g.drained)
+		}
+	}
+}
+
+// shutdown stops g for good: in-flight requests finish until ctx ends, then the connections
+// still busy are cut. It returns ctx's error when it had to cut.
+func (g *generation) shutdown(ctx context.Context) error {
+	err := g.server.Shutdown(ctx)
+	if err != nil {
+		// The deadline passed: cut the connections that are still busy.
+		_ = g.server.Close()
+	}
+	return err
+}
