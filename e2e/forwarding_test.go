@@ -186,3 +186,26 @@ target_groups:
 		t.Fatalf("got %q", got)
 	}
 }
+
+// TestStalledRequestTimeout checks TMO-01 and T32: a client that starts a request and then sends
+// nothing for the idle timeout gets 408; one that never sends a byte is closed silently.
+func TestStalledRequestTimeout(t *testing.T) {
+	port := freePort(t)
+	start(t, fmt.Sprintf(`
+load_balancers:
+  - name: web
+    attributes: {idle_timeout.timeout_seconds: "1"}
+    listeners:
+      - port: %d
+        address: 127.0.0.1
+        default_actions:
+          - {type: fixed-response, fixed_response_config: {status_code: "200", content_type: text/plain, message_body: "ok"}}
+`, port), port)
+	got := rawWait(t, port, "GET / HTTP/1.1\r\nHost: a\r\n", 3*time.Second)
+	if !strings.HasPrefix(got, "HTTP/1.1 408 Request Time-out\r\n") || !strings.Contains(got, "<h1>408 Request Time-out</h1>") {
+		t.Fatalf("stalled request got %q", got)
+	}
+	if got := rawWait(t, port, "", 3*time.Second); got != "" {
+		t.Fatalf("silent connection got %q", got)
+	}
+}

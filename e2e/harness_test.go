@@ -222,8 +222,14 @@ func newRequest(t *testing.T, method, url string, body io.Reader) *http.Request 
 }
 
 // raw sends bytes over a fresh TCP connection and returns everything the server sent until it
-// closed the connection or went quiet for a second.
+// closed the connection or went quiet for half a second.
 func raw(t *testing.T, port int, request string) string {
+	t.Helper()
+	return rawWait(t, port, request, 3*time.Second)
+}
+
+// rawWait is raw with a longer wait for the first byte.
+func rawWait(t *testing.T, port int, request string, first time.Duration) string {
 	t.Helper()
 	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 5*time.Second)
 	if err != nil {
@@ -233,7 +239,7 @@ func raw(t *testing.T, port int, request string) string {
 	if _, err := io.WriteString(c, request); err != nil {
 		t.Fatal(err)
 	}
-	_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
+	_ = c.SetReadDeadline(time.Now().Add(first))
 	var out bytes.Buffer
 	r := bufio.NewReader(c)
 	buf := make([]byte, 4096)

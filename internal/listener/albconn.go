@@ -2,8 +2,12 @@ package listener
 
 import (
 	"bytes"
+	"errors"
 	"net"
+	"net/http"
 	"strconv"
+	"sync/atomic"
+	"time"
 
 	"github.com/albatross-lb/albatross/internal/elberr"
 )
@@ -14,14 +18,52 @@ import (
 // reply in one Write straight to the connection. Those replies have a fixed shape that handler
 // responses never have (handler responses always carry a Date header), so they can be recognised
 // exactly and rewritten.
+//
+// It also answers 408 to a client that started a request and then went quiet for the idle
+// timeout (TMO-01, T32): net/http only closes such a connection. net/http sets a future read
+// deadline exactly while it waits for a request (idle, then header phase) and clears it once the
+// headers are in, so a timeout in that state after some bytes arrived is a stalled request.
+// A client that never sent a byte is closed silently, as an idle connection.
+//
+// albConn sits directly on the TCP connection: for TLS listeners it must wrap the tls.Conn's
+// plaintext side or leave the 408 out, never write plaintext under TLS.
 type albConn struct {
 	net.Conn
+	// awaiting: net/http is waiting for a request under a read deadline.
+	awaiting atomic.Bool
+	// begun: bytes of the awaited request have arrived.
+	begun atomic.Bool
+}
+
+func (c *albConn) SetReadDeadline(t time.Time) error {
+	c.awaiting.Store(!t.IsZero() && time.Until(t) > 0)
+	return c.Conn.SetReadDeadline(t)
+}
+
+func (c *albConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if n > 0 && c.awaiting.Load() {
+		c.begun.Store(true)
+	}
+	if err != nil && c.awaiting.Load() && c.begun.Load() && isTimeout(err) {
+		c.awaiting.Store(false)
+		c.begun.Store(false)
+		_ = c.Conn.SetWriteDeadline(time.Now().Add(time.Second))
+		_, _ = c.Conn.Write(elberr.RawResponse(http.StatusRequestTimeout))
+	}
+	return n, err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // goErrorHeaders follows the status line of every reply net/http writes by itself.
 var goErrorHeaders = []byte("\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n")
 
 func (c *albConn) Write(b []byte) (int, error) {
+	c.begun.Store(false) // a response is going out: the request it answers is complete
 	if status, ok := goErrorStatus(b); ok {
 		if _, err := c.Conn.Write(elberr.RawResponse(albStatus(status))); err != nil {
 			return 0, err
