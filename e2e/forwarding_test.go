@@ -209,3 +209,31 @@ load_balancers:
 		t.Fatalf("silent connection got %q", got)
 	}
 }
+
+// TestExpectContinue checks LST-08: the load balancer answers 100 Continue itself and the target
+// never sees the Expect header.
+func TestExpectContinue(t *testing.T) {
+	site := startBackend(t, "site", nil)
+	port := freePort(t)
+	start(t, fmt.Sprintf(`
+load_balancers:
+  - name: web
+    listeners:
+      - port: %d
+        address: 127.0.0.1
+        default_actions: [{type: forward, target_group_name: site}]
+target_groups:
+  - {name: site, port: %d, targets: [{id: 127.0.0.1}]}
+`, port, site.port), port)
+	req := newRequest(t, "POST", fmt.Sprintf("http://127.0.0.1:%d/upload", port), strings.NewReader("payload"))
+	req.Header.Set("Expect", "100-continue")
+	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{ExpectContinueTimeout: 5 * time.Second}}
+	resp, body := do(t, c, req)
+	var got seen
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	if resp.StatusCode != 200 || got.Body != "payload" || got.Header.Get("Expect") != "" {
+		t.Fatalf("status %d, target saw body %q and Expect %q", resp.StatusCode, got.Body, got.Header.Get("Expect"))
+	}
+}

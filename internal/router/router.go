@@ -146,6 +146,9 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 	} else {
 		delete(r.Header, "X-Forwarded-For")
 	}
+	// LST-08: the load balancer answers 100-continue itself (net/http does, on the first body
+	// read) and the expectation does not travel on.
+	delete(r.Header, "Expect")
 	r.Header["X-Forwarded-Proto"] = rt.proto
 	r.Header["X-Forwarded-Port"] = rt.port
 	r.Host = forwarded.Host(r.Host, rt.settings.Port, absoluteHost(r), rt.settings.PreserveHost)
