@@ -40,6 +40,9 @@ load_balancers:
           - priority: 4
             conditions: [{field: path-pattern, values: ["/nofn"]}]
             actions: [{type: forward, target_group_name: nofn}]
+          - priority: 5
+            conditions: [{field: path-pattern, values: ["/strict/*"]}]
+            actions: [{type: forward, target_group_name: echo-strict}]
 target_groups:
   - {name: echo, target_type: lambda, targets: [{id: echo}]}
   - name: echo-multi
@@ -49,6 +52,10 @@ target_groups:
   - {name: node, target_type: lambda, targets: [{id: node}]}
   - {name: python, target_type: lambda, targets: [{id: python}]}
   - {name: nofn, target_type: lambda}
+  - name: echo-strict
+    target_type: lambda
+    targets: [{id: echo}]
+    attributes: {albatross.lambda.strict: "true"}
 functions:
   - {function_name: echo, runtime: provided.al2023, code: %q, build: go, timeout: 1}
   - {function_name: node, runtime: nodejs20.x, handler: index.handler, code: %q}
@@ -157,6 +164,17 @@ func TestLambdaTargets(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("strict mode says why a response was rejected", func(t *testing.T) {
+		resp, body := do(t, c, newRequest(t, "GET", base+"/strict/null-body", nil))
+		if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("X-Albatross-Error"), "body") {
+			t.Fatalf("status %d, X-Albatross-Error %q, body %q", resp.StatusCode, resp.Header.Get("X-Albatross-Error"), body)
+		}
+		resp, _ = do(t, c, newRequest(t, "GET", base+"/null-body", nil))
+		if resp.StatusCode != 502 || resp.Header.Get("X-Albatross-Error") != "" {
+			t.Fatalf("without strict mode: status %d, X-Albatross-Error %q", resp.StatusCode, resp.Header.Get("X-Albatross-Error"))
+		}
+	})
 
 	for _, rt := range []string{"node", "python"} {
 		t.Run(rt+" function end to end", func(t *testing.T) {
