@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -237,5 +238,75 @@ func TestPortInUse(t *testing.T) {
 	}
 	if !strings.Contains(string(out), fmt.Sprintf("127.0.0.1:%d", taken.port)) || !strings.Contains(string(out), "address already in use") {
 		t.Fatalf("unclear message:\n%s", out)
+	}
+}
+
+// TestReloadFunctionUnderLoad changes a function's settings on every reload while clients call it
+// without pause: each reload starts the new function beside the old one, and the old one stops
+// only when its invocations are done, so no request fails.
+func TestReloadFunctionUnderLoad(t *testing.T) {
+	echo, err := filepath.Abs("testdata/functions/albecho")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	config := func(version string) string {
+		return fmt.Sprintf(`
+load_balancers:
+  - name: fn
+    listeners:
+      - port: %d
+        address: 127.0.0.1
+        default_actions: [{type: forward, target_group_name: echo}]
+target_groups:
+  - {name: echo, target_type: lambda, targets: [{id: echo}]}
+functions:
+  - {function_name: echo, runtime: provided.al2023, code: %q, build: go, environment: {variables: {VERSION: %s}}}
+`, port, echo, version)
+	}
+	inst := start(t, config("v0"), port)
+	url := fmt.Sprintf("http://127.0.0.1:%d/slow", port) // invocations are in flight at every swap
+
+	var failures, requests atomic.Int64
+	var lastErr atomic.Value
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			c := client()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				resp, err := c.Get(url)
+				requests.Add(1)
+				if err != nil {
+					failures.Add(1)
+					lastErr.Store(err.Error())
+					continue
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					failures.Add(1)
+					lastErr.Store(resp.Status)
+				}
+			}
+		})
+	}
+	for i := 1; i <= 3; i++ {
+		inst.rewrite(config(fmt.Sprintf("v%d", i)))
+		inst.waitLog("configuration reloaded", i)
+		time.Sleep(200 * time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+	if failures.Load() != 0 {
+		t.Fatalf("%d of %d requests failed during reloads; last: %v", failures.Load(), requests.Load(), lastErr.Load())
+	}
+	resp, _ := do(t, client(), newRequest(t, "GET", url, nil))
+	if got := resp.Header.Get("X-Version"); got != "v3" {
+		t.Fatalf("after reloads the function reports version %q, want v3", got)
 	}
 }

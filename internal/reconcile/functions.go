@@ -174,12 +174,34 @@ func (p *preparedFunctions) commit() {
 		if p.byName[name] == rf {
 			continue
 		}
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), s.opts.DrainTimeout)
-			defer cancel()
-			_ = rf.fn.Close(ctx)
-		}()
+		go retire(rf.fn, s.opts.DrainTimeout)
 	}
+}
+
+// retire stops a function the new configuration no longer uses, once the invocations that
+// requests on the old graph started have finished (bounded by drain): a reload fails no request.
+// Requests that had already resolved the old function may still invoke it just after the swap,
+// so it must be seen idle twice in a row.
+func retire(fn *function.Function, drain time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for quiet := 0; quiet < 2; {
+		select {
+		case <-ctx.Done():
+			quiet = 2
+		case <-tick.C:
+			if st := fn.Stats(); st.Busy == 0 && st.Queued == 0 && st.Starting == 0 {
+				quiet++
+			} else {
+				quiet = 0
+			}
+		}
+	}
+	closeCtx, cancelClose := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelClose()
+	_ = fn.Close(closeCtx)
 }
 
 // close stops every running function.

@@ -29,6 +29,8 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 		os.Exit(3)
 	case strings.HasSuffix(req.Path, "/sleep"):
 		time.Sleep(5 * time.Second)
+	case strings.HasSuffix(req.Path, "/slow"):
+		time.Sleep(100 * time.Millisecond)
 	case strings.HasSuffix(req.Path, "/binary"):
 		return map[string]any{"statusCode": 201, "isBase64Encoded": true, "body": base64.StdEncoding.EncodeToString([]byte{0, 1, 2, 0xff}),
 			"headers": map[string]string{"Content-Type": "application/octet-stream"}}, nil
@@ -43,7 +45,7 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 		"statusCode":        200,
 		"statusDescription": "200 OK",
 		"headers": map[string]string{"Content-Type": "application/json", "X-Request-Id": lc.AwsRequestID,
-			"X-Invoked-Arn": lc.InvokedFunctionArn, "X-Trace": os.Getenv("_X_AMZN_TRACE_ID")},
+			"X-Invoked-Arn": lc.InvokedFunctionArn, "X-Trace": os.Getenv("_X_AMZN_TRACE_ID"), "X-Version": os.Getenv("VERSION")},
 		"multiValueHeaders": map[string][]string{"Content-Type": {"application/json"}, "X-Multi": {"a", "b"}},
 		"body":              string(raw),
 	}, nil
