@@ -40,5 +40,9 @@ staticcheck: $(STATICCHECK)
 demo: build
 	PORT=$(PORT) ./examples/seed/run.sh $(BIN)/albatross
 
+## bench: the proxy benchmark (installs wrk and nginx from Debian when missing; about 3 minutes).
+bench:
+	bench/run.sh
+
 clean:
 	rm -rf $(BIN)

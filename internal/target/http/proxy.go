@@ -170,10 +170,18 @@ func catchError(w http.ResponseWriter, r *http.Request, err error) {
 	c.err = mapped
 }
 
-// bufferPool recycles the 32 KB copy buffers ReverseProxy uses per request.
+// bufferPool recycles the 32 KB copy buffers ReverseProxy uses per request. The pool holds
+// array pointers, so Put converts the slice back without allocating.
 type bufferPool struct{}
 
-var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+const copyBufferSize = 32 << 10
 
-func (bufferPool) Get() []byte  { return *(buffers.Get().(*[]byte)) }
-func (bufferPool) Put(b []byte) { buffers.Put(&b) }
+var buffers = sync.Pool{New: func() any { return new([copyBufferSize]byte) }}
+
+func (bufferPool) Get() []byte { return buffers.Get().(*[copyBufferSize]byte)[:] }
+
+func (bufferPool) Put(b []byte) {
+	if len(b) == copyBufferSize {
+		buffers.Put((*[copyBufferSize]byte)(b))
+	}
+}

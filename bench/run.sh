@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# bench/run.sh — the proxy benchmark: requests/s, p50/p99 latency and CPU µs per request of the
+# proxy process, at 50 keep-alive connections on loopback, for
+#   direct      the Go backend (bench/backend) with nothing in front
+#   albatross   Albatross with ten path-pattern rules, the last one matching
+#   nginx       nginx with one worker, configured equivalently (bench/nginx.conf.in)
+#   plainproxy  httputil.ReverseProxy with default settings (bench/plainproxy)
+#   tunedproxy  the same with a keep-alive pool and pooled buffers (plainproxy --tuned): the
+#               floor for a proxy built on httputil.ReverseProxy
+#   leanproxy   (only when named in --systems) an experiment: net/http server plus a minimal
+#               forwarder without http.Transport (bench/leanproxy)
+#   leanrp      (only when named) the same forwarder as the Transport of httputil.ReverseProxy
+# wrk runs on CPU 0; every proxy and the backend on CPU 1. Systems run in rounds, rotating the
+# order each round so that drift hits all alike; the table shows each system's median.
+#
+# usage: bench/run.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections N]
+#                     [--systems "direct albatross nginx plainproxy tunedproxy"] [--albatross BINARY]
+#                     [--albatross-env "GOGC=400 ..."] [--perf SECONDS] [--append]
+#   --append      also append the table, date and machine to bench/RESULTS.md
+#   --albatross-env  environment for the albatross process only (e.g. GC settings to try)
+#   --perf S      after the rounds, record S seconds of `perf` call graphs of Albatross under
+#                 load into the run folder (perf.data, perf-report.txt)
+# Raw wrk reports and the run list stay in bench/out/run-<date>/.
+set -euo pipefail
+
+ROUNDS=3 DURATION=10 WARMUP=2 CONNECTIONS=50 APPEND=0 PERF=0
+SYSTEMS="direct albatross nginx plainproxy tunedproxy"
+ALBATROSS_BIN="" ALBATROSS_ENV=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--rounds) ROUNDS=$2; shift 2 ;;
+	--duration) DURATION=$2; shift 2 ;;
+	--warmup) WARMUP=$2; shift 2 ;;
+	--connections) CONNECTIONS=$2; shift 2 ;;
+	--systems) SYSTEMS=$2; shift 2 ;;
+	--albatross) ALBATROSS_BIN=$2; shift 2 ;;
+	--albatross-env) ALBATROSS_ENV=$2; shift 2 ;;
+	--perf) PERF=$2; shift 2 ;;
+	--append) APPEND=1; shift ;;
+	-h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+	esac
+done
+for n in "$ROUNDS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$PERF"; do
+	[[ $n =~ ^[0-9]+$ ]] || { echo "run.sh: numbers only, got '$n'" >&2; exit 2; }
+done
+((ROUNDS >= 1 && ROUNDS <= 10 && DURATION >= 1 && DURATION <= 60 && WARMUP <= 30 && PERF <= 60)) ||
+	{ echo "run.sh: rounds 1-10, duration 1-60 s, warmup ≤ 30 s, perf ≤ 60 s" >&2; exit 2; }
+
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH")
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT="$BENCH/out/run-$STAMP"
+BIN="$BENCH/out/bin"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/albatross-bench.XXXXXX")
+mkdir -p "$OUT" "$BIN" "$WORK/nginx-tmp"
+
+# Every process this script starts is recorded here and stopped on exit, whatever the exit.
+PIDS=()
+cleanup() {
+	local pid
+	if [ -n "${WRK_PID:-}" ]; then kill -TERM "$WRK_PID" 2>/dev/null || true; fi
+	if [ -n "${PERF_PID:-}" ]; then kill -TERM "$PERF_PID" 2>/dev/null || true; fi
+	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+	for pid in "${PIDS[@]}"; do
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+trap 'echo "[bench] error: line $LINENO: $BASH_COMMAND failed" >&2' ERR
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# install_tools installs wrk and nginx from Debian's packages when they are missing.
+install_tools() {
+	local missing=()
+	command -v wrk >/dev/null || missing+=(wrk)
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+	command -v taskset >/dev/null || missing+=(util-linux)
+	command -v curl >/dev/null || missing+=(curl)
+	[ ${#missing[@]} -eq 0 ] && return
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	log "installing ${missing[*]} (apt-get)"
+	timeout 300 $sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive timeout 300 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+	log "building the backend, the plain proxy and the helpers"
+	(cd "$ROOT" && for p in backend plainproxy leanproxy freeport summarize; do
+		go build -o "$BIN/$p" "./bench/$p" || exit 1
+	done) || die "go build failed"
+	if [[ " $SYSTEMS " == *" albatross "* && -z "$ALBATROSS_BIN" ]]; then
+		log "building albatross"
+		ALBATROSS_BIN="$BIN/albatross"
+		(cd "$ROOT" && go build -o "$ALBATROSS_BIN" ./cmd/albatross) ||
+			die "albatross does not build; run with --systems \"direct nginx plainproxy tunedproxy\" meanwhile"
+	fi
+}
+
+# ticks PID...: utime+stime, in clock ticks, of the processes and of their children (nginx's
+# workers); the counts of a process include all its threads.
+ticks() {
+	local total=0 pid p stat f
+	for pid in "$@"; do
+		for p in "$pid" $(pgrep -P "$pid" || true); do
+			stat=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+			# After "(comm) ": state is field 0, utime field 11, stime field 12 (proc(5)).
+			read -r -a f <<<"${stat##*) }"
+			total=$((total + f[11] + f[12]))
+		done
+	done
+	echo "$total"
+}
+
+# await URL: wait (at most 10 s) until URL answers 200 with the backend's body.
+await() {
+	for _ in $(seq 100); do
+		if curl -fsS --max-time 1 "$1" 2>/dev/null | grep -q 'albatross benchmark backend'; then return 0; fi
+		sleep 0.1
+	done
+	die "$1 did not answer 200 with the backend's body within 10 s"
+}
+
+# start NAME CMD...: runs CMD on CPU 1 with its output in the run folder; sets STARTED.
+start() {
+	local name=$1; shift
+	taskset -c 1 "$@" >"$OUT/$name.log" 2>&1 &
+	STARTED=$!
+	PIDS+=("$STARTED")
+}
+
+fill() { # fill TEMPLATE OUTPUT: replaces the @...@ placeholders.
+	sed -e "s|@WORK@|$WORK|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" \
+		-e "s|@ALB_PORT@|$ALB_PORT|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" "$1" >"$2"
+}
+
+start_systems() {
+	local ports
+	ports=$("$BIN/freeport" -n 7) || die "no free ports"
+	read -r -d '' BACKEND_PORT ALB_PORT NGINX_PORT PLAIN_PORT TUNED_PORT LEAN_PORT LEANRP_PORT <<<"$ports" || true
+	start backend "$BIN/backend" --addr "127.0.0.1:$BACKEND_PORT"
+	PID_direct=$STARTED PID_backend=$STARTED
+	URL_direct="http://127.0.0.1:$BACKEND_PORT/bench/hello"
+	await "$URL_direct"
+	if [[ " $SYSTEMS " == *" albatross "* ]]; then
+		fill "$BENCH/albatross.yaml.in" "$WORK/albatross.yaml"
+		"$ALBATROSS_BIN" validate --config "$WORK/albatross.yaml" || die "albatross rejected the bench config"
+		# shellcheck disable=SC2086 # ALBATROSS_ENV is a list of NAME=VALUE words.
+		start albatross env $ALBATROSS_ENV "$ALBATROSS_BIN" serve --config "$WORK/albatross.yaml" --data-dir "$WORK/albatross-data" --log-level warn
+		PID_albatross=$STARTED URL_albatross="http://127.0.0.1:$ALB_PORT/bench/hello"
+		await "$URL_albatross"
+	fi
+	if [[ " $SYSTEMS " == *" nginx "* ]]; then
+		fill "$BENCH/nginx.conf.in" "$WORK/nginx.conf"
+		start nginx "$(command -v nginx || echo /usr/sbin/nginx)" -p "$WORK" -c "$WORK/nginx.conf"
+		PID_nginx=$STARTED URL_nginx="http://127.0.0.1:$NGINX_PORT/bench/hello"
+		await "$URL_nginx"
+	fi
+	if [[ " $SYSTEMS " == *" plainproxy "* ]]; then
+		start plainproxy "$BIN/plainproxy" --addr "127.0.0.1:$PLAIN_PORT" --target "http://127.0.0.1:$BACKEND_PORT"
+		PID_plainproxy=$STARTED URL_plainproxy="http://127.0.0.1:$PLAIN_PORT/bench/hello"
+		await "$URL_plainproxy"
+	fi
+	if [[ " $SYSTEMS " == *" tunedproxy "* ]]; then
+		start tunedproxy "$BIN/plainproxy" --tuned --addr "127.0.0.1:$TUNED_PORT" --target "http://127.0.0.1:$BACKEND_PORT"
+		PID_tunedproxy=$STARTED URL_tunedproxy="http://127.0.0.1:$TUNED_PORT/bench/hello"
+		await "$URL_tunedproxy"
+	fi
+	if [[ " $SYSTEMS " == *" leanproxy "* ]]; then
+		start leanproxy "$BIN/leanproxy" --addr "127.0.0.1:$LEAN_PORT" --target "127.0.0.1:$BACKEND_PORT"
+		PID_leanproxy=$STARTED URL_leanproxy="http://127.0.0.1:$LEAN_PORT/bench/hello"
+		await "$URL_leanproxy"
+	fi
+	if [[ " $SYSTEMS " == *" leanrp "* ]]; then
+		start leanrp "$BIN/leanproxy" --reverseproxy --addr "127.0.0.1:$LEANRP_PORT" --target "127.0.0.1:$BACKEND_PORT"
+		PID_leanrp=$STARTED URL_leanrp="http://127.0.0.1:$LEANRP_PORT/bench/hello"
+		await "$URL_leanrp"
+	fi
+}
+
+# wrk_run SECONDS URL [WRK-FLAGS...]: one wrk run on CPU 0, bounded in time. It runs in the
+# background and is waited for, so that an interrupt stops it at once (cleanup kills WRK_PID).
+WRK_PID="" PERF_PID=""
+wrk_run() {
+	local seconds=$1 url=$2 rc=0
+	shift 2
+	timeout $((seconds + 30)) taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"$seconds"s "$@" "$url" &
+	WRK_PID=$!
+	wait "$WRK_PID" || rc=$?
+	WRK_PID=""
+	return "$rc"
+}
+
+# measure SYSTEM ROUND: a warm-up, then one measured wrk run; appends a line to runs.tsv.
+measure() {
+	local sys=$1 round=$2 url_var="URL_$1" pid_var="PID_$1" p0 b0 p1 b1 proxy report="r$2-$1.wrk"
+	local url=${!url_var} pid=${!pid_var}
+	if [ "$WARMUP" -gt 0 ]; then wrk_run "$WARMUP" "$url" >/dev/null; fi
+	p0=$(ticks "$pid") b0=$(ticks "$PID_backend")
+	wrk_run "$DURATION" "$url" --latency >"$OUT/$report" || die "wrk failed against $sys (see $OUT/$report)"
+	p1=$(ticks "$pid") b1=$(ticks "$PID_backend")
+	proxy=$((p1 - p0))
+	[ "$sys" != direct ] || proxy=-
+	printf '%s\t%s\t%s\t%s\t%s\n' "$sys" "$round" "$report" "$proxy" $((b1 - b0)) >>"$OUT/runs.tsv"
+	log "round $round $sys: $(grep 'Requests/sec' "$OUT/$report" | tr -s ' ')"
+}
+
+# rounds: round r runs the systems rotated by r-1, so each system takes each place in turn.
+rounds() {
+	local list=($SYSTEMS) n r i
+	n=${#list[@]}
+	printf '# system\tround\twrk report\tproxy ticks\tbackend ticks\n' >"$OUT/runs.tsv"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for ((i = 0; i < n; i++)); do measure "${list[$(((i + r - 1) % n))]}" "$r"; done
+	done
+}
+
+# profile: perf call graphs of Albatross under the same load, for RESULTS.md's analysis.
+profile() {
+	[ "$PERF" -gt 0 ] && [ -n "${PID_albatross:-}" ] || return 0
+	command -v perf >/dev/null || { log "perf not installed; skipping the profile"; return 0; }
+	log "profiling albatross for $PERF s"
+	(sleep 1 && exec timeout $((PERF + 30)) perf record -F 999 -g -p "$PID_albatross" -o "$OUT/perf.data" -- sleep "$PERF" 2>/dev/null) &
+	PERF_PID=$!
+	wrk_run "$((PERF + 2))" "$URL_albatross" >/dev/null || true
+	wait "$PERF_PID" || log "perf record failed; no profile"
+	PERF_PID=""
+	perf report -i "$OUT/perf.data" --stdio --no-children --percent-limit 0.5 >"$OUT/perf-report.txt" 2>/dev/null || true
+	perf report -i "$OUT/perf.data" --stdio --children --no-call-graph --percent-limit 1 >"$OUT/perf-children.txt" 2>/dev/null || true
+	log "profile in $OUT/perf-report.txt and perf-children.txt"
+}
+
+machine() {
+	echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), nproc $(nproc)"
+	echo "- kernel: $(uname -r); $(go version | cut -d' ' -f3-4)"
+	echo "- $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $(nginx -v 2>&1 | sed 's/^nginx version: //')"
+	echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"
+	if [ -n "$ALBATROSS_ENV" ]; then echo "- albatross environment: $ALBATROSS_ENV"; fi
+	echo "- $ROUNDS rounds × $(wc -w <<<"$SYSTEMS") systems × ${DURATION} s (after ${WARMUP} s warm-up), wrk -t1 -c$CONNECTIONS on CPU 0, proxy + backend on CPU 1"
+}
+
+main() {
+	[ "$(nproc)" -ge 2 ] || die "needs two CPUs (wrk on 0, proxy and backend on 1)"
+	install_tools
+	build
+	local about
+	STARTED_AT=$(date -u '+%Y-%m-%d %H:%M UTC')
+	about=$(machine)
+	start_systems
+	rounds
+	local table
+	table=$("$BIN/summarize" --runs "$OUT/runs.tsv" --clk-tck "$(getconf CLK_TCK)")
+	printf '%s\n' "$about" >"$OUT/machine.md"
+	printf '%s\n' "$table" >"$OUT/table.md"
+	printf '\nRun of %s\n%s\n\n%s\n' "$STARTED_AT" "$about" "$table"
+	if [ "$APPEND" -eq 1 ]; then
+		printf '\n### Run of %s\n\n%s\n\n%s\n' "$STARTED_AT" "$about" "$table" >>"$BENCH/RESULTS.md"
+		log "appended to bench/RESULTS.md"
+	fi
+	profile
+	log "raw reports in $OUT"
+}
+
+main

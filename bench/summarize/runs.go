@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// run is one measured wrk run against one system.
+type run struct {
+	System string
+	Round  int
+	Wrk    wrkResult
+	// ProxyTicks is the utime+stime the proxy process spent during the run, in clock ticks;
+	// -1 when the system has no proxy (the backend measured directly).
+	ProxyTicks int64
+	// BackendTicks is the same for the backend process.
+	BackendTicks int64
+}
+
+// cpuPerRequest converts ticks spent over the run's completed requests to microseconds per
+// request, or -1 when there is nothing to divide.
+func (r run) cpuPerRequest(ticks int64, clkTck int) float64 {
+	if ticks < 0 || r.Wrk.Requests == 0 || clkTck <= 0 {
+		return -1
+	}
+	return float64(ticks) * 1e6 / float64(clkTck) / float64(r.Wrk.Requests)
+}
+
+// readRuns reads the tab-separated run list the script writes, one run a line:
+//
+//	system  round  wrk-output-file  proxy-ticks|-  backend-ticks
+//
+// wrk output files are relative to the list's folder. Lines starting with # are comments.
+func readRuns(path string) ([]run, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return parseRuns(f, filepath.Dir(path))
+}
+
+func parseRuns(r io.Reader, dir string) ([]run, error) {
+	var runs []run
+	sc := bufio.NewScanner(r)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		ru, err := parseRunLine(text, dir)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		runs = append(runs, ru)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("no runs listed")
+	}
+	return runs, nil
+}
+
+func parseRunLine(text, dir string) (run, error) {
+	f := strings.Split(text, "\t")
+	if len(f) != 5 {
+		return run{}, fmt.Errorf("want 5 tab-separated fields, got %d", len(f))
+	}
+	ru := run{System: f[0], ProxyTicks: -1}
+	var err error
+	if ru.Round, err = strconv.Atoi(f[1]); err != nil {
+		return run{}, fmt.Errorf("round: %w", err)
+	}
+	if f[3] != "-" {
+		if ru.ProxyTicks, err = parseTicks(f[3]); err != nil {
+			return run{}, fmt.Errorf("proxy ticks: %w", err)
+		}
+	}
+	if ru.BackendTicks, err = parseTicks(f[4]); err != nil {
+		return run{}, fmt.Errorf("backend ticks: %w", err)
+	}
+	wrkFile := f[2]
+	if !filepath.IsAbs(wrkFile) {
+		wrkFile = filepath.Join(dir, wrkFile)
+	}
+	out, err := os.Open(wrkFile)
+	if err != nil {
+		return run{}, err
+	}
+	defer out.Close()
+	if ru.Wrk, err = parseWrk(out); err != nil {
+		return run{}, fmt.Errorf("%s: %w", f[2], err)
+	}
+	return ru, nil
+}
+
+func parseTicks(s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err == nil && n < 0 {
+		err = fmt.Errorf("negative: %d", n)
+	}
+	return n, err
+}
