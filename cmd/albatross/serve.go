@@ -149,7 +149,10 @@ func watchReloads(ctx context.Context, watcher *file.Watcher, reloads chan<- str
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	go func() { _ = watcher.Run(ctx, notify) }()
+	// The watcher must be gone before reloads is closed (deferred calls run last-in first-out).
+	var watching sync.WaitGroup
+	defer watching.Wait()
+	watching.Go(func() { _ = watcher.Run(ctx, notify) })
 	for {
 		select {
 		case <-ctx.Done():
