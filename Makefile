@@ -5,7 +5,7 @@ STATICCHECK := $(BIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
 PORT        ?= 8080
 
-.PHONY: all build test lint vet fmt-check staticcheck unit demo bench clean
+.PHONY: all build test deps lint vet fmt-check staticcheck unit demo bench clean
 
 all: build
 
@@ -13,7 +13,11 @@ build:
 	$(GO) build -o $(BIN)/albatross ./cmd/albatross
 
 ## test: everything CI runs — formatting, vet, staticcheck, and the whole suite with -race.
-test: lint unit
+test: deps lint unit
+
+## deps: Debian packages the tests use as real clients (aws CLI, Chromium); no-op when present.
+deps:
+	./scripts/install-test-deps.sh
 
 unit:
 	$(GO) test -race -count=1 -timeout 15m ./...

@@ -25,6 +25,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stderr)
 	case "validate":
 		return validate(args[1:], stdout, stderr)
+	case "targets":
+		return targets(args[1:], stdout, stderr)
+	case "explain":
+		return explain(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -39,5 +43,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   albatross serve --config FILE [--api-addr HOST:PORT] [--data-dir DIR] [--log-format text|json] [--log-level LEVEL]
   albatross validate --config FILE
+  albatross targets --api-addr HOST:PORT [--target-group NAME] [--api-credentials ID:SECRET|@FILE]
+  albatross explain --config FILE [-H 'Header: value'] [--source-ip IP] METHOD URL
 `)
 }

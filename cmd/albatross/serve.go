@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -19,6 +17,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/config/file"
 	"github.com/albatross-lb/albatross/internal/reconcile"
+	"github.com/albatross-lb/albatross/internal/state"
 )
 
 // shutdownGrace bounds how long requests in flight may take to finish on SIGINT/SIGTERM.
@@ -26,6 +25,10 @@ const shutdownGrace = 30 * time.Second
 
 type serveFlags struct {
 	config, apiAddr, dataDir, logFormat, logLevel string
+	// apiCredentials is "ACCESS_KEY_ID:SECRET_ACCESS_KEY": every API request must then be SigV4
+	// signed with it. apiAllowRemote allows a non-loopback --api-addr without credentials.
+	apiCredentials string
+	apiAllowRemote bool
 }
 
 func serve(args []string, stderr io.Writer) int {
@@ -35,6 +38,8 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&f.config, "config", "", "configuration `file` (YAML); omit to start empty")
 	fs.StringVar(&f.apiAddr, "api-addr", "", "serve the control API on `host:port`")
 	fs.StringVar(&f.dataDir, "data-dir", "", "`directory` for state and caches (default: the user cache dir)")
+	fs.StringVar(&f.apiCredentials, "api-credentials", "", "require SigV4-signed API requests for `ACCESS_KEY_ID:SECRET_ACCESS_KEY` (or @FILE; default $ALBATROSS_API_CREDENTIALS)")
+	fs.BoolVar(&f.apiAllowRemote, "api-allow-remote", false, "allow a non-loopback --api-addr without --api-credentials")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -78,30 +83,46 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		CacheDir:    filepath.Join(dataDir, "cache"),
 		BuildOutput: os.Stderr,
 	})
+	// Stickiness cookies stay valid across restarts with the same data directory.
+	key, err := reconcile.LoadStickinessKey(dataDir)
+	if err != nil {
+		return err
+	}
+	if err := rt.SetStickinessKey(key); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	// The store merges the file with the resources made through the API (kept in the data
+	// directory when the API is on) and applies the result to the data plane.
+	storeOpts := state.Options{Apply: rt.Apply}
+	if f.apiAddr != "" {
+		storeOpts.Dir = filepath.Join(dataDir, "state")
+	}
+	store, err := state.Open(storeOpts)
+	if err != nil {
+		return err
+	}
+	var cfg *config.Config
 	var watcher *file.Watcher
 	if f.config != "" {
 		// Watch before the first read, so that no edit between the two goes unnoticed.
 		if watcher, err = file.NewWatcher(f.config); err != nil {
 			return err
 		}
-		cfg, err := file.Load(f.config)
-		if err != nil {
+		if cfg, err = file.Load(f.config); err != nil {
 			return fmt.Errorf("%s:\n%w", f.config, err)
 		}
-		if err := rt.Apply(ctx, cfg); err != nil {
-			shutdown(rt, log)
-			return err
-		}
-	} else if err := rt.Apply(ctx, &config.Config{}); err != nil {
+	}
+	if err := store.SetFile(ctx, cfg); err != nil {
+		shutdown(rt, log)
 		return err
 	}
 
-	var api *http.Server
+	var api *apiServer
 	if f.apiAddr != "" {
-		api, err = startAPI(f.apiAddr, log)
+		api, err = startAPI(f, log, store, rt, dataDir)
 		if err != nil {
 			shutdown(rt, log)
 			return err
@@ -114,14 +135,14 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		wg.Go(func() { watchReloads(ctx, watcher, reloads) })
 		wg.Go(func() {
 			for range reloads {
-				reload(ctx, rt, f.config, log)
+				reload(ctx, store, f.config, log)
 			}
 		})
 	}
 	<-ctx.Done()
 	log.Info("shutting down", "grace", shutdownGrace.String())
 	if api != nil {
-		_ = api.Close()
+		api.close()
 	}
 	shutdown(rt, log)
 	wg.Wait()
@@ -165,10 +186,10 @@ func watchReloads(ctx context.Context, watcher *file.Watcher, reloads chan<- str
 
 // reload re-reads the file; a valid configuration is swapped in, an invalid one is logged with
 // all its problems and the old one keeps serving.
-func reload(ctx context.Context, rt *reconcile.Runtime, path string, log *slog.Logger) {
+func reload(ctx context.Context, store *state.Store, path string, log *slog.Logger) {
 	cfg, err := file.Load(path)
 	if err == nil {
-		err = rt.Apply(ctx, cfg)
+		err = store.SetFile(ctx, cfg)
 	}
 	if err != nil {
 		var problems config.Problems
@@ -197,22 +218,4 @@ func resolveDataDir(dir string) (string, error) {
 		return "", fmt.Errorf("--data-dir: %w", err)
 	}
 	return filepath.Abs(dir)
-}
-
-// startAPI serves the control plane address. The ELBv2 and Lambda APIs come later; for now it
-// answers /healthz.
-func startAPI(addr string, log *slog.Logger) (*http.Server, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("--api-addr: %w", err)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		_, _ = io.WriteString(w, "ok\n")
-	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	log.Info("api bound", "addr", ln.Addr().String())
-	return srv, nil
 }

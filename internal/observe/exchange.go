@@ -4,6 +4,7 @@ package observe
 
 import (
 	"context"
+	"crypto/tls"
 	"net/netip"
 	"time"
 )
@@ -48,6 +49,34 @@ type Exchange struct {
 	BytesSent int64
 	// TargetSent and TargetResponded time the target call (target_processing_time).
 	TargetSent, TargetResponded time.Time
+
+	// LoadBalancer is the load balancer's resource ID, app/<name>/<id> (the access log's elb
+	// field and the LoadBalancer metric dimension).
+	LoadBalancer string
+	// Method, RequestURI and HTTPVersion are the request line as the client sent it ("" when
+	// the request could not be read: the access log then shows "- - -").
+	Method, RequestURI, HTTPVersion string
+	// UserAgent is the User-Agent header as sent.
+	UserAgent string
+	// TLS is the client connection's TLS state, nil on HTTP listeners.
+	TLS *tls.ConnectionState
+	// CertificateARN is the ARN of the certificate presented (chosen_cert_arn), "" when unknown.
+	CertificateARN string
+	// WebSocket reports an upgrade to the WebSocket protocol (type ws or wss).
+	WebSocket bool
+	// ReceivedBytes is the request's size: header block and body bytes read (received_bytes).
+	ReceivedBytes int64
+	// SentHeaderBytes is the size of the response's status line and headers; sent_bytes is
+	// SentHeaderBytes + BytesSent.
+	SentHeaderBytes int64
+	// Routed is when rule evaluation ended (the rule-match span of a trace); zero when the
+	// request was rejected before routing.
+	Routed time.Time
+	// Finished is when the response was complete (the access log's time field).
+	Finished time.Time
+	// Classification and ClassificationReason are the desync mitigation verdict (DSY-01), ""
+	// for a compliant request.
+	Classification, ClassificationReason string
 }
 
 // NotRouted is MatchedRulePriority before rule evaluation ("-" in the access log).

@@ -8,7 +8,6 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/action"
 	"github.com/albatross-lb/albatross/internal/config"
-	"github.com/albatross-lb/albatross/internal/forwarded"
 	"github.com/albatross-lb/albatross/internal/listener"
 	"github.com/albatross-lb/albatross/internal/router"
 	"github.com/albatross-lb/albatross/internal/rule"
@@ -66,6 +65,7 @@ func (rt *Runtime) build(cfg *config.Config, fns *preparedFunctions) (*graph, er
 
 func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) action.TargetGroup {
 	arn := b.cfg.TargetGroupARN(tg.Name)
+	b.rt.registry.SetLogger(b.rt.log)
 	if tg.EffectiveTargetType() == config.TargetTypeLambda {
 		o := lambdatarget.Options{
 			TargetGroupARN:    arn,
@@ -79,6 +79,10 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 				o.Invoker = inv
 				o.FunctionARN = b.fns.invokedARN(b.cfg, id)
 			}
+			// The function's health lives in the registry too (HC-03, HC-04), for TargetHealth.
+			target := b.rt.registry.Target(tg.Name, id, 0)
+			b.g.targets[target] = true
+			b.rt.registry.Check(target, lambdaCheck(tg, arn, o.Invoker, lb != nil))
 		}
 		return &lambdaGroup{Target: lambdatarget.New(o), arn: arn}
 	}
@@ -90,9 +94,10 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 		}
 		target := b.rt.registry.Target(tg.Name, t.ID, port)
 		b.g.targets[target] = true
+		b.rt.registry.Check(target, httpCheck(tg, target, lb != nil))
 		targets = append(targets, target)
 	}
-	group := targetgroup.NewGroup(tg.Name, arn, targets, nil)
+	group := targetgroup.NewGroup(tg.Name, arn, targets, groupOptions(tg, b.rt.stickyKey))
 	return targetgroup.NewHTTPGroup(group, b.rt.proxies.get(proxyOptions(lb)))
 }
 
@@ -109,21 +114,12 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	if err != nil {
 		return nil, fmt.Errorf("%s.rules: %w", path, err)
 	}
-	xffMode, err := forwarded.ParseMode(lb.Attribute("routing.http.xff_header_processing.mode"))
+	settings, err := listenerSettings(b.cfg, lb, l)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	protocol := l.EffectiveProtocol()
-	settings := router.Settings{
-		Protocol:      protocol,
-		Port:          l.Port,
-		DNSName:       dnsName(b.cfg, lb.Name),
-		XFFMode:       xffMode,
-		XFFClientPort: lb.Attribute("routing.http.xff_client_port.enabled") == "true",
-		PreserveHost:  lb.Attribute("routing.http.preserve_host_header.enabled") == "true",
-		ServerHeader:  serverHeader,
-	}
-	h := router.New(settings, table, routes, b.actions(l.DefaultActions, serverHeader), nil, b.rt.log)
+	protocol := settings.Protocol
+	h := router.New(settings, table, routes, b.actions(l.DefaultActions, serverHeader), b.observer(lb, l), b.rt.log)
 	return &listenerPlan{
 		path: path, protocol: protocol, loadBalancer: lb.Name, handler: h,
 		options: listener.Options{IdleTimeout: seconds(lb.Attribute("idle_timeout.timeout_seconds"))},

@@ -169,8 +169,11 @@ func (rt *Runtime) Close(ctx context.Context) error {
 		wg.Go(func() { _ = b.l.Close(ctx) })
 	}
 	wg.Wait()
+	rt.registry.Close() // health checkers and drain timers
 	rt.proxies.closeAll()
-	return rt.functions.close(ctx)
+	fnErr := rt.functions.close(ctx)
+	// After the listeners: the last access log lines are in, so the files can be finished.
+	return errors.Join(fnErr, rt.CloseObservability(ctx))
 }
 
 // listenAddr is the socket address of a listener: all interfaces when no address is set.

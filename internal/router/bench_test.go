@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/albatross-lb/albatross/internal/action"
+	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/rule"
 )
 
@@ -19,7 +20,15 @@ func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 // BenchmarkServeHTTP is the hot path of one request: ten path-pattern rules of which the last
 // matches, and a fixed-response action (no target, so only the load balancer's own work).
-func BenchmarkServeHTTP(b *testing.B) {
+func BenchmarkServeHTTP(b *testing.B) { benchServeHTTP(b, nil) }
+
+// BenchmarkServeHTTPObserved adds what every request pays for observation: metrics, the per-rule
+// count and the recent-requests ring (the access log only queues a pointer).
+func BenchmarkServeHTTPObserved(b *testing.B) {
+	benchServeHTTP(b, observe.NewListenerObserver(observe.NewMetrics(), "app/web/0123456789abcdef", "HTTP:8080", []int{10}))
+}
+
+func benchServeHTTP(b *testing.B, obs Observer) {
 	specs := make([]rule.Rule, 10)
 	routes := make([]Route, 10)
 	for i := range specs {
@@ -31,7 +40,7 @@ func BenchmarkServeHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rt := New(Settings{Protocol: "HTTP", Port: 8080}, table, routes, action.NewFixedResponse(404, "", "", true), nil, nil)
+	rt := New(Settings{Protocol: "HTTP", Port: 8080}, table, routes, action.NewFixedResponse(404, "", "", true), obs, nil)
 	r := httptest.NewRequest(http.MethodGet, "/r9/x?q=1", nil)
 	r.Header.Set("User-Agent", "bench")
 	w := &discardWriter{h: http.Header{}}

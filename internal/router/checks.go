@@ -66,3 +66,16 @@ func absoluteHost(r *http.Request) string {
 func lowerProtocol(p string) string { return strings.ToLower(p) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// wantsWebSocket reports an Upgrade: websocket request (RFC 6455), for the access log's type.
+func wantsWebSocket(h http.Header) bool {
+	for _, v := range h["Upgrade"] {
+		for token := range strings.SplitSeq(v, ",") {
+			name, _, _ := strings.Cut(strings.TrimSpace(token), "/")
+			if strings.EqualFold(name, "websocket") {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -21,7 +21,8 @@ type Matcher interface {
 	Match(r *http.Request, source netip.Addr) (index, evaluated int)
 }
 
-// Observer receives every finished exchange (access log, metrics). It must not block.
+// Observer receives every finished exchange (access log, metrics). It must not block. It may
+// keep ex: the router never touches an exchange again after handing it over.
 type Observer interface {
 	Observe(ex *observe.Exchange)
 }
@@ -43,6 +44,9 @@ type Settings struct {
 	// ServerHeader is routing.http.response.server.enabled: `Server: awselb/2.0` on the load
 	// balancer's own responses.
 	ServerHeader bool
+	// LoadBalancer is the load balancer's resource ID, app/<name>/<id>, recorded in every
+	// exchange (the access log's elb field, the metrics' load_balancer label).
+	LoadBalancer string
 }
 
 // Route is a rule's priority and action.
@@ -85,6 +89,7 @@ type requestState struct {
 	rec        recorder
 	trace, xff [1]string
 	actions    [2]string
+	body       countingBody
 }
 
 // ServeHTTP runs the pipeline for one request.
@@ -97,11 +102,22 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ListenerPort:        rt.settings.Port,
 		MatchedRulePriority: observe.NotRouted,
 		ActionsExecuted:     st.actions[:0],
+		LoadBalancer:        rt.settings.LoadBalancer,
+		Method:              r.Method,
+		RequestURI:          r.RequestURI,
+		HTTPVersion:         r.Proto,
+		UserAgent:           r.UserAgent(),
+		TLS:                 r.TLS,
 	}
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		ex.Client = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 	}
 	r = r.WithContext(observe.WithExchange(r.Context(), ex))
+	if r.Body != nil && r.Body != http.NoBody {
+		// received_bytes counts the body as the action reads it (§8.2 field 11).
+		st.body.ReadCloser = r.Body
+		r.Body = &st.body
+	}
 	rec := &st.rec
 	rec.ResponseWriter = w
 	defer rt.finish(rec, r, ex)
@@ -120,7 +136,9 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 		r.Host = rt.settings.DNSName // LST-05: only HTTP/1.0 gets here without a Host.
 	}
 	ex.RequestHost = requestHost(r.Host)
-	traceID := forwarded.TraceHeader(r.Header.Values("X-Amzn-Trace-Id"), ex.Received, forwarded.RequestHeaderBytes(r))
+	headerBytes := forwarded.RequestHeaderBytes(r)
+	ex.ReceivedBytes = int64(headerBytes)
+	traceID := forwarded.TraceHeader(r.Header.Values("X-Amzn-Trace-Id"), ex.Received, headerBytes)
 	st.trace[0] = traceID
 	r.Header["X-Amzn-Trace-Id"] = st.trace[:]
 	ex.TraceID = traceID
@@ -131,6 +149,7 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 	}
 
 	index, evaluated := rt.matcher.Match(r, ex.Client.Addr())
+	ex.Routed = time.Now()
 	ex.RulesEvaluated = evaluated
 	handler := rt.defaultAction
 	ex.MatchedRulePriority = 0
@@ -179,8 +198,22 @@ func (rt *Router) fail(w *recorder, r *http.Request, ex *observe.Exchange, err *
 }
 
 func (rt *Router) finish(w *recorder, r *http.Request, ex *observe.Exchange) {
+	ex.Finished = time.Now()
 	ex.Status = w.status
 	ex.BytesSent = w.written
+	ex.SentHeaderBytes = w.headerBytes
+	if ex.ReceivedBytes == 0 {
+		ex.ReceivedBytes = int64(forwarded.RequestHeaderBytes(r)) // rejected before serve measured it
+	}
+	if b, ok := r.Body.(*countingBody); ok {
+		ex.ReceivedBytes += b.n
+	}
+	if ex.Status == 0 && ex.Target != "" && r.Context().Err() == nil && wantsWebSocket(r.Header) {
+		// ReverseProxy answers an upgrade on the hijacked connection, unseen by the recorder:
+		// a tunnel that ran and ended is a 101 (type ws/wss in the access log).
+		ex.Status, ex.TargetStatus = http.StatusSwitchingProtocols, http.StatusSwitchingProtocols
+	}
+	ex.WebSocket = ex.Status == http.StatusSwitchingProtocols
 	if r.Context().Err() != nil && ex.Status == 0 {
 		ex.Status = 460 // the client went away before an answer (§7)
 	}

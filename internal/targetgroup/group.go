@@ -1,98 +1,139 @@
 package targetgroup
 
 import (
-	"errors"
-	"net/http"
-
-	"github.com/albatross-lb/albatross/internal/elberr"
-	"github.com/albatross-lb/albatross/internal/observe"
+	"sync/atomic"
+	"time"
 )
 
-// Picker chooses one target among eligible ones. Each selection algorithm (ALG-01) implements it.
-type Picker interface {
-	Pick(targets []*Target) *Target
+// Options configure a target group revision (§10.3). The zero value is the AWS default: round
+// robin, no slow start, no stickiness, fail-open below one healthy target, no delay.
+type Options struct {
+	// Algorithm chooses among eligible targets (ALG-01). Zero means round robin.
+	Algorithm Algorithm
+	// AnomalyMitigation gives targets whose error rate or latency stands out less traffic; it only
+	// applies to weighted random (ALG-01).
+	AnomalyMitigation bool
+	// SlowStart is slow_start.duration_seconds (ALG-03). Zero means off. Ignored by least
+	// outstanding requests (ALG-02).
+	SlowStart time.Duration
+	// DeregistrationDelay is how long a removed target drains before requests still in flight on
+	// it are cut (ALG-04). Zero cuts at once.
+	DeregistrationDelay time.Duration
+	// MinHealthyCount and MinHealthyPercent are the unhealthy_state_routing thresholds (HC-05):
+	// below either, every registered target gets traffic. Zero count means 1; zero percent is off.
+	MinHealthyCount, MinHealthyPercent int
+	// Stickiness pins clients to targets with AWSALB or AWSALBAPP cookies (STK-01). nil is off.
+	Stickiness *Stickiness
 }
 
 // Group is one revision of an instance or ip target group: an immutable target list and the
-// algorithm that picks among them.
+// algorithm that picks among them. Pick is safe for concurrent use, lock-free and does not
+// allocate.
 type Group struct {
 	// Name and ARN identify the group.
 	Name, ARN string
 	targets   []*Target
-	picker    Picker
+	opts      Options
+	next      atomic.Uint64
+	// digests[i] names targets[i] in stickiness cookies.
+	digests []string
 }
 
-// NewGroup returns a group over targets choosing with picker (nil means round robin).
-func NewGroup(name, arn string, targets []*Target, picker Picker) *Group {
-	if picker == nil {
-		picker = &RoundRobin{}
+// NewGroup returns a group over targets. It records the group's slow-start and deregistration
+// settings on the targets, for them to use when they turn healthy or are removed: the newest
+// revision built wins.
+func NewGroup(name, arn string, targets []*Target, o Options) *Group {
+	g := &Group{Name: name, ARN: arn, targets: targets, opts: o}
+	gs := &groupSettings{slowStart: o.SlowStart, delay: o.DeregistrationDelay, peers: targets}
+	for _, t := range targets {
+		t.settings.Store(gs)
+		g.digests = append(g.digests, targetDigest(arn, t.Addr))
 	}
-	return &Group{Name: name, ARN: arn, targets: targets, picker: picker}
+	return g
 }
 
 // Targets returns the registered targets. The slice must not be modified.
 func (g *Group) Targets() []*Target { return g.targets }
 
-// Pick returns the target for the next request, or nil when no target is registered (HC-06: the
-// caller answers 503). Healthy targets are preferred; when none is healthy every target is
-// eligible (fail-open, HC-05).
+// Options returns the options the group was built with.
+func (g *Group) Options() Options { return g.opts }
+
+// filter says which targets a pick may return: healthy ones, or every routable one when the
+// group routes as if all were healthy (fail-open, HC-05).
+type filter struct{ failOpen bool }
+
+func (f filter) ok(t *Target) bool {
+	s := t.status.Load().state
+	return routable(s) && (f.failOpen || healthyState(s))
+}
+
+// eligible returns the filter in force and how many targets it admits; 0 means no target is
+// registered, or all are draining or unused (HC-06: 503).
+func (g *Group) eligible() (filter, int) {
+	registered, healthy := 0, 0
+	for _, t := range g.targets {
+		s := t.status.Load().state
+		if routable(s) {
+			registered++
+			if healthyState(s) {
+				healthy++
+			}
+		}
+	}
+	if registered == 0 {
+		return filter{}, 0
+	}
+	if g.belowThreshold(healthy, registered) {
+		return filter{failOpen: true}, registered
+	}
+	return filter{}, healthy
+}
+
+// belowThreshold reports whether the healthy targets are too few (HC-05): fewer than
+// minimum_healthy_targets.count (default 1, so "all unhealthy" fails open) or, when set, than
+// minimum_healthy_targets.percentage of the registered ones.
+func (g *Group) belowThreshold(healthy, registered int) bool {
+	minCount := max(g.opts.MinHealthyCount, 1)
+	if healthy < minCount {
+		return true
+	}
+	p := g.opts.MinHealthyPercent
+	return p > 0 && healthy*100 < p*registered
+}
+
+// Pick returns the target for the next request, or nil when no target can take one (HC-06: the
+// caller answers 503). Healthy targets are preferred; below the unhealthy-state-routing
+// threshold every registered target is eligible (fail-open, HC-05). Draining targets never are.
 func (g *Group) Pick() *Target {
-	switch len(g.targets) {
-	case 0:
+	f, n := g.eligible()
+	if n == 0 {
 		return nil
-	case 1:
-		return g.targets[0]
 	}
-	healthy := 0
+	now := time.Now().UnixNano()
+	switch g.opts.Algorithm {
+	case LeastOutstandingRequests:
+		return g.pickLeastOutstanding(f)
+	case WeightedRandom:
+		return g.pickWeightedRandom(f, now)
+	default:
+		return g.pickRoundRobin(f, n, now)
+	}
+}
+
+// nth returns the k-th target f admits, or the first when states changed since counting.
+func (g *Group) nth(f filter, k int) *Target {
+	var first *Target
 	for _, t := range g.targets {
-		if t.Healthy() {
-			healthy++
+		if !f.ok(t) {
+			continue
+		}
+		if k == 0 {
+			return t
+		}
+		k--
+		if first == nil {
+			first = t
 		}
 	}
-	if healthy == len(g.targets) || healthy == 0 {
-		return g.picker.Pick(g.targets)
-	}
-	eligible := make([]*Target, 0, healthy)
-	for _, t := range g.targets {
-		if t.Healthy() {
-			eligible = append(eligible, t)
-		}
-	}
-	return g.picker.Pick(eligible)
+	return first
 }
-
-// Forwarder sends a request to one target address; target/http's Proxy implements it.
-type Forwarder interface {
-	Serve(w http.ResponseWriter, r *http.Request, addr string) error
-}
-
-// HTTPGroup serves requests for an instance or ip target group: it picks a target and forwards.
-type HTTPGroup struct {
-	*Group
-	forwarder Forwarder
-}
-
-// NewHTTPGroup returns a handler for g that forwards through f.
-func NewHTTPGroup(g *Group, f Forwarder) *HTTPGroup {
-	return &HTTPGroup{Group: g, forwarder: f}
-}
-
-// TargetGroupARN identifies the group in stickiness cookies and logs.
-func (h *HTTPGroup) TargetGroupARN() string { return h.ARN }
-
-// ServeHTTP forwards r to the target picked for it, or returns a 503 error when the group has no
-// registered target (HC-06).
-func (h *HTTPGroup) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
-	ex := observe.ExchangeFrom(r.Context())
-	ex.TargetGroupARN = h.ARN
-	t := h.Pick()
-	if t == nil {
-		return &elberr.Error{Status: http.StatusServiceUnavailable, Source: elberr.SourceLoadBalancer,
-			Err: errNoTargets}
-	}
-	end := t.Begin()
-	defer end()
-	return h.forwarder.Serve(w, r, t.Addr)
-}
-
-var errNoTargets = errors.New("target group has no registered targets")

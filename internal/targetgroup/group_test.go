@@ -9,10 +9,12 @@ import (
 	"github.com/albatross-lb/albatross/internal/elberr"
 )
 
+// targets returns n healthy targets.
 func targets(n int) []*Target {
 	ts := make([]*Target, n)
 	for i := range ts {
 		ts[i] = NewTarget("127.0.0.1", 8000+i)
+		ts[i].SetHealthy(true)
 	}
 	return ts
 }
@@ -39,7 +41,7 @@ func TestPick(t *testing.T) {
 			for _, i := range tc.unhealthy {
 				ts[i].SetHealthy(false)
 			}
-			g := NewGroup("tg", "arn", ts, nil)
+			g := NewGroup("tg", "arn", ts, Options{})
 			got := make([]int, tc.n)
 			for range tc.picks {
 				p := g.Pick()
@@ -62,7 +64,7 @@ func TestPick(t *testing.T) {
 func TestPickRecoversHealth(t *testing.T) {
 	t.Parallel()
 	ts := targets(2)
-	g := NewGroup("tg", "arn", ts, &RoundRobin{})
+	g := NewGroup("tg", "arn", ts, Options{})
 	ts[0].SetHealthy(false)
 	for range 10 {
 		if g.Pick() != ts[1] {
@@ -86,7 +88,7 @@ func (f forwarderFunc) Serve(w http.ResponseWriter, r *http.Request, addr string
 func TestHTTPGroupNoTargets(t *testing.T) {
 	t.Parallel()
 	called := false
-	h := NewHTTPGroup(NewGroup("tg", "arn:tg", nil, nil), forwarderFunc(func(http.ResponseWriter, *http.Request, string) error {
+	h := NewHTTPGroup(NewGroup("tg", "arn:tg", nil, Options{}), forwarderFunc(func(http.ResponseWriter, *http.Request, string) error {
 		called = true
 		return nil
 	}))
@@ -106,7 +108,7 @@ func TestHTTPGroupOutstanding(t *testing.T) {
 	t.Parallel()
 	ts := targets(1)
 	var during []int64
-	h := NewHTTPGroup(NewGroup("tg", "arn", ts, nil), forwarderFunc(func(_ http.ResponseWriter, r *http.Request, addr string) error {
+	h := NewHTTPGroup(NewGroup("tg", "arn", ts, Options{}), forwarderFunc(func(_ http.ResponseWriter, r *http.Request, addr string) error {
 		during = append(during, ts[0].Outstanding())
 		if addr != ts[0].Addr {
 			t.Errorf("forwarded to %q, want %q", addr, ts[0].Addr)
@@ -125,32 +127,5 @@ func TestHTTPGroupOutstanding(t *testing.T) {
 	}()
 	if len(during) != 2 || during[0] != 1 || during[1] != 1 || ts[0].Outstanding() != 0 {
 		t.Errorf("outstanding during %v, after %d; want [1 1] and 0", during, ts[0].Outstanding())
-	}
-}
-
-// TestRegistry: the same identity yields the same *Target across revisions, so health and
-// in-flight counts survive reloads (style habit 2); Retain drops what a revision no longer has.
-func TestRegistry(t *testing.T) {
-	t.Parallel()
-	reg := NewRegistry()
-	a := reg.Target("web", "10.0.0.1", 80)
-	a.SetHealthy(false)
-	if reg.Target("web", "10.0.0.1", 80) != a {
-		t.Fatal("same identity, different target")
-	}
-	b := reg.Target("web", "10.0.0.1", 81)
-	c := reg.Target("api", "10.0.0.1", 80)
-	if b == a || c == a || b == c {
-		t.Fatal("different identities share a target")
-	}
-	if a.Addr != "10.0.0.1:80" || reg.Target("v6", "::1", 8080).Addr != "[::1]:8080" {
-		t.Errorf("addresses %q", a.Addr)
-	}
-	reg.Retain(map[*Target]bool{a: true, c: true})
-	if got := reg.Target("web", "10.0.0.1", 80); got != a || got.Healthy() {
-		t.Error("retained target lost its identity or health state")
-	}
-	if reg.Target("web", "10.0.0.1", 81) == b {
-		t.Error("dropped target came back with its old state")
 	}
 }

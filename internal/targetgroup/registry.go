@@ -1,24 +1,46 @@
 package targetgroup
 
 import (
+	"cmp"
+	"context"
+	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Registry keeps Target values by identity (target group name, target id and port) across
 // configuration revisions, so that health state and in-flight counts survive a reload
-// (style habit 2). It is safe for concurrent use.
+// (style habit 2). It owns each target's health checker and the draining of removed targets
+// (ALG-04). It is safe for concurrent use; Close stops everything it started.
 type Registry struct {
 	mu      sync.Mutex
 	targets map[string]*Target
+	log     atomic.Pointer[slog.Logger]
+	ctx     context.Context
+	cancel  context.CancelFunc
+	checks  sync.WaitGroup
 }
 
-// NewRegistry returns an empty registry.
+// NewRegistry returns an empty registry logging to slog.Default().
 func NewRegistry() *Registry {
-	return &Registry{targets: make(map[string]*Target)}
+	reg := &Registry{targets: make(map[string]*Target)}
+	reg.ctx, reg.cancel = context.WithCancel(context.Background())
+	reg.log.Store(slog.Default())
+	return reg
 }
 
-// Target returns the target registered as id:port in the named group, creating it on first use.
+// SetLogger sets where target state changes are logged (once per change).
+func (reg *Registry) SetLogger(l *slog.Logger) {
+	if l != nil {
+		reg.log.Store(l)
+	}
+}
+
+// Target returns the target registered as id:port in the named group, creating it on first use
+// (state initial). A draining target asked for again is registered anew when Retain keeps it.
 func (reg *Registry) Target(group, id string, port int) *Target {
 	key := group + "\x00" + id + "\x00" + strconv.Itoa(port)
 	reg.mu.Lock()
@@ -26,18 +48,119 @@ func (reg *Registry) Target(group, id string, port int) *Target {
 	t, ok := reg.targets[key]
 	if !ok {
 		t = NewTarget(id, port)
+		t.reg, t.group = reg, group
 		reg.targets[key] = t
 	}
 	return t
 }
 
-// Retain drops every target not in keep, so that a removed target's state does not linger.
+// Check records the health check the revision being built wants for t. It takes effect when
+// Retain commits the revision; until then the running check (if any) continues.
+func (reg *Registry) Check(t *Target, spec CheckSpec) {
+	t.pending.Store(&spec)
+}
+
+// Retain commits a revision whose targets are keep. Kept targets get the health check their last
+// Check call asked for (the running checker, with its counters, stays when the spec's Key is
+// unchanged) and draining ones among them are registered again. Every other target is
+// deregistered: it takes no new request, shows draining for its group's deregistration delay,
+// then requests still in flight on it are cut and it is forgotten (ALG-04).
 func (reg *Registry) Retain(keep map[*Target]bool) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	for key, t := range reg.targets {
-		if !keep[t] {
-			delete(reg.targets, key)
+		switch {
+		case keep[t]:
+			if t.drain != nil {
+				t.drain.timer.Stop()
+				t.drain = nil
+				t.setStatus(statusRegistering)
+			}
+			reg.syncCheck(t)
+		case t.drain == nil:
+			reg.startDrain(key, t)
 		}
 	}
+}
+
+// startDrain deregisters t. reg.mu is held.
+func (reg *Registry) startDrain(key string, t *Target) {
+	reg.stopCheck(t)
+	t.setStatus(statusDraining)
+	var delay time.Duration
+	if gs := t.settings.Load(); gs != nil {
+		delay = gs.delay
+	}
+	d := &drain{}
+	t.drain = d
+	d.timer = time.AfterFunc(delay, func() { reg.finishDrain(key, t, d) })
+}
+
+// drain is one deregistration of a target; a new registration or Close replaces or clears it.
+type drain struct{ timer *time.Timer }
+
+// finishDrain ends a deregistration delay: requests still in flight are cut, the target is gone.
+func (reg *Registry) finishDrain(key string, t *Target, d *drain) {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	if t.drain != d {
+		return // registered again, or closed, meanwhile
+	}
+	t.drain = nil
+	t.cut()
+	t.setStatus(statusGone)
+	if reg.targets[key] == t {
+		delete(reg.targets, key)
+	}
+}
+
+// Health returns the health of every target of the named group that is registered or still
+// draining, ordered by id and port (DescribeTargetHealth).
+func (reg *Registry) Health(group string) []TargetHealth {
+	reg.mu.Lock()
+	var out []TargetHealth
+	for _, t := range reg.targets {
+		if t.group == group {
+			out = append(out, t.Health())
+		}
+	}
+	reg.mu.Unlock()
+	slices.SortFunc(out, func(a, b TargetHealth) int {
+		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Port, b.Port))
+	})
+	return out
+}
+
+// Close stops every health checker and waits for them, and cuts targets still draining.
+func (reg *Registry) Close() {
+	reg.mu.Lock()
+	for _, t := range reg.targets {
+		reg.stopCheck(t)
+		if t.drain != nil {
+			t.drain.timer.Stop()
+			t.drain = nil
+			t.cut()
+		}
+	}
+	reg.cancel()
+	reg.mu.Unlock()
+	reg.checks.Wait()
+}
+
+func (reg *Registry) logChange(t *Target, old, next *status) {
+	reg.log.Load().Info("target health changed", "target_group", t.group, "target", t.Addr,
+		"from", old.state.String(), "to", next.state.String(), "reason", next.reason, "description", next.description)
+}
+
+// Lookup returns the health of one target of a group, and false when it is neither registered
+// nor draining.
+func (reg *Registry) Lookup(group, id string, port int) (TargetHealth, bool) {
+	key := group + "\x00" + id + "\x00" + strconv.Itoa(port)
+	reg.mu.Lock()
+	t, ok := reg.targets[key]
+	reg.mu.Unlock()
+	if !ok {
+		return TargetHealth{}, false
+	}
+	return t.Health(), true
 }

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/controlapi"
+	"github.com/albatross-lb/albatross/internal/controlapi/elbv2"
+	"github.com/albatross-lb/albatross/internal/controlapi/lambda"
+	"github.com/albatross-lb/albatross/internal/reconcile"
+	"github.com/albatross-lb/albatross/internal/state"
+)
+
+// apiServer is the control plane: the ELBv2 API at POST /, the Lambda API under
+// /2015-03-31/functions, /healthz, /metrics (Prometheus), /explain and the /dashboard/.
+type apiServer struct {
+	srv    *http.Server
+	lambda *lambda.Handler
+}
+
+// startAPI binds the API address and serves it. Without credentials it listens on loopback
+// only, unless --api-allow-remote says otherwise (issue item 4).
+func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.Runtime, dataDir string) (*apiServer, error) {
+	verifier, err := parseCredentials(f.apiCredentials)
+	if err != nil {
+		return nil, err
+	}
+	if verifier == nil && !f.apiAllowRemote && !isLoopback(f.apiAddr) {
+		return nil, fmt.Errorf("--api-addr %s is not a loopback address: set --api-credentials so that requests must be signed, or --api-allow-remote to serve it unauthenticated", f.apiAddr)
+	}
+	ln, err := net.Listen("tcp", f.apiAddr)
+	if err != nil {
+		return nil, fmt.Errorf("--api-addr: %w", err)
+	}
+	lam := lambda.New(lambda.Options{Store: store, Functions: rt, CodeDir: filepath.Join(dataDir, "functions"), Logger: log})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.Handle("GET /metrics", rt.Metrics().Handler())
+	mux.Handle("/explain", rt.ExplainHandler())
+	mux.Handle("/dashboard/", rt.DashboardHandler())
+	mux.Handle("/2015-03-31/", lam)
+	mux.Handle("/2017-10-31/", lam)
+	mux.Handle("/{$}", elbv2.New(elbv2.Options{Store: store, Health: runtimeHealth{rt}, Logger: log}))
+	handler := controlapi.WithRequestID(controlapi.RequireSignature(verifier, []string{"/healthz", "/metrics"}, mux))
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("api bound", "addr", ln.Addr().String(), "signed", verifier != nil)
+	return &apiServer{srv: srv, lambda: lam}, nil
+}
+
+// apiGrace bounds how long API requests and Event invocations in flight may take at shutdown;
+// the data plane's own grace follows.
+const apiGrace = 5 * time.Second
+
+// close stops the API: no new requests, those in flight and Event invocations given apiGrace,
+// then connections closed.
+func (a *apiServer) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), apiGrace)
+	defer cancel()
+	if err := a.srv.Shutdown(ctx); err != nil {
+		_ = a.srv.Close()
+	}
+	_ = a.lambda.Close(ctx)
+}
+
+// runtimeHealth reports the data plane's target health (HC-04) to DescribeTargetHealth.
+type runtimeHealth struct{ rt *reconcile.Runtime }
+
+var (
+	_ elbv2.HealthSource   = runtimeHealth{}
+	_ elbv2.DrainingSource = runtimeHealth{}
+)
+
+// TargetHealth looks the target up by group name, id and port (0 for Lambda targets); a target
+// the data plane has not registered yet is initial with Elb.RegistrationInProgress.
+func (h runtimeHealth) TargetHealth(_ string, tg *config.TargetGroup, t config.Target) elbv2.TargetHealth {
+	port := 0
+	if tg.EffectiveTargetType() != config.TargetTypeLambda {
+		port = t.Port
+		if port == 0 {
+			port = tg.Port
+		}
+	}
+	th, ok := h.rt.TargetHealthOf(tg.Name, t.ID, port)
+	if !ok {
+		return elbv2.TargetHealth{State: "initial", Reason: "Elb.RegistrationInProgress", Description: "Target registration is in progress"}
+	}
+	return elbv2.TargetHealth{State: th.State.String(), Reason: th.Reason, Description: th.Description}
+}
+
+// credentialsEnv is read when --api-credentials is not given, so that the secret need not
+// appear in the process list.
+const credentialsEnv = "ALBATROSS_API_CREDENTIALS"
+
+// Draining returns the group's targets that the data plane still drains after deregistration.
+func (h runtimeHealth) Draining(tg *config.TargetGroup) ([]config.Target, []elbv2.TargetHealth) {
+	var targets []config.Target
+	var health []elbv2.TargetHealth
+	for _, th := range h.rt.TargetHealth(tg.Name) {
+		if th.State.String() != "draining" {
+			continue
+		}
+		targets = append(targets, config.Target{ID: th.ID, Port: th.Port})
+		health = append(health, elbv2.TargetHealth{State: th.State.String(), Reason: th.Reason, Description: th.Description})
+	}
+	return targets, health
+}
+
+// parseCredentials reads "ACCESS_KEY_ID:SECRET_ACCESS_KEY", "@FILE" holding that, or (when
+// empty) $ALBATROSS_API_CREDENTIALS; nothing at all means no signature required.
+func parseCredentials(s string) (*controlapi.SigV4, error) {
+	if s == "" {
+		s = os.Getenv(credentialsEnv)
+	}
+	if s == "" {
+		return nil, nil
+	}
+	if path, ok := strings.CutPrefix(s, "@"); ok {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("--api-credentials: %w", err)
+		}
+		s = strings.TrimSpace(string(data))
+	}
+	id, secret, ok := strings.Cut(s, ":")
+	if !ok || id == "" || secret == "" {
+		return nil, errors.New("--api-credentials must be ACCESS_KEY_ID:SECRET_ACCESS_KEY or @FILE holding that")
+	}
+	return &controlapi.SigV4{Credentials: map[string]string{id: secret}}, nil
+}
+
+// isLoopback reports whether addr (host:port) names only loopback addresses.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

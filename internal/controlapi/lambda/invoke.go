@@ -1,0 +1,152 @@
+package lambda
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/controlapi"
+	"github.com/albatross-lb/albatross/internal/function"
+)
+
+// Payload limits (B.3): 6 MB for synchronous invocations, 1 MB for Event.
+const (
+	maxSyncPayload  = function.MaxRequestSize
+	maxEventPayload = 1 << 20
+)
+
+// invoke serves POST /2015-03-31/functions/{name}/invocations (C.1-C.4).
+func (h *Handler) invoke(w http.ResponseWriter, r *http.Request) {
+	snap, fn, err := h.resolve(r)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	typ := r.Header.Get("X-Amz-Invocation-Type")
+	payload, err := readPayload(r, typ)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	opts := function.InvocationOptions{InvokedFunctionARN: snap.Config.FunctionARN(fn.Spec.FunctionName)}
+	if cc := r.Header.Get("X-Amz-Client-Context"); cc != "" {
+		raw, err := base64.StdEncoding.DecodeString(cc)
+		if err != nil || !json.Valid(raw) {
+			h.fail(w, invalidParameter("X-Amz-Client-Context must be base64-encoded JSON"))
+			return
+		}
+		opts.ClientContext = string(raw)
+	}
+	inv, ok := h.opts.Functions.Function(fn.Spec.FunctionName)
+	if !ok {
+		h.fail(w, &controlapi.Error{Code: "ResourceNotReadyException", Status: http.StatusBadGateway,
+			Message: "Function " + fn.Spec.FunctionName + " is not running"})
+		return
+	}
+	w.Header().Set("X-Amz-Executed-Version", "$LATEST")
+	switch typ {
+	case "DryRun":
+		w.WriteHeader(http.StatusNoContent)
+	case "Event":
+		h.invokeEvent(inv, payload, opts)
+		w.WriteHeader(http.StatusAccepted)
+	default:
+		h.invokeSync(w, r, inv, payload, opts)
+	}
+}
+
+// readPayload checks the invocation type and reads the payload within its limit. The CLI sends
+// no body without --payload (C.1); functions then get an empty JSON object, as Lambda gives
+// them.
+func readPayload(r *http.Request, typ string) ([]byte, error) {
+	limit := maxSyncPayload
+	switch typ {
+	case "", "RequestResponse", "DryRun":
+	case "Event":
+		limit = maxEventPayload
+	default:
+		return nil, invalidParameter("X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got %q", typ)
+	}
+	payload, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(payload) > limit {
+		return nil, &controlapi.Error{Code: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge,
+			Message: "Request must be smaller than " + strconv.Itoa(limit) + " bytes for the InvokeFunction operation"}
+	}
+	if len(payload) == 0 {
+		payload = []byte("{}")
+	}
+	if !json.Valid(payload) {
+		return nil, controlapi.Errorf("InvalidRequestContentException", "Could not parse request body into json: the payload is not valid JSON")
+	}
+	return payload, nil
+}
+
+func (h *Handler) invokeSync(w http.ResponseWriter, r *http.Request, inv function.Invoker, payload []byte, opts function.InvocationOptions) {
+	resp, err := inv.Invoke(function.WithInvocationOptions(r.Context(), opts), payload)
+	if err != nil && resp == nil {
+		if r.Context().Err() != nil {
+			return
+		}
+		h.fail(w, invokeError(err))
+		return
+	}
+	if resp.FunctionError != "" {
+		w.Header().Set("X-Amz-Function-Error", resp.FunctionError)
+	}
+	if r.Header.Get("X-Amz-Log-Type") == "Tail" {
+		w.Header().Set("X-Amz-Log-Result", base64.StdEncoding.EncodeToString(resp.LogTail))
+	}
+	if resp.RequestID != "" {
+		w.Header().Set("x-amzn-RequestId", resp.RequestID)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(resp.Payload)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(resp.Payload)
+}
+
+// eventTimeout bounds an Event invocation: the longest function timeout plus queueing time.
+const eventTimeout = 16 * time.Minute
+
+// invokeEvent runs an Event invocation in the background; its outcome is only logged, as Lambda
+// has no destination configured by default.
+func (h *Handler) invokeEvent(inv function.Invoker, payload []byte, opts function.InvocationOptions) {
+	h.events.Add(1)
+	go func() {
+		defer h.events.Done()
+		ctx, cancel := context.WithTimeout(h.ctx, eventTimeout)
+		defer cancel()
+		resp, err := inv.Invoke(function.WithInvocationOptions(ctx, opts), payload)
+		switch {
+		case err != nil:
+			h.opts.Logger.Warn("event invocation failed", "function", opts.InvokedFunctionARN, "error", err)
+		case resp.FunctionError != "":
+			h.opts.Logger.Warn("event invocation returned an error", "function", opts.InvokedFunctionARN, "payload", string(resp.Payload))
+		}
+	}()
+}
+
+// invokeError maps the function package's errors to C.4 codes. Throttling is a 429 that SDKs
+// retry with back-off, never a 5xx.
+func invokeError(err error) *controlapi.Error {
+	switch {
+	case errors.Is(err, function.ErrThrottled):
+		return &controlapi.Error{Code: "TooManyRequestsException", Status: http.StatusTooManyRequests,
+			Message: "Rate Exceeded.", Header: http.Header{"Retry-After": {"1"}},
+			Fields: map[string]string{"Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"}}
+	case errors.Is(err, function.ErrRequestTooLarge):
+		return &controlapi.Error{Code: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge,
+			Message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation"}
+	case errors.Is(err, function.ErrStopped):
+		return conflict("The function is being updated or deleted; try again")
+	}
+	return &controlapi.Error{Code: "ServiceException", Status: http.StatusInternalServerError, Message: err.Error()}
+}

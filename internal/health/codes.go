@@ -1,0 +1,50 @@
+package health
+
+import (
+	"strconv"
+	"strings"
+)
+
+// CodeRange is an inclusive range of accepted status codes; a single code has Lo == Hi.
+type CodeRange struct{ Lo, Hi int }
+
+// Codes is a health check's Matcher (§4.2: "200", "200,202", "200-299"), already validated.
+type Codes []CodeRange
+
+// Match reports whether status is one of the accepted codes.
+func (c Codes) Match(status int) bool {
+	for _, r := range c {
+		if status >= r.Lo && status <= r.Hi {
+			return true
+		}
+	}
+	return false
+}
+
+// String renders the codes as the matcher text, e.g. "200,202-204".
+func (c Codes) String() string {
+	var b strings.Builder
+	for i, r := range c {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(r.Lo))
+		if r.Hi != r.Lo {
+			b.WriteByte('-')
+			b.WriteString(strconv.Itoa(r.Hi))
+		}
+	}
+	return b.String()
+}
+
+// mismatch is the result of a check answered with a status outside the matcher, worded as
+// DescribeTargetHealth words it (HC-04).
+func mismatch(status int) Result {
+	return Result{Reason: ReasonResponseCodeMismatch,
+		Description: "Health checks failed with these codes: [" + strconv.Itoa(status) + "]"}
+}
+
+var (
+	timedOut = Result{Reason: ReasonTimeout, Description: "Request timed out"}
+	failed   = Result{Reason: ReasonFailedHealthChecks, Description: "Health checks failed"}
+)

@@ -1,0 +1,109 @@
+package health
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+)
+
+// HTTPOptions describe the health check of one instance or ip target (HC-02).
+type HTTPOptions struct {
+	// Protocol is HTTP or HTTPS ("" means HTTP).
+	Protocol string
+	// IP is the target's address and Port the health-check port (the traffic port unless the
+	// target group names another).
+	IP   string
+	Port int
+	// Path is the request path, possibly with "?query" ("" means "/").
+	Path string
+	// Codes are the accepted status codes (empty means 200).
+	Codes Codes
+}
+
+// HTTPProber checks a target with GET <path> over a fresh connection per check (HC-02). It is
+// safe for concurrent use.
+type HTTPProber struct {
+	url    string
+	host   string
+	codes  Codes
+	client *http.Client
+}
+
+var _ Prober = (*HTTPProber)(nil)
+
+// NewHTTPProber returns the prober for o.
+func NewHTTPProber(o HTTPOptions) *HTTPProber {
+	scheme, defaultPort := "http", 80
+	if o.Protocol == "HTTPS" {
+		scheme, defaultPort = "https", 443
+	}
+	if o.Path == "" {
+		o.Path = "/"
+	}
+	if len(o.Codes) == 0 {
+		o.Codes = Codes{{200, 200}}
+	}
+	addr := net.JoinHostPort(o.IP, strconv.Itoa(o.Port))
+	// HC-02: Host is the target's IP and port, the port omitted when it is the scheme's default.
+	host := addr
+	if o.Port == defaultPort {
+		host = o.IP
+		if ip := net.ParseIP(o.IP); ip != nil && ip.To4() == nil {
+			host = "[" + o.IP + "]"
+		}
+	}
+	transport := &http.Transport{
+		Proxy:              nil,
+		DialContext:        (&net.Dialer{}).DialContext,
+		DisableKeepAlives:  true, // HC-02: the connection is closed after each check
+		DisableCompression: true,
+		// Like the ALB, health checks do not verify target certificates.
+		TLSClientConfig:        &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // targets use any certificate
+		MaxResponseHeaderBytes: 32 << 10,
+	}
+	return &HTTPProber{
+		url: scheme + "://" + addr + o.Path, host: host, codes: o.Codes,
+		client: &http.Client{Transport: transport,
+			// A redirect is a status like any other: 301 fails a 200 matcher.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+	}
+}
+
+// Probe sends one check and judges its status against the matcher.
+func (p *HTTPProber) Probe(ctx context.Context) Result {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.url, nil)
+	if err != nil {
+		return failed
+	}
+	req.Host = p.host
+	req.Header.Set("User-Agent", UserAgent)
+	resp, err := p.client.Do(req)
+	if err != nil {
+		if isTimeout(ctx, err) {
+			return timedOut
+		}
+		return failed
+	}
+	// Read a bounded part of the body so the check completes like a real client, then close.
+	_, err = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	if err != nil && isTimeout(ctx, err) {
+		return timedOut
+	}
+	if !p.codes.Match(resp.StatusCode) {
+		return mismatch(resp.StatusCode)
+	}
+	return Result{OK: true}
+}
+
+func isTimeout(ctx context.Context, err error) bool {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

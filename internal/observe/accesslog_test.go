@@ -1,0 +1,186 @@
+package observe
+
+import (
+	"bytes"
+	"crypto/tls"
+	"flag"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+func init() { connSalt = [16]byte{} } // stable conn_trace_id values for the golden files
+
+const (
+	testLB  = "app/web/50dc6c495c0c9188"
+	testTG  = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/site/73e2d6bc24d8a067"
+	testFn  = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/api/0123456789abcdef"
+	traceID = "Root=1-6776020d-0123456789abcdef01234567"
+)
+
+var t0 = time.Date(2025, 1, 2, 3, 4, 5, 632000000, time.UTC)
+
+// base is a GET received on an HTTP listener, before anything was decided.
+func base() *Exchange {
+	return &Exchange{
+		Received: t0, Finished: t0.Add(46 * time.Millisecond), Client: netip.MustParseAddrPort("198.51.100.7:51234"),
+		Protocol: "HTTP", ListenerPort: 80, RequestHost: "api.example.com", TraceID: traceID,
+		LoadBalancer: testLB, Method: "GET", RequestURI: "/v1/items?id=7", HTTPVersion: "HTTP/1.1",
+		UserAgent: "curl/8.5.0", MatchedRulePriority: NotRouted, ReceivedBytes: 412, SentHeaderBytes: 120,
+	}
+}
+
+// outcome edits base into one kind of finished exchange.
+type outcome struct {
+	desc string
+	edit func(ex *Exchange)
+}
+
+func dispatched(ex *Exchange, target string, status int) {
+	ex.TargetSent = ex.Received.Add(time.Millisecond)
+	ex.TargetResponded = ex.TargetSent.Add(45 * time.Millisecond)
+	ex.Target, ex.TargetStatus, ex.Status = target, status, status
+}
+
+var outcomes = []outcome{
+	{"forward to an HTTP target (RUL-02 priority 10, ACT-03 forward)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
+		dispatched(ex, "10.0.0.5:8081", 200)
+		ex.BytesSent = 987
+	}},
+	{"forward to a Lambda function, default rule (LAM-30: target and lists -)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 0, []string{"forward"}, testFn
+		dispatched(ex, "", 200)
+		ex.BytesSent = 2
+	}},
+	{"Lambda invalid response: 502 LambdaInvalidResponse (LAM-30, §8.3)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 0, []string{"forward"}, testFn
+		dispatched(ex, "", 0)
+		ex.Status, ex.ErrorReason, ex.BytesSent = 502, "LambdaInvalidResponse", 110
+	}},
+	{"HTTP target timed out: 504, target times -1", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
+		ex.Target, ex.TargetSent, ex.Status = "10.0.0.5:8081", ex.Received.Add(time.Millisecond), 504
+	}},
+	{"no registered target: 503, not dispatched", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
+		ex.Status, ex.BytesSent = 503, 162
+	}},
+	{"redirect (ACT-03 redirect, redirect_url)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.Status = 20, []string{"redirect"}, 301
+		ex.RedirectURL = "https://api.example.com:443/new/v1/items?id=7"
+	}},
+	{"fixed-response", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.Status, ex.BytesSent = 30, []string{"fixed-response"}, 418, 15
+	}},
+	{"too many X-Forwarded-For: 463 before routing (RUL-02 -, ACT-03 -)", func(ex *Exchange) {
+		ex.Status, ex.BytesSent = 463, 0
+	}},
+	{"malformed request: 400, request - - -", func(ex *Exchange) {
+		ex.Method, ex.RequestURI, ex.HTTPVersion, ex.UserAgent, ex.TraceID = "", "", "", "", ""
+		ex.Status, ex.BytesSent = 400, 122
+	}},
+	{"client left first: 460", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 0, []string{"forward"}, testFn
+		ex.TargetSent, ex.Status = ex.Received.Add(time.Millisecond), 460
+	}},
+	{"weighted forward with a forged cookie (AWSALBTGCookieInvalid)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
+		dispatched(ex, "10.0.0.6:8082", 200)
+		ex.ErrorReason = "AWSALBTGCookieInvalid"
+	}},
+	{"HTTPS over HTTP/2 with SNI and escaped user agent, IPv6 client", func(ex *Exchange) {
+		ex.Protocol, ex.ListenerPort, ex.HTTPVersion = "HTTPS", 443, "HTTP/2.0"
+		ex.Client = netip.MustParseAddrPort("[2001:db8::7]:51234")
+		ex.TLS = &tls.ConnectionState{Version: tls.VersionTLS12, CipherSuite: tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ServerName: "api.example.com"}
+		ex.UserAgent = "evil\" agent\n\\"
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
+		dispatched(ex, "10.0.0.5:8081", 200)
+	}},
+	{"WebSocket upgrade on HTTP: type ws", func(ex *Exchange) {
+		ex.WebSocket = true
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
+		dispatched(ex, "10.0.0.5:8081", 101)
+	}},
+}
+
+// TestAccessLogGolden pins one entry per outcome (§8.2 fields 1-33, LOG-02's shape, RUL-02,
+// ACT-03, LAM-30, LAM-31, §12.22). Run with -update to rewrite testdata/accesslog.golden.
+func TestAccessLogGolden(t *testing.T) {
+	var got bytes.Buffer
+	for _, o := range outcomes {
+		ex := base()
+		o.edit(ex)
+		got.WriteString("# " + o.desc + "\n")
+		got.Write(AppendAccessLog(nil, ex))
+	}
+	path := filepath.Join("testdata", "accesslog.golden")
+	if *update {
+		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("access log differs from %s (run with -update to accept):\n%s", path, got.String())
+	}
+}
+
+// athenaRegex is the field regex of the Athena table AWS documents for ALB access logs
+// (create-alb-access-logs-table), rewritten here: every entry must parse with it.
+var athenaRegex = regexp.MustCompile(`^([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*):([0-9]*) ([^ ]*)[:-]([0-9]*) ([-.0-9]*) ([-.0-9]*) ([-.0-9]*) (|[-0-9]*) (-|[-0-9]*) ([-0-9]*) ([-0-9]*) "([^ ]*) (.*) (- |[^ ]*)" "([^"]*)" ([A-Z0-9-_]+) ([A-Za-z0-9.-]*) ([^ ]*) "([^"]*)" "([^"]*)" "([^"]*)" ([-.0-9]*) ([^ ]*) "([^"]*)" "([^"]*)" "([^ ]*)" "([^\s]+?)" "([^\s]+)" "([^ ]*)" "([^ ]*)" ?([^ ]*)? ?( .*)?$`)
+
+// TestAccessLogParses: every golden outcome parses with the Athena regex into 33+ groups, with
+// the fields a user queries most in the right places.
+func TestAccessLogParses(t *testing.T) {
+	for _, o := range outcomes {
+		t.Run(o.desc, func(t *testing.T) {
+			t.Parallel()
+			ex := base()
+			o.edit(ex)
+			line := strings.TrimSuffix(string(AppendAccessLog(nil, ex)), "\n")
+			m := athenaRegex.FindStringSubmatch(line)
+			if m == nil {
+				t.Fatalf("entry does not parse: %s", line)
+			}
+			// Groups: 3 elb, 11 elb_status_code, 25 matched_rule_priority, 34 conn_trace_id.
+			if m[3] != testLB || m[11] != itoaOrDash(ex.Status) || m[22] != orDash(ex.TraceID) || !strings.HasPrefix(m[34], "TID_") || len(m[34]) != 36 {
+				t.Errorf("elb %q status %q trace %q conn_trace_id %q in %s", m[3], m[11], m[22], m[34], line)
+			}
+		})
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func itoaOrDash(n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return string(appendStatus(nil, n)[1:])
+}
+
+// TestConnTraceIDStable: the same connection gives the same ID, another port another (§12.23).
+func TestConnTraceIDStable(t *testing.T) {
+	t.Parallel()
+	a := netip.MustParseAddrPort("192.0.2.1:1000")
+	one, two := AppendConnTraceID(nil, a, 80), AppendConnTraceID(nil, a, 80)
+	other := AppendConnTraceID(nil, netip.MustParseAddrPort("192.0.2.1:1001"), 80)
+	if !bytes.Equal(one, two) || bytes.Equal(one, other) || !regexp.MustCompile(`^TID_[0-9a-f]{32}$`).Match(one) {
+		t.Errorf("ids %s %s %s", one, two, other)
+	}
+}

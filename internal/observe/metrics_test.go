@@ -1,0 +1,119 @@
+package observe
+
+import (
+	"bufio"
+	"bytes"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMetricsAfterScript: the metric values after a scripted sequence of exchanges, one of each
+// outcome, across two listeners (§9.1, §9.2, RUL-04). Run with -update to rewrite
+// testdata/metrics.golden.
+func TestMetricsAfterScript(t *testing.T) {
+	m := NewMetrics()
+	m.AddSource(func() []Sample {
+		return []Sample{{Name: "alb_healthy_host_count", Help: "HealthyHostCount.", Labels: []Label{{"target_group", "targetgroup/site/73e2d6bc24d8a067"}}, Value: 2}}
+	})
+	http80 := NewListenerObserver(m, testLB, "HTTP:80", nil)
+	http81 := NewListenerObserver(m, testLB, "HTTP:81", nil)
+	for i, o := range outcomes {
+		ex := base()
+		o.edit(ex)
+		ex.RulesEvaluated = 2
+		if i%2 == 0 {
+			http80.Observe(ex)
+		} else {
+			http81.Observe(ex)
+		}
+	}
+	var out bytes.Buffer
+	w := bufio.NewWriter(&out)
+	m.WriteTo(w)
+	_ = w.Flush()
+	path := filepath.Join("testdata", "metrics.golden")
+	if *update {
+		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("metrics differ from %s (run with -update to accept):\n%s", path, out.String())
+	}
+}
+
+// TestMetricsCounting pins the rules of counting one exchange at a time.
+func TestMetricsCounting(t *testing.T) {
+	testCases := []struct {
+		desc    string
+		outcome int // index in outcomes
+		want    map[counter]uint64
+	}{
+		{desc: "HTTP target 200: RequestCount and Target_2XX", outcome: 0, want: map[counter]uint64{cRequestCount: 1, cTarget2XX: 1}},
+		{desc: "Lambda 200: LambdaTargetProcessedBytes", outcome: 1, want: map[counter]uint64{cRequestCount: 1, cTarget2XX: 1, cLambdaProcessedBytes: 412 + 120 + 2}},
+		{desc: "LambdaInvalidResponse: ELB 502 and LambdaUserError", outcome: 2, want: map[counter]uint64{cRequestCount: 1, cELB5XX: 1, cELB502: 1, cLambdaUserError: 1, cLambdaProcessedBytes: 412 + 120 + 110}},
+		{desc: "redirect: ELB 3XX and HTTP_Redirect_Count", outcome: 5, want: map[counter]uint64{cRequestCount: 1, cELB3XX: 1, cRedirect: 1}},
+		{desc: "fixed-response 418: ELB 4XX and HTTP_Fixed_Response_Count", outcome: 6, want: map[counter]uint64{cRequestCount: 1, cELB4XX: 1, cFixedResponse: 1}},
+		{desc: "463 before routing: no RequestCount", outcome: 7, want: map[counter]uint64{cELB4XX: 1}},
+		{desc: "IPv6 client", outcome: 11, want: map[counter]uint64{cRequestCount: 1, cIPv6RequestCount: 1, cTarget2XX: 1}},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			ex := base()
+			outcomes[tc.outcome].edit(ex)
+			s := &series{}
+			s.count(ex)
+			for c := range numCounters {
+				if c == cProcessedBytes || c == cIPv6ProcessedBytes || c == cRuleEvaluations {
+					continue
+				}
+				if got := s.counters[c].Load(); got != tc.want[c] {
+					t.Errorf("%s = %d, want %d", counterInfo[c].name, got, tc.want[c])
+				}
+			}
+		})
+	}
+}
+
+// TestMetricsHandler serves the exposition format.
+func TestMetricsHandler(t *testing.T) {
+	t.Parallel()
+	m := NewMetrics()
+	NewListenerObserver(m, testLB, "HTTP:80", nil).Observe(base())
+	w := httptest.NewRecorder()
+	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if !strings.Contains(w.Body.String(), `alb_request_count_total{load_balancer="app/web/50dc6c495c0c9188",listener="HTTP:80",target_group=""} 0`) {
+		t.Errorf("body:\n%s", w.Body.String())
+	}
+}
+
+// TestRuleCountsAndRecent: per-rule request counts (the default rule as priority 0) and the
+// recent requests, newest first, for the dashboard.
+func TestRuleCountsAndRecent(t *testing.T) {
+	t.Parallel()
+	m := NewMetrics()
+	o := NewListenerObserver(m, testLB, "HTTP:80", []int{10, 20})
+	for _, i := range []int{0, 0, 1, 5} { // forward p10, forward p10, lambda p0, redirect p20
+		ex := base()
+		outcomes[i].edit(ex)
+		o.Observe(ex)
+	}
+	if a, b, c := m.RuleRequests(testLB, "HTTP:80", 10), m.RuleRequests(testLB, "HTTP:80", 0), m.RuleRequests(testLB, "HTTP:80", 20); a != 2 || b != 1 || c != 1 {
+		t.Errorf("rule counts p10=%d default=%d p20=%d", a, b, c)
+	}
+	recent := m.Recent()
+	if len(recent) != 4 || recent[0].Status != 301 || !recent[1].Lambda || recent[1].DurationMS != 45 || recent[2].Target != "10.0.0.5:8081" {
+		t.Errorf("recent %+v", recent)
+	}
+}

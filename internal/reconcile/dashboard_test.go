@@ -1,0 +1,116 @@
+package reconcile
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/config"
+)
+
+// dashboardRuntime serves one listener with a rule (priority 5, /tea*) and the dashboard on an
+// API-like server; it returns the listener's address and the dashboard's URL.
+func dashboardRuntime(t *testing.T) (lbAddr, dashURL string) {
+	t.Helper()
+	rt := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache")})
+	fixed := func(code string) []config.Action {
+		return []config.Action{{Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: code, ContentType: "text/plain"}}}
+	}
+	cfg := &config.Config{LoadBalancers: []config.LoadBalancer{{Name: "web", Listeners: []config.Listener{{Port: 0, Address: "127.0.0.1",
+		DefaultActions: fixed("404"),
+		Rules:          []config.Rule{{Priority: 5, Conditions: []config.Condition{{Field: "path-pattern", Values: []string{"/tea*"}}}, Actions: fixed("418")}}}}}}}
+	ctx := context.Background()
+	if err := rt.Apply(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close(ctx) })
+	for _, a := range rt.Addrs() {
+		lbAddr = a.String()
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/dashboard/", rt.DashboardHandler())
+	api := httptest.NewServer(mux)
+	t.Cleanup(api.Close)
+	return lbAddr, api.URL + "/dashboard/"
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// TestDashboardState: a request through the load balancer shows in the rule's count and in the
+// recent requests of state.json.
+func TestDashboardState(t *testing.T) {
+	lbAddr, dash := dashboardRuntime(t)
+	get(t, "http://"+lbAddr+"/teapot-state")
+	var s dashState
+	if err := json.Unmarshal([]byte(get(t, dash+"state.json")), &s); err != nil {
+		t.Fatal(err)
+	}
+	rules := s.LoadBalancers[0].Listeners[0].Rules
+	if len(rules) != 2 || rules[0].Priority != 5 || rules[0].Requests != 1 || rules[1].Requests != 0 ||
+		!strings.Contains(rules[0].Summary, "path-pattern /tea* → fixed-response 418") {
+		t.Errorf("rules %+v", rules)
+	}
+	if len(s.Recent) != 1 || s.Recent[0].URI != "/teapot-state" || s.Recent[0].Status != 418 {
+		t.Errorf("recent %+v", s.Recent)
+	}
+	if page := get(t, dash); !strings.Contains(page, "<title>Albatross</title>") {
+		t.Errorf("page %.200s", page)
+	}
+}
+
+// chromium finds a headless-capable Chromium: $ALBATROSS_CHROMIUM, or Debian's chromium.
+func chromium() string {
+	if p := os.Getenv("ALBATROSS_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestDashboardInChromium loads the page in headless Chromium (Debian's `chromium` package;
+// skipped when absent) after a request through the load balancer, and checks that the page's
+// JavaScript rendered the request and the rule's count.
+func TestDashboardInChromium(t *testing.T) {
+	bin := chromium()
+	if bin == "" {
+		t.Skip("no chromium on PATH (apt-get install chromium, or set ALBATROSS_CHROMIUM)")
+	}
+	lbAddr, dash := dashboardRuntime(t)
+	get(t, "http://"+lbAddr+"/teapot-in-browser")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=3000", "--dump-dom", dash)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	dom := string(out)
+	if !strings.Contains(dom, "GET /teapot-in-browser") || !strings.Contains(dom, "updated ") {
+		t.Errorf("the rendered page does not show the request:\n%s", dom)
+	}
+	if !strings.Contains(dom, `<td class="num">1</td>`) {
+		t.Errorf("the rendered page does not count the rule's request:\n%s", dom)
+	}
+}

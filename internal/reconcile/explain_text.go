@@ -1,0 +1,95 @@
+package reconcile
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/albatross-lb/albatross/internal/config"
+)
+
+// WriteText prints the explanation for a person: every rule in priority order with each
+// condition's verdict and reason, the rule and action that run, and the event JSON of each
+// Lambda target group. With indent, event JSON is indented (only whitespace changes); without
+// it, the bytes are exactly those sent.
+func (e *Explanation) WriteText(w io.Writer, indent bool) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "listener %s of load balancer %s\n", e.Listener, e.LoadBalancer)
+	if e.Rejected != 0 {
+		fmt.Fprintf(&b, "\nrejected by the load balancer before any rule: %d\n", e.Rejected)
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	chosen := false
+	for _, r := range e.Rules {
+		verdict := "no match"
+		switch {
+		case r.Matched && !chosen:
+			verdict, chosen = "MATCH (runs)", true
+		case r.Matched:
+			verdict = "match (not reached: a lower priority matched first)"
+		}
+		fmt.Fprintf(&b, "\nrule %d: %s\n", r.Priority, verdict)
+		for _, c := range r.Conditions {
+			mark := "no "
+			if c.Matched {
+				mark = "yes"
+			}
+			fmt.Fprintf(&b, "  [%s] %s: %s\n", mark, c.Field, c.Reason)
+		}
+	}
+	if !chosen {
+		b.WriteString("\ndefault rule: runs (no rule matched)\n")
+	}
+	fmt.Fprintf(&b, "\naction: %s\n", describeAction(&e.Action, e.Location))
+	for _, ev := range e.Events {
+		fmt.Fprintf(&b, "\nevent for Lambda target group %s:\n", ev.TargetGroup)
+		switch {
+		case ev.Err != nil:
+			fmt.Fprintf(&b, "  none: %v\n", ev.Err)
+		case indent:
+			var out bytes.Buffer
+			_ = json.Indent(&out, ev.JSON, "", "  ")
+			b.Write(out.Bytes())
+			b.WriteByte('\n')
+		default:
+			b.Write(ev.JSON)
+			b.WriteByte('\n')
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// describeAction words a routing action in one line.
+func describeAction(a *config.Action, location string) string {
+	switch a.Type {
+	case config.ActionRedirect:
+		code := "302"
+		if a.RedirectConfig != nil && a.RedirectConfig.StatusCode == "HTTP_301" {
+			code = "301"
+		}
+		return "redirect " + code + " to " + location
+	case config.ActionFixedResponse:
+		c := a.FixedResponseConfig
+		if c == nil {
+			return "fixed-response"
+		}
+		return fmt.Sprintf("fixed-response %s content-type %q body %q", c.StatusCode, c.ContentType, c.MessageBody)
+	}
+	if a.ForwardConfig == nil {
+		return "forward to target group " + a.TargetGroupName + a.TargetGroupARN
+	}
+	parts := make([]string, 0, len(a.ForwardConfig.TargetGroups))
+	for _, t := range a.ForwardConfig.TargetGroups {
+		weight := "1"
+		if t.Weight != nil {
+			weight = strconv.Itoa(*t.Weight)
+		}
+		parts = append(parts, t.TargetGroupName+t.TargetGroupARN+" (weight "+weight+")")
+	}
+	return "forward to target groups " + strings.Join(parts, ", ")
+}

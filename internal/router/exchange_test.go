@@ -1,0 +1,72 @@
+package router
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/albatross-lb/albatross/internal/observe"
+)
+
+// TestExchangeFields: what the router records for the access log (§8.2): the request line as
+// sent, the user agent, the load balancer, received_bytes with the body the action read,
+// sent_bytes' header part, and the times.
+func TestExchangeFields(t *testing.T) {
+	t.Parallel()
+	reader := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		_, _ = io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "ok")
+		return nil
+	})
+	rt, obs := newRouter(Settings{Protocol: "HTTP", Port: 80, LoadBalancer: "app/web/0123456789abcdef"}, alwaysMatch(-1, 1), nil, reader)
+	r := httptest.NewRequest(http.MethodPost, "/p?q=1", strings.NewReader("hello"))
+	r.Header.Set("User-Agent", "ua/1")
+	rt.ServeHTTP(httptest.NewRecorder(), r)
+	ex := <-obs
+	if ex.Method != "POST" || ex.RequestURI != "/p?q=1" || ex.HTTPVersion != "HTTP/1.1" || ex.UserAgent != "ua/1" || ex.LoadBalancer != "app/web/0123456789abcdef" {
+		t.Errorf("request %q %q %q ua %q lb %q", ex.Method, ex.RequestURI, ex.HTTPVersion, ex.UserAgent, ex.LoadBalancer)
+	}
+	// "POST /p?q=1 HTTP/1.1\r\n" + "Host: example.com\r\n" + "User-Agent: ua/1\r\n" + "\r\n" + body
+	if want := int64(len("POST /p?q=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: ua/1\r\n\r\nhello")); ex.ReceivedBytes != want {
+		t.Errorf("received_bytes %d, want %d", ex.ReceivedBytes, want)
+	}
+	// "HTTP/1.1 200 OK\r\n" + Date + "Content-Type: text/plain\r\n" + "\r\n"
+	if want := int64(len("HTTP/1.1 200 OK\r\nDate: Mon, 02 Jan 2006 15:04:05 GMT\r\nContent-Type: text/plain\r\n\r\n")); ex.SentHeaderBytes != want || ex.BytesSent != 2 {
+		t.Errorf("sent header bytes %d body %d, want %d and 2", ex.SentHeaderBytes, ex.BytesSent, want)
+	}
+	if ex.Routed.Before(ex.Received) || ex.Finished.Before(ex.Routed) || ex.WebSocket {
+		t.Errorf("times received %v routed %v finished %v", ex.Received, ex.Routed, ex.Finished)
+	}
+}
+
+// TestWebSocketTunnel: an upgrade answered on the hijacked connection, as ReverseProxy does, is
+// recorded as 101 with WebSocket set (access log type ws, §8.2 field 1).
+func TestWebSocketTunnel(t *testing.T) {
+	t.Parallel()
+	tunnel := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		observe.ExchangeFrom(r.Context()).Target = "10.0.0.5:8081"
+		c, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return err
+		}
+		_, _ = brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+		_ = brw.Flush()
+		return c.Close()
+	})
+	rt, obs := newRouter(Settings{Protocol: "HTTP", Port: 80}, alwaysMatch(-1, 0), nil, tunnel)
+	addr := serveRouter(t, rt)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, _ = io.WriteString(c, "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+	_, _ = io.ReadAll(c)
+	if ex := <-obs; ex.Status != 101 || !ex.WebSocket || ex.TargetStatus != 101 {
+		t.Errorf("status %d target %d websocket %v", ex.Status, ex.TargetStatus, ex.WebSocket)
+	}
+}

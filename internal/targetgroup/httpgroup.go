@@ -1,0 +1,103 @@
+package targetgroup
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/elberr"
+	"github.com/albatross-lb/albatross/internal/observe"
+)
+
+// Forwarder sends a request to one target address; target/http's Proxy implements it.
+type Forwarder interface {
+	Serve(w http.ResponseWriter, r *http.Request, addr string) error
+}
+
+// HTTPGroup serves requests for an instance or ip target group: it picks a target (or keeps the
+// one a stickiness cookie names) and forwards.
+type HTTPGroup struct {
+	*Group
+	forwarder Forwarder
+}
+
+// NewHTTPGroup returns a handler for g that forwards through f.
+func NewHTTPGroup(g *Group, f Forwarder) *HTTPGroup {
+	return &HTTPGroup{Group: g, forwarder: f}
+}
+
+// TargetGroupARN identifies the group in stickiness cookies and logs.
+func (h *HTTPGroup) TargetGroupARN() string { return h.ARN }
+
+var (
+	errNoTargets = errors.New("target group has no registered targets")
+	errCut       = errors.New("target deregistered: deregistration delay ended with the request in flight")
+)
+
+// ServeHTTP forwards r to the target chosen for it, or returns a 503 error when the group has no
+// target that can take it (HC-06). A request still in flight when its target's deregistration
+// delay ends is cut: 502 if nothing was sent yet, else the response is aborted (ALG-04).
+func (h *HTTPGroup) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
+	ex := observe.ExchangeFrom(r.Context())
+	ex.TargetGroupARN = h.ARN
+	t, i := h.choose(r)
+	if t == nil {
+		return &elberr.Error{Status: http.StatusServiceUnavailable, Source: elberr.SourceLoadBalancer, Err: errNoTargets}
+	}
+	if s := h.opts.Stickiness; s != nil {
+		if s.appCookie == "" {
+			s.setLB(w.Header(), h.digests[i], time.Now())
+		} else {
+			w = &appCookieWriter{ResponseWriter: w, sticky: s, digest: h.digests[i]}
+		}
+	}
+	end := t.Begin()
+	defer end()
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	stop := context.AfterFunc(t.cutCtx, cancel)
+	defer stop()
+	start := time.Now()
+	err := h.forwarder.Serve(w, r.WithContext(ctx), t.Addr)
+	if err != nil && t.cutCtx.Err() != nil {
+		return &elberr.Error{Status: http.StatusBadGateway, Source: elberr.SourceLoadBalancer, Err: errCut}
+	}
+	t.Record(targetFailed(err, ex.TargetStatus), time.Since(start))
+	return err
+}
+
+// targetFailed reports whether an exchange counts against the target for anomaly mitigation: a
+// 5XX it answered, or a failure blamed on it (not a client that went away).
+func targetFailed(err error, status int) bool {
+	var e *elberr.Error
+	return status >= 500 || errors.As(err, &e) && e.Source == elberr.SourceTarget
+}
+
+// choose returns the target for r and its index: the one a valid stickiness cookie names while
+// it may take requests, else a fresh pick (STK-02: a stale, forged or unroutable cookie is
+// replaced). i is -1 when no stickiness is configured.
+func (h *HTTPGroup) choose(r *http.Request) (*Target, int) {
+	s := h.opts.Stickiness
+	if s == nil {
+		return h.Pick(), -1
+	}
+	f, n := h.eligible()
+	if n == 0 {
+		return nil, -1
+	}
+	if digest, ok := s.requestDigest(r, time.Now()); ok {
+		for i, d := range h.digests {
+			if d == digest && f.ok(h.targets[i]) {
+				return h.targets[i], i
+			}
+		}
+	}
+	t := h.Pick()
+	for i, c := range h.targets {
+		if c == t {
+			return t, i
+		}
+	}
+	return nil, -1
+}
