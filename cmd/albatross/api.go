@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
@@ -101,10 +98,6 @@ func (h runtimeHealth) TargetHealth(_ string, tg *config.TargetGroup, t config.T
 	return elbv2.TargetHealth{State: th.State.String(), Reason: th.Reason, Description: th.Description}
 }
 
-// credentialsEnv is read when --api-credentials is not given, so that the secret need not
-// appear in the process list.
-const credentialsEnv = "ALBATROSS_API_CREDENTIALS"
-
 // Draining returns the group's targets that the data plane still drains after deregistration.
 func (h runtimeHealth) Draining(tg *config.TargetGroup) ([]config.Target, []elbv2.TargetHealth) {
 	var targets []config.Target
@@ -122,22 +115,9 @@ func (h runtimeHealth) Draining(tg *config.TargetGroup) ([]config.Target, []elbv
 // parseCredentials reads "ACCESS_KEY_ID:SECRET_ACCESS_KEY", "@FILE" holding that, or (when
 // empty) $ALBATROSS_API_CREDENTIALS; nothing at all means no signature required.
 func parseCredentials(s string) (*controlapi.SigV4, error) {
-	if s == "" {
-		s = os.Getenv(credentialsEnv)
-	}
-	if s == "" {
-		return nil, nil
-	}
-	if path, ok := strings.CutPrefix(s, "@"); ok {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("--api-credentials: %w", err)
-		}
-		s = strings.TrimSpace(string(data))
-	}
-	id, secret, ok := strings.Cut(s, ":")
-	if !ok || id == "" || secret == "" {
-		return nil, errors.New("--api-credentials must be ACCESS_KEY_ID:SECRET_ACCESS_KEY or @FILE holding that")
+	id, secret, err := readCredentials(s)
+	if err != nil || id == "" {
+		return nil, err
 	}
 	return &controlapi.SigV4{Credentials: map[string]string{id: secret}}, nil
 }

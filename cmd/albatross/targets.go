@@ -5,13 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -136,25 +134,9 @@ type apiClient struct {
 // setCredentials reads "ID:SECRET", "@FILE" or, when s is empty, $ALBATROSS_API_CREDENTIALS;
 // nothing at all means unsigned requests.
 func (c *apiClient) setCredentials(s string) error {
-	if s == "" {
-		s = os.Getenv(credentialsEnv)
-	}
-	if s == "" {
-		return nil
-	}
-	if path, ok := strings.CutPrefix(s, "@"); ok {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return fmt.Errorf("--api-credentials: %w", err)
-		}
-		s = strings.TrimSpace(string(data))
-	}
-	id, secret, ok := strings.Cut(s, ":")
-	if !ok || id == "" || secret == "" {
-		return errors.New("--api-credentials must be ACCESS_KEY_ID:SECRET_ACCESS_KEY or @FILE holding that")
-	}
+	id, secret, err := readCredentials(s)
 	c.id, c.secret = id, secret
-	return nil
+	return err
 }
 
 // call performs one API action and decodes the XML answer into out.
