@@ -13,7 +13,8 @@ const module = "github.com/albatross-lb/albatross/internal/"
 
 var dataPlane = []string{
 	"listener", "router", "rule", "action", "targetgroup", "target/http", "target/lambda",
-	"function", "runtimeapi", "procpool", "forwarded", "elberr", "observe",
+	"function", "function/build", "function/runtimes", "runtimeapi", "procpool", "forwarded", "elberr",
+	"observe", "observe/dashboard", "observe/otel", "observe/s3upload", "health",
 }
 
 var controlSide = []string{"config", "config/file", "state", "controlapi", "reconcile"}
