@@ -46,6 +46,8 @@ type Process struct {
 
 	mu      sync.Mutex
 	stopped bool // Stop or Kill was called
+
+	rss rssSample
 }
 
 // Start starts cfg.Command in its own process group (so a stop reaches every descendant) and
