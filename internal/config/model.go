@@ -38,8 +38,11 @@ type Listener struct {
 	Address string `yaml:"address"`
 	// Certificates are for HTTPS listeners; the first is the default certificate.
 	Certificates []Certificate `yaml:"certificates"`
-	// SSLPolicy names the ELB security policy of an HTTPS listener.
+	// SSLPolicy names the ELB security policy of an HTTPS listener. Empty means
+	// ELBSecurityPolicy-2016-08, the ELBv2 API default (TLS-04).
 	SSLPolicy string `yaml:"ssl_policy"`
+	// MutualAuthentication is the mutual TLS of an HTTPS listener (MTLS-01). nil means off.
+	MutualAuthentication *MutualAuthentication `yaml:"mutual_authentication"`
 	// Attributes are ELBv2 listener attributes (§10.2).
 	Attributes map[string]string `yaml:"attributes"`
 	// DefaultActions run when no rule matches (LST-02).
@@ -53,12 +56,70 @@ type Certificate struct {
 	PrivateKeyFile  string `yaml:"private_key_file"`
 }
 
+// Mutual authentication modes (MTLS-01).
+const (
+	MTLSModeOff         = "off"
+	MTLSModePassthrough = "passthrough"
+	MTLSModeVerify      = "verify"
+)
+
+// MutualAuthentication is an HTTPS listener's client-certificate authentication (MTLS-01).
+type MutualAuthentication struct {
+	// Mode is off, passthrough or verify. Empty means off.
+	Mode string `yaml:"mode"`
+	// TrustStore are PEM files of CA certificates (paths relative to the config file), the
+	// trust store of verify mode; at most 25 certificates in all (MTLS-06).
+	TrustStore []string `yaml:"trust_store"`
+	// IgnoreClientCertificateExpiry accepts expired client certificates in verify mode. Default
+	// false.
+	IgnoreClientCertificateExpiry bool `yaml:"ignore_client_certificate_expiry"`
+	// AdvertiseTrustStoreCaNames is on or off (the API's strings): whether the TLS
+	// CertificateRequest lists the trust store's CA names. Empty means off.
+	AdvertiseTrustStoreCaNames string `yaml:"advertise_trust_store_ca_names"`
+}
+
+// EffectiveMode is the mode in force: off when unset.
+func (m *MutualAuthentication) EffectiveMode() string {
+	if m == nil || m.Mode == "" {
+		return MTLSModeOff
+	}
+	return m.Mode
+}
+
 // Rule is a listener rule: when every condition matches, its actions run (RUL-01, RUL-11).
 type Rule struct {
 	// Priority is 1..50000 and unique within the listener; lower is evaluated first.
 	Priority   int         `yaml:"priority"`
 	Conditions []Condition `yaml:"conditions"`
 	Actions    []Action    `yaml:"actions"`
+	// Transforms rewrite the request after routing, before the actions (TRF-01..05): at most one
+	// host-header-rewrite and one url-rewrite. Empty means the request is forwarded as sent.
+	Transforms []Transform `yaml:"transforms"`
+}
+
+// Transform types (RuleTransform.Type).
+const (
+	TransformHostHeaderRewrite = "host-header-rewrite"
+	TransformURLRewrite        = "url-rewrite"
+)
+
+// Transform is one rule transform (RuleTransform): Type and exactly the matching config.
+type Transform struct {
+	Type                    string         `yaml:"type"`
+	HostHeaderRewriteConfig *RewriteConfig `yaml:"host_header_rewrite_config"`
+	URLRewriteConfig        *RewriteConfig `yaml:"url_rewrite_config"`
+}
+
+// RewriteConfig is a HostHeaderRewriteConfig or UrlRewriteConfig: the rewrites, applied in order.
+type RewriteConfig struct {
+	Rewrites []Rewrite `yaml:"rewrites"`
+}
+
+// Rewrite is one RewriteConfig of the API: an RE2 regex (≤1024 characters) and its replacement
+// (≤1024 characters, `$1` for capture groups, TRF-02).
+type Rewrite struct {
+	Regex   string `yaml:"regex"`
+	Replace string `yaml:"replace"`
 }
 
 // Condition field names (RuleCondition.Field).
@@ -88,12 +149,17 @@ type Condition struct {
 // condition; any one value matching makes the condition true.
 type ValuesConfig struct {
 	Values []string `yaml:"values"`
+	// RegexValues are RE2 regular expressions instead of Values, for host-header and
+	// path-pattern only (RUL-15); each ≤128 characters.
+	RegexValues []string `yaml:"regex_values"`
 }
 
 // HTTPHeaderConfig matches the values of one named request header.
 type HTTPHeaderConfig struct {
 	HTTPHeaderName string   `yaml:"http_header_name"`
 	Values         []string `yaml:"values"`
+	// RegexValues are RE2 regular expressions instead of Values (RUL-15); each ≤128 characters.
+	RegexValues []string `yaml:"regex_values"`
 }
 
 // QueryStringConfig matches key/value pairs of the query string.

@@ -118,6 +118,7 @@ func (v *validator) loadBalancer(p string, lb *LoadBalancer) {
 		v.listener(idx(key(p, "listeners"), i), lb, &lb.Listeners[i])
 		rules += len(lb.Listeners[i].Rules)
 	}
+	v.verifyListeners(p, lb)
 	if rules > maxRulesPerLB {
 		v.ps.Add(key(p, "listeners"), "at most %d rules per load balancer, excluding default rules (§2.5 quota), got %d",
 			maxRulesPerLB, rules)

@@ -3,6 +3,8 @@ package config
 import (
 	"net/netip"
 	"strings"
+
+	rulematch "github.com/albatross-lb/albatross/internal/rule"
 )
 
 // Condition value limits (CND-*).
@@ -29,13 +31,13 @@ func (v *validator) conditionValues(p string, c *Condition) (n, wildcards int) {
 	switch c.Field {
 	case FieldHostHeader:
 		check(key(p, "values"), c.Values, v.hostValue)
-		if c.HostHeaderConfig != nil {
-			check(key(p, "host_header_config.values"), c.HostHeaderConfig.Values, v.hostValue)
+		if h := c.HostHeaderConfig; h != nil {
+			check(key(p, "host_header_config.values"), h.Values, v.hostValue)
 		}
 	case FieldPathPattern:
 		check(key(p, "values"), c.Values, v.pathValue)
-		if c.PathPatternConfig != nil {
-			check(key(p, "path_pattern_config.values"), c.PathPatternConfig.Values, v.pathValue)
+		if pc := c.PathPatternConfig; pc != nil {
+			check(key(p, "path_pattern_config.values"), pc.Values, v.pathValue)
 		}
 	case FieldHTTPHeader:
 		if h := c.HTTPHeaderConfig; h != nil {
@@ -43,12 +45,12 @@ func (v *validator) conditionValues(p string, c *Condition) (n, wildcards int) {
 			check(key(p, "http_header_config.values"), h.Values, v.headerValue)
 		}
 	case FieldHTTPRequestMethod:
-		if c.HTTPRequestMethodConfig != nil {
-			check(key(p, "http_request_method_config.values"), c.HTTPRequestMethodConfig.Values, v.methodValue)
+		if mc := c.HTTPRequestMethodConfig; mc != nil {
+			check(key(p, "http_request_method_config.values"), mc.Values, v.methodValue)
 		}
 	case FieldSourceIP:
-		if c.SourceIPConfig != nil {
-			check(key(p, "source_ip_config.values"), c.SourceIPConfig.Values, v.sourceIPValue)
+		if sc := c.SourceIPConfig; sc != nil {
+			check(key(p, "source_ip_config.values"), sc.Values, v.sourceIPValue)
 		}
 	case FieldQueryString:
 		if q := c.QueryStringConfig; q != nil {
@@ -58,7 +60,41 @@ func (v *validator) conditionValues(p string, c *Condition) (n, wildcards int) {
 			n += len(q.Values)
 		}
 	}
-	return n, wildcards
+	return n + v.conditionRegexes(p, c), wildcards
+}
+
+// conditionRegexes checks the regex_values of a condition (RUL-15) and returns how many there
+// are: they count as match evaluations (RUL-12) but not as wildcards.
+func (v *validator) conditionRegexes(p string, c *Condition) int {
+	var cp string
+	var vals, regexVals []string
+	switch {
+	case c.Field == FieldHostHeader && c.HostHeaderConfig != nil:
+		cp, vals, regexVals = "host_header_config", c.HostHeaderConfig.Values, c.HostHeaderConfig.RegexValues
+	case c.Field == FieldPathPattern && c.PathPatternConfig != nil:
+		cp, vals, regexVals = "path_pattern_config", c.PathPatternConfig.Values, c.PathPatternConfig.RegexValues
+	case c.Field == FieldHTTPHeader && c.HTTPHeaderConfig != nil:
+		cp, vals, regexVals = "http_header_config", c.HTTPHeaderConfig.Values, c.HTTPHeaderConfig.RegexValues
+	case c.Field == FieldHTTPRequestMethod && c.HTTPRequestMethodConfig != nil:
+		v.noRegex(key(p, "http_request_method_config.regex_values"), c.HTTPRequestMethodConfig.RegexValues)
+		return 0
+	case c.Field == FieldSourceIP && c.SourceIPConfig != nil:
+		v.noRegex(key(p, "source_ip_config.regex_values"), c.SourceIPConfig.RegexValues)
+		return 0
+	default:
+		return 0
+	}
+	v.exclusiveRegex(key(p, cp), vals, regexVals)
+	check := v.regexValue(c.Field == FieldHostHeader)
+	for i, s := range regexVals {
+		ip := idx(key(p, cp+".regex_values"), i)
+		if s == "" {
+			v.ps.Add(ip, "must not be empty (RUL-12)")
+			continue
+		}
+		check(ip, s)
+	}
+	return len(regexVals)
 }
 
 // hostValue checks a host-header value (CND-HOST): ≤128 characters of A-Z a-z 0-9 - . * ?, with
@@ -87,6 +123,35 @@ func (v *validator) pathValue(p, s string) int {
 		v.ps.Add(p, "may contain only letters, digits and _ - . $ / ~ \" ' @ : + & * ? (CND-PATH), got %q", s)
 	}
 	return countWildcards(s)
+}
+
+// regexValue returns the check of a regex condition value (RUL-15): ≤128 characters, RE2 syntax
+// without \p{…} classes. It counts no wildcards.
+func (v *validator) regexValue(fold bool) func(p, s string) int {
+	return func(p, s string) int {
+		if len(s) > rulematch.MaxRegexLen {
+			v.ps.Add(p, "must be at most %d characters (RUL-15), got %d", rulematch.MaxRegexLen, len(s))
+			return 0
+		}
+		if _, err := rulematch.CompileRegex(s, fold); err != nil {
+			v.ps.Add(p, "%v", err)
+		}
+		return 0
+	}
+}
+
+// exclusiveRegex refuses values and regex_values in one config, as the API does (RUL-15).
+func (v *validator) exclusiveRegex(cp string, vals, regexVals []string) {
+	if len(vals) > 0 && len(regexVals) > 0 {
+		v.ps.Add(key(cp, "regex_values"), "give either values or regex_values, not both (RUL-15)")
+	}
+}
+
+// noRegex refuses regex values on fields RUL-15 does not list.
+func (v *validator) noRegex(p string, vals []string) {
+	if len(vals) > 0 {
+		v.ps.Add(p, "only host-header, path-pattern and http-header conditions take regex_values (RUL-15)")
+	}
 }
 
 // headerName checks an http-header condition's header name (CND-HDR): an RFC 7230 token of at

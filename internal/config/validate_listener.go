@@ -49,6 +49,9 @@ func (v *validator) listener(p string, lb *LoadBalancer, l *Listener) {
 		if l.SSLPolicy != "" {
 			v.ps.Add(key(p, "ssl_policy"), "only HTTPS listeners take a security policy")
 		}
+		if l.MutualAuthentication.EffectiveMode() != MTLSModeOff {
+			v.ps.Add(key(p, "mutual_authentication"), "only HTTPS listeners take mutual authentication (MTLS-01)")
+		}
 	case ProtocolHTTPS:
 		v.https(p, l)
 	default:
@@ -83,6 +86,56 @@ func (v *validator) https(p string, l *Listener) {
 	}
 	if l.SSLPolicy != "" && !slices.Contains(SSLPolicies, l.SSLPolicy) {
 		v.ps.Add(key(p, "ssl_policy"), "unknown security policy %q (TLS-04: only predefined ELBSecurityPolicy-* names)", l.SSLPolicy)
+	}
+	if m := l.MutualAuthentication; m != nil {
+		v.mutualAuthentication(key(p, "mutual_authentication"), m)
+	}
+}
+
+// mutualAuthentication checks a listener's mTLS settings (MTLS-01, MTLS-06).
+func (v *validator) mutualAuthentication(p string, m *MutualAuthentication) {
+	mode := m.EffectiveMode()
+	switch mode {
+	case MTLSModeOff, MTLSModePassthrough:
+		if len(m.TrustStore) > 0 {
+			v.ps.Add(key(p, "trust_store"), "is only used in verify mode")
+		}
+		if m.IgnoreClientCertificateExpiry {
+			v.ps.Add(key(p, "ignore_client_certificate_expiry"), "is only used in verify mode")
+		}
+	case MTLSModeVerify:
+		if len(m.TrustStore) == 0 {
+			v.ps.Add(key(p, "trust_store"), "verify mode needs a trust store: one or more PEM files of CA certificates")
+		}
+		for i, f := range m.TrustStore {
+			if f == "" {
+				v.ps.Add(idx(key(p, "trust_store"), i), "is empty")
+			}
+		}
+	default:
+		v.ps.Add(key(p, "mode"), "must be off, passthrough or verify (MTLS-01), got %q", m.Mode)
+	}
+	switch m.AdvertiseTrustStoreCaNames {
+	case "", "off":
+	case "on":
+		if mode != MTLSModeVerify {
+			v.ps.Add(key(p, "advertise_trust_store_ca_names"), "is only used in verify mode")
+		}
+	default:
+		v.ps.Add(key(p, "advertise_trust_store_ca_names"), "must be on or off, got %q", m.AdvertiseTrustStoreCaNames)
+	}
+}
+
+// verifyListeners enforces MTLS-06: at most 2 listeners in verify mode per load balancer.
+func (v *validator) verifyListeners(p string, lb *LoadBalancer) {
+	n := 0
+	for j, l := range lb.Listeners {
+		if l.MutualAuthentication.EffectiveMode() != MTLSModeVerify {
+			continue
+		}
+		if n++; n > 2 {
+			v.ps.Add(key(idx(key(p, "listeners"), j), "mutual_authentication"), "at most 2 listeners per load balancer in verify mode (MTLS-06)")
+		}
 	}
 }
 

@@ -29,6 +29,7 @@ func (v *validator) rules(p string, lb *LoadBalancer, l *Listener) {
 			v.ps.Add(key(rp, "actions"), "is required (RUL-03)")
 		}
 		v.actions(key(rp, "actions"), lb, l, r.Actions)
+		v.transforms(key(rp, "transforms"), r.Transforms)
 	}
 }
 

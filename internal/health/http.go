@@ -22,6 +22,9 @@ type HTTPOptions struct {
 	Path string
 	// Codes are the accepted status codes (empty means 200).
 	Codes Codes
+	// HTTP2 sends the check over HTTP/2 (h2 over TLS, h2c with prior knowledge over plain TCP),
+	// as for target groups of protocol version HTTP2. Zero means HTTP/1.1.
+	HTTP2 bool
 }
 
 // HTTPProber checks a target with GET <path> over a fresh connection per check (HC-02). It is
@@ -48,14 +51,29 @@ func NewHTTPProber(o HTTPOptions) *HTTPProber {
 		o.Codes = Codes{{200, 200}}
 	}
 	addr := net.JoinHostPort(o.IP, strconv.Itoa(o.Port))
-	// HC-02: Host is the target's IP and port, the port omitted when it is the scheme's default.
-	host := addr
-	if o.Port == defaultPort {
-		host = o.IP
-		if ip := net.ParseIP(o.IP); ip != nil && ip.To4() == nil {
-			host = "[" + o.IP + "]"
-		}
+	return &HTTPProber{
+		url: scheme + "://" + addr + o.Path, host: hostHeader(o.IP, o.Port, defaultPort), codes: o.Codes,
+		client: &http.Client{Transport: checkTransport(o.HTTP2, scheme == "https"),
+			// A redirect is a status like any other: 301 fails a 200 matcher.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 	}
+}
+
+// hostHeader is the Host of a check (HC-02): the target's IP and port, the port omitted when it
+// is the scheme's default.
+func hostHeader(ip string, port, defaultPort int) string {
+	if port != defaultPort {
+		return net.JoinHostPort(ip, strconv.Itoa(port))
+	}
+	if a := net.ParseIP(ip); a != nil && a.To4() == nil {
+		return "[" + ip + "]"
+	}
+	return ip
+}
+
+// checkTransport returns a transport that opens a fresh connection per check, over HTTP/1.1 or,
+// with http2, over HTTP/2 only (h2 when secure, else h2c with prior knowledge).
+func checkTransport(http2, secure bool) *http.Transport {
 	transport := &http.Transport{
 		Proxy:              nil,
 		DialContext:        (&net.Dialer{}).DialContext,
@@ -65,12 +83,16 @@ func NewHTTPProber(o HTTPOptions) *HTTPProber {
 		TLSClientConfig:        &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // targets use any certificate
 		MaxResponseHeaderBytes: 32 << 10,
 	}
-	return &HTTPProber{
-		url: scheme + "://" + addr + o.Path, host: host, codes: o.Codes,
-		client: &http.Client{Transport: transport,
-			// A redirect is a status like any other: 301 fails a 200 matcher.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+	if http2 {
+		var protocols http.Protocols
+		if secure {
+			protocols.SetHTTP2(true)
+		} else {
+			protocols.SetUnencryptedHTTP2(true)
+		}
+		transport.Protocols = &protocols
 	}
+	return transport
 }
 
 // Probe sends one check and judges its status against the matcher.

@@ -25,10 +25,13 @@ import (
 // headers are in, so a timeout in that state after some bytes arrived is a stalled request.
 // A client that never sent a byte is closed silently, as an idle connection.
 //
-// albConn sits directly on the TCP connection: for TLS listeners it must wrap the tls.Conn's
-// plaintext side or leave the 408 out, never write plaintext under TLS.
+// On HTTPS listeners albConn wraps the *tls.Conn of an HTTP/1 connection, so its pages are
+// encrypted like any response; HTTP/2 connections are handed to net/http as the bare *tls.Conn
+// (it needs that type to start h2), and net/http's HTTP/2 server writes no plain-text errors.
 type albConn struct {
 	net.Conn
+	// info outlives hand-overs: a connection resumed after a hijacked page keeps its age.
+	info connInfo
 	// awaiting: net/http is waiting for a request under a read deadline.
 	awaiting atomic.Bool
 	// begun: bytes of the awaited request have arrived.

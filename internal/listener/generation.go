@@ -20,6 +20,8 @@ import (
 type generation struct {
 	server *http.Server
 	conns  *connQueue
+	l      *Listener
+	opts   Options
 
 	mu      sync.Mutex
 	open    int  // connections served and not yet closed or hijacked
@@ -28,9 +30,9 @@ type generation struct {
 }
 
 func (l *Listener) newGeneration(opts Options) *generation {
-	g := &generation{conns: newConnQueue(l.socket.Addr()), drained: make(chan struct{})}
+	g := &generation{conns: newConnQueue(l.socket.Addr()), l: l, opts: opts, drained: make(chan struct{})}
 	g.server = &http.Server{
-		Handler:     http.HandlerFunc(l.serveHTTP),
+		Handler:     http.HandlerFunc(g.serveHTTP),
 		IdleTimeout: opts.IdleTimeout,
 		// TMO-01 applies to headers too: a client silent for the idle timeout is dropped.
 		ReadHeaderTimeout: opts.IdleTimeout,
@@ -40,10 +42,13 @@ func (l *Listener) newGeneration(opts Options) *generation {
 		ErrorLog:       slog.NewLogLogger(l.log.Handler(), slog.LevelDebug),
 		// elberr writes some ALB pages on the hijacked connection (for the ALB's reason phrase)
 		// and gives clean connections back here, to be served again.
-		ConnContext: func(ctx context.Context, _ net.Conn) context.Context {
-			return elberr.WithResume(ctx, l.handOver)
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return connContext(elberr.WithResume(ctx, l.handOver), c)
 		},
 		ConnState: g.connState,
+		// HTTP/2 (on HTTPS listeners whose ALPN offers h2): H2-02's stream limit. Serve configures
+		// h2 itself because the server has no TLSConfig of its own.
+		HTTP2: &http.HTTP2Config{MaxConcurrentStreams: h2MaxStreams},
 	}
 	go func() { _ = g.server.Serve(g.conns) }()
 	return g

@@ -1,9 +1,12 @@
-// Package listener owns the sockets of HTTP listeners: one http.Server per port whose handler is
-// swapped atomically on every reload, and graceful draining on close.
+// Package listener owns the sockets of HTTP and HTTPS listeners: one http.Server per port whose
+// handler is swapped atomically on every reload, TLS termination with HTTP/2 (tls.go), the
+// connection-level settings (client keep-alive, TLS request headers), and graceful draining on
+// close.
 package listener
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -11,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
 // Options are the server settings of a listener. They come from load balancer attributes.
@@ -18,11 +23,23 @@ type Options struct {
 	// IdleTimeout is idle_timeout.timeout_seconds (TMO-01): a connection with no traffic for this
 	// long is closed. Zero means 60 s.
 	IdleTimeout time.Duration
+	// ClientKeepAlive is client_keep_alive.seconds (TMO-03): once a connection is this old, the
+	// next response closes it (HTTP/1 Connection: close, HTTP/2 GOAWAY). Zero means 3600 s.
+	ClientKeepAlive time.Duration
+	// TLS makes the listener HTTPS: connections are TLS handshakes under this configuration
+	// (tlsconf.ServerConfig); h2 is served when its NextProtos offer it. nil means plain HTTP.
+	TLS *tls.Config
+	// TLSHeaders are the TLS and mTLS request headers of an HTTPS listener (TLS-06, MTLS-02/03);
+	// client-sent copies of their names are removed. Unused without TLS.
+	TLSHeaders tlsconf.Headers
 }
 
 func (o Options) withDefaults() Options {
 	if o.IdleTimeout == 0 {
 		o.IdleTimeout = 60 * time.Second
+	}
+	if o.ClientKeepAlive == 0 {
+		o.ClientKeepAlive = time.Hour
 	}
 	return o
 }
@@ -43,6 +60,9 @@ type Listener struct {
 	opts     Options
 	closed   bool
 	done     chan struct{}
+	// handshaking are the TLS connections whose handshake runs now; Close cuts them.
+	handshaking map[net.Conn]bool
+	handshakes  sync.WaitGroup
 }
 
 // Listen binds addr ("host:port"; port 0 picks a free one) and starts serving h.
@@ -54,7 +74,7 @@ func Listen(addr string, h http.Handler, opts Options, log *slog.Logger) (*Liste
 	if log == nil {
 		log = slog.Default()
 	}
-	l := &Listener{socket: socket, log: log, done: make(chan struct{}), draining: map[*generation]bool{}}
+	l := &Listener{socket: socket, log: log, done: make(chan struct{}), draining: map[*generation]bool{}, handshaking: map[net.Conn]bool{}}
 	l.handler.Store(&h)
 	l.opts = opts.withDefaults()
 	l.current = l.newGeneration(l.opts)
@@ -103,9 +123,13 @@ func (l *Listener) Close(ctx context.Context) error {
 	for g := range l.draining {
 		gens = append(gens, g)
 	}
+	for c := range l.handshaking {
+		_ = c.Close()
+	}
 	l.mu.Unlock()
 	err := l.socket.Close()
 	<-l.done
+	l.handshakes.Wait()
 	if errors.Is(err, net.ErrClosed) {
 		err = nil
 	}
@@ -139,7 +163,21 @@ func (l *Listener) acceptLoop() {
 			continue
 		}
 		backoff = 0
-		l.handOver(&albConn{Conn: conn})
+		l.mu.Lock()
+		opts, closed := l.opts, l.closed
+		if opts.TLS != nil && !closed {
+			l.handshaking[conn] = true
+			l.handshakes.Add(1)
+		}
+		l.mu.Unlock()
+		switch {
+		case closed:
+			_ = conn.Close()
+		case opts.TLS != nil:
+			go l.handshake(conn, opts)
+		default:
+			l.handOver(newALBConn(conn, nil))
+		}
 	}
 }
 

@@ -53,8 +53,10 @@ func AppendAccessLog(b []byte, ex *Exchange) []byte {
 	b = appendQuoted(b, ex.ClassificationReason)
 	b = append(b, ' ')
 	b = AppendConnTraceID(b, ex.Client, ex.ListenerPort)
-	// Fields 31-33 (transforms, §12.9 [amb]): rule transforms are not implemented, so "-".
-	b = append(b, ` "-" "-" "-"`...)
+	// Fields 31-33 (TRF-06, §12.9 [amb]): quoted like the other text fields, "-" when empty.
+	b = appendQuoted(b, ex.TransformedHost)
+	b = appendQuoted(b, ex.TransformedURI)
+	b = appendQuoted(b, ex.TransformStatus)
 	return append(b, '\n')
 }
 

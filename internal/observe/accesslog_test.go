@@ -184,3 +184,19 @@ func TestConnTraceIDStable(t *testing.T) {
 		t.Errorf("ids %s %s %s", one, two, other)
 	}
 }
+
+// TestAccessLogTransformFields: fields 28-29 carry the desync verdict and fields 31-33 the rule
+// transforms, quoted, "-" when empty (DSY-01, TRF-06, §12.9 [amb]).
+func TestAccessLogTransformFields(t *testing.T) {
+	t.Parallel()
+	ex := base()
+	ex.Classification, ex.ClassificationReason = "Ambiguous", "UndefinedContentLengthSemantics"
+	ex.TransformedHost, ex.TransformedURI, ex.TransformStatus = "internal.example.com", "/product.php?id=7", "TransformSucceeded"
+	line := strings.TrimSuffix(string(AppendAccessLog(nil, ex)), "\n")
+	if want := ` "Ambiguous" "UndefinedContentLengthSemantics" TID_`; !strings.Contains(line, want) {
+		t.Errorf("line %q lacks %q", line, want)
+	}
+	if want := ` "internal.example.com" "/product.php?id=7" "TransformSucceeded"`; !strings.HasSuffix(line, want) {
+		t.Errorf("line %q does not end with %q", line, want)
+	}
+}

@@ -77,6 +77,16 @@ type Exchange struct {
 	// Classification and ClassificationReason are the desync mitigation verdict (DSY-01), ""
 	// for a compliant request.
 	Classification, ClassificationReason string
+	// CloseConnections asks that both the client and the target connection be closed after
+	// this exchange: desync mitigation's verdict for an Ambiguous request in defensive mode
+	// (DSY-02). A target proxy should send the request with Connection: close (Request.Close).
+	CloseConnections bool
+	// TransformedHost and TransformedURI are the Host and request target after the matched
+	// rule's transforms (TRF-06, access log fields 31-32), "" when unchanged.
+	TransformedHost, TransformedURI string
+	// TransformStatus is request_transform_status (field 33): "" when no transform matched,
+	// "TransformSucceeded" or "TransformFailed" (§12.9 [amb], see docs/rules.md).
+	TransformStatus string
 }
 
 // NotRouted is MatchedRulePriority before rule evaluation ("-" in the access log).

@@ -94,11 +94,13 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 		}
 		target := b.rt.registry.Target(tg.Name, t.ID, port)
 		b.g.targets[target] = true
-		b.rt.registry.Check(target, httpCheck(tg, target, lb != nil))
+		b.rt.registry.Check(target, targetCheck(tg, target, lb != nil))
 		targets = append(targets, target)
 	}
-	group := targetgroup.NewGroup(tg.Name, arn, targets, groupOptions(tg, b.rt.stickyKey))
-	return targetgroup.NewHTTPGroup(group, b.rt.proxies.get(proxyOptions(lb)))
+	o := groupOptions(tg, b.rt.stickyKey)
+	o.ProtocolVersion = protocolVersion(tg) // H2-06: 464 for requests the version does not take
+	group := targetgroup.NewGroup(tg.Name, arn, targets, o)
+	return targetgroup.NewHTTPGroup(group, b.rt.proxies.get(targetProxyOptions(lb, tg)))
 }
 
 func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Listener) (*listenerPlan, error) {
@@ -118,12 +120,13 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	options, err := listenerOptions(lb, l)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	protocol := settings.Protocol
 	h := router.New(settings, table, routes, b.actions(l.DefaultActions, serverHeader), b.observer(lb, l), b.rt.log)
-	return &listenerPlan{
-		path: path, protocol: protocol, loadBalancer: lb.Name, handler: h,
-		options: listener.Options{IdleTimeout: seconds(lb.Attribute("idle_timeout.timeout_seconds"))},
-	}, nil
+	return &listenerPlan{path: path, protocol: protocol, loadBalancer: lb.Name, handler: h, options: options}, nil
 }
 
 // actions compiles an action list into its routing action (ACT-01: the last by order; Validate

@@ -231,7 +231,11 @@ func listenerSettings(cfg *config.Config, lb *config.LoadBalancer, l *config.Lis
 	if err != nil {
 		return router.Settings{}, err
 	}
-	return router.Settings{
+	desync, err := router.ParseDesyncMode(lb.Attribute(config.AttrDesyncMitigationMode))
+	if err != nil {
+		return router.Settings{}, err
+	}
+	s := router.Settings{
 		Protocol:      l.EffectiveProtocol(),
 		Port:          l.Port,
 		DNSName:       dnsName(cfg, lb.Name),
@@ -240,5 +244,10 @@ func listenerSettings(cfg *config.Config, lb *config.LoadBalancer, l *config.Lis
 		PreserveHost:  lb.Attribute("routing.http.preserve_host_header.enabled") == "true",
 		ServerHeader:  l.Attribute("routing.http.response.server.enabled") != "false",
 		LoadBalancer:  loadBalancerID(cfg, lb.Name),
-	}, nil
+	}
+	// DSY-01..03 and HDR-RESP-01.
+	s.DesyncMode = desync
+	s.DropInvalidHeaders = lb.Attribute(config.AttrDropInvalidHeaderFields) == "true"
+	s.ResponseHeaders = responseHeaders(l)
+	return s, nil
 }

@@ -15,12 +15,15 @@ type recorder struct {
 	status      int
 	written     int64
 	headerBytes int64
+	respHeaders []headerValue // HDR-RESP-01, nil when the listener adds none
+	closeConn   bool          // DSY-02: close the client connection after this response
 }
 
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *recorder) WriteHeader(status int) {
 	if w.status == 0 && (status >= 200 || status == http.StatusSwitchingProtocols) {
+		w.finalHeaders()
 		w.status = status
 		w.headerBytes = responseHeaderBytes(status, w.Header())
 	}
@@ -29,6 +32,7 @@ func (w *recorder) WriteHeader(status int) {
 
 func (w *recorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
+		w.finalHeaders()
 		w.status = http.StatusOK
 		w.headerBytes = responseHeaderBytes(http.StatusOK, w.Header())
 	}

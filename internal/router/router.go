@@ -44,6 +44,14 @@ type Settings struct {
 	// ServerHeader is routing.http.response.server.enabled: `Server: awselb/2.0` on the load
 	// balancer's own responses.
 	ServerHeader bool
+	// DesyncMode is routing.http.desync_mitigation_mode (DSY-01, DSY-02); zero is defensive.
+	DesyncMode DesyncMode
+	// DropInvalidHeaders is routing.http.drop_invalid_header_fields.enabled (DSY-03): headers
+	// whose names do not match [-A-Za-z0-9]+ are removed before routing. Default false.
+	DropInvalidHeaders bool
+	// ResponseHeaders are the routing.http.response.*.header_value listener attributes
+	// (HDR-RESP-01), set on every response, replacing the target's; nil adds none.
+	ResponseHeaders []ResponseHeader
 	// LoadBalancer is the load balancer's resource ID, app/<name>/<id>, recorded in every
 	// exchange (the access log's elb field, the metrics' load_balancer label).
 	LoadBalancer string
@@ -66,6 +74,8 @@ type Router struct {
 	log           *slog.Logger
 	proto         []string
 	port          []string
+	transforms    transformSource // nil when the matcher has no transforms
+	respHeaders   []headerValue
 }
 
 // New returns the pipeline. routes[i] is the route of the rule the matcher reports as index i.
@@ -73,11 +83,16 @@ func New(s Settings, m Matcher, routes []Route, defaultAction action.Handler, ob
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Router{
+	rt := &Router{
 		settings: s, matcher: m, routes: routes, defaultAction: defaultAction, observer: obs, log: log,
-		proto: []string{lowerProtocol(s.Protocol)},
-		port:  []string{itoa(s.Port)},
+		proto:       []string{lowerProtocol(s.Protocol)},
+		port:        []string{itoa(s.Port)},
+		respHeaders: compileResponseHeaders(s.ResponseHeaders),
 	}
+	if ts, ok := m.(transformSource); ok {
+		rt.transforms = ts
+	}
+	return rt
 }
 
 // requestState is what the pipeline allocates per request, in one allocation instead of one per
@@ -120,6 +135,10 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &st.rec
 	rec.ResponseWriter = w
+	if rec.respHeaders = rt.respHeaders; rec.respHeaders != nil {
+		// Set now too: responses elberr writes on the hijacked connection never pass WriteHeader.
+		rec.finalHeaders()
+	}
 	defer rt.finish(rec, r, ex)
 
 	if err := rt.serve(st, r); err != nil {
@@ -129,8 +148,14 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 	w, ex := &st.rec, &st.ex
+	if err := rt.mitigateDesync(w, r, ex); err != nil {
+		return err
+	}
 	if err := checkRequest(r); err != nil {
 		return err
+	}
+	if rt.settings.DropInvalidHeaders {
+		dropInvalidHeaders(r.Header) // DSY-03: before routing, so rules never see them
 	}
 	if r.Host == "" {
 		r.Host = rt.settings.DNSName // LST-05: only HTTP/1.0 gets here without a Host.
@@ -157,8 +182,24 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 		handler = rt.routes[index].Action
 		ex.MatchedRulePriority = rt.routes[index].Priority
 	}
+	if err := rt.transform(r, ex, index); err != nil {
+		return err
+	}
 
-	// Forwarding headers are set after matching: rules see the request as the client sent it.
+	rt.setForwarding(st, r, xff, keep)
+
+	if err := handler.ServeHTTP(w, r); err != nil {
+		if e, ok := err.(*elberr.Error); ok {
+			return e
+		}
+		return &elberr.Error{Status: http.StatusInternalServerError, Source: elberr.SourceLoadBalancer, Err: err}
+	}
+	return nil
+}
+
+// setForwarding sets the forwarding headers and Host. It runs after matching and transforms:
+// rules see the request as the client sent it.
+func (rt *Router) setForwarding(st *requestState, r *http.Request, xff string, keep bool) {
 	if keep {
 		st.xff[0] = xff
 		r.Header["X-Forwarded-For"] = st.xff[:]
@@ -171,12 +212,23 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 	r.Header["X-Forwarded-Proto"] = rt.proto
 	r.Header["X-Forwarded-Port"] = rt.port
 	r.Host = forwarded.Host(r.Host, rt.settings.Port, absoluteHost(r), rt.settings.PreserveHost)
+}
 
-	if err := handler.ServeHTTP(w, r); err != nil {
-		if e, ok := err.(*elberr.Error); ok {
-			return e
-		}
-		return &elberr.Error{Status: http.StatusInternalServerError, Source: elberr.SourceLoadBalancer, Err: err}
+// mitigateDesync classifies r (DSY-01), records the verdict for the access log, and applies
+// DSY-02: a blocked request is a 400, after which elberr closes the connection; an Ambiguous
+// request in defensive mode is served and then both connections are closed.
+func (rt *Router) mitigateDesync(w *recorder, r *http.Request, ex *observe.Exchange) *elberr.Error {
+	v := classify(r)
+	if v.class == Compliant {
+		return nil
+	}
+	ex.Classification, ex.ClassificationReason = v.class.String(), v.reason
+	switch rt.settings.DesyncMode.action(v.class) {
+	case desyncBlock:
+		return &elberr.Error{Status: http.StatusBadRequest, Source: elberr.SourceClient}
+	case desyncAllowThenClose:
+		ex.CloseConnections = true
+		w.closeConn = true
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/textproto"
+	"regexp"
 	"slices"
 )
 
@@ -26,6 +27,11 @@ type Condition struct {
 	// Values are the host, path, header-value or method patterns, or the source-ip CIDRs. Unused
 	// for query-string.
 	Values []string
+	// RegexValues are RE2 regular expressions for host-header, path-pattern and http-header
+	// conditions (RUL-15), OR-ed with Values; see CompileRegex for what is refused. A host regex
+	// ignores case and sees the Host as sent, port included; the others are case-sensitive
+	// unless they say (?i). A regex matches when it finds a match anywhere in the subject.
+	RegexValues []string
 	// HeaderName names the header of an http-header condition (any case); unused otherwise.
 	HeaderName string
 	// QueryValues are the pairs of a query-string condition; unused otherwise.
@@ -51,6 +57,7 @@ type matcher struct {
 	cond     Condition // as given, for Explain
 	header   string    // canonical header name (http-header)
 	patterns []pattern // host-header, path-pattern, http-header
+	regexes  []*regexp.Regexp
 	methods  []string
 	pairs    []queryPattern
 	prefixes []netip.Prefix
@@ -60,12 +67,19 @@ type matcher struct {
 func compileCondition(c Condition, at string) (matcher, error) {
 	// Copies keep the Table immutable whatever the caller later does with its slices.
 	c.Values, c.QueryValues = slices.Clone(c.Values), slices.Clone(c.QueryValues)
+	c.RegexValues = slices.Clone(c.RegexValues)
 	m := matcher{cond: c}
+	var regexErrs []error
+	if len(c.RegexValues) > 0 && c.Field != FieldHostHeader && c.Field != FieldPathPattern && c.Field != FieldHTTPHeader {
+		regexErrs = append(regexErrs, fmt.Errorf("%s.regex_values: only host-header, path-pattern and http-header take regex values (RUL-15)", at))
+	}
 	switch c.Field {
 	case FieldHostHeader, FieldHTTPHeader:
 		m.patterns = compileAll(c.Values, true)
+		m.regexes, regexErrs = compileRegexes(c.RegexValues, c.Field == FieldHostHeader, at)
 	case FieldPathPattern:
 		m.patterns = compileAll(c.Values, false)
+		m.regexes, regexErrs = compileRegexes(c.RegexValues, false, at)
 	case FieldHTTPRequestMethod:
 		m.methods = c.Values
 	case FieldQueryString:
@@ -78,13 +92,13 @@ func compileCondition(c Condition, at string) (matcher, error) {
 		}
 	case FieldSourceIP:
 		err := m.compilePrefixes(at)
-		return m, err
+		return m, errors.Join(append(regexErrs, err)...)
 	default:
 		return m, fmt.Errorf("%s.field: unknown condition field %q", at, c.Field)
 	}
 	// check fills m.header, so it must run before m is copied out.
 	err := m.check(at)
-	return m, err
+	return m, errors.Join(append(regexErrs, err)...)
 }
 
 // check rejects conditions that could never be evaluated as AWS defines them.
@@ -108,7 +122,7 @@ func (m *matcher) check(at string) error {
 		}
 		return errors.Join(errs...)
 	}
-	if len(c.Values) == 0 {
+	if len(c.Values) == 0 && len(c.RegexValues) == 0 {
 		errs = append(errs, fmt.Errorf("%s.values: at least one value is required", at))
 	}
 	for i, v := range c.Values {
@@ -154,7 +168,7 @@ func (m *matcher) match(q *request) bool {
 	switch m.cond.Field {
 	case FieldHostHeader:
 		host, visible := q.hostName()
-		return visible && matchVisible(m.patterns, host)
+		return visible && matchVisible(m.patterns, host) || matchRegexes(m.regexes, q.r.Host)
 	case FieldPathPattern:
 		return m.matchPath(q.rawPath())
 	case FieldHTTPHeader:
@@ -177,17 +191,19 @@ func (m *matcher) matchPath(path string, visible, escaped bool) bool {
 	case !visible:
 		return false
 	case !escaped:
-		return matchVisible(m.patterns, path)
+		return matchVisible(m.patterns, path) || matchRegexes(m.regexes, path)
 	}
 	var buf [decodeBufSize]byte
-	return matchVisible(m.patterns, appendUnescaped(buf[:0], path, true))
+	decoded := appendUnescaped(buf[:0], path, true)
+	// The copy keeps buf on the stack for rules without regexes.
+	return matchVisible(m.patterns, decoded) || len(m.regexes) > 0 && matchRegexes(m.regexes, string(decoded))
 }
 
 // matchHeader tests each occurrence of the header in order until one matches (CND-HDR); an absent
 // header matches nothing.
 func (m *matcher) matchHeader(values []string) bool {
 	for _, v := range values {
-		if matchAny(m.patterns, v) {
+		if matchAny(m.patterns, v) || matchRegexes(m.regexes, v) {
 			return true
 		}
 	}

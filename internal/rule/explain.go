@@ -55,6 +55,9 @@ func (m *matcher) explain(q *request, ok bool) string {
 	switch m.cond.Field {
 	case FieldHostHeader:
 		host, _ := q.hostName()
+		if i := firstRegex(m.regexes, q.r.Host); i >= 0 {
+			return fmt.Sprintf("host %s matches regex %q", quote(q.r.Host), m.cond.RegexValues[i])
+		}
 		return m.verdict("host "+quote(host), host)
 	case FieldPathPattern:
 		path, _, _ := q.rawPath()
@@ -96,7 +99,10 @@ func (m *matcher) verdict(display, subject string) string {
 	if p, ok := m.firstPattern(subject); ok {
 		return fmt.Sprintf("%s matches %q", display, p)
 	}
-	return fmt.Sprintf("%s does not match %s", display, quoteAll(m.cond.Values))
+	if i := firstRegex(m.regexes, subject); i >= 0 {
+		return fmt.Sprintf("%s matches regex %q", display, m.cond.RegexValues[i])
+	}
+	return fmt.Sprintf("%s does not match %s", display, m.wanted())
 }
 
 // explainHeader words an http-header verdict over every occurrence (CND-HDR).
@@ -108,8 +114,11 @@ func (m *matcher) explainHeader(values []string) string {
 		if p, ok := m.firstPattern(v); ok {
 			return fmt.Sprintf("header %s value %q matches %q", m.cond.HeaderName, v, p)
 		}
+		if i := firstRegex(m.regexes, v); i >= 0 {
+			return fmt.Sprintf("header %s value %q matches regex %q", m.cond.HeaderName, v, m.cond.RegexValues[i])
+		}
 	}
-	reason := fmt.Sprintf("header %s values %s do not match %s", m.cond.HeaderName, quoteAll(values), quoteAll(m.cond.Values))
+	reason := fmt.Sprintf("header %s values %s do not match %s", m.cond.HeaderName, quoteAll(values), m.wanted())
 	for _, v := range values {
 		if hasControl(v) {
 			return reason + " (a value holding a control character matches nothing, RUL-13)"
@@ -157,6 +166,18 @@ func (m *matcher) explainSource(source netip.Addr, ok bool) string {
 		return fmt.Sprintf("source %s is in %s", source.Unmap().WithZone(""), strings.Join(m.cond.Values, ", "))
 	}
 	return fmt.Sprintf("source %s is not in %s (the TCP peer; X-Forwarded-For is never used)", source.Unmap().WithZone(""), strings.Join(m.cond.Values, ", "))
+}
+
+// wanted lists the condition's values and regexes for a reason.
+func (m *matcher) wanted() string {
+	parts := make([]string, 0, 2)
+	if len(m.cond.Values) > 0 {
+		parts = append(parts, quoteAll(m.cond.Values))
+	}
+	if len(m.cond.RegexValues) > 0 {
+		parts = append(parts, "regex "+quoteAll(m.cond.RegexValues))
+	}
+	return strings.Join(parts, " or ")
 }
 
 // quote quotes s for a reason, escaping control characters.

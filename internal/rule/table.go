@@ -20,12 +20,18 @@ type Rule struct {
 	Priority int
 	// Conditions must all match; a rule needs at least one (RUL-03).
 	Conditions []Condition
+	// Transforms rewrite a request this rule matched (TRF-01..05); they never take part in
+	// matching (TRF-03). The zero value has none.
+	Transforms Transforms
 }
 
 // Table is a listener's compiled rules in evaluation order. It is immutable and safe for
 // concurrent use; a configuration change builds a new Table.
 type Table struct {
 	rules []compiledRule
+	// transformers[i] belongs to the rule given at index i to NewTable; nil when no rule has
+	// transforms, and nil entries for rules without.
+	transformers []*Transformer
 }
 
 // compiledRule is a Rule ready for evaluation.
@@ -61,12 +67,31 @@ func NewTable(rules []Rule) (*Table, error) {
 			cr.conds = append(cr.conds, m)
 		}
 		t.rules = append(t.rules, cr)
+		tr, err := NewTransformer(r.Transforms, at+".transforms")
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if tr != nil {
+			if t.transformers == nil {
+				t.transformers = make([]*Transformer, len(rules))
+			}
+			t.transformers[i] = tr
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	slices.SortFunc(t.rules, func(a, b compiledRule) int { return cmp.Compare(a.priority, b.priority) })
 	return t, nil
+}
+
+// Transformer returns the compiled transforms of the rule at index (as Match reports it), or nil
+// when that rule has none or index is -1 (the default rule cannot have transforms, TRF-01).
+func (t *Table) Transformer(index int) *Transformer {
+	if index < 0 || index >= len(t.transformers) {
+		return nil
+	}
+	return t.transformers[index]
 }
 
 // Len returns the number of rules in t, the default rule not counted.

@@ -24,6 +24,9 @@ type Options struct {
 	MinHealthyCount, MinHealthyPercent int
 	// Stickiness pins clients to targets with AWSALB or AWSALBAPP cookies (STK-01). nil is off.
 	Stickiness *Stickiness
+	// ProtocolVersion decides which requests the group takes (H2-06: others get 464). Zero is
+	// HTTP1, which takes every request. The Forwarder must speak the same version to targets.
+	ProtocolVersion ProtocolVersion
 }
 
 // Group is one revision of an instance or ip target group: an immutable target list and the

@@ -36,11 +36,15 @@ var (
 )
 
 // ServeHTTP forwards r to the target chosen for it, or returns a 503 error when the group has no
-// target that can take it (HC-06). A request still in flight when its target's deregistration
-// delay ends is cut: 502 if nothing was sent yet, else the response is aborted (ALG-04).
+// target that can take it (HC-06), or a 464 error when r's protocol does not fit the group's
+// protocol version (H2-06). A request still in flight when its target's deregistration delay ends
+// is cut: 502 if nothing was sent yet, else the response is aborted (ALG-04).
 func (h *HTTPGroup) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	ex := observe.ExchangeFrom(r.Context())
 	ex.TargetGroupARN = h.ARN
+	if v := h.opts.ProtocolVersion; !v.Accepts(r) {
+		return incompatible(v, r)
+	}
 	t, i := h.choose(r)
 	if t == nil {
 		return &elberr.Error{Status: http.StatusServiceUnavailable, Source: elberr.SourceLoadBalancer, Err: errNoTargets}

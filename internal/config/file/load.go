@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
 // Load reads, decodes and validates the configuration file at path. Relative paths in it
@@ -61,6 +62,11 @@ func Resolve(cfg *config.Config, dir string) {
 				join(&certs[k].CertificateFile)
 				join(&certs[k].PrivateKeyFile)
 			}
+			if m := cfg.LoadBalancers[i].Listeners[j].MutualAuthentication; m != nil {
+				for k := range m.TrustStore {
+					join(&m.TrustStore[k])
+				}
+			}
 		}
 	}
 }
@@ -88,6 +94,10 @@ func CheckFiles(cfg *config.Config) config.Problems {
 			for k, c := range l.Certificates {
 				p := fmt.Sprintf("load_balancers[%d].listeners[%d].certificates[%d]", i, j, k)
 				checkCertificate(&ps, p, c)
+			}
+			if m := l.MutualAuthentication; m.EffectiveMode() == config.MTLSModeVerify && len(m.TrustStore) > 0 {
+				p := fmt.Sprintf("load_balancers[%d].listeners[%d].mutual_authentication.trust_store", i, j)
+				checkTrustStore(&ps, p, m.TrustStore)
 			}
 		}
 	}
@@ -123,5 +133,22 @@ func checkCertificate(ps *config.Problems, p string, c config.Certificate) {
 	}
 	if _, ok := pair.PrivateKey.(ed25519.PrivateKey); ok {
 		ps.Add(p, "ED25519 keys are not supported (TLS-01): %s", c.PrivateKeyFile)
+	}
+}
+
+// checkTrustStore loads the CA certificates of a verify-mode trust store (MTLS-01): at least
+// one, at most 25 (MTLS-06).
+func checkTrustStore(ps *config.Problems, p string, files []string) {
+	for _, f := range files {
+		if f == "" {
+			return // reported by Validate
+		}
+	}
+	n, err := tlsconf.CountCACertificates(files)
+	switch {
+	case err != nil:
+		ps.Add(p, "%v", err)
+	case n > tlsconf.MaxTrustStoreCAs:
+		ps.Add(p, "at most %d CA certificates per trust store (MTLS-06), got %d", tlsconf.MaxTrustStoreCAs, n)
 	}
 }

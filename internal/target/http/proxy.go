@@ -4,6 +4,7 @@
 package http
 
 import (
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -27,11 +28,18 @@ type Options struct {
 	MaxIdleConnsPerTarget int
 	// IdleConnTimeout closes pooled connections unused this long. Zero means 90 s.
 	IdleConnTimeout time.Duration
+	// TLS makes the proxy speak HTTPS to targets (target group protocol HTTPS). Like the ALB it
+	// accepts any target certificate (TLS-05). Zero means plain HTTP.
+	TLS bool
+	// HTTP2 makes the proxy speak only HTTP/2 to targets (protocol version HTTP2 or GRPC, TG-02):
+	// h2 over TLS, or h2c with prior knowledge over plain TCP. A target that does not speak it
+	// fails the request with 502. Zero means HTTP/1.1 (protocol version HTTP1).
+	HTTP2 bool
 }
 
 // Proxy forwards requests to HTTP targets. One Proxy (and so one connection pool) serves every
-// target group of a load balancer and is kept across reloads while its Options stay the same.
-// It is safe for concurrent use.
+// target group of a load balancer with the same target protocol and protocol version, and is kept
+// across reloads while its Options stay the same. It is safe for concurrent use.
 type Proxy struct {
 	transport *http.Transport
 	reverse   *httputil.ReverseProxy
@@ -51,6 +59,28 @@ func New(o Options) *Proxy {
 	if o.IdleConnTimeout == 0 {
 		o.IdleConnTimeout = 90 * time.Second
 	}
+	transport := newTransport(o)
+	p := &Proxy{transport: transport}
+	p.reverse = &httputil.ReverseProxy{
+		Rewrite:      rewriter(o),
+		Transport:    transport,
+		BufferPool:   bufferPool{},
+		ErrorHandler: catchError,
+		// Copy errors after the response started are aborts the exchange records; they are
+		// logged at debug level only, not on the standard logger for every broken client.
+		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
+	}
+	// No FlushInterval for HTTP/2 and gRPC groups either: ReverseProxy already flushes every
+	// write of a response without Content-Length (every streamed gRPC response). Forcing -1
+	// would also flush the headers of a gRPC trailers-only response (an error status in the
+	// HEADERS frame that ends the stream) before the stream ends, turning it into headers plus
+	// an empty DATA frame, which gRPC clients reject ("server closed the stream without sending
+	// trailers").
+	return p
+}
+
+// newTransport returns the connection pool for o.
+func newTransport(o Options) *http.Transport {
 	dialer := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
 		// Never a proxy from the environment: targets are addressed directly.
@@ -66,17 +96,22 @@ func New(o Options) *Proxy {
 		MaxResponseHeaderBytes: 32 << 10,
 		ExpectContinueTimeout:  0,
 	}
-	p := &Proxy{transport: transport}
-	p.reverse = &httputil.ReverseProxy{
-		Rewrite:      rewrite,
-		Transport:    transport,
-		BufferPool:   bufferPool{},
-		ErrorHandler: catchError,
-		// Copy errors after the response started are aborts the exchange records; they are
-		// logged at debug level only, not on the standard logger for every broken client.
-		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
+	if o.TLS {
+		// TLS-05: the ALB does not validate target certificates.
+		transport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // TLS-05
 	}
-	return p
+	if o.HTTP2 {
+		// One protocol only: an HTTP2 or GRPC group never falls back to HTTP/1.1. Over plain TCP
+		// this is h2c with prior knowledge, as the ALB speaks to HTTP targets (no Upgrade dance).
+		var protocols http.Protocols
+		if o.TLS {
+			protocols.SetHTTP2(true)
+		} else {
+			protocols.SetUnencryptedHTTP2(true)
+		}
+		transport.Protocols = &protocols
+	}
+	return transport
 }
 
 // Close releases idle pooled connections.
@@ -102,18 +137,30 @@ func (p *Proxy) Serve(w http.ResponseWriter, r *http.Request, addr string) error
 	return nil
 }
 
+// rewriter returns the Rewrite function of a proxy for o.
+func rewriter(o Options) func(*httputil.ProxyRequest) {
+	scheme := "http"
+	if o.TLS {
+		scheme = "https"
+	}
+	return func(pr *httputil.ProxyRequest) { rewrite(pr, scheme) }
+}
+
 // rewrite addresses the outbound request to the chosen target. The forwarding headers were set on
 // the inbound request by the router; ReverseProxy strips X-Forwarded-For and -Proto from the
 // outbound copy before Rewrite, so they are copied back from the inbound request.
-func rewrite(pr *httputil.ProxyRequest) {
+func rewrite(pr *httputil.ProxyRequest, scheme string) {
 	ex := observe.ExchangeFrom(pr.In.Context())
-	pr.Out.URL.Scheme = "http"
+	pr.Out.URL.Scheme = scheme
 	pr.Out.URL.Host = ex.Target
 	pr.Out.Host = pr.In.Host
 	// Request trailers arrive in pr.In.Trailer only when the body reaches EOF; ReverseProxy's
 	// copy of the map is taken before that and stays empty, so the outbound request shares the
 	// inbound map, which the transport reads after the body, when it is filled.
 	pr.Out.Trailer = pr.In.Trailer
+	// DSY-02 defensive mode: an Ambiguous request is forwarded, then both the client and the
+	// target connection are closed, so nothing smuggled behind it can reach the target.
+	pr.Out.Close = ex.CloseConnections
 	for _, name := range []string{"X-Forwarded-For", "X-Forwarded-Proto"} {
 		if v, ok := pr.In.Header[name]; ok {
 			pr.Out.Header[name] = v

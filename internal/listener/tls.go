@@ -1,0 +1,105 @@
+package listener
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// h2MaxRequests is how many requests an HTTP/2 connection serves before the ALB sends GOAWAY
+// (H2-03).
+const h2MaxRequests = 10000
+
+// h2MaxStreams is the concurrent streams allowed per HTTP/2 connection (H2-02).
+const h2MaxStreams = 128
+
+// connInfo is what the per-request wrapper needs to know about the client connection.
+type connInfo struct {
+	// born is when the connection was accepted: client_keep_alive counts from it (TMO-03).
+	born time.Time
+	// tls is the handshake's state on HTTPS listeners, nil on HTTP ones.
+	tls *tls.ConnectionState
+	// requests counts the requests served on the connection (H2-03).
+	requests atomic.Int64
+}
+
+type connInfoKey struct{}
+
+func newALBConn(c net.Conn, state *tls.ConnectionState) *albConn {
+	return &albConn{Conn: c, info: connInfo{born: time.Now(), tls: state}}
+}
+
+// handshake runs the TLS handshake of an accepted connection under opts, off the accept loop,
+// then hands the connection over: HTTP/2 as the bare *tls.Conn, HTTP/1 under albConn. A failed
+// handshake (unknown policy version, untrusted client certificate: MTLS-05) closes the
+// connection without an HTTP response. The handshake must finish within the idle timeout.
+// It is tracked in l.handshaking so that Close can cut it.
+func (l *Listener) handshake(conn net.Conn, opts Options) {
+	defer l.handshakes.Done()
+	tc := tls.Server(conn, opts.TLS)
+	ctx, cancel := context.WithTimeout(context.Background(), opts.IdleTimeout)
+	defer cancel()
+	err := tc.HandshakeContext(ctx)
+	l.mu.Lock()
+	delete(l.handshaking, conn)
+	l.mu.Unlock()
+	if err != nil {
+		l.log.Debug("TLS handshake failed", "remote", conn.RemoteAddr().String(), "error", err)
+		_ = conn.Close()
+		return
+	}
+	state := tc.ConnectionState()
+	if state.NegotiatedProtocol == "h2" {
+		l.handOver(tc)
+		return
+	}
+	l.handOver(newALBConn(tc, &state))
+}
+
+// connContext records the connection's facts in its context: albConns carry theirs; an HTTP/2
+// *tls.Conn starts its life now, right after its handshake.
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	var info *connInfo
+	switch c := c.(type) {
+	case *albConn:
+		info = &c.info
+	case *tls.Conn:
+		state := c.ConnectionState()
+		info = &connInfo{born: time.Now(), tls: &state}
+	default:
+		info = &connInfo{born: time.Now()}
+	}
+	return context.WithValue(ctx, connInfoKey{}, info)
+}
+
+// serveHTTP applies the connection-level settings of g to a request, then routes it: the TLS
+// facts (r.TLS, the TLS-06 and mTLS headers) and the end of the connection's life (TMO-03,
+// H2-03).
+func (g *generation) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if info, ok := r.Context().Value(connInfoKey{}).(*connInfo); ok {
+		n := info.requests.Add(1)
+		if r.TLS == nil {
+			r.TLS = info.tls // HTTP/1 over TLS: net/http sees albConn, not the *tls.Conn
+		}
+		old := time.Since(info.born) >= g.opts.ClientKeepAlive
+		if (old || (r.ProtoMajor == 2 && n >= h2MaxRequests)) && r.Header.Get("Upgrade") == "" {
+			closeAfter(w, r)
+		}
+	}
+	if g.opts.TLS != nil {
+		g.opts.TLSHeaders.Apply(r.Header, r.TLS)
+	}
+	g.l.serveHTTP(w, r)
+}
+
+// closeAfter makes this response the connection's last: Connection: close for net/http's HTTP/1
+// server (which its HTTP/2 server turns into a graceful GOAWAY), and r.Close for the ALB pages
+// elberr writes on a hijacked connection. WebSocket upgrades are left alone: their connection
+// ends when the WebSocket does.
+func closeAfter(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Connection", "close")
+	r.Close = true
+}

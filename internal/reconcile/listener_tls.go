@@ -1,0 +1,66 @@
+package reconcile
+
+import (
+	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/listener"
+	"github.com/albatross-lb/albatross/internal/tlsconf"
+)
+
+// listenerOptions are the server settings of listener l of lb: timeouts (TMO-01, TMO-03) and,
+// for HTTPS, the TLS configuration and TLS request headers. The certificate and trust store
+// files are read here, so every Apply (a reload) serves new handshakes with the files as they
+// are now; a file that does not load fails the Apply and the old configuration keeps serving.
+func listenerOptions(lb *config.LoadBalancer, l *config.Listener) (listener.Options, error) {
+	opts := listener.Options{
+		IdleTimeout:     seconds(lb.Attribute(config.AttrIdleTimeoutSeconds)),
+		ClientKeepAlive: seconds(lb.Attribute(config.AttrClientKeepAliveSeconds)),
+	}
+	if l.EffectiveProtocol() != config.ProtocolHTTPS {
+		return opts, nil
+	}
+	cfg, err := tlsconf.ServerConfig(tlsSettings(lb, l))
+	if err != nil {
+		return listener.Options{}, err
+	}
+	opts.TLS = cfg
+	opts.TLSHeaders = tlsconf.Headers{
+		VersionAndCipher: lb.Attribute(config.AttrTLSVersionAndCipherSuite) == "true",
+		MTLSMode:         l.MutualAuthentication.EffectiveMode(),
+		Names:            headerNames(l),
+	}
+	return opts, nil
+}
+
+// tlsSettings translates the listener's certificates, policy, mTLS and the load balancer's
+// routing.http2.enabled (H2-01).
+func tlsSettings(lb *config.LoadBalancer, l *config.Listener) tlsconf.Settings {
+	s := tlsconf.Settings{Policy: l.SSLPolicy, HTTP2: lb.Attribute(config.AttrHTTP2Enabled) != "false"}
+	for _, c := range l.Certificates {
+		s.Certificates = append(s.Certificates, tlsconf.CertFile{CertificateFile: c.CertificateFile, PrivateKeyFile: c.PrivateKeyFile})
+	}
+	if m := l.MutualAuthentication; m != nil {
+		s.MutualAuth = tlsconf.MutualAuth{
+			Mode:                          m.EffectiveMode(),
+			TrustStore:                    m.TrustStore,
+			IgnoreClientCertificateExpiry: m.IgnoreClientCertificateExpiry,
+			AdvertiseTrustStoreCANames:    m.AdvertiseTrustStoreCaNames == "on",
+		}
+	}
+	return s
+}
+
+// headerNames reads the header rename attributes of §10.2 (MTLS-07); unset ones stay "" and
+// take the standard name.
+func headerNames(l *config.Listener) tlsconf.HeaderNames {
+	attr := func(h string) string { return l.Attribute("routing.http.request." + h + ".header_name") }
+	return tlsconf.HeaderNames{
+		Clientcert:     attr("x_amzn_mtls_clientcert"),
+		SerialNumber:   attr("x_amzn_mtls_clientcert_serial_number"),
+		Issuer:         attr("x_amzn_mtls_clientcert_issuer"),
+		Subject:        attr("x_amzn_mtls_clientcert_subject"),
+		Validity:       attr("x_amzn_mtls_clientcert_validity"),
+		Leaf:           attr("x_amzn_mtls_clientcert_leaf"),
+		TLSVersion:     attr("x_amzn_tls_version"),
+		TLSCipherSuite: attr("x_amzn_tls_cipher_suite"),
+	}
+}
