@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -20,15 +21,22 @@ import (
 )
 
 // freePort returns a port that was free a moment ago. The listener must be given a fixed port in
-// its configuration, so the test asks the OS for one and releases it.
+// its configuration, so the test picks one and releases it. It comes from below the OS's ephemeral
+// range, so that no outgoing connection of a concurrently running test can take it before
+// albatross binds it.
 func freePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return port
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free port between 20000 and 32000")
+	return 0
 }
 
 // instance is a running albatross process.

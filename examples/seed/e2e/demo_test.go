@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -136,12 +137,21 @@ func internalPorts(out string) []int {
 
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// run.sh takes the ports just above PORT for S3 and the monolith, after seeding: if PORT came
+	// from the OS's ephemeral range, an outgoing connection (the seeder's, a health check's) may
+	// take one of them first. Ports below that range are never handed out implicitly.
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		ok := true
+		for p := port; p <= port+5 && ok; p++ {
+			ok = portFree(p)
+		}
+		if ok {
+			return port
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free block of ports between 20000 and 32000")
+	return 0
 }
 
 // portFree reports whether nothing listens on 127.0.0.1:port.
