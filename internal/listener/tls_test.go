@@ -128,6 +128,19 @@ func TestHTTP2Multiplexing(t *testing.T) {
 	})
 	l := listen(t, h, f.options(t, tlsconf.Settings{HTTP2: true}, tlsconf.Headers{}))
 	c := f.client(true)
+	// One request first, so that the client has the server's SETTINGS (128 streams) before the
+	// burst: until then Go's client assumes 100 and would open a second connection early.
+	go func() { <-arrived; release <- struct{}{} }()
+	resp, err := c.Get("https://" + l.Addr().String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	mu.Lock()
+	clear(remotes)
+	mu.Unlock()
+
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for range n {
