@@ -141,7 +141,12 @@ target_groups:
 // TestGracefulShutdown checks that SIGTERM lets a request in flight finish and exits 0.
 func TestGracefulShutdown(t *testing.T) {
 	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
 	slow := startBackend(t, "slow", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("User-Agent") == "ELB-HealthChecker/2.0" {
+			return // health checks (HC-02) must not count as the request in flight
+		}
+		arrived <- struct{}{}
 		<-release
 		_, _ = w.Write([]byte("finished"))
 	}))
@@ -169,7 +174,11 @@ target_groups:
 		n, _ := resp.Body.Read(b)
 		result <- string(b[:n])
 	}()
-	time.Sleep(300 * time.Millisecond) // let the request reach the backend
+	select {
+	case <-arrived:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the request never reached the backend")
+	}
 	_ = inst.cmd.Process.Signal(syscall.SIGTERM)
 	time.Sleep(300 * time.Millisecond)
 	close(release)
