@@ -43,7 +43,7 @@ func (l *Listener) newGeneration(opts Options) *generation {
 		// elberr writes some ALB pages on the hijacked connection (for the ALB's reason phrase)
 		// and gives clean connections back here, to be served again.
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
-			return connContext(elberr.WithResume(ctx, l.handOver), c)
+			return l.connContext(elberr.WithResume(ctx, l.handOver), c)
 		},
 		ConnState: g.connState,
 		// HTTP/2 (on HTTPS listeners whose ALPN offers h2): H2-02's stream limit. Serve configures

@@ -32,6 +32,19 @@ type Options struct {
 	// TLSHeaders are the TLS and mTLS request headers of an HTTPS listener (TLS-06, MTLS-02/03);
 	// client-sent copies of their names are removed. Unused without TLS.
 	TLSHeaders tlsconf.Headers
+	// Handshakes, when set, is told of every TLS handshake, successful or failed: the
+	// connection log (CLOG-01). nil means none is kept. Unused without TLS.
+	Handshakes HandshakeObserver
+}
+
+// HandshakeObserver receives every TLS handshake of an HTTPS listener (CLOG-01): conn is the
+// raw connection, state its TLS state when the handshake ended (on a refused client
+// certificate it still holds the presented chain), start when the handshake began, and err
+// nil for success or the handshake's failure (a *tlsconf.VerifyError for MTLS-05).
+// ObserveHandshake runs on the handshake's goroutine and must not block. Implementations must
+// be comparable (pointers), as Options are compared on reload.
+type HandshakeObserver interface {
+	ObserveHandshake(conn net.Conn, state tls.ConnectionState, start time.Time, err error)
 }
 
 func (o Options) withDefaults() Options {
@@ -51,6 +64,8 @@ type Listener struct {
 	socket  net.Listener
 	handler atomic.Pointer[http.Handler]
 	log     *slog.Logger
+	// sniByConn passes an HTTP/2 connection's SNI result from its handshake to its ConnContext.
+	sniByConn sync.Map
 
 	mu      sync.Mutex
 	current *generation
@@ -176,7 +191,7 @@ func (l *Listener) acceptLoop() {
 		case opts.TLS != nil:
 			go l.handshake(conn, opts)
 		default:
-			l.handOver(newALBConn(conn, nil))
+			l.handOver(newALBConn(conn, nil, nil))
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
 // h2MaxRequests is how many requests an HTTP/2 connection serves before the ALB sends GOAWAY
@@ -24,28 +26,38 @@ type connInfo struct {
 	tls *tls.ConnectionState
 	// requests counts the requests served on the connection (H2-03).
 	requests atomic.Int64
+	// sni records whether the client's SNI picked a certificate (TLS-03), on HTTPS listeners.
+	sni *tlsconf.SNIResult
 }
 
 type connInfoKey struct{}
 
-func newALBConn(c net.Conn, state *tls.ConnectionState) *albConn {
-	return &albConn{Conn: c, info: connInfo{born: time.Now(), tls: state}}
+func newALBConn(c net.Conn, state *tls.ConnectionState, sni *tlsconf.SNIResult) *albConn {
+	return &albConn{Conn: c, info: connInfo{born: time.Now(), tls: state, sni: sni}}
 }
 
 // handshake runs the TLS handshake of an accepted connection under opts, off the accept loop,
 // then hands the connection over: HTTP/2 as the bare *tls.Conn, HTTP/1 under albConn. A failed
 // handshake (unknown policy version, untrusted client certificate: MTLS-05) closes the
-// connection without an HTTP response. The handshake must finish within the idle timeout.
+// connection without an HTTP response; either way opts.Handshakes hears of it (CLOG-01). The
+// handshake must finish within the idle timeout.
 // It is tracked in l.handshaking so that Close can cut it.
 func (l *Listener) handshake(conn net.Conn, opts Options) {
 	defer l.handshakes.Done()
 	tc := tls.Server(conn, opts.TLS)
-	ctx, cancel := context.WithTimeout(context.Background(), opts.IdleTimeout)
+	sni := new(tlsconf.SNIResult) // filled by the certificate store during the handshake
+	ctx, cancel := context.WithTimeout(tlsconf.WithSNIResult(context.Background(), sni), opts.IdleTimeout)
 	defer cancel()
+	start := time.Now()
 	err := tc.HandshakeContext(ctx)
 	l.mu.Lock()
 	delete(l.handshaking, conn)
 	l.mu.Unlock()
+	if opts.Handshakes != nil {
+		// Logged before the connection is handed over, so that the connection log entry
+		// precedes the access log entries of its requests (CLOG-01).
+		opts.Handshakes.ObserveHandshake(conn, tc.ConnectionState(), start, err)
+	}
 	if err != nil {
 		l.log.Debug("TLS handshake failed", "remote", conn.RemoteAddr().String(), "error", err)
 		_ = conn.Close()
@@ -53,15 +65,18 @@ func (l *Listener) handshake(conn net.Conn, opts Options) {
 	}
 	state := tc.ConnectionState()
 	if state.NegotiatedProtocol == "h2" {
+		// net/http must get the bare *tls.Conn for HTTP/2, so its facts wait here for connContext.
+		l.sniByConn.Store(tc, sni)
 		l.handOver(tc)
 		return
 	}
-	l.handOver(newALBConn(tc, &state))
+	l.handOver(newALBConn(tc, &state, sni))
 }
 
 // connContext records the connection's facts in its context: albConns carry theirs; an HTTP/2
-// *tls.Conn starts its life now, right after its handshake.
-func connContext(ctx context.Context, c net.Conn) context.Context {
+// *tls.Conn starts its life now, right after its handshake, and its SNI result was left by
+// handshake.
+func (l *Listener) connContext(ctx context.Context, c net.Conn) context.Context {
 	var info *connInfo
 	switch c := c.(type) {
 	case *albConn:
@@ -69,8 +84,14 @@ func connContext(ctx context.Context, c net.Conn) context.Context {
 	case *tls.Conn:
 		state := c.ConnectionState()
 		info = &connInfo{born: time.Now(), tls: &state}
+		if v, ok := l.sniByConn.LoadAndDelete(c); ok {
+			info.sni = v.(*tlsconf.SNIResult)
+		}
 	default:
 		info = &connInfo{born: time.Now()}
+	}
+	if info.sni != nil {
+		ctx = tlsconf.WithSNIResult(ctx, info.sni)
 	}
 	return context.WithValue(ctx, connInfoKey{}, info)
 }

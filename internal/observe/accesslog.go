@@ -35,6 +35,9 @@ func AppendAccessLog(b []byte, ex *Exchange) []byte {
 	b = appendRequest(b, ex)
 	b = appendQuoted(b, truncate(ex.UserAgent, maxUserAgent))
 	cipher, protocol, sni := tlsFields(ex.TLS)
+	if ex.SNIDefaultCert {
+		sni = "" // TLS-03: the name selected no certificate, the default was served
+	}
 	b = appendToken(b, cipher)
 	b = appendToken(b, protocol)
 	b = appendToken(b, ex.TargetGroupARN)

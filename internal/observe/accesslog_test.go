@@ -108,6 +108,23 @@ var outcomes = []outcome{
 		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
 		dispatched(ex, "10.0.0.5:8081", 101)
 	}},
+	{"HTTPS with an SNI name matching no certificate: default served, domain_name - (TLS-03)", func(ex *Exchange) {
+		ex.Protocol, ex.ListenerPort = "HTTPS", 443
+		ex.TLS = &tls.ConnectionState{Version: tls.VersionTLS13, CipherSuite: tls.TLS_AES_128_GCM_SHA256, ServerName: "unknown.example.net"}
+		ex.SNIDefaultCert = true
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
+		dispatched(ex, "10.0.0.5:8081", 200)
+	}},
+	{"desync Severe blocked: 400 before routing, invalid header names forwarded (DSY-02, DSY-03)", func(ex *Exchange) {
+		ex.Classification, ex.ClassificationReason, ex.Status = "Severe", "BadHeader", 400
+		ex.InvalidHeaders = InvalidHeadersForwarded
+	}},
+	{"desync Acceptable allowed, invalid header names dropped (DSY-02, DSY-03, H2-01)", func(ex *Exchange) {
+		ex.Classification, ex.ClassificationReason = "Acceptable", "NonCompliantHeader"
+		ex.InvalidHeaders = InvalidHeadersDropped
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
+		dispatched(ex, "10.0.0.5:8081", 200)
+	}},
 }
 
 // TestAccessLogGolden pins one entry per outcome (§8.2 fields 1-33, LOG-02's shape, RUL-02,

@@ -29,7 +29,7 @@ func (u *memUploader) Upload(_ context.Context, bucket, key string, gz []byte) e
 
 var testLocation = LogLocation{Bucket: "logs", Prefix: "prod", AccountID: "000000000000", Region: "us-east-1", LoadBalancer: testLB}
 
-// TestLogKey: the object key layout of LOG-01, and conn_log_ for connection logs (CLOG-01).
+// TestLogKey: the object key layout of LOG-01, and conn_log. for connection logs (CLOG-01).
 func TestLogKey(t *testing.T) {
 	t.Parallel()
 	end := time.Date(2025, 1, 2, 3, 10, 0, 0, time.UTC)
@@ -40,7 +40,7 @@ func TestLogKey(t *testing.T) {
 	}
 	noPrefix := testLocation
 	noPrefix.Prefix = ""
-	if got := noPrefix.ConnectionKey(end, "r"); !strings.HasPrefix(got, "AWSLogs/") || !strings.Contains(got, "/02/conn_log_000000000000_") {
+	if got := noPrefix.ConnectionKey(end, "r"); !strings.HasPrefix(got, "AWSLogs/") || !strings.Contains(got, "/02/conn_log.000000000000_") {
 		t.Errorf("ConnectionKey = %s", got)
 	}
 	if got := periodEnd(time.Date(2025, 1, 2, 3, 9, 59, 0, time.UTC), DefaultLogInterval); !got.Equal(end) {
@@ -95,7 +95,7 @@ func TestAccessLogRotation(t *testing.T) {
 // TestAccessLogDropsWhenFull: Observe never blocks; what does not fit is counted.
 func TestAccessLogDropsWhenFull(t *testing.T) {
 	t.Parallel()
-	l := &AccessLog{entries: make(chan *Exchange, 2)} // no writer: the buffer only fills
+	l := &AccessLog{w: &rotatingLog[*Exchange]{entries: make(chan *Exchange, 2)}} // no writer: the buffer only fills
 	for range 5 {
 		l.Observe(base())
 	}

@@ -60,6 +60,11 @@ type Exchange struct {
 	UserAgent string
 	// TLS is the client connection's TLS state, nil on HTTP listeners.
 	TLS *tls.ConnectionState
+	// SNIDefaultCert reports that the handshake served the default certificate because the SNI
+	// name matched none (TLS-03): the access log's domain_name is then "-" although
+	// TLS.ServerName holds the name. False when the SNI name selected a certificate, when the
+	// session was resumed, and on HTTP listeners.
+	SNIDefaultCert bool
 	// CertificateARN is the ARN of the certificate presented (chosen_cert_arn), "" when unknown.
 	CertificateARN string
 	// WebSocket reports an upgrade to the WebSocket protocol (type ws or wss).
@@ -77,6 +82,11 @@ type Exchange struct {
 	// Classification and ClassificationReason are the desync mitigation verdict (DSY-01), ""
 	// for a compliant request.
 	Classification, ClassificationReason string
+	// InvalidHeaders is what happened to request headers whose names are not
+	// [-A-Za-z0-9]+ (DSY-03, H2-01): InvalidHeadersNone when there were none, otherwise dropped
+	// or forwarded (the DroppedInvalidHeaderRequestCount and ForwardedInvalidHeaderRequestCount
+	// metrics).
+	InvalidHeaders InvalidHeaders
 	// CloseConnections asks that both the client and the target connection be closed after
 	// this exchange: desync mitigation's verdict for an Ambiguous request in defensive mode
 	// (DSY-02). A target proxy should send the request with Connection: close (Request.Close).
@@ -88,6 +98,17 @@ type Exchange struct {
 	// "TransformSucceeded" or "TransformFailed" (§12.9 [amb], see docs/rules.md).
 	TransformStatus string
 }
+
+// InvalidHeaders says whether a request carried header names outside [-A-Za-z0-9]+ and what the
+// load balancer did with them (DSY-03, H2-01).
+type InvalidHeaders uint8
+
+// What happened to invalid header names; the zero value means the request had none.
+const (
+	InvalidHeadersNone InvalidHeaders = iota
+	InvalidHeadersDropped
+	InvalidHeadersForwarded
+)
 
 // NotRouted is MatchedRulePriority before rule evaluation ("-" in the access log).
 const NotRouted = -2

@@ -30,20 +30,28 @@ type LogLocation struct {
 // the given random suffix.
 func (l LogLocation) Key(end time.Time, random string) string {
 	end = end.UTC()
-	node := l.NodeIP
-	if node == "" {
-		node = "127.0.0.1"
-	}
+	node := l.nodeIP()
 	name := l.AccountID + "_elasticloadbalancing_" + l.Region + "_" + strings.ReplaceAll(l.LoadBalancer, "/", ".") +
 		"_" + end.Format("20060102T1504Z") + "_" + node + "_" + random + ".log.gz"
 	return path.Join(strings.Trim(l.Prefix, "/"), "AWSLogs", l.AccountID, "elasticloadbalancing", l.Region,
 		end.Format("2006/01/02"), name)
 }
 
-// ConnectionKey is Key for the connection log, whose file names begin with conn_log_ (CLOG-01).
+// nodeIP is NodeIP, or 127.0.0.1 when unset.
+func (l LogLocation) nodeIP() string {
+	if l.NodeIP == "" {
+		return "127.0.0.1"
+	}
+	return l.NodeIP
+}
+
+// ConnectionKey is Key for the connection log, whose file names begin with "conn_log." (CLOG-01).
+// The spec item writes conn_log_, but the AWS page (load-balancer-connection-logs, "Connection
+// log files") names them conn_log.<account>_elasticloadbalancing_…, and the AWS page wins:
+// decision in docs/observability.md.
 func (l LogLocation) ConnectionKey(end time.Time, random string) string {
 	dir, file := path.Split(l.Key(end, random))
-	return dir + "conn_log_" + file
+	return dir + "conn_log." + file
 }
 
 // periodEnd returns the end of the logging period holding t: the next multiple of interval

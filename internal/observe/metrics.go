@@ -33,6 +33,9 @@ const (
 	cLambdaProcessedBytes
 	cLambdaUserError
 	cLambdaInternalError
+	cDesyncNonCompliant
+	cDroppedInvalidHeader
+	cForwardedInvalidHeader
 	numCounters
 )
 
@@ -58,6 +61,12 @@ var counterInfo = [numCounters]struct{ name, help string }{
 	cLambdaProcessedBytes: {"alb_lambda_target_processed_bytes_total", "LambdaTargetProcessedBytes: bytes of requests and responses of Lambda targets."},
 	cLambdaUserError:      {"alb_lambda_user_error_total", "LambdaUserError: Lambda requests failed through the function's or the request's fault."},
 	cLambdaInternalError:  {"alb_lambda_internal_error_total", "LambdaInternalError: Lambda requests failed through the Lambda service's fault."},
+	cDesyncNonCompliant: {"alb_desync_mitigation_mode_non_compliant_request_count_total",
+		"DesyncMitigationMode_NonCompliant_Request_Count: requests not compliant with RFC 7230, of any classification but Compliant (DSY-02)."},
+	cDroppedInvalidHeader: {"alb_dropped_invalid_header_request_count_total",
+		"DroppedInvalidHeaderRequestCount: requests whose headers with invalid names were removed before routing (DSY-03, H2-01)."},
+	cForwardedInvalidHeader: {"alb_forwarded_invalid_header_request_count_total",
+		"ForwardedInvalidHeaderRequestCount: requests forwarded with headers whose names are invalid (DSY-03)."},
 }
 
 // responseTimeBuckets are the upper bounds, in seconds, of TargetResponseTime's histogram.
@@ -150,6 +159,22 @@ func (s *series) count(ex *Exchange) {
 	}
 	if !ex.TargetResponded.IsZero() && !ex.TargetSent.IsZero() {
 		s.observe(ex.TargetResponded.Sub(ex.TargetSent))
+	}
+	s.countHeaderChecks(ex)
+}
+
+// countHeaderChecks counts the load balancer's verdicts on the request's framing and header
+// names (§9.1): every non-compliant request, blocked or not (DSY-02), and whether headers with
+// invalid names were dropped or forwarded (DSY-03, H2-01).
+func (s *series) countHeaderChecks(ex *Exchange) {
+	if ex.Classification != "" {
+		s.add(cDesyncNonCompliant, 1)
+	}
+	switch ex.InvalidHeaders {
+	case InvalidHeadersDropped:
+		s.add(cDroppedInvalidHeader, 1)
+	case InvalidHeadersForwarded:
+		s.add(cForwardedInvalidHeader, 1)
 	}
 }
 

@@ -63,6 +63,10 @@ func TestMetricsCounting(t *testing.T) {
 		{desc: "fixed-response 418: ELB 4XX and HTTP_Fixed_Response_Count", outcome: 6, want: map[counter]uint64{cRequestCount: 1, cELB4XX: 1, cFixedResponse: 1}},
 		{desc: "463 before routing: no RequestCount", outcome: 7, want: map[counter]uint64{cELB4XX: 1}},
 		{desc: "IPv6 client", outcome: 11, want: map[counter]uint64{cRequestCount: 1, cIPv6RequestCount: 1, cTarget2XX: 1}},
+		{desc: "desync Severe blocked with invalid headers forwarded", outcome: 14,
+			want: map[counter]uint64{cELB4XX: 1, cDesyncNonCompliant: 1, cForwardedInvalidHeader: 1}},
+		{desc: "desync Acceptable with invalid headers dropped", outcome: 15,
+			want: map[counter]uint64{cRequestCount: 1, cTarget2XX: 1, cDesyncNonCompliant: 1, cDroppedInvalidHeader: 1}},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.desc, func(t *testing.T) {

@@ -33,6 +33,8 @@ type observability struct {
 
 	mu   sync.Mutex
 	logs map[string]*lbLog // by load balancer name
+	// connLogs are the connection logs (CLOG-01), by load balancer name.
+	connLogs map[string]*lbConnLog
 
 	uploaderOnce sync.Once
 	uploader     *s3upload.Uploader
@@ -54,7 +56,7 @@ func (rt *Runtime) obs() *observability {
 	if o, ok := observabilities.Load(rt); ok {
 		return o.(*observability)
 	}
-	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(rt.opts.CacheDir), logs: map[string]*lbLog{}}
+	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(rt.opts.CacheDir), logs: map[string]*lbLog{}, connLogs: map[string]*lbConnLog{}}
 	if prev, loaded := observabilities.LoadOrStore(rt, o); loaded {
 		return prev.(*observability)
 	}
@@ -71,8 +73,9 @@ func (rt *Runtime) obs() *observability {
 // Metrics returns the data plane's metrics; mount Metrics().Handler() at GET /metrics.
 func (rt *Runtime) Metrics() *observe.Metrics { return rt.obs().metrics }
 
-// CloseObservability finishes every access log file (gzip, upload), exports the spans still
-// queued, and stops the writers. Call it after the listeners are closed. Metrics stay readable.
+// CloseObservability finishes every access and connection log file (gzip, upload), exports the
+// spans still queued, and stops the writers. Call it after the listeners are closed. Metrics
+// stay readable.
 func (rt *Runtime) CloseObservability(ctx context.Context) error {
 	o := rt.obs()
 	o.mu.Lock()
@@ -83,6 +86,7 @@ func (rt *Runtime) CloseObservability(ctx context.Context) error {
 	for _, l := range logs {
 		errs = append(errs, l.log.Close(ctx))
 	}
+	errs = append(errs, o.closeConnectionLogs(ctx)...)
 	if o.tracer != nil {
 		errs = append(errs, o.tracer.Close(ctx))
 	}
@@ -248,6 +252,8 @@ func listenerSettings(cfg *config.Config, lb *config.LoadBalancer, l *config.Lis
 	// DSY-01..03 and HDR-RESP-01.
 	s.DesyncMode = desync
 	s.DropInvalidHeaders = lb.Attribute(config.AttrDropInvalidHeaderFields) == "true"
+	// H2-01: with HTTP/2 on, an HTTPS listener holds every request to HTTP/2's header-name rule.
+	s.StrictHeaderNames = l.EffectiveProtocol() == config.ProtocolHTTPS && lb.Attribute(config.AttrHTTP2Enabled) != "false"
 	s.ResponseHeaders = responseHeaders(l)
 	return s, nil
 }

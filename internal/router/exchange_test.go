@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/albatross-lb/albatross/internal/observe"
+	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
 // TestExchangeFields: what the router records for the access log (§8.2): the request line as
@@ -70,3 +71,42 @@ func TestWebSocketTunnel(t *testing.T) {
 		t.Errorf("status %d target %d websocket %v", ex.Status, ex.TargetStatus, ex.WebSocket)
 	}
 }
+
+// TestSNIDefaultCert: the router copies the handshake's certificate choice, kept by the listener
+// in the connection's context, into the exchange, so the access log writes domain_name "-"
+// when the default certificate was served for an unmatched SNI name (TLS-03).
+func TestSNIDefaultCert(t *testing.T) {
+	t.Parallel()
+	testCases := []struct {
+		desc     string
+		tls      bool
+		recorded *bool // nil: no SNIResult in the context
+		want     bool
+	}{
+		{desc: "SNI matched a certificate", tls: true, recorded: ptr(true), want: false},
+		{desc: "default served", tls: true, recorded: ptr(false), want: true},
+		{desc: "no recorder (resumed session or older listener)", tls: true, want: false},
+		{desc: "plain HTTP ignores a stray recorder", tls: false, recorded: ptr(false), want: false},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			rt, obs := newRouter(Settings{Protocol: "HTTPS", Port: 443}, alwaysMatch(-1, 0), nil, answer(200, "ok"))
+			r := httptest.NewRequest(http.MethodGet, "https://example.com/", nil)
+			if !tc.tls {
+				r.TLS = nil
+			}
+			if tc.recorded != nil {
+				res := &tlsconf.SNIResult{}
+				res.Record(*tc.recorded)
+				r = r.WithContext(tlsconf.WithSNIResult(r.Context(), res))
+			}
+			rt.ServeHTTP(httptest.NewRecorder(), r)
+			if got := (<-obs).SNIDefaultCert; got != tc.want {
+				t.Errorf("SNIDefaultCert %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -13,6 +13,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/elberr"
 	"github.com/albatross-lb/albatross/internal/forwarded"
 	"github.com/albatross-lb/albatross/internal/observe"
+	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
 // Matcher finds the rule for a request: the index of the first matching rule in priority order,
@@ -49,6 +50,11 @@ type Settings struct {
 	// DropInvalidHeaders is routing.http.drop_invalid_header_fields.enabled (DSY-03): headers
 	// whose names do not match [-A-Za-z0-9]+ are removed before routing. Default false.
 	DropInvalidHeaders bool
+	// StrictHeaderNames is H2-01's stricter header validation: true on an HTTPS listener whose
+	// load balancer has routing.http2.enabled (the default), for HTTP/1.1 and HTTP/2 requests
+	// alike. Header names outside [-A-Za-z0-9]+ are then removed before routing whatever
+	// DropInvalidHeaders says (docs/rules.md "HTTP/2 header names"). Default false.
+	StrictHeaderNames bool
 	// ResponseHeaders are the routing.http.response.*.header_value listener attributes
 	// (HDR-RESP-01), set on every response, replacing the target's; nil adds none.
 	ResponseHeaders []ResponseHeader
@@ -124,6 +130,11 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		UserAgent:           r.UserAgent(),
 		TLS:                 r.TLS,
 	}
+	if r.TLS != nil {
+		// TLS-03: the listener keeps the handshake's certificate choice in the connection's
+		// context; domain_name is "-" when the default certificate stood in for the SNI name.
+		ex.SNIDefaultCert = tlsconf.SNIResultFrom(r.Context()).DefaultServed()
+	}
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		ex.Client = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 	}
@@ -154,9 +165,7 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 	if err := checkRequest(r); err != nil {
 		return err
 	}
-	if rt.settings.DropInvalidHeaders {
-		dropInvalidHeaders(r.Header) // DSY-03: before routing, so rules never see them
-	}
+	ex.InvalidHeaders = rt.invalidHeaders(r.Header) // DSY-03, H2-01: before routing
 	if r.Host == "" {
 		r.Host = rt.settings.DNSName // LST-05: only HTTP/1.0 gets here without a Host.
 	}

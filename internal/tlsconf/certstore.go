@@ -131,10 +131,15 @@ func (s *Store) current() []entry {
 // default; one match → it; several → the best the client supports, ECDSA before RSA, then the
 // longest key, then the longest validity period. The default certificate takes part in the
 // ranking like the listed ones (DescribeListenerCertificates lists it too; docs/tls.md). It fits
-// tls.Config.GetCertificate.
+// tls.Config.GetCertificate. When the handshake's context carries an SNIResult
+// (WithSNIResult), the choice is recorded there for the access log's domain_name (TLS-03).
 func (s *Store) GetCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 	entries := s.current()
-	if best := bestMatch(entries, hello); best != nil {
+	best := bestMatch(entries, hello)
+	if r := SNIResultFrom(hello.Context()); r != nil {
+		r.Record(best != nil)
+	}
+	if best != nil {
 		return best.cert, nil
 	}
 	return entries[0].cert, nil

@@ -90,7 +90,8 @@ func parseConditions(f controlapi.Form, prefix string) []config.Condition {
 			if !m.HasPrefix(key) {
 				return nil
 			}
-			return &config.ValuesConfig{Values: m.Sub(key).Strings("Values")}
+			sub := m.Sub(key)
+			return &config.ValuesConfig{Values: sub.Strings("Values"), RegexValues: sub.Strings("RegexValues")}
 		}
 		c.HostHeaderConfig = values("HostHeaderConfig")
 		c.PathPatternConfig = values("PathPatternConfig")
@@ -98,8 +99,10 @@ func parseConditions(f controlapi.Form, prefix string) []config.Condition {
 		c.SourceIPConfig = values("SourceIpConfig")
 		if m.HasPrefix("HttpHeaderConfig") {
 			h := m.Sub("HttpHeaderConfig")
-			c.HTTPHeaderConfig = &config.HTTPHeaderConfig{HTTPHeaderName: h.String("HttpHeaderName"), Values: h.Strings("Values")}
+			c.HTTPHeaderConfig = &config.HTTPHeaderConfig{HTTPHeaderName: h.String("HttpHeaderName"),
+				Values: h.Strings("Values"), RegexValues: h.Strings("RegexValues")}
 		}
+		foldRegexValues(&c, m.Strings("RegexValues"))
 		if m.HasPrefix("QueryStringConfig") {
 			q := &config.QueryStringConfig{}
 			for _, kv := range m.Sub("QueryStringConfig").Members("Values") {
@@ -110,6 +113,39 @@ func parseConditions(f controlapi.Form, prefix string) []config.Condition {
 		out = append(out, c)
 	}
 	return out
+}
+
+// foldRegexValues moves the RuleCondition's top-level RegexValues into the typed config of its
+// field (RUL-15), the way legacy Values stand for HostHeaderConfig/PathPatternConfig Values: the
+// config model keeps regexes only in the typed configs. An http-header condition needs its
+// HttpHeaderConfig for the header name, so top-level regexes join an existing one; without it,
+// or for a field that takes no regexes, they go to a typed config that validation then refuses
+// with its path, rather than being dropped silently.
+func foldRegexValues(c *config.Condition, regex []string) {
+	if len(regex) == 0 {
+		return
+	}
+	ensure := func(v **config.ValuesConfig) {
+		if *v == nil {
+			*v = &config.ValuesConfig{}
+		}
+		(*v).RegexValues = append((*v).RegexValues, regex...)
+	}
+	switch c.Field {
+	case config.FieldHostHeader:
+		ensure(&c.HostHeaderConfig)
+	case config.FieldPathPattern:
+		ensure(&c.PathPatternConfig)
+	case config.FieldHTTPHeader:
+		if c.HTTPHeaderConfig == nil {
+			c.HTTPHeaderConfig = &config.HTTPHeaderConfig{}
+		}
+		c.HTTPHeaderConfig.RegexValues = append(c.HTTPHeaderConfig.RegexValues, regex...)
+	case config.FieldHTTPRequestMethod:
+		ensure(&c.HTTPRequestMethodConfig)
+	case config.FieldSourceIP:
+		ensure(&c.SourceIPConfig)
+	}
 }
 
 func parseTargets(f controlapi.Form) ([]config.Target, error) {

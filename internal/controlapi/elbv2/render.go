@@ -79,7 +79,8 @@ func renderListener(l *state.Listener, c *config.Config) xmlListener {
 
 func renderRule(r *state.Rule, c *config.Config) xmlRule {
 	return xmlRule{RuleArn: r.ARN, Priority: strconv.Itoa(r.Spec.Priority),
-		Conditions: renderConditions(r.Spec.Conditions), Actions: renderActions(r.Spec.Actions, c)}
+		Conditions: renderConditions(r.Spec.Conditions), Actions: renderActions(r.Spec.Actions, c),
+		Transforms: renderTransforms(r.Spec.Transforms)}
 }
 
 // renderDefaultRule is the listener's default rule: Priority "default", IsDefault true (A.5.4).
@@ -163,7 +164,7 @@ func renderConditions(cs []config.Condition) []xmlCondition {
 				}
 				return &xmlValues{Values: c.Values}
 			}
-			return &xmlValues{Values: v.Values}
+			return &xmlValues{Values: v.Values, RegexValues: optionalStrings(v.RegexValues)}
 		}
 		switch c.Field {
 		case config.FieldHostHeader:
@@ -178,7 +179,7 @@ func renderConditions(cs []config.Condition) []xmlCondition {
 			x.SourceIPConfig = vals(c.SourceIPConfig)
 		case config.FieldHTTPHeader:
 			if h := c.HTTPHeaderConfig; h != nil {
-				x.HTTPHeaderConfig = &xmlHeader{HTTPHeaderName: h.HTTPHeaderName, Values: h.Values}
+				x.HTTPHeaderConfig = &xmlHeader{HTTPHeaderName: h.HTTPHeaderName, Values: h.Values, RegexValues: optionalStrings(h.RegexValues)}
 			}
 		case config.FieldQueryString:
 			if q := c.QueryStringConfig; q != nil {

@@ -30,9 +30,6 @@ func createRule(c *call) (any, error) {
 	if err := f.Require("ListenerArn", "Priority", "Conditions", "Actions"); err != nil {
 		return nil, err
 	}
-	if err := noTransforms(f); err != nil {
-		return nil, err
-	}
 	prio, err := f.Int("Priority")
 	if err != nil {
 		return nil, err
@@ -64,6 +61,7 @@ func createRule(c *call) (any, error) {
 		rule = state.Rule{ARN: strings.Replace(lARN, ":listener/", ":listener-rule/", 1) + "/" + c.h.newID(),
 			ListenerARN: lARN, Source: state.SourceAPI, Tags: tags}
 		rule.Spec.Priority, rule.Spec.Conditions, rule.Spec.Actions = *prio, parseConditions(f, "Conditions"), actions
+		rule.Spec.Transforms = parseTransforms(f)
 		api.Rules = append(api.Rules, rule)
 		return nil
 	})
@@ -143,7 +141,8 @@ func modifyRule(c *call) (any, error) {
 	if err := f.Require("RuleArn"); err != nil {
 		return nil, err
 	}
-	if err := noTransforms(f); err != nil {
+	transforms, err := parseTransformChange(f)
+	if err != nil {
 		return nil, err
 	}
 	actions, err := parseActions(f, "Actions")
@@ -164,6 +163,7 @@ func modifyRule(c *call) (any, error) {
 		if actions != nil {
 			rec.Spec.Actions = actions
 		}
+		transforms.apply(&rec.Spec)
 		rule = *rec
 		return nil
 	})
@@ -253,15 +253,6 @@ func deleteRule(c *call) (any, error) {
 		api.DeleteRule(arn)
 		return nil
 	})
-}
-
-// noTransforms refuses rule transforms (host-header and URL rewrites), which the data plane does
-// not implement: silently ignoring them would route differently from AWS.
-func noTransforms(f controlapi.Form) error {
-	if f.HasPrefix("Transforms.member") {
-		return controlapi.Errorf("ValidationError", "Albatross does not support rule transforms")
-	}
-	return nil
 }
 
 func ruleNotFound() error {

@@ -74,6 +74,7 @@ type xmlRule struct {
 	Conditions []xmlCondition `xml:"Conditions>member"`
 	Actions    []xmlAction    `xml:"Actions>member"`
 	IsDefault  bool           `xml:"IsDefault"`
+	Transforms *xmlTransforms `xml:"Transforms,omitempty"`
 }
 
 type xmlAction struct {
@@ -127,12 +128,28 @@ type xmlCondition struct {
 }
 
 type xmlValues struct {
-	Values []string `xml:"Values>member"`
+	Values      []string    `xml:"Values>member"`
+	RegexValues *xmlStrings `xml:"RegexValues,omitempty"`
+}
+
+// xmlStrings is an optional string list: a nil pointer omits the element, which a
+// `Name>member,omitempty` slice would still write as an empty wrapper.
+type xmlStrings struct {
+	Members []string `xml:"member"`
+}
+
+// optionalStrings is nil for an empty list, so the element is left out (A.5.2).
+func optionalStrings(s []string) *xmlStrings {
+	if len(s) == 0 {
+		return nil
+	}
+	return &xmlStrings{Members: s}
 }
 
 type xmlHeader struct {
-	HTTPHeaderName string   `xml:"HttpHeaderName"`
-	Values         []string `xml:"Values>member"`
+	HTTPHeaderName string      `xml:"HttpHeaderName"`
+	Values         []string    `xml:"Values>member"`
+	RegexValues    *xmlStrings `xml:"RegexValues,omitempty"`
 }
 
 type xmlQueryValue struct {
