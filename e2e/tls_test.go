@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -125,6 +126,36 @@ func TestHTTPSListener(t *testing.T) {
 			}
 		})
 	}
+	t.Run("TLS-03 domain_name is the SNI name, or - when the default certificate stood in", func(t *testing.T) {
+		for _, h2 := range []bool{false, true} {
+			for sni, path := range map[string]string{"api.test": "/sni-matched", "other.test": "/sni-unmatched"} {
+				c := s.https(h2)
+				c.Transport.(*http.Transport).TLSClientConfig = &tls.Config{ServerName: sni, InsecureSkipVerify: true}
+				resp, _ := do(t, c, newRequest(t, "GET", fmt.Sprintf("https://%s%s-h2-%v", addr, path, h2), nil))
+				if resp.StatusCode != 200 {
+					t.Fatalf("SNI %s: %s", sni, resp.Status)
+				}
+			}
+		}
+		eventually(t, "domain_name in the access log", func() error {
+			lines := accessLogLines(t, s.inst)
+			for _, h2 := range []bool{false, true} {
+				for path, want := range map[string]string{"/sni-matched": `"api.test"`, "/sni-unmatched": `"-"`} {
+					suffix := fmt.Sprintf("%s-h2-%v", path, h2)
+					i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, suffix+" HTTP/") })
+					if i < 0 {
+						return fmt.Errorf("no entry for %s", suffix)
+					}
+					// Field 19 ("domain_name") follows field 18, the quoted trace id.
+					m := domainNameField.FindStringSubmatch(lines[i])
+					if m == nil || `"`+m[1]+`"` != want {
+						return fmt.Errorf("entry for %s: domain_name %q, want %s: %s", suffix, m, want, lines[i])
+					}
+				}
+			}
+			return nil
+		})
+	})
 	t.Run("redirect from HTTP to HTTPS", func(t *testing.T) {
 		resp, _ := do(t, client(), newRequest(t, "GET", fmt.Sprintf("http://127.0.0.1:%d/secure/page?q=1", s.httpPort), nil))
 		want := fmt.Sprintf("https://127.0.0.1:%d/secure/page?q=1", s.httpsPort)
@@ -178,6 +209,9 @@ func TestWebSocketEcho(t *testing.T) {
 		return nil
 	})
 }
+
+// domainNameField captures domain_name, the quoted field after the trace id (§8.2 fields 18-19).
+var domainNameField = regexp.MustCompile(`"(?:Self|Root)=[^"]*" "([^"]*)"`)
 
 // accessLogLines reads the plain-text access log files of inst (the current period's).
 func accessLogLines(t *testing.T, inst *instance) []string {
