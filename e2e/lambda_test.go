@@ -72,7 +72,7 @@ func TestLambdaTargets(t *testing.T) {
 		}
 	}
 	port := freePort(t)
-	start(t, lambdaConfig(t, port), port)
+	inst := start(t, lambdaConfig(t, port), port)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	c := client()
 
@@ -91,6 +91,8 @@ func TestLambdaTargets(t *testing.T) {
 		if root := strings.Split(ev.Headers["x-amzn-trace-id"], ";")[0]; resp.Header.Get("X-Trace") != root+";Sampled=0" {
 			t.Errorf("function trace %q, request trace %q", resp.Header.Get("X-Trace"), ev.Headers["x-amzn-trace-id"])
 		}
+		// The function's log lines (START, END, REPORT) carry the request's trace root.
+		inst.waitLog(`trace_id="`+strings.Split(ev.Headers["x-amzn-trace-id"], ";")[0]+`;Sampled=0"`, 3)
 		if got := resp.Header.Get("X-Invoked-Arn"); got != "arn:aws:lambda:us-east-1:000000000000:function:echo" {
 			t.Errorf("invoked ARN %q (LAM-04)", got)
 		}

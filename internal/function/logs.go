@@ -49,16 +49,23 @@ func (t *logTail) bytes() []byte {
 }
 
 // invocationLog is the log of one invocation: each line goes to the function's logger, tagged
-// with function name and request ID, and into the tail.
+// with function name, request ID and, when the invocation carries one, the trace header (so
+// that the lines of a request routed by the load balancer share its trace id), and into the
+// tail.
 type invocationLog struct {
 	logger    *slog.Logger
 	function  string
 	requestID string
+	traceID   string
 	tail      logTail
 }
 
 func (l *invocationLog) line(s string) {
 	l.tail.add(s)
+	if l.traceID != "" {
+		l.logger.Info(s, "function", l.function, "request_id", l.requestID, "trace_id", l.traceID)
+		return
+	}
 	l.logger.Info(s, "function", l.function, "request_id", l.requestID)
 }
 

@@ -32,7 +32,7 @@ type invocation struct {
 // invocation that started runs to its end or its timeout.
 func (f *Function) run(s *slot[*environment], inv invocation) outcome {
 	env := s.w
-	log := &invocationLog{logger: f.spec.Logger, function: f.spec.Name, requestID: inv.id}
+	log := &invocationLog{logger: f.spec.Logger, function: f.spec.Name, requestID: inv.id, traceID: inv.opts.TraceID}
 	var initDuration time.Duration
 	if !env.invoked.Swap(true) {
 		log.tail.addRaw(env.initLog.bytes())
