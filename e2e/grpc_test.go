@@ -120,21 +120,27 @@ target_groups:
 `, listener, target)
 }
 
-// TestGRPCHealthAnd464OnHTTPListener: through the real binary, the GRPC group's targets are
-// checked with POST /AWS.ALB/healthcheck and become healthy on a gRPC server's UNIMPLEMENTED
-// (§4.2 matcher 12), and HTTP/1.1 requests, all an HTTP listener carries, get the ALB's 464 page
-// (H2-06, §7).
-func TestGRPCHealthAnd464OnHTTPListener(t *testing.T) {
+// TestGRPCHealthAnd464ForHTTP1: the GRPC group's targets pass the gRPC health check, and an
+// HTTP/1.1 request to the group through the HTTPS listener gets the 464 page (H2-06). (An HTTP
+// listener cannot forward to a GRPC group at all: validation refuses it.)
+func TestGRPCHealthAnd464ForHTTP1(t *testing.T) {
 	target := startGreeter(t)
 	port := freePort(t)
-	inst := start(t, grpcConfig(fmt.Sprintf("port: %d", port), target), port)
+	cert, key := selfSigned(t)
+	listener := fmt.Sprintf("port: %d\n        protocol: HTTPS\n        certificates: [{certificate_file: %s, private_key_file: %s}]", port, cert, key)
+	inst := start(t, grpcConfig(listener, target), port)
 	inst.waitLog(fmt.Sprintf("target=127.0.0.1:%d from=initial to=healthy", target), 1)
 
-	req := newRequest(t, http.MethodPost, fmt.Sprintf("http://127.0.0.1:%d/%s/Hello", port, greeter), strings.NewReader(""))
+	c := client()
+	tr := c.Transport.(*http.Transport)
+	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // self-signed test certificate
+	tr.Protocols = new(http.Protocols)
+	tr.Protocols.SetHTTP1(true)
+	req := newRequest(t, http.MethodPost, fmt.Sprintf("https://127.0.0.1:%d/%s/Hello", port, greeter), strings.NewReader(""))
 	req.Header.Set("Content-Type", "application/grpc")
-	resp, body := do(t, client(), req)
-	if resp.StatusCode != 464 || !strings.Contains(string(body), "464") {
-		t.Fatalf("HTTP/1.1 to a GRPC group: %d %q, want the 464 page", resp.StatusCode, body)
+	resp, body := do(t, c, req)
+	if resp.ProtoMajor != 1 || resp.StatusCode != 464 || !strings.Contains(string(body), "464") {
+		t.Fatalf("HTTP/1.1 to a GRPC group: %s %d %q, want the 464 page", resp.Proto, resp.StatusCode, body)
 	}
 }
 

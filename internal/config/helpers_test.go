@@ -95,6 +95,12 @@ func ptr[T any](v T) *T { return &v }
 
 func lst(c *Config) *Listener { return &c.LoadBalancers[0].Listeners[0] }
 
+// httpsListener makes the first listener HTTPS (certificate files are not read by Validate).
+func httpsListener(c *Config) {
+	lst(c).Protocol = ProtocolHTTPS
+	lst(c).Certificates = []Certificate{{CertificateFile: "c", PrivateKeyFile: "k"}}
+}
+
 func rule(c *Config) *Rule { return &lst(c).Rules[0] }
 
 // paths builds want lists: paths("a", "b") == []string{"a", "b"}.

@@ -49,6 +49,7 @@ func (v *validator) action(p string, lb *LoadBalancer, l *Listener, a *Action) {
 	switch a.Type {
 	case ActionForward:
 		v.forward(p, lb, a)
+		v.protocolVersionsFit(p, l, a)
 	case ActionRedirect:
 		if a.RedirectConfig == nil {
 			v.ps.Add(key(p, "redirect_config"), "is required for a redirect action")
@@ -76,6 +77,32 @@ func (v *validator) action(p string, lb *LoadBalancer, l *Listener, a *Action) {
 	}
 	if a.Type != ActionFixedResponse && a.FixedResponseConfig != nil {
 		v.ps.Add(key(p, "fixed_response_config"), "belongs to fixed-response actions")
+	}
+}
+
+// protocolVersionsFit refuses a forward from an HTTP listener to an HTTP2 or GRPC target group:
+// those protocol versions need HTTP/2 from clients, which only HTTPS listeners speak (H2-06,
+// H2-01); through an HTTP listener every request would be answered 464.
+func (v *validator) protocolVersionsFit(p string, l *Listener, a *Action) {
+	if l.EffectiveProtocol() == ProtocolHTTPS {
+		return
+	}
+	refs := []TargetGroupTuple{{TargetGroupName: a.TargetGroupName, TargetGroupARN: a.TargetGroupARN}}
+	if a.ForwardConfig != nil {
+		refs = a.ForwardConfig.TargetGroups
+	}
+	for _, ref := range refs {
+		name := ref.TargetGroupName
+		if ref.TargetGroupARN != "" {
+			name, _ = ParseTargetGroupARN(ref.TargetGroupARN)
+		}
+		i, ok := v.tgs[name]
+		if !ok {
+			continue // reported by forward
+		}
+		if pv := v.cfg.TargetGroups[i].EffectiveProtocolVersion(); pv == ProtocolVersionHTTP2 || pv == ProtocolVersionGRPC {
+			v.ps.Add(p, "target group %q has protocol_version %s, which only HTTPS listeners can forward to (H2-06)", name, pv)
+		}
 	}
 }
 

@@ -17,7 +17,16 @@ func TestValidateTargetGroups(t *testing.T) {
 		{desc: "TG-02 port required", want: paths(tg0 + ".port"), mutate: func(c *Config) { site(c).Port = 0 }},
 		{desc: "TG-02 protocol", want: paths(tg0 + ".protocol"), mutate: func(c *Config) { site(c).Protocol = "TCP" }},
 		{desc: "TG-02 protocol version", want: paths(tg0 + ".protocol_version"), mutate: func(c *Config) { site(c).ProtocolVersion = "HTTP3" }},
-		{desc: "TG-02 HTTPS and HTTP2", mutate: func(c *Config) { site(c).Protocol, site(c).ProtocolVersion = "HTTPS", "HTTP2" }},
+		{desc: "TG-02 HTTPS and HTTP2", mutate: func(c *Config) {
+			site(c).Protocol, site(c).ProtocolVersion = "HTTPS", "HTTP2"
+			httpsListener(c)
+		}},
+		{desc: "H2-06 HTTP2 group behind an HTTP listener", want: paths("load_balancers[0].listeners[0].default_actions[0]"), mutate: func(c *Config) {
+			site(c).ProtocolVersion = "HTTP2"
+		}},
+		{desc: "H2-06 GRPC group behind an HTTP listener", want: paths("load_balancers[0].listeners[0].default_actions[0]"), mutate: func(c *Config) {
+			site(c).ProtocolVersion = ProtocolVersionGRPC
+		}},
 		{desc: "ip target must be an address", want: paths(tg0 + ".targets[0].id"), mutate: func(c *Config) {
 			site(c).TargetType = TargetTypeIP
 			site(c).Targets[0].ID = "localhost"
@@ -93,9 +102,11 @@ func TestValidateHealthChecks(t *testing.T) {
 		}},
 		{desc: "§4.2 grpc codes", mutate: func(c *Config) {
 			site(c).ProtocolVersion, site(c).Matcher = ProtocolVersionGRPC, &Matcher{GrpcCode: "0-99"}
+			httpsListener(c)
 		}},
 		{desc: "§4.2 grpc code 100", want: paths(tg0 + ".matcher.grpc_code"), mutate: func(c *Config) {
 			site(c).ProtocolVersion, site(c).Matcher = ProtocolVersionGRPC, &Matcher{GrpcCode: "100"}
+			httpsListener(c)
 		}},
 	})
 }
