@@ -40,45 +40,17 @@ func TestReloadUnderLoad(t *testing.T) {
 	inst := start(t, fixedConfig(port, "v0", 0), port)
 	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
 
-	var failures, requests atomic.Int64
-	var lastErr atomic.Value
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			c := client()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				resp, err := c.Get(url)
-				requests.Add(1)
-				if err != nil {
-					failures.Add(1)
-					lastErr.Store(err.Error())
-					continue
-				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					failures.Add(1)
-					lastErr.Store(resp.Status)
-				}
-			}
-		})
-	}
+	load := startLoad(url, 4)
 	for i := 1; i <= 5; i++ {
 		inst.rewrite(fixedConfig(port, fmt.Sprintf("v%d", i), 0))
 		inst.waitLog("configuration reloaded", i)
 	}
-	close(stop)
-	wg.Wait()
-	if failures.Load() != 0 {
-		t.Fatalf("%d of %d requests failed during reloads; last: %v", failures.Load(), requests.Load(), lastErr.Load())
+	requests, failures, lastErr := load.stop()
+	if failures != 0 {
+		t.Fatalf("%d of %d requests failed during reloads; last: %v", failures, requests, lastErr)
 	}
-	if requests.Load() < 20 {
-		t.Fatalf("only %d requests were sent", requests.Load())
+	if requests < 20 {
+		t.Fatalf("only %d requests were sent", requests)
 	}
 	_, body := do(t, client(), newRequest(t, "GET", url, nil))
 	if string(body) != "v5" {
@@ -273,46 +245,63 @@ functions:
 	inst := start(t, config("v0"), port)
 	url := fmt.Sprintf("http://127.0.0.1:%d/slow", port) // invocations are in flight at every swap
 
-	var failures, requests atomic.Int64
-	var lastErr atomic.Value
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			c := client()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				resp, err := c.Get(url)
-				requests.Add(1)
-				if err != nil {
-					failures.Add(1)
-					lastErr.Store(err.Error())
-					continue
-				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					failures.Add(1)
-					lastErr.Store(resp.Status)
-				}
-			}
-		})
-	}
+	load := startLoad(url, 4)
 	for i := 1; i <= 3; i++ {
 		inst.rewrite(config(fmt.Sprintf("v%d", i)))
 		inst.waitLog("configuration reloaded", i)
 		time.Sleep(200 * time.Millisecond)
 	}
-	close(stop)
-	wg.Wait()
-	if failures.Load() != 0 {
-		t.Fatalf("%d of %d requests failed during reloads; last: %v", failures.Load(), requests.Load(), lastErr.Load())
+	requests, failures, lastErr := load.stop()
+	if failures != 0 {
+		t.Fatalf("%d of %d requests failed during reloads; last: %v", failures, requests, lastErr)
 	}
 	resp, _ := do(t, client(), newRequest(t, "GET", url, nil))
 	if got := resp.Header.Get("X-Version"); got != "v3" {
 		t.Fatalf("after reloads the function reports version %q, want v3", got)
 	}
+}
+
+// load is clients sending GET requests to one URL without pause, counting every answer that is
+// not a 200.
+type load struct {
+	requests, failures atomic.Int64
+	lastErr            atomic.Value
+	done               chan struct{}
+	wg                 sync.WaitGroup
+}
+
+func startLoad(url string, clients int) *load {
+	l := &load{done: make(chan struct{})}
+	for range clients {
+		l.wg.Go(func() {
+			c := client()
+			for {
+				select {
+				case <-l.done:
+					return
+				default:
+				}
+				resp, err := c.Get(url)
+				l.requests.Add(1)
+				if err != nil {
+					l.failures.Add(1)
+					l.lastErr.Store(err.Error())
+					continue
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					l.failures.Add(1)
+					l.lastErr.Store(resp.Status)
+				}
+			}
+		})
+	}
+	return l
+}
+
+// stop ends the load and returns its counts and the last failure.
+func (l *load) stop() (requests, failures int64, lastErr any) {
+	close(l.done)
+	l.wg.Wait()
+	return l.requests.Load(), l.failures.Load(), l.lastErr.Load()
 }
