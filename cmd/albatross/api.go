@@ -16,6 +16,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/controlapi/lambda"
 	"github.com/albatross-lb/albatross/internal/reconcile"
 	"github.com/albatross-lb/albatross/internal/state"
+	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
 // apiServer is the control plane: the ELBv2 API at POST /, the Lambda API under
@@ -86,10 +87,7 @@ var (
 func (h runtimeHealth) TargetHealth(_ string, tg *config.TargetGroup, t config.Target) elbv2.TargetHealth {
 	port := 0
 	if tg.EffectiveTargetType() != config.TargetTypeLambda {
-		port = t.Port
-		if port == 0 {
-			port = tg.Port
-		}
+		port = tg.TargetPort(t)
 	}
 	th, ok := h.rt.TargetHealthOf(tg.Name, t.ID, port)
 	if !ok {
@@ -103,7 +101,7 @@ func (h runtimeHealth) Draining(tg *config.TargetGroup) ([]config.Target, []elbv
 	var targets []config.Target
 	var health []elbv2.TargetHealth
 	for _, th := range h.rt.TargetHealth(tg.Name) {
-		if th.State.String() != "draining" {
+		if th.State != targetgroup.StateDraining {
 			continue
 		}
 		targets = append(targets, config.Target{ID: th.ID, Port: th.Port})

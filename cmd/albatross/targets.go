@@ -1,9 +1,6 @@
 package main
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/xml"
 	"flag"
 	"fmt"
@@ -13,6 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/controlapi"
 )
 
 // targets prints each target's health state, reason and description (HC-04) as a running
@@ -152,7 +151,8 @@ func (c *apiClient) call(action string, params url.Values, out any) error {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 	if c.id != "" {
-		c.sign(req, body, time.Now().UTC())
+		// The ELBv2 API's SigV4 scope: service elasticloadbalancing, region us-east-1.
+		controlapi.Sign(req, []byte(body), c.id, c.secret, "us-east-1", "elasticloadbalancing", time.Now())
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -171,30 +171,4 @@ func (c *apiClient) call(action string, params url.Values, out any) error {
 		return fmt.Errorf("%s: HTTP %d", action, resp.StatusCode)
 	}
 	return xml.Unmarshal(data, out)
-}
-
-// sign adds a SigV4 Authorization (service elasticloadbalancing, region us-east-1) over the
-// host and date headers and the body.
-func (c *apiClient) sign(req *http.Request, body string, now time.Time) {
-	const service, region = "elasticloadbalancing", "us-east-1"
-	amzDate := now.Format("20060102T150405Z")
-	date := amzDate[:8]
-	req.Header.Set("X-Amz-Date", amzDate)
-	bodyHash := sha256.Sum256([]byte(body))
-	canonical := "POST\n/\n\nhost:" + req.Host + "\nx-amz-date:" + amzDate + "\n\nhost;x-amz-date\n" + hex.EncodeToString(bodyHash[:])
-	canonicalHash := sha256.Sum256([]byte(canonical))
-	scope := date + "/" + region + "/" + service + "/aws4_request"
-	toSign := "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex.EncodeToString(canonicalHash[:])
-	key := []byte("AWS4" + c.secret)
-	for _, part := range []string{date, region, service, "aws4_request"} {
-		key = hmacSum(key, part)
-	}
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+c.id+"/"+scope+
-		", SignedHeaders=host;x-amz-date, Signature="+hex.EncodeToString(hmacSum(key, toSign)))
-}
-
-func hmacSum(key []byte, data string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(data))
-	return m.Sum(nil)
 }

@@ -48,52 +48,55 @@ func (f *Forward) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	if len(f.groups) == 1 {
 		return f.groups[0].Group.ServeHTTP(w, r)
 	}
-	group := f.stuckGroup(r, ex)
-	if group == nil {
-		group = f.pick()
+	i, now := -1, time.Time{}
+	if f.sticky != nil {
+		now = time.Now() // one clock read for checking the cookie and issuing its successor
+		i = f.stuckGroup(r, ex, now)
 	}
-	if group == nil {
+	if i < 0 {
+		i = f.pick()
+	}
+	if i < 0 {
 		return &elberr.Error{Status: http.StatusServiceUnavailable, Source: elberr.SourceLoadBalancer, Err: errAllWeightsZero}
 	}
 	if f.sticky != nil {
-		f.sticky.set(w, group.TargetGroupARN(), time.Now())
+		f.sticky.set(w, f.digests[i], now)
 	}
-	return group.ServeHTTP(w, r)
+	return f.groups[i].Group.ServeHTTP(w, r)
 }
 
-// stuckGroup returns the group named by a valid stickiness cookie, if any. An invalid cookie is
-// recorded as AWSALBTGCookieInvalid (FWD-03) and the request is routed by weight.
-func (f *Forward) stuckGroup(r *http.Request, ex *observe.Exchange) TargetGroup {
-	if f.sticky == nil {
-		return nil
-	}
-	digest, status := f.sticky.read(r, time.Now())
+// stuckGroup returns the index of the group named by a valid stickiness cookie, or -1. An
+// invalid cookie is recorded as AWSALBTGCookieInvalid (FWD-03) and the request is routed by
+// weight.
+func (f *Forward) stuckGroup(r *http.Request, ex *observe.Exchange, now time.Time) int {
+	digest, status := f.sticky.read(r, now)
 	switch status {
 	case cookieAbsent, cookieExpired:
-		return nil
+		return -1
 	case cookieInvalid:
 		ex.ErrorReason = "AWSALBTGCookieInvalid"
-		return nil
+		return -1
 	}
 	for i, g := range f.groups {
 		if g.Weight > 0 && f.digests[i] == digest {
-			return g.Group
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
-// pick chooses a group at random in proportion to the weights; weight 0 never receives traffic.
-func (f *Forward) pick() TargetGroup {
+// pick chooses the index of a group at random in proportion to the weights, or -1 when every
+// weight is 0; weight 0 never receives traffic.
+func (f *Forward) pick() int {
 	if f.total == 0 {
-		return nil
+		return -1
 	}
 	n := rand.IntN(f.total)
-	for _, g := range f.groups {
+	for i, g := range f.groups {
 		if n < g.Weight {
-			return g.Group
+			return i
 		}
 		n -= g.Weight
 	}
-	return nil
+	return -1
 }

@@ -69,18 +69,21 @@ type Origin struct {
 // Location returns the redirect target for origin (RDR-02, RDR-04): the port is always explicit
 // and the scheme and host are lowercase.
 func (rd *Redirect) Location(o Origin) string {
-	port := strconv.Itoa(o.Port)
+	var placeholders *strings.Replacer // built on first use, shared by the five components
 	expand := func(s string) string {
 		if !strings.Contains(s, "#{") {
 			return s
 		}
-		return strings.NewReplacer(
-			"#{protocol}", strings.ToLower(o.Protocol),
-			"#{host}", strings.ToLower(o.Host),
-			"#{port}", port,
-			"#{path}", strings.TrimPrefix(o.Path, "/"),
-			"#{query}", o.RawQuery,
-		).Replace(s)
+		if placeholders == nil {
+			placeholders = strings.NewReplacer(
+				"#{protocol}", strings.ToLower(o.Protocol),
+				"#{host}", strings.ToLower(o.Host),
+				"#{port}", strconv.Itoa(o.Port),
+				"#{path}", strings.TrimPrefix(o.Path, "/"),
+				"#{query}", o.RawQuery,
+			)
+		}
+		return placeholders.Replace(s)
 	}
 	var b strings.Builder
 	b.WriteString(strings.ToLower(expand(rd.protocol)))

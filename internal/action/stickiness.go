@@ -48,10 +48,10 @@ const (
 	valueLen = groupLen + 8 + macLen
 )
 
-func (s *Stickiness) value(arn string, expires time.Time) string {
+// value returns the cookie value naming the group of digest (see digestOf) until expires.
+func (s *Stickiness) value(digest string, expires time.Time) string {
 	var raw [valueLen]byte
-	digest := sha256.Sum256([]byte(arn))
-	copy(raw[:groupLen], digest[:groupLen])
+	copy(raw[:groupLen], digest)
 	binary.BigEndian.PutUint64(raw[groupLen:], uint64(expires.Unix()))
 	copy(raw[groupLen+8:], s.mac(raw[:groupLen+8]))
 	return base64.StdEncoding.EncodeToString(raw[:])
@@ -79,9 +79,10 @@ func (s *Stickiness) read(r *http.Request, now time.Time) (groupDigest string, s
 	return string(raw[:groupLen]), cookieValid
 }
 
-// set adds the AWSALBTG and AWSALBTGCORS cookies naming arn, refreshed on every response.
-func (s *Stickiness) set(w http.ResponseWriter, arn string, now time.Time) {
-	v := s.value(arn, now.Add(s.duration))
+// set adds the AWSALBTG and AWSALBTGCORS cookies naming the group of digest (see digestOf),
+// refreshed on every response.
+func (s *Stickiness) set(w http.ResponseWriter, digest string, now time.Time) {
+	v := s.value(digest, now.Add(s.duration))
 	expires := now.Add(cookieLifetime).UTC().Format(http.TimeFormat)
 	h := w.Header()
 	h.Add("Set-Cookie", cookieTG+"="+v+"; Expires="+expires+"; Path=/")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -63,14 +64,6 @@ func decodeError(err error) error {
 	if errors.As(err, &te) {
 		return &DecodeError{Lines: append([]string(nil), te.Errors...)}
 	}
-	return &DecodeError{Lines: []string{trimYAMLPrefix(err.Error())}}
-}
-
-// trimYAMLPrefix drops the "yaml: " prefix of syntax errors so messages read "line 3: ...".
-func trimYAMLPrefix(s string) string {
-	const p = "yaml: "
-	if len(s) >= len(p) && s[:len(p)] == p {
-		return s[len(p):]
-	}
-	return s
+	// Syntax errors read "yaml: line 3: ..."; drop the prefix so that they read "line 3: ...".
+	return &DecodeError{Lines: []string{strings.TrimPrefix(err.Error(), "yaml: ")}}
 }

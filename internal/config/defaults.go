@@ -107,6 +107,15 @@ func (tg TargetGroup) EffectiveTargetType() string {
 	return orDefault(tg.TargetType, TargetTypeInstance)
 }
 
+// TargetPort returns the port traffic goes to for t: its own port, or the group's when it has
+// none (TG-02). Lambda target groups have neither, so it is 0 for them.
+func (tg TargetGroup) TargetPort(t Target) int {
+	if t.Port != 0 {
+		return t.Port
+	}
+	return tg.Port
+}
+
 // EffectiveProtocol returns HTTP or HTTPS for instance and ip target groups (default HTTP), and
 // "" for lambda target groups.
 func (tg TargetGroup) EffectiveProtocol() string {

@@ -60,14 +60,33 @@ func (v *SigV4) Verify(r *http.Request) *Error {
 		return e
 	}
 	canonical := canonicalRequest(r, p.signedHeaders, payloadHash)
-	scope := p.date + "/" + p.region + "/" + p.service + "/aws4_request"
-	toSign := sigV4Algorithm + "\n" + amzDate + "\n" + scope + "\n" + hexSHA256([]byte(canonical))
-	key := signingKey(secret, p.date, p.region, p.service)
-	want := hex.EncodeToString(hmacSHA256(key, []byte(toSign)))
+	want := signature(secret, amzDate, p.date, p.region, p.service, canonical)
 	if !hmac.Equal([]byte(want), []byte(p.signature)) {
 		return deny("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
 	}
 	return nil
+}
+
+// Sign is the client side of Verify (used by `albatross targets`): it sets X-Amz-Date to now and
+// an Authorization header signing the host and date headers and body with the access key id and
+// secret, for region and service.
+func Sign(r *http.Request, body []byte, id, secret, region, service string, now time.Time) {
+	amzDate := now.UTC().Format("20060102T150405Z")
+	r.Header.Set("X-Amz-Date", amzDate)
+	signed := []string{"host", "x-amz-date"}
+	canonical := canonicalRequest(r, signed, hexSHA256(body))
+	date := amzDate[:8]
+	scope := date + "/" + region + "/" + service + "/aws4_request"
+	r.Header.Set("Authorization", sigV4Algorithm+" Credential="+id+"/"+scope+", SignedHeaders="+
+		strings.Join(signed, ";")+", Signature="+signature(secret, amzDate, date, region, service, canonical))
+}
+
+// signature returns the hex signature of a canonical request made at amzDate, scoped to date,
+// region and service.
+func signature(secret, amzDate, date, region, service, canonical string) string {
+	scope := date + "/" + region + "/" + service + "/aws4_request"
+	toSign := sigV4Algorithm + "\n" + amzDate + "\n" + scope + "\n" + hexSHA256([]byte(canonical))
+	return hex.EncodeToString(hmacSHA256(signingKey(secret, date, region, service), []byte(toSign)))
 }
 
 func (v *SigV4) now() time.Time {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 )
@@ -29,33 +28,19 @@ const DefaultGRPCPath = "/AWS.ALB/healthcheck"
 // GRPCProber checks a target with a unary gRPC call over HTTP/2, a fresh connection per check,
 // and judges the grpc-status the target answers against the matcher. It is safe for concurrent
 // use.
-type GRPCProber struct {
-	url    string
-	host   string
-	codes  Codes
-	client *http.Client
-}
+type GRPCProber struct{ checkClient }
 
 var _ Prober = (*GRPCProber)(nil)
 
 // NewGRPCProber returns the prober for o.
 func NewGRPCProber(o GRPCOptions) *GRPCProber {
-	scheme, defaultPort := "http", 80
-	if o.Protocol == "HTTPS" {
-		scheme, defaultPort = "https", 443
-	}
 	if o.Path == "" {
 		o.Path = DefaultGRPCPath
 	}
 	if len(o.Codes) == 0 {
 		o.Codes = Codes{{12, 12}}
 	}
-	addr := net.JoinHostPort(o.IP, strconv.Itoa(o.Port))
-	return &GRPCProber{
-		url: scheme + "://" + addr + o.Path, host: hostHeader(o.IP, o.Port, defaultPort), codes: o.Codes,
-		client: &http.Client{Transport: checkTransport(true, scheme == "https"),
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-	}
+	return &GRPCProber{newCheckClient(o.Protocol, o.IP, o.Port, o.Path, o.Codes, true)}
 }
 
 // emptyMessage is one length-prefixed gRPC message (not compressed, zero bytes long): the

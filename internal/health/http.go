@@ -29,31 +29,40 @@ type HTTPOptions struct {
 
 // HTTPProber checks a target with GET <path> over a fresh connection per check (HC-02). It is
 // safe for concurrent use.
-type HTTPProber struct {
-	url    string
-	host   string
-	codes  Codes
-	client *http.Client
-}
+type HTTPProber struct{ checkClient }
 
 var _ Prober = (*HTTPProber)(nil)
 
 // NewHTTPProber returns the prober for o.
 func NewHTTPProber(o HTTPOptions) *HTTPProber {
-	scheme, defaultPort := "http", 80
-	if o.Protocol == "HTTPS" {
-		scheme, defaultPort = "https", 443
-	}
 	if o.Path == "" {
 		o.Path = "/"
 	}
 	if len(o.Codes) == 0 {
 		o.Codes = Codes{{200, 200}}
 	}
-	addr := net.JoinHostPort(o.IP, strconv.Itoa(o.Port))
-	return &HTTPProber{
-		url: scheme + "://" + addr + o.Path, host: hostHeader(o.IP, o.Port, defaultPort), codes: o.Codes,
-		client: &http.Client{Transport: checkTransport(o.HTTP2, scheme == "https"),
+	return &HTTPProber{newCheckClient(o.Protocol, o.IP, o.Port, o.Path, o.Codes, o.HTTP2)}
+}
+
+// checkClient is what the HTTP and gRPC probers share: the URL and Host of the check, the
+// accepted codes, and a client that opens a fresh connection per check and follows no redirect.
+type checkClient struct {
+	url    string
+	host   string
+	codes  Codes
+	client *http.Client
+}
+
+// newCheckClient returns the client of a check over protocol HTTP or HTTPS ("" means HTTP) to
+// path on ip:port, over HTTP/2 only when http2 is set.
+func newCheckClient(protocol, ip string, port int, path string, codes Codes, http2 bool) checkClient {
+	scheme, defaultPort := "http", 80
+	if protocol == "HTTPS" {
+		scheme, defaultPort = "https", 443
+	}
+	return checkClient{
+		url: scheme + "://" + net.JoinHostPort(ip, strconv.Itoa(port)) + path, host: hostHeader(ip, port, defaultPort), codes: codes,
+		client: &http.Client{Transport: checkTransport(http2, scheme == "https"),
 			// A redirect is a status like any other: 301 fails a 200 matcher.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 	}

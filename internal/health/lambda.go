@@ -2,7 +2,6 @@ package health
 
 import (
 	"context"
-	"errors"
 
 	"github.com/albatross-lb/albatross/internal/function"
 	lambdatarget "github.com/albatross-lb/albatross/internal/target/lambda"
@@ -36,7 +35,7 @@ func (p *LambdaProber) Probe(ctx context.Context) Result {
 	}
 	resp, err := p.invoker.Invoke(ctx, p.event)
 	switch {
-	case err != nil && (errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded)):
+	case err != nil && isTimeout(ctx, err):
 		return timedOut
 	case err != nil:
 		return failed

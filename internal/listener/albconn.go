@@ -86,10 +86,14 @@ func goErrorStatus(b []byte) (int, bool) {
 	if len(b) < len(prefix)+3 || string(b[:len(prefix)]) != prefix {
 		return 0, false
 	}
-	line, body, ok := bytes.Cut(b[len(prefix):], goErrorHeaders)
-	if !ok || bytes.IndexByte(line, '\r') >= 0 {
+	// The headers must follow the status line directly: look for them at the line's end only,
+	// not across the whole write (every response's first write starts with the prefix).
+	rest := b[len(prefix):]
+	end := bytes.IndexByte(rest, '\r')
+	if end < 0 || !bytes.HasPrefix(rest[end:], goErrorHeaders) {
 		return 0, false
 	}
+	line, body := rest[:end], rest[end+len(goErrorHeaders):]
 	if !bytes.Equal(body, line) && !(string(line) == "501 Not Implemented" && string(body) == "Unsupported transfer encoding") {
 		return 0, false
 	}

@@ -38,7 +38,7 @@ func (l *Listener) newGeneration(opts Options) *generation {
 		ReadHeaderTimeout: opts.IdleTimeout,
 		// LIM-01: request line 16 K plus header block 64 K. Larger heads are refused by net/http,
 		// whose answer albConn turns into the ALB's 400.
-		MaxHeaderBytes: 80 << 10,
+		MaxHeaderBytes: elberr.MaxRequestLineBytes + elberr.MaxRequestHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(l.log.Handler(), slog.LevelDebug),
 		// elberr writes some ALB pages on the hijacked connection (for the ALB's reason phrase)
 		// and gives clean connections back here, to be served again.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
 // maxUserAgent is where the user_agent field is cut (§8.2 field 14: "truncated at 8 KB").
@@ -220,25 +222,12 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// tlsFields returns ssl_cipher (OpenSSL name), ssl_protocol and the SNI name of a TLS
-// connection, or "" for each on a plain connection.
+// tlsFields returns ssl_cipher and ssl_protocol as OpenSSL names them (§8.2 fields 15-16; the
+// names are tlsconf's, shared with the TLS-06 headers) and the SNI name of a TLS connection, or
+// "" for each on a plain connection.
 func tlsFields(cs *tls.ConnectionState) (cipher, protocol, sni string) {
 	if cs == nil {
 		return "", "", ""
 	}
-	return opensslCipher(cs.CipherSuite), tlsVersion(cs.Version), cs.ServerName
-}
-
-func tlsVersion(v uint16) string {
-	switch v {
-	case tls.VersionTLS10:
-		return "TLSv1"
-	case tls.VersionTLS11:
-		return "TLSv1.1"
-	case tls.VersionTLS12:
-		return "TLSv1.2"
-	case tls.VersionTLS13:
-		return "TLSv1.3"
-	}
-	return ""
+	return tlsconf.OpenSSLCipher(cs.CipherSuite), tlsconf.VersionName(cs.Version), cs.ServerName
 }

@@ -92,6 +92,39 @@ func TestAccessLogRotation(t *testing.T) {
 	})
 }
 
+// TestAccessLogEarlyNextPeriod: an entry of the next period that arrives before the old
+// period's timer fires starts the next file, and that timer then does not finish the new file
+// early: each period still makes exactly one file.
+func TestAccessLogEarlyNextPeriod(t *testing.T) {
+	dir := t.TempDir()
+	synctest.Test(t, func(t *testing.T) {
+		l := NewAccessLog(AccessLogOptions{Location: testLocation, Dir: dir})
+		start := time.Now()
+		end := periodEnd(start, DefaultLogInterval)
+		for i, at := range []time.Time{start, end} { // the second belongs to the next period
+			ex := base()
+			ex.Finished, ex.Status = at, 200+i
+			l.Observe(ex)
+		}
+		synctest.Wait()
+		time.Sleep(time.Until(end) + time.Second) // the first period's end passes
+		synctest.Wait()
+		ex := base()
+		ex.Finished, ex.Status = time.Now(), 404
+		l.Observe(ex)
+		if err := l.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		files := gzFiles(t, dir)
+		if len(files) != 2 {
+			t.Fatalf("files %v; want one per period", files)
+		}
+		if second := gunzip(t, files[1]); strings.Count(second, "\n") != 2 || !strings.Contains(second, " 201 - ") || !strings.Contains(second, " 404 - ") {
+			t.Errorf("second file:\n%s", second)
+		}
+	})
+}
+
 // TestAccessLogDropsWhenFull: Observe never blocks; what does not fit is counted.
 func TestAccessLogDropsWhenFull(t *testing.T) {
 	t.Parallel()

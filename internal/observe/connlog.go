@@ -55,7 +55,7 @@ func AppendConnectionLog(b []byte, c *Connection) []byte {
 	b = appendClientIP(b, c.Client)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, int64(c.ListenerPort), 10)
-	b = appendToken(b, versionToken(c.Version))
+	b = appendToken(b, tlsconf.VersionName(c.Version)) // "-" for zero, as for an unknown version
 	b = appendToken(b, cipherToken(c.CipherSuite))
 	if c.Failure == "" {
 		b = appendSeconds(b, c.Latency)
@@ -105,18 +105,11 @@ func appendLeaf(b []byte, leaf *x509.Certificate) []byte {
 	return fmt.Appendf(b, " %X", leaf.SerialNumber.Bytes())
 }
 
-func versionToken(v uint16) string {
-	if v == 0 {
-		return ""
-	}
-	return tlsconf.VersionName(v)
-}
-
 func cipherToken(id uint16) string {
 	if id == 0 {
 		return ""
 	}
-	return opensslCipher(id)
+	return tlsconf.OpenSSLCipher(id)
 }
 
 // keyExchangeName is tls_keyexchange: the group's name in the IANA TLS Supported Groups

@@ -3,6 +3,7 @@ package observe
 import (
 	"bufio"
 	"cmp"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -61,14 +62,10 @@ func (m *Metrics) WriteTo(w *bufio.Writer) {
 // name and then labels. Histograms are not included (see WriteTo).
 func (m *Metrics) Samples() []Sample {
 	m.mu.RLock()
-	all := make([]*series, 0, len(m.series))
-	for _, s := range m.series {
-		all = append(all, s)
-	}
 	sources := slices.Clone(m.sources)
 	m.mu.RUnlock()
 	var out []Sample
-	for _, s := range all {
+	for _, s := range m.allSeries() {
 		for c := range numCounters {
 			if v := s.counters[c].Load(); v != 0 || c == cRequestCount {
 				out = append(out, Sample{Name: counterInfo[c].name, Help: counterInfo[c].help, Counter: true,
@@ -89,16 +86,18 @@ func (k seriesKey) labels() []Label {
 	return []Label{{"load_balancer", k.lb}, {"listener", k.listener}, {"target_group", k.tg}}
 }
 
+// allSeries returns the series that exist now, in no particular order.
+func (m *Metrics) allSeries() []*series {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return slices.Collect(maps.Values(m.series))
+}
+
 const histName = "alb_target_response_time_seconds"
 
 // writeHistograms writes TargetResponseTime (§9.2) as a histogram per series that has one.
 func (m *Metrics) writeHistograms(w *bufio.Writer) {
-	m.mu.RLock()
-	all := make([]*series, 0, len(m.series))
-	for _, s := range m.series {
-		all = append(all, s)
-	}
-	m.mu.RUnlock()
+	all := m.allSeries()
 	slices.SortFunc(all, func(a, b *series) int {
 		return cmp.Compare(labelString(a.labels.labels()), labelString(b.labels.labels()))
 	})

@@ -83,19 +83,24 @@ func (l *rotatingLog[T]) close(ctx context.Context) error {
 func (l *rotatingLog[T]) run() {
 	defer close(l.stopped)
 	var f *periodFile
-	var tick <-chan time.Time
-	var timer *time.Timer
+	// timer fires at the end of f's period. It is reset whenever write switches files: an entry
+	// of the next period can arrive before the old period's timer fires, which must then not
+	// finish the new file early.
+	timer := time.NewTimer(0)
+	timer.Stop()
 	for {
 		select {
 		case e := <-l.entries:
-			f = l.write(f, e)
-			if f != nil && timer == nil {
-				timer = time.NewTimer(time.Until(f.end))
-				tick = timer.C
+			prev := f
+			if f = l.write(f, e); f != prev {
+				timer.Stop()
+				if f != nil {
+					timer.Reset(time.Until(f.end))
+				}
 			}
-		case <-tick:
+		case <-timer.C:
 			l.finish(f)
-			f, timer, tick = nil, nil, nil
+			f = nil
 		case <-l.done:
 			for {
 				select {

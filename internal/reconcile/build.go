@@ -65,7 +65,6 @@ func (rt *Runtime) build(cfg *config.Config, fns *preparedFunctions) (*graph, er
 
 func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) action.TargetGroup {
 	arn := b.cfg.TargetGroupARN(tg.Name)
-	b.rt.registry.SetLogger(b.rt.log)
 	if tg.EffectiveTargetType() == config.TargetTypeLambda {
 		o := lambdatarget.Options{
 			TargetGroupARN:    arn,
@@ -88,10 +87,7 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 	}
 	targets := make([]*targetgroup.Target, 0, len(tg.Targets))
 	for _, t := range tg.Targets {
-		port := t.Port
-		if port == 0 {
-			port = tg.Port
-		}
+		port := tg.TargetPort(t)
 		target := b.rt.registry.Target(tg.Name, t.ID, port)
 		b.g.targets[target] = true
 		b.rt.registry.Check(target, targetCheck(tg, target, lb != nil))

@@ -41,9 +41,12 @@ func healthCodes(hc config.HealthCheck) health.Codes {
 	return out
 }
 
-// httpCheck is the health check of an instance or ip target (HC-01, HC-02). A group no listener
-// routes to is not checked: its targets are unused with Target.NotInUse (HC-04).
-func httpCheck(tg *config.TargetGroup, t *targetgroup.Target, inUse bool) targetgroup.CheckSpec {
+// targetCheck is the health check of an instance or ip target for its group's protocol version:
+// a GET over HTTP/1.1 for HTTP1 (HC-01, HC-02), the same GET over HTTP/2 for HTTP2, and a unary
+// gRPC call judged by its grpc-status for GRPC (§4.2: path /AWS.ALB/healthcheck, matcher 12 by
+// default). A group no listener routes to is not checked: its targets are unused with
+// Target.NotInUse (HC-04).
+func targetCheck(tg *config.TargetGroup, t *targetgroup.Target, inUse bool) targetgroup.CheckSpec {
 	if !inUse {
 		return targetgroup.CheckSpec{Key: "not-in-use", NotInUse: true}
 	}
@@ -52,12 +55,14 @@ func httpCheck(tg *config.TargetGroup, t *targetgroup.Target, inUse bool) target
 	if hc.Port != config.HealthCheckPortTraffic {
 		port, _ = strconv.Atoi(hc.Port)
 	}
-	o := health.HTTPOptions{Protocol: hc.Protocol, IP: t.ID, Port: port, Path: hc.Path, Codes: healthCodes(hc)}
-	return targetgroup.CheckSpec{
-		Key:      fmt.Sprintf("http %+v %+v", o, hc),
-		Prober:   health.NewHTTPProber(o),
-		Settings: healthSettings(hc),
+	v := protocolVersion(tg)
+	if v == targetgroup.GRPC {
+		o := health.GRPCOptions{Protocol: hc.Protocol, IP: t.ID, Port: port, Path: hc.Path, Codes: healthCodes(hc)}
+		return targetgroup.CheckSpec{Key: fmt.Sprintf("grpc %+v %+v", o, hc), Prober: health.NewGRPCProber(o), Settings: healthSettings(hc)}
 	}
+	o := health.HTTPOptions{Protocol: hc.Protocol, IP: t.ID, Port: port, Path: hc.Path, Codes: healthCodes(hc),
+		HTTP2: v == targetgroup.HTTP2}
+	return targetgroup.CheckSpec{Key: fmt.Sprintf("http %+v %+v", o, hc), Prober: health.NewHTTPProber(o), Settings: healthSettings(hc)}
 }
 
 // lambdaCheck is the health check of a Lambda target: off by default (unavailable with
@@ -104,6 +109,5 @@ func groupOptions(tg *config.TargetGroup, stickyKey []byte) targetgroup.Options 
 }
 
 func attrSeconds(tg *config.TargetGroup, key string) time.Duration {
-	n, _ := strconv.Atoi(tg.Attribute(key))
-	return time.Duration(n) * time.Second
+	return seconds(tg.Attribute(key))
 }

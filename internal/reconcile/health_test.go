@@ -58,7 +58,7 @@ func TestHTTPCheck(t *testing.T) {
 	t.Parallel()
 	target := targetgroup.NewTarget("127.0.0.1", 8081)
 	tg := &config.TargetGroup{Name: "web", Port: 8081}
-	a, b := httpCheck(tg, target, true), httpCheck(tg, target, true)
+	a, b := targetCheck(tg, target, true), targetCheck(tg, target, true)
 	if a.Key != b.Key || a.Prober == nil || a.NotInUse {
 		t.Fatalf("same settings, keys %q and %q", a.Key, b.Key)
 	}
@@ -67,14 +67,14 @@ func TestHTTPCheck(t *testing.T) {
 		t.Errorf("default settings %+v", a.Settings)
 	}
 	tg.HealthCheckPath = "/health"
-	if c := httpCheck(tg, target, true); c.Key == a.Key {
+	if c := targetCheck(tg, target, true); c.Key == a.Key {
 		t.Error("path change kept the key")
 	}
 	tg.HealthCheckPort = "9000"
-	if c := httpCheck(tg, target, true); c.Key == a.Key {
+	if c := targetCheck(tg, target, true); c.Key == a.Key {
 		t.Error("port change kept the key")
 	}
-	if c := httpCheck(tg, target, false); !c.NotInUse || c.Prober != nil {
+	if c := targetCheck(tg, target, false); !c.NotInUse || c.Prober != nil {
 		t.Error("a group no listener uses is checked")
 	}
 }

@@ -48,18 +48,14 @@ type lbLog struct {
 	log *observe.AccessLog
 }
 
-// observabilities holds each Runtime's observability (a side table, so that Runtime itself
-// needs no field for it).
-var observabilities sync.Map // *Runtime → *observability
-
+// obs returns rt's observability, made on first use.
 func (rt *Runtime) obs() *observability {
-	if o, ok := observabilities.Load(rt); ok {
-		return o.(*observability)
-	}
+	rt.obsOnce.Do(func() { rt.observability = newObservability(rt) })
+	return rt.observability
+}
+
+func newObservability(rt *Runtime) *observability {
 	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(rt.opts.CacheDir), logs: map[string]*lbLog{}, connLogs: map[string]*lbConnLog{}}
-	if prev, loaded := observabilities.LoadOrStore(rt, o); loaded {
-		return prev.(*observability)
-	}
 	if opts, ok := otel.FromEnv(); ok {
 		opts.Logger = rt.log
 		o.tracer = otel.New(opts)

@@ -42,6 +42,9 @@ type Runtime struct {
 	proxies   *proxyCache
 	functions *functionSet
 	stickyKey []byte
+	// observability is made on first use (obs), and lives as long as the Runtime.
+	obsOnce       sync.Once
+	observability *observability
 
 	mu        sync.Mutex
 	listeners map[string]*boundListener
@@ -62,10 +65,12 @@ func New(opts Options) *Runtime {
 	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
+	registry := targetgroup.NewRegistry()
+	registry.SetLogger(opts.Logger)
 	return &Runtime{
 		opts:      opts,
 		log:       opts.Logger,
-		registry:  targetgroup.NewRegistry(),
+		registry:  registry,
 		proxies:   newProxyCache(),
 		functions: newFunctionSet(opts),
 		stickyKey: key,

@@ -2,27 +2,20 @@ package router
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/albatross-lb/albatross/internal/elberr"
 )
 
-// Limits of LIM-01 on what a client may send.
-const (
-	maxRequestLine  = 16 << 10
-	maxHeaderLine   = 16 << 10
-	maxHeaderBlock  = 64 << 10
-	headerLineExtra = len(": \r\n")
-)
+// headerLineExtra is what a header line adds to its name and value.
+const headerLineExtra = len(": \r\n")
 
 // checkRequest applies the load balancer's own rejections before routing. Malformed requests
 // that net/http refuses itself (no Host on HTTP/1.1, unsupported Transfer-Encoding) are turned
 // into ALB pages by the listener.
 func checkRequest(r *http.Request) *elberr.Error {
-	if len(r.Method)+len(r.RequestURI)+len(r.Proto)+4 > maxRequestLine {
-		// §12.14: an over-long request line is a too-long URL.
-		return &elberr.Error{Status: http.StatusRequestURITooLong, Source: elberr.SourceClient}
+	if len(r.Method)+len(r.RequestURI)+len(r.Proto)+4 > elberr.MaxRequestLineBytes {
+		return elberr.RequestLineTooLarge() // §12.14: an over-long request line is a too-long URL
 	}
 	if r.Method == http.MethodTrace {
 		return &elberr.Error{Status: http.StatusMethodNotAllowed, Source: elberr.SourceClient} // LST-06
@@ -31,14 +24,14 @@ func checkRequest(r *http.Request) *elberr.Error {
 	for name, values := range r.Header {
 		for _, v := range values {
 			line := len(name) + len(v) + headerLineExtra
-			if line > maxHeaderLine {
-				return &elberr.Error{Status: http.StatusBadRequest, Source: elberr.SourceClient} // LIM-02
+			if line > elberr.MaxHeaderLineBytes {
+				return elberr.HeaderTooLarge() // LIM-02
 			}
 			total += line
 		}
 	}
-	if total > maxHeaderBlock {
-		return &elberr.Error{Status: http.StatusBadRequest, Source: elberr.SourceClient} // LIM-02
+	if total > elberr.MaxRequestHeaderBytes {
+		return elberr.HeaderTooLarge() // LIM-02
 	}
 	return nil
 }
@@ -62,10 +55,6 @@ func absoluteHost(r *http.Request) string {
 	}
 	return ""
 }
-
-func lowerProtocol(p string) string { return strings.ToLower(p) }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // wantsWebSocket reports an Upgrade: websocket request (RFC 6455), for the access log's type.
 func wantsWebSocket(h http.Header) bool {

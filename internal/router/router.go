@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/action"
@@ -91,8 +92,8 @@ func New(s Settings, m Matcher, routes []Route, defaultAction action.Handler, ob
 	}
 	rt := &Router{
 		settings: s, matcher: m, routes: routes, defaultAction: defaultAction, observer: obs, log: log,
-		proto:       []string{lowerProtocol(s.Protocol)},
-		port:        []string{itoa(s.Port)},
+		proto:       []string{forwarded.Proto(strings.EqualFold(s.Protocol, "HTTPS"))},
+		port:        []string{forwarded.Port(s.Port)},
 		respHeaders: compileResponseHeaders(s.ResponseHeaders),
 	}
 	if ts, ok := m.(transformSource); ok {

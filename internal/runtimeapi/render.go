@@ -68,8 +68,13 @@ func renderTooLarge(w http.ResponseWriter, limit int64) {
 // renderAccepted is the 202 {"status":"OK"} every accepted post gets; aws-lambda-go exits on any
 // other status (B.8).
 func renderAccepted(w http.ResponseWriter) {
-	renderJSON(w, http.StatusAccepted, map[string]string{"status": "OK"})
+	w.Header().Set("Content-Type", contentTypeJSON)
+	w.WriteHeader(http.StatusAccepted)
+	_, _ = w.Write(acceptedBody)
 }
+
+// acceptedBody is renderAccepted's body, encoded once rather than per result.
+var acceptedBody = []byte(`{"status":"OK"}`)
 
 // renderStub answers subscriptions we accept without acting on them (B.6).
 func renderStub(w http.ResponseWriter, _ *http.Request) {

@@ -31,15 +31,7 @@ func (s *Server) handleResponse(w http.ResponseWriter, r *http.Request) {
 	if payload, errorType, failed := streamedError(r); failed && !tooLarge {
 		result = &Result{Payload: payload, Error: true, ErrorType: errorType, Size: size}
 	}
-	if p := s.finish(id, result); p != "" {
-		renderProblem(w, p, s.currentState(), "InvocationResponse")
-		return
-	}
-	if tooLarge {
-		renderTooLarge(w, s.cfg.MaxResponseSize)
-		return
-	}
-	renderAccepted(w)
+	s.deliver(w, id, result, "InvocationResponse")
 }
 
 // handleInvocationError serves POST /runtime/invocation/{id}/error: the body is passed through
@@ -62,11 +54,17 @@ func (s *Server) handleInvocationError(w http.ResponseWriter, r *http.Request) {
 	}
 	result := &Result{Payload: body, ContentType: r.Header.Get("Content-Type"), Error: true,
 		ErrorType: errorType, Size: size, TooLarge: tooLarge}
+	s.deliver(w, id, result, "InvocationErrorResponse")
+}
+
+// deliver ends the invocation id with result and answers the runtime: the refusal when id is no
+// longer in flight (to names the refused transition), 413 when result is TooLarge, else 202.
+func (s *Server) deliver(w http.ResponseWriter, id string, result *Result, to string) {
 	if p := s.finish(id, result); p != "" {
-		renderProblem(w, p, s.currentState(), "InvocationErrorResponse")
+		renderProblem(w, p, s.currentState(), to)
 		return
 	}
-	if tooLarge {
+	if result.TooLarge {
 		renderTooLarge(w, s.cfg.MaxResponseSize)
 		return
 	}

@@ -15,7 +15,9 @@ type Snapshot struct {
 	Config *config.Config
 }
 
-func newSnapshot(file *config.Config, loaded time.Time, api *Resources) *Snapshot {
+// newSnapshot records file's and api's resources beside merged, their merge(file, api) as
+// validated and applied: the data plane got the same value, and neither side changes it.
+func newSnapshot(file *config.Config, loaded time.Time, api *Resources, merged *config.Config) *Snapshot {
 	r := fromFile(file, loaded)
 	a := clone(api)
 	r.LoadBalancers = append(r.LoadBalancers, a.LoadBalancers...)
@@ -23,7 +25,7 @@ func newSnapshot(file *config.Config, loaded time.Time, api *Resources) *Snapsho
 	r.Rules = append(r.Rules, a.Rules...)
 	r.TargetGroups = append(r.TargetGroups, a.TargetGroups...)
 	r.Functions = append(r.Functions, a.Functions...)
-	return &Snapshot{Resources: r, Config: merge(file, api)}
+	return &Snapshot{Resources: r, Config: merged}
 }
 
 // Identity returns a configuration carrying only the region and account of the file (or the

@@ -68,7 +68,7 @@ func Open(opts Options) (*Store, error) {
 		}
 		s.disk, s.api = d, api
 	}
-	s.snap.Store(newSnapshot(nil, time.Time{}, s.api))
+	s.snap.Store(newSnapshot(nil, time.Time{}, s.api, merge(nil, s.api)))
 	return s, nil
 }
 
@@ -83,7 +83,7 @@ func (s *Store) SetFile(ctx context.Context, file *config.Config) error {
 		return err
 	}
 	s.file, s.fileTime = clone(file), loaded
-	s.snap.Store(newSnapshot(s.file, loaded, s.api))
+	s.snap.Store(newSnapshot(s.file, loaded, s.api, merged))
 	return nil
 }
 
@@ -102,7 +102,8 @@ func (s *Store) Update(ctx context.Context, change func(snap *Snapshot, api *Res
 	if err := change(s.snap.Load(), next); err != nil {
 		return err
 	}
-	if err := s.validateAndApply(ctx, merge(s.file, next)); err != nil {
+	merged := merge(s.file, next)
+	if err := s.validateAndApply(ctx, merged); err != nil {
 		return err
 	}
 	if s.disk != nil {
@@ -115,7 +116,7 @@ func (s *Store) Update(ctx context.Context, change func(snap *Snapshot, api *Res
 		}
 	}
 	s.api = next
-	s.snap.Store(newSnapshot(s.file, s.fileTime, s.api))
+	s.snap.Store(newSnapshot(s.file, s.fileTime, s.api, merged))
 	return nil
 }
 

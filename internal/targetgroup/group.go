@@ -112,7 +112,12 @@ func (g *Group) Pick() *Target {
 	if n == 0 {
 		return nil
 	}
-	now := time.Now().UnixNano()
+	return g.pick(f, n, time.Now().UnixNano())
+}
+
+// pick runs the group's algorithm over the n targets f admits (n > 0), at now in unix
+// nanoseconds.
+func (g *Group) pick(f filter, n int, now int64) *Target {
 	switch g.opts.Algorithm {
 	case LeastOutstandingRequests:
 		return g.pickLeastOutstanding(f)

@@ -90,14 +90,15 @@ func (h *HTTPGroup) choose(r *http.Request) (*Target, int) {
 	if n == 0 {
 		return nil, -1
 	}
-	if digest, ok := s.requestDigest(r, time.Now()); ok {
+	now := time.Now()
+	if digest, ok := s.requestDigest(r, now); ok {
 		for i, d := range h.digests {
 			if d == digest && f.ok(h.targets[i]) {
 				return h.targets[i], i
 			}
 		}
 	}
-	t := h.Pick()
+	t := h.pick(f, n, now.UnixNano())
 	for i, c := range h.targets {
 		if c == t {
 			return t, i

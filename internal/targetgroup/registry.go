@@ -42,7 +42,7 @@ func (reg *Registry) SetLogger(l *slog.Logger) {
 // Target returns the target registered as id:port in the named group, creating it on first use
 // (state initial). A draining target asked for again is registered anew when Retain keeps it.
 func (reg *Registry) Target(group, id string, port int) *Target {
-	key := group + "\x00" + id + "\x00" + strconv.Itoa(port)
+	key := targetKey(group, id, port)
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	t, ok := reg.targets[key]
@@ -52,6 +52,11 @@ func (reg *Registry) Target(group, id string, port int) *Target {
 		reg.targets[key] = t
 	}
 	return t
+}
+
+// targetKey is the identity of a target in the registry: its group, id and port.
+func targetKey(group, id string, port int) string {
+	return group + "\x00" + id + "\x00" + strconv.Itoa(port)
 }
 
 // Check records the health check the revision being built wants for t. It takes effect when
@@ -155,7 +160,7 @@ func (reg *Registry) logChange(t *Target, old, next *status) {
 // Lookup returns the health of one target of a group, and false when it is neither registered
 // nor draining.
 func (reg *Registry) Lookup(group, id string, port int) (TargetHealth, bool) {
-	key := group + "\x00" + id + "\x00" + strconv.Itoa(port)
+	key := targetKey(group, id, port)
 	reg.mu.Lock()
 	t, ok := reg.targets[key]
 	reg.mu.Unlock()

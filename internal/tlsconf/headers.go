@@ -35,6 +35,11 @@ func (n HeaderNames) withDefaults() HeaderNames {
 	return n
 }
 
+// list returns every name, in field order.
+func (n HeaderNames) list() [8]string {
+	return [...]string{n.Clientcert, n.SerialNumber, n.Issuer, n.Subject, n.Validity, n.Leaf, n.TLSVersion, n.TLSCipherSuite}
+}
+
 // standardNames are the AWS names of the headers.
 var standardNames = HeaderNames{}.withDefaults()
 
@@ -52,9 +57,11 @@ type Headers struct {
 // cannot be forged, and sets the ones the listener's settings call for from the connection state.
 func (h Headers) Apply(header http.Header, state *tls.ConnectionState) {
 	n := h.Names.withDefaults()
-	for _, names := range []HeaderNames{n, standardNames} {
-		for _, name := range []string{names.Clientcert, names.SerialNumber, names.Issuer, names.Subject, names.Validity, names.Leaf, names.TLSVersion, names.TLSCipherSuite} {
-			header.Del(name)
+	names, standard := n.list(), standardNames.list()
+	for i, name := range names {
+		header.Del(name)
+		if standard[i] != name { // a renamed header: the standard name may be forged too
+			header.Del(standard[i])
 		}
 	}
 	if state == nil {

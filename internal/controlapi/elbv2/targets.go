@@ -102,18 +102,11 @@ func (c *call) changeTargets(change func(tg *config.TargetGroup, targets []confi
 // indexOfTarget finds t among tg's targets: the same ID and the same effective port.
 func indexOfTarget(tg *config.TargetGroup, t config.Target) int {
 	for i, x := range tg.Targets {
-		if x.ID == t.ID && effectivePort(tg, x) == effectivePort(tg, t) {
+		if x.ID == t.ID && tg.TargetPort(x) == tg.TargetPort(t) {
 			return i
 		}
 	}
 	return -1
-}
-
-func effectivePort(tg *config.TargetGroup, t config.Target) int {
-	if t.Port != 0 {
-		return t.Port
-	}
-	return tg.Port
 }
 
 func targetString(t config.Target) string {
@@ -160,7 +153,7 @@ func renderTargetHealth(tg *config.TargetGroup, t config.Target, th TargetHealth
 	d := xmlTargetHealthDescription{Target: xmlTarget{ID: t.ID, AvailabilityZone: t.AvailabilityZone},
 		TargetHealth: xmlTargetHealth(th)}
 	if tg.EffectiveTargetType() != config.TargetTypeLambda {
-		port := effectivePort(tg, t)
+		port := tg.TargetPort(t)
 		d.Target.Port = &port
 		hc := tg.HealthCheck().Port
 		if hc == config.HealthCheckPortTraffic {

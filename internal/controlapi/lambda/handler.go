@@ -5,6 +5,7 @@
 package lambda
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -97,8 +98,7 @@ func notFound(arn string) *controlapi.Error {
 }
 
 func invalidParameter(format string, args ...any) *controlapi.Error {
-	e := controlapi.Errorf("InvalidParameterValueException", format, args...)
-	return e
+	return controlapi.Errorf("InvalidParameterValueException", format, args...)
 }
 
 func conflict(msg string) *controlapi.Error {
@@ -134,11 +134,11 @@ func (h *Handler) resolve(r *http.Request) (*state.Snapshot, *state.Function, er
 	ref := r.PathValue("name")
 	name, qualifier := ref, r.URL.Query().Get("Qualifier")
 	if n, q, ok := config.ParseFunctionARN(ref); ok {
-		name, qualifier = n, firstNonEmpty(qualifier, q)
+		name, qualifier = n, cmp.Or(qualifier, q)
 	} else if f := strings.Split(ref, ":"); len(f) == 3 && f[1] == "function" {
 		name = f[2]
 	} else if n, q, ok := strings.Cut(ref, ":"); ok {
-		name, qualifier = n, firstNonEmpty(qualifier, q)
+		name, qualifier = n, cmp.Or(qualifier, q)
 	}
 	fn := snap.Function(name)
 	arn := snap.Config.FunctionARN(name)
@@ -149,11 +149,4 @@ func (h *Handler) resolve(r *http.Request) (*state.Snapshot, *state.Function, er
 		return nil, nil, notFound(arn)
 	}
 	return snap, fn, nil
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

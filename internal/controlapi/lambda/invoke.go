@@ -77,8 +77,7 @@ func readPayload(r *http.Request, typ string) ([]byte, error) {
 		return nil, err
 	}
 	if len(payload) > limit {
-		return nil, &controlapi.Error{Code: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge,
-			Message: "Request must be smaller than " + strconv.Itoa(limit) + " bytes for the InvokeFunction operation"}
+		return nil, requestTooLarge(limit)
 	}
 	if len(payload) == 0 {
 		payload = []byte("{}")
@@ -87,6 +86,12 @@ func readPayload(r *http.Request, typ string) ([]byte, error) {
 		return nil, controlapi.Errorf("InvalidRequestContentException", "Could not parse request body into json: the payload is not valid JSON")
 	}
 	return payload, nil
+}
+
+// requestTooLarge is the C.4 error for a payload over limit bytes.
+func requestTooLarge(limit int) *controlapi.Error {
+	return &controlapi.Error{Code: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge,
+		Message: "Request must be smaller than " + strconv.Itoa(limit) + " bytes for the InvokeFunction operation"}
 }
 
 func (h *Handler) invokeSync(w http.ResponseWriter, r *http.Request, inv function.Invoker, payload []byte, opts function.InvocationOptions) {
@@ -143,8 +148,7 @@ func invokeError(err error) *controlapi.Error {
 			Message: "Rate Exceeded.", Header: http.Header{"Retry-After": {"1"}},
 			Fields: map[string]string{"Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"}}
 	case errors.Is(err, function.ErrRequestTooLarge):
-		return &controlapi.Error{Code: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge,
-			Message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation"}
+		return requestTooLarge(maxSyncPayload)
 	case errors.Is(err, function.ErrStopped):
 		return conflict("The function is being updated or deleted; try again")
 	}

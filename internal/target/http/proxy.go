@@ -93,7 +93,7 @@ func newTransport(o Options) *http.Transport {
 		// The client's Accept-Encoding decides; the transport must not add gzip and decode it.
 		DisableCompression: true,
 		// LIM-01: response header block of at most 32 K, else 502.
-		MaxResponseHeaderBytes: 32 << 10,
+		MaxResponseHeaderBytes: elberr.MaxResponseHeaderBytes,
 		ExpectContinueTimeout:  0,
 	}
 	if o.TLS {

@@ -43,7 +43,7 @@ func BenchmarkParseResponse(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(payload)))
 	for b.Loop() {
-		if _, err := parseResponse(payload, false); err != nil {
+		if _, err := parseResponse(payload, false, false); err != nil {
 			b.Fatal(err)
 		}
 	}

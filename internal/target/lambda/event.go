@@ -168,30 +168,40 @@ func (e *event) appendHeaders(dst []byte) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
+// appendHeaderValues writes the value (last one wins) or the array of values of the header names,
+// which differ only in case; a header without values is "". It writes straight from e.Header,
+// without collecting the values first: this runs for every header of every request.
 func (e *event) appendHeaderValues(dst []byte, names []string) ([]byte, bool) {
-	var values []string
-	for _, name := range names {
-		if name == "host" && e.Host != "" {
-			values = append(values, e.Host)
-			continue
-		}
-		values = append(values, e.Header[name]...)
+	host := [1]string{e.Host}
+	if e.MultiValue {
+		dst = append(dst, '[')
 	}
-	if len(values) == 0 {
-		values = []string{""}
+	last, n := "", 0
+	for _, name := range names {
+		values := e.Header[name]
+		if name == "host" && e.Host != "" {
+			values = host[:]
+		}
+		for _, v := range values {
+			last = v
+			if !e.MultiValue {
+				continue
+			}
+			if n > 0 {
+				dst = append(dst, ',')
+			}
+			var ok bool
+			if dst, ok = appendString(dst, v); !ok {
+				return dst, false
+			}
+			n++
+		}
 	}
 	if !e.MultiValue {
-		return appendString(dst, values[len(values)-1])
+		return appendString(dst, last)
 	}
-	var ok bool
-	dst = append(dst, '[')
-	for k, v := range values {
-		if k > 0 {
-			dst = append(dst, ',')
-		}
-		if dst, ok = appendString(dst, v); !ok {
-			return dst, false
-		}
+	if n == 0 {
+		dst = append(dst, `""`...)
 	}
 	return append(dst, ']'), true
 }

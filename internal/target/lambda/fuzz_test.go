@@ -28,7 +28,7 @@ func FuzzParseResponse(f *testing.F) {
 		f.Add([]byte(seed), true)
 	}
 	f.Fuzz(func(t *testing.T, payload []byte, multi bool) {
-		resp, err := parseResponse(payload, multi)
+		resp, err := parseResponse(payload, multi, true)
 		if err != nil {
 			if err.Status != http.StatusBadGateway || err.Source != elberr.SourceFunction || err.Err == nil ||
 				err.Reason != ReasonInvalidResponse && err.Reason != ReasonResponseTooLarge {

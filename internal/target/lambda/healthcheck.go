@@ -45,7 +45,7 @@ func HealthCheckEvent(targetGroupARN string, path string, multiValue bool) []byt
 func HealthCheckResult(payload []byte) (status int, err error) {
 	// The header field in use does not matter for a health check: parse in single-value mode,
 	// which still type-checks both fields.
-	resp, rejected := parseResponse(payload, false)
+	resp, rejected := parseResponse(payload, false, false)
 	if rejected != nil {
 		return 0, rejected
 	}

@@ -22,7 +22,10 @@ type response struct {
 	body        []byte
 	// declaredLength is the Content-Length the function sent, which is replaced (LAM-25).
 	declaredLength string
-	// warnings are things AWS accepts but that are likely bugs; logged in strict mode only.
+	// warn says whether warnings are collected: only strict mode logs them, so the default path
+	// formats none.
+	warn bool
+	// warnings are things AWS accepts but that are likely bugs.
 	warnings []string
 }
 
@@ -42,9 +45,10 @@ var knownFields = []string{fieldStatusCode, fieldStatusDescription, fieldHeaders
 // parseResponse validates a function's result payload as the ALB does. Only statusCode is
 // required (LAM-21, §12.1); any field given as null (LAM-22) or with the wrong JSON type (LAM-23)
 // is a 502 LambdaInvalidResponse, and so is a payload that is not a JSON object. multiValue says
-// which header field is read (LAM-24, §12.2). Every returned error is an *elberr.Error with
-// status 502 whose Err explains the rejection.
-func parseResponse(payload []byte, multiValue bool) (*response, *elberr.Error) {
+// which header field is read (LAM-24, §12.2); warn says whether to collect warnings (strict
+// mode). Every returned error is an *elberr.Error with status 502 whose Err explains the
+// rejection.
+func parseResponse(payload []byte, multiValue, warn bool) (*response, *elberr.Error) {
 	if len(payload) > MaxResponsePayload {
 		return nil, userError(http.StatusBadGateway, ReasonResponseTooLarge,
 			fmt.Errorf("response is %d bytes, more than the %d allowed", len(payload), MaxResponsePayload))
@@ -64,7 +68,7 @@ func parseResponse(payload []byte, multiValue bool) (*response, *elberr.Error) {
 			return nil, invalidResponse("%s: must not be null (omit the field instead)", name)
 		}
 	}
-	resp := &response{}
+	resp := &response{warn: warn}
 	if err := resp.parseStatus(fields); err != nil {
 		return nil, err
 	}
@@ -81,6 +85,9 @@ func parseResponse(payload []byte, multiValue bool) (*response, *elberr.Error) {
 
 // warnBody flags bodies that are accepted but probably not what the function meant.
 func (resp *response) warnBody() {
+	if !resp.warn {
+		return
+	}
 	if resp.declaredLength != "" && resp.declaredLength != strconv.Itoa(len(resp.body)) {
 		resp.warnf("Content-Length %s replaced by the body's real length %d", resp.declaredLength, len(resp.body))
 	}
@@ -220,27 +227,27 @@ func describe(raw []byte) string {
 }
 
 func (resp *response) warnf(format string, args ...any) {
+	if !resp.warn {
+		return
+	}
 	resp.warnings = append(resp.warnings, fmt.Sprintf(format, args...))
 }
 
 // warnUnknown flags fields the ALB ignores, which are usually typos (StatusCode) or another
 // event source's format (API Gateway's "cookies").
 func (resp *response) warnUnknown(fields map[string]json.RawMessage) {
-	if len(fields) <= len(knownFields) {
-		known := 0
-		for _, name := range knownFields {
-			if _, ok := fields[name]; ok {
-				known++
-			}
-		}
-		if known == len(fields) {
-			return
+	if !resp.warn {
+		return
+	}
+	var unknown []string
+	for name := range fields {
+		if !slices.Contains(knownFields, name) {
+			unknown = append(unknown, name)
 		}
 	}
-	for _, name := range sortedKeys(fields) {
-		if !slices.Contains(knownFields, name) {
-			resp.warnf("%s: unknown field, ignored by the load balancer", name)
-		}
+	slices.Sort(unknown)
+	for _, name := range unknown {
+		resp.warnf("%s: unknown field, ignored by the load balancer", name)
 	}
 }
 

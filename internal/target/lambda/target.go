@@ -103,15 +103,13 @@ func (t *Target) serve(r *http.Request, ex *observe.Exchange) (*response, *elber
 	if out.FunctionError != "" {
 		return nil, functionError(out)
 	}
-	resp, rejected := parseResponse(out.Payload, t.opts.MultiValueHeaders)
+	resp, rejected := parseResponse(out.Payload, t.opts.MultiValueHeaders, t.opts.Strict)
 	if rejected != nil {
 		return nil, t.rejected(r.Context(), out.RequestID, rejected)
 	}
-	if t.opts.Strict {
-		for _, warning := range resp.warnings {
-			t.log.WarnContext(r.Context(), "lambda response accepted but suspicious",
-				"request_id", out.RequestID, "target_group_arn", t.opts.TargetGroupARN, "warning", warning)
-		}
+	for _, warning := range resp.warnings { // collected in strict mode only
+		t.log.WarnContext(r.Context(), "lambda response accepted but suspicious",
+			"request_id", out.RequestID, "target_group_arn", t.opts.TargetGroupARN, "warning", warning)
 	}
 	return resp, nil
 }
