@@ -191,6 +191,10 @@ type Action struct {
 	ForwardConfig       *ForwardConfig       `yaml:"forward_config"`
 	RedirectConfig      *RedirectConfig      `yaml:"redirect_config"`
 	FixedResponseConfig *FixedResponseConfig `yaml:"fixed_response_config"`
+	// The authentication actions' configs (model_auth.go).
+	AuthenticateOidcConfig    *AuthenticateOidcConfig    `yaml:"authenticate_oidc_config"`
+	AuthenticateCognitoConfig *AuthenticateCognitoConfig `yaml:"authenticate_cognito_config"`
+	JwtValidationConfig       *JwtValidationConfig       `yaml:"jwt_validation_config"`
 }
 
 // ForwardConfig forwards to one or more weighted target groups (FWD-01..03).

@@ -17,9 +17,8 @@ const (
 )
 
 // actions checks one action list (default_actions or rules[].actions): ACT-01 asks for exactly
-// one routing action, last by Order; Order is 1..50000, unique, and required when there are
-// several actions. Albatross supports only routing actions (no authenticate-*/jwt-validation),
-// so a valid list holds exactly one action.
+// one routing action, last by Order, and at most one authentication action before it; Order is
+// 1..50000, unique, and required when there are several actions.
 func (v *validator) actions(p string, lb *LoadBalancer, l *Listener, acts []Action) {
 	orders := map[int]int{}
 	for i := range acts {
@@ -38,9 +37,7 @@ func (v *validator) actions(p string, lb *LoadBalancer, l *Listener, acts []Acti
 		}
 		v.action(ap, lb, l, a)
 	}
-	if len(acts) > 1 {
-		v.ps.Add(p, "exactly one routing action (forward, redirect or fixed-response) per list, got %d (ACT-01)", len(acts))
-	}
+	v.actionSequence(p, acts)
 }
 
 // action checks one action: its type and that it carries exactly the config its type uses.
@@ -62,13 +59,16 @@ func (v *validator) action(p string, lb *LoadBalancer, l *Listener, a *Action) {
 		} else {
 			v.fixedResponse(key(p, "fixed_response_config"), a.FixedResponseConfig)
 		}
+	case ActionAuthenticateOIDC, ActionAuthenticateCognito, ActionJWTValidation:
+		v.authAction(p, l, a)
 	case "":
-		v.ps.Add(key(p, "type"), "is required (forward, redirect or fixed-response)")
+		v.ps.Add(key(p, "type"), "is required (forward, redirect, fixed-response, authenticate-oidc, authenticate-cognito or jwt-validation)")
 		return
 	default:
-		v.ps.Add(key(p, "type"), "unsupported action type %q (want forward, redirect or fixed-response)", a.Type)
+		v.ps.Add(key(p, "type"), "unsupported action type %q (want forward, redirect, fixed-response, authenticate-oidc, authenticate-cognito or jwt-validation)", a.Type)
 		return
 	}
+	v.authConfigsBelong(p, a)
 	if a.Type != ActionForward && isFwd {
 		v.ps.Add(p, "target_group_name, target_group_arn and forward_config belong to forward actions")
 	}

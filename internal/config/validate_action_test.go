@@ -35,7 +35,7 @@ func TestValidateActions(t *testing.T) {
 	def0 := lst0 + ".default_actions[0]"
 	runValidation(t, []validationCase{
 		{desc: "ACT-01 type required", want: paths(act0 + ".type"), mutate: acts(`[{target_group_name: api}]`)},
-		{desc: "ACT-01 unsupported type", want: paths(act0 + ".type"), mutate: acts(`[{type: authenticate-oidc}]`)},
+		{desc: "ACT-01 unsupported type", want: paths(act0 + ".type"), mutate: acts(`[{type: waf}]`)},
 		{desc: "ACT-01 two routing actions", want: paths(rule0 + ".actions"), mutate: acts(`[
 			{type: forward, order: 1, target_group_name: api},
 			{type: fixed-response, order: 2, fixed_response_config: {status_code: "200"}}]`)},
