@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
@@ -18,6 +19,10 @@ import (
 	"github.com/albatross-lb/albatross/internal/state"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
+
+// authPublicKeysPath is where targets fetch the public key of x-amzn-oidc-data by kid
+// (AUTH-03): GET /auth/public-keys/<kid>.
+const authPublicKeysPath = "/auth/public-keys/"
 
 // apiServer is the control plane: the ELBv2 API at POST /, the Lambda API under
 // /2015-03-31/functions, /healthz, /metrics (Prometheus), /explain and the /dashboard/.
@@ -53,6 +58,11 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	mux.Handle("/2017-10-31/", lam)
 	mux.Handle("/{$}", elbv2.New(elbv2.Options{Store: store, Health: runtimeHealth{rt}, Logger: log}))
 	handler := controlapi.WithRequestID(controlapi.RequireSignature(verifier, []string{"/healthz", "/metrics"}, mux))
+	// The keys verifying x-amzn-oidc-data are public, like AWS's public-keys.auth.elb endpoint.
+	outer := http.NewServeMux()
+	outer.Handle("GET "+authPublicKeysPath, http.StripPrefix(strings.TrimSuffix(authPublicKeysPath, "/"), rt.AuthPublicKeysHandler()))
+	outer.Handle("/", handler)
+	handler = outer
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	log.Info("api bound", "addr", ln.Addr().String(), "signed", verifier != nil)

@@ -97,6 +97,18 @@ type Exchange struct {
 	// TransformStatus is request_transform_status (field 33): "" when no transform matched,
 	// "TransformSucceeded" or "TransformFailed" (§12.9 [amb], see docs/rules.md).
 	TransformStatus string
+	// AuthLatency is the time spent calling the identity provider's token and userinfo
+	// endpoints for this request (ELBAuthLatency), zero when none was called.
+	AuthLatency time.Duration
+	// AuthSucceeded reports a sign-in completed by this request: the claims were fetched and
+	// the session stored (ELBAuthSuccess).
+	AuthSucceeded bool
+	// AuthRefreshed reports a session renewed with a refresh token (ELBAuthRefreshTokenSuccess).
+	AuthRefreshed bool
+	// AuthFailed and AuthErrored report a jwt-validation action that refused the request's
+	// token (ELBAuthFailure) or could not check it (ELBAuthError); authenticate actions report
+	// through ErrorReason instead (AUTH-04).
+	AuthFailed, AuthErrored bool
 }
 
 // InvalidHeaders says whether a request carried header names outside [-A-Za-z0-9]+ and what the

@@ -36,6 +36,13 @@ const (
 	cDesyncNonCompliant
 	cDroppedInvalidHeader
 	cForwardedInvalidHeader
+	cAuthSuccess
+	cAuthFailure
+	cAuthError
+	cAuthRefreshTokenSuccess
+	cAuthUserClaimsSizeExceeded
+	cAuthLatencyMillis
+	cAuthLatencyCount
 	numCounters
 )
 
@@ -67,6 +74,17 @@ var counterInfo = [numCounters]struct{ name, help string }{
 		"DroppedInvalidHeaderRequestCount: requests whose headers with invalid names were removed before routing (DSY-03, H2-01)."},
 	cForwardedInvalidHeader: {"alb_forwarded_invalid_header_request_count_total",
 		"ForwardedInvalidHeaderRequestCount: requests forwarded with headers whose names are invalid (DSY-03)."},
+	cAuthSuccess: {"alb_elb_auth_success_total", "ELBAuthSuccess: sign-ins completed: claims fetched from the IdP and the session stored (§9.3)."},
+	cAuthFailure: {"alb_elb_auth_failure_total",
+		"ELBAuthFailure: authentication actions that failed through the client or the IdP's answer (invalid cookie, state, code, grant or tokens; AUTH-04)."},
+	cAuthError: {"alb_elb_auth_error_total",
+		"ELBAuthError: authentication actions that failed through an error of the load balancer or an unreachable or slow IdP endpoint (AUTH-04)."},
+	cAuthRefreshTokenSuccess: {"alb_elb_auth_refresh_token_success_total", "ELBAuthRefreshTokenSuccess: sessions renewed with a refresh token (§9.3)."},
+	cAuthUserClaimsSizeExceeded: {"alb_elb_auth_user_claims_size_exceeded_total",
+		"ELBAuthUserClaimsSizeExceeded: userinfo responses over 11 K (AuthUserinfoResponseSizeExceeded, AUTH-04)."},
+	cAuthLatencyMillis: {"alb_elb_auth_latency_milliseconds_total",
+		"ELBAuthLatency: milliseconds spent calling the IdP's token and userinfo endpoints; divide by alb_elb_auth_latency_count_total for the mean (§9.3)."},
+	cAuthLatencyCount: {"alb_elb_auth_latency_count_total", "Requests that called the IdP, the count behind ELBAuthLatency (§9.3)."},
 }
 
 // responseTimeBuckets are the upper bounds, in seconds, of TargetResponseTime's histogram.
@@ -161,6 +179,41 @@ func (s *series) count(ex *Exchange) {
 		s.observe(ex.TargetResponded.Sub(ex.TargetSent))
 	}
 	s.countHeaderChecks(ex)
+	s.countAuth(ex)
+}
+
+// countAuth counts the outcome of an authentication action (§9.3): the error_reason decides
+// between ELBAuthFailure, ELBAuthError and ELBAuthUserClaimsSizeExceeded (AUTH-04).
+func (s *series) countAuth(ex *Exchange) {
+	if ex.AuthSucceeded {
+		s.add(cAuthSuccess, 1)
+	}
+	if ex.AuthRefreshed {
+		s.add(cAuthRefreshTokenSuccess, 1)
+	}
+	if ex.AuthLatency > 0 {
+		s.add(cAuthLatencyMillis, uint64(ex.AuthLatency.Milliseconds()))
+		s.add(cAuthLatencyCount, 1)
+	}
+	if ex.AuthFailed {
+		s.add(cAuthFailure, 1)
+	}
+	if ex.AuthErrored {
+		s.add(cAuthError, 1)
+	}
+	if c, ok := authBlame[ex.ErrorReason]; ok {
+		s.add(c, 1)
+	}
+}
+
+// authBlame maps AUTH-04's error_reason codes to the metric that counts them.
+var authBlame = map[string]counter{
+	"AuthInvalidCookie": cAuthFailure, "AuthInvalidGrantError": cAuthFailure, "AuthInvalidIdToken": cAuthFailure,
+	"AuthInvalidStateParam": cAuthFailure, "AuthInvalidTokenResponse": cAuthFailure,
+	"AuthInvalidUserinfoResponse": cAuthFailure, "AuthMissingCodeParam": cAuthFailure, "AuthMissingStateParam": cAuthFailure,
+	"AuthMissingHostHeader": cAuthError, "AuthTokenEpRequestFailed": cAuthError, "AuthTokenEpRequestTimeout": cAuthError,
+	"AuthUnhandledException": cAuthError, "AuthUserinfoEpRequestFailed": cAuthError, "AuthUserinfoEpRequestTimeout": cAuthError,
+	"AuthUserinfoResponseSizeExceeded": cAuthUserClaimsSizeExceeded,
 }
 
 // countHeaderChecks counts the load balancer's verdicts on the request's framing and header

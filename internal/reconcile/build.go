@@ -106,7 +106,7 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	for i := range l.Rules {
 		r := &l.Rules[i]
 		specs[i] = ruleSpec(r)
-		routes[i] = router.Route{Priority: r.Priority, Action: b.actions(r.Actions, serverHeader)}
+		routes[i] = router.Route{Priority: r.Priority, Action: b.actions(lb, r.Actions, serverHeader)}
 	}
 	table, err := rule.NewTable(specs)
 	if err != nil {
@@ -122,16 +122,20 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	}
 	options.Handshakes = b.handshakes(lb, l)
 	protocol := settings.Protocol
-	h := router.New(settings, table, routes, b.actions(l.DefaultActions, serverHeader), b.observer(lb, l), b.rt.log)
+	h := router.New(settings, table, routes, b.actions(lb, l.DefaultActions, serverHeader), b.observer(lb, l), b.rt.log)
 	return &listenerPlan{path: path, protocol: protocol, loadBalancer: lb.Name, handler: h, options: options}, nil
 }
 
-// actions compiles an action list into its routing action (ACT-01: the last by order; Validate
-// guarantees exactly one).
-func (b *builder) actions(acts []config.Action, serverHeader bool) action.Handler {
+// actions compiles an action list: its routing action (ACT-01: the last by order; Validate
+// guarantees exactly one), behind the authentication action when there is one (auth.go).
+func (b *builder) actions(lb *config.LoadBalancer, acts []config.Action, serverHeader bool) action.Handler {
+	return b.guard(lb, acts, b.routingAction(acts, serverHeader), serverHeader)
+}
+
+func (b *builder) routingAction(acts []config.Action, serverHeader bool) action.Handler {
 	last := acts[0]
 	for _, a := range acts[1:] {
-		if a.Order > last.Order {
+		if a.Order > last.Order && !config.IsAuthAction(a.Type) {
 			last = a
 		}
 	}

@@ -28,6 +28,8 @@ type Explanation struct {
 	Priority int
 	// Action is the routing action that runs (ACT-01: the last by order).
 	Action config.Action
+	// Authentication is the authentication action that runs before Action, nil for none.
+	Authentication *config.Action
 	// Location is a redirect's Location.
 	Location string
 	// Events are, for a forward, the event JSON each Lambda target group would receive, by
@@ -84,9 +86,10 @@ func Explain(cfg *config.Config, r *http.Request, port int) (*Explanation, error
 		ex.Priority = l.Rules[reh.Index].Priority
 	}
 	ex.Action = routingAction(acts)
+	ex.Authentication = authAction(acts)
 	switch ex.Action.Type {
 	case config.ActionRedirect:
-		if rd, ok := (&builder{}).actions([]config.Action{ex.Action}, true).(*action.Redirect); ok {
+		if rd, ok := (&builder{}).routingAction([]config.Action{ex.Action}, true).(*action.Redirect); ok {
 			ex.Location = rd.Location(action.OriginOf(reh.Request))
 		}
 	case config.ActionForward:

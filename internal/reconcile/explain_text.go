@@ -44,6 +44,9 @@ func (e *Explanation) WriteText(w io.Writer, indent bool) error {
 	if !chosen {
 		b.WriteString("\ndefault rule: runs (no rule matched)\n")
 	}
+	if e.Authentication != nil {
+		fmt.Fprintf(&b, "\nauthentication: %s\n", describeAuthAction(e.Authentication))
+	}
 	fmt.Fprintf(&b, "\naction: %s\n", describeAction(&e.Action, e.Location))
 	for _, ev := range e.Events {
 		fmt.Fprintf(&b, "\nevent for Lambda target group %s:\n", ev.TargetGroup)
