@@ -77,6 +77,8 @@ type Options struct {
 	ServerHeader bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// IdPTimeout bounds each call to the token and userinfo endpoints; zero means ALB's 5 s.
+	IdPTimeout time.Duration
 }
 
 // Authenticator is an authenticate-oidc or authenticate-cognito action in front of the rule's
@@ -112,6 +114,9 @@ func NewAuthenticator(o Options, next action.Handler) (*Authenticator, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.IdPTimeout <= 0 {
+		o.IdPTimeout = idpTimeout
 	}
 	p := o.Provider
 	a := &Authenticator{
@@ -204,7 +209,7 @@ func (a *Authenticator) setHeaders(r *http.Request, s *session, now time.Time) e
 
 // httpContext bounds one IdP call by idpTimeout and makes oauth2 and go-oidc use rec's client.
 func (a *Authenticator) httpContext(parent context.Context, rec *callRecord, limit int64) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(parent, idpTimeout)
+	ctx, cancel := context.WithTimeout(parent, a.o.IdPTimeout)
 	c := client(a.o.Transport, rec, limit)
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, c)
 	return oidc.ClientContext(ctx, c), cancel
