@@ -36,9 +36,13 @@ func TestCallbackFailures(t *testing.T) {
 		wantReason string
 	}{
 		{desc: "missing state", wantStatus: 401, wantReason: "AuthMissingStateParam",
-			callback: func(_ *harness, cb string, c []*http.Cookie) (string, []*http.Cookie) { return dropParam(cb, "state"), c }},
+			callback: func(_ *harness, cb string, c []*http.Cookie) (string, []*http.Cookie) {
+				return dropParam(cb, "state"), c
+			}},
 		{desc: "state changed by the client", wantStatus: 401, wantReason: "AuthInvalidStateParam",
-			callback: func(_ *harness, cb string, c []*http.Cookie) (string, []*http.Cookie) { return editParam(cb, "state", "x"), c }},
+			callback: func(_ *harness, cb string, c []*http.Cookie) (string, []*http.Cookie) {
+				return editParam(cb, "state", "x"), c
+			}},
 		{desc: "state from another browser", wantStatus: 401, wantReason: "AuthInvalidStateParam",
 			callback: func(_ *harness, cb string, _ []*http.Cookie) (string, []*http.Cookie) { return cb, nil }},
 		{desc: "sign-in over 15 minutes (AUTH-02)", wantStatus: 401, wantReason: "AuthInvalidStateParam",
@@ -47,9 +51,13 @@ func TestCallbackFailures(t *testing.T) {
 				return cb, c
 			}},
 		{desc: "missing code", wantStatus: 401, wantReason: "AuthMissingCodeParam",
-			callback: func(_ *harness, cb string, c []*http.Cookie) (string, []*http.Cookie) { return dropParam(cb, "code"), c }},
+			callback: func(_ *harness, cb string, c []*http.Cookie) (string, []*http.Cookie) {
+				return dropParam(cb, "code"), c
+			}},
 		{desc: "code not valid", wantStatus: 401, wantReason: "AuthInvalidGrantError",
-			callback: func(_ *harness, cb string, c []*http.Cookie) (string, []*http.Cookie) { return editParam(cb, "code", "made-up"), c }},
+			callback: func(_ *harness, cb string, c []*http.Cookie) (string, []*http.Cookie) {
+				return editParam(cb, "code", "made-up"), c
+			}},
 		{desc: "user refused at the IdP", wantStatus: 401, wantReason: "AuthMissingCodeParam",
 			callback: func(_ *harness, cb string, c []*http.Cookie) (string, []*http.Cookie) {
 				return editParam(dropParam(cb, "code"), "error", "access_denied"), c
@@ -177,7 +185,10 @@ func TestSessionLifetime(t *testing.T) {
 // the new session.
 func TestRefresh(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, func(o *Options) { o.Scope = "openid email offline_access"; o.ExtraParams = map[string]string{"prompt": "consent"} })
+	h := newHarness(t, func(o *Options) {
+		o.Scope = "openid email offline_access"
+		o.ExtraParams = map[string]string{"prompt": "consent"}
+	})
 	session := h.signIn("/app")
 	first := h.serve(request("/app", session...))
 	token := h.target.header.Get("X-Amzn-Oidc-Accesstoken")
