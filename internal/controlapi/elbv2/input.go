@@ -44,6 +44,9 @@ func parseActions(f controlapi.Form, prefix string) ([]config.Action, error) {
 			a.FixedResponseConfig = &config.FixedResponseConfig{StatusCode: r.String("StatusCode"),
 				ContentType: r.String("ContentType"), MessageBody: r.String("MessageBody")}
 		}
+		if err := parseAuthConfigs(m, &a); err != nil {
+			return nil, err
+		}
 		out = append(out, a)
 	}
 	return out, nil

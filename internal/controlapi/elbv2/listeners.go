@@ -170,6 +170,7 @@ func modifyListener(c *call) (any, error) {
 			rec.Spec.SSLPolicy = *in.sslPolicy
 		}
 		if len(in.defaultActions) > 0 {
+			keepClientSecrets(rec.Spec.DefaultActions, in.defaultActions)
 			rec.Spec.DefaultActions = in.defaultActions
 		}
 		l = *rec

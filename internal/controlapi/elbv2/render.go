@@ -121,6 +121,7 @@ func renderActions(acts []config.Action, c *config.Config) []xmlAction {
 		if f := a.FixedResponseConfig; f != nil {
 			x.FixedResponseConfig = &xmlFixedResponse{MessageBody: f.MessageBody, StatusCode: f.StatusCode, ContentType: f.ContentType}
 		}
+		renderAuthConfigs(&x, &a)
 		out = append(out, x)
 	}
 	return out

@@ -161,6 +161,7 @@ func modifyRule(c *call) (any, error) {
 			rec.Spec.Conditions = conditions
 		}
 		if actions != nil {
+			keepClientSecrets(rec.Spec.Actions, actions)
 			rec.Spec.Actions = actions
 		}
 		transforms.apply(&rec.Spec)

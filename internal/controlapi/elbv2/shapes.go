@@ -84,6 +84,10 @@ type xmlAction struct {
 	ForwardConfig       *xmlForward       `xml:"ForwardConfig,omitempty"`
 	RedirectConfig      *xmlRedirect      `xml:"RedirectConfig,omitempty"`
 	FixedResponseConfig *xmlFixedResponse `xml:"FixedResponseConfig,omitempty"`
+	// Authentication configs (auth_actions.go).
+	AuthenticateOidcConfig    *xmlOidc    `xml:"AuthenticateOidcConfig,omitempty"`
+	AuthenticateCognitoConfig *xmlCognito `xml:"AuthenticateCognitoConfig,omitempty"`
+	JwtValidationConfig       *xmlJwt     `xml:"JwtValidationConfig,omitempty"`
 }
 
 type xmlForward struct {
