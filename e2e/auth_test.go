@@ -135,6 +135,14 @@ func TestOIDCSignInWithChromium(t *testing.T) {
 	if claims["sub"] != authtest.Subject || claims["email"] != authtest.Email || claims["iss"] != op.Issuer {
 		t.Errorf("x-amzn-oidc-data claims = %v", claims)
 	}
+	// §9.3: the sign-in was counted.
+	eventually(t, "ELBAuthSuccess counted", func() error {
+		_, metrics := httpGet(t, inst.apiURL+"/metrics")
+		if !strings.Contains(metrics, `alb_elb_auth_success_total{load_balancer="app/web/`) {
+			return fmt.Errorf("no alb_elb_auth_success_total in /metrics")
+		}
+		return nil
+	})
 }
 
 // pageTextAt waits, through the redirects that follow the sign-in, until the browser shows path,

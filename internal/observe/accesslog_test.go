@@ -125,6 +125,32 @@ var outcomes = []outcome{
 		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
 		dispatched(ex, "10.0.0.5:8081", 200)
 	}},
+	{"authenticate: 302 to the IdP (ACT-03 authenticate, redirect_url)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.Status = 10, []string{"authenticate"}, 302
+		ex.RedirectURL = "https://idp.example.com/authorize?client_id=c&response_type=code"
+	}},
+	{"sign-in finished at the callback: ELBAuthSuccess, ELBAuthLatency", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.Status = 10, []string{"authenticate"}, 302
+		ex.AuthSucceeded, ex.AuthLatency = true, 42*time.Millisecond
+	}},
+	{"signed in, forwarded after a refresh (ACT-03 authenticate,forward; ELBAuthRefreshTokenSuccess)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"authenticate", "forward"}, testTG
+		dispatched(ex, "10.0.0.5:8081", 200)
+		ex.AuthRefreshed, ex.AuthLatency = true, 8*time.Millisecond
+	}},
+	{"token endpoint timed out: 500 AuthTokenEpRequestTimeout (AUTH-04, ELBAuthError)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.Status, ex.ErrorReason = 10, []string{"authenticate"}, 500, "AuthTokenEpRequestTimeout"
+		ex.AuthLatency = 5 * time.Second
+	}},
+	{"invalid state: 401 AuthInvalidStateParam (AUTH-04, ELBAuthFailure)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.Status, ex.ErrorReason = 10, []string{"authenticate"}, 401, "AuthInvalidStateParam"
+	}},
+	{"claims over 11 K: 500 AuthUserinfoResponseSizeExceeded (ELBAuthUserClaimsSizeExceeded)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.Status, ex.ErrorReason = 10, []string{"authenticate"}, 500, "AuthUserinfoResponseSizeExceeded"
+	}},
+	{"jwt-validation refused the token: 401 (ELBAuthFailure)", func(ex *Exchange) {
+		ex.MatchedRulePriority, ex.ActionsExecuted, ex.Status, ex.AuthFailed = 10, []string{"authenticate"}, 401, true
+	}},
 }
 
 // TestAccessLogGolden pins one entry per outcome (§8.2 fields 1-33, LOG-02's shape, RUL-02,

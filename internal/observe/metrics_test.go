@@ -49,6 +49,9 @@ func TestMetricsAfterScript(t *testing.T) {
 	}
 }
 
+// authOutcome is the index of the first authentication outcome (the last seven of outcomes).
+var authOutcome = len(outcomes) - 7
+
 // TestMetricsCounting pins the rules of counting one exchange at a time.
 func TestMetricsCounting(t *testing.T) {
 	testCases := []struct {
@@ -67,6 +70,16 @@ func TestMetricsCounting(t *testing.T) {
 			want: map[counter]uint64{cELB4XX: 1, cDesyncNonCompliant: 1, cForwardedInvalidHeader: 1}},
 		{desc: "desync Acceptable with invalid headers dropped", outcome: 15,
 			want: map[counter]uint64{cRequestCount: 1, cTarget2XX: 1, cDesyncNonCompliant: 1, cDroppedInvalidHeader: 1}},
+		{desc: "§9.3 sign-in finished: ELBAuthSuccess and ELBAuthLatency", outcome: authOutcome + 1,
+			want: map[counter]uint64{cRequestCount: 1, cELB3XX: 1, cAuthSuccess: 1, cAuthLatencyMillis: 42, cAuthLatencyCount: 1}},
+		{desc: "§9.3 refreshed and forwarded: ELBAuthRefreshTokenSuccess", outcome: authOutcome + 2,
+			want: map[counter]uint64{cRequestCount: 1, cTarget2XX: 1, cAuthRefreshTokenSuccess: 1, cAuthLatencyMillis: 8, cAuthLatencyCount: 1}},
+		{desc: "AUTH-04 token endpoint timeout: ELBAuthError", outcome: authOutcome + 3,
+			want: map[counter]uint64{cRequestCount: 1, cELB5XX: 1, cELB500: 1, cAuthError: 1, cAuthLatencyMillis: 5000, cAuthLatencyCount: 1}},
+		{desc: "AUTH-04 invalid state: ELBAuthFailure", outcome: authOutcome + 4, want: map[counter]uint64{cRequestCount: 1, cELB4XX: 1, cAuthFailure: 1}},
+		{desc: "AUTH-04 claims over 11 K: ELBAuthUserClaimsSizeExceeded", outcome: authOutcome + 5,
+			want: map[counter]uint64{cRequestCount: 1, cELB5XX: 1, cELB500: 1, cAuthUserClaimsSizeExceeded: 1}},
+		{desc: "jwt-validation refusal: ELBAuthFailure", outcome: authOutcome + 6, want: map[counter]uint64{cRequestCount: 1, cELB4XX: 1, cAuthFailure: 1}},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.desc, func(t *testing.T) {
