@@ -16,6 +16,9 @@ type Config struct {
 	LoadBalancers []LoadBalancer `yaml:"load_balancers"`
 	TargetGroups  []TargetGroup  `yaml:"target_groups"`
 	Functions     []Function     `yaml:"functions"`
+	// UserPools is Albatross's own (no AWS key): where the Cognito user pools that
+	// authenticate-cognito actions name are found for local work (model_auth.go).
+	UserPools []UserPool `yaml:"albatross_user_pools"`
 }
 
 // LoadBalancer is one application load balancer: a set of listeners sharing attributes.

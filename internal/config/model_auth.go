@@ -117,3 +117,40 @@ type JwtClaim struct {
 func IsAuthAction(t string) bool {
 	return t == ActionAuthenticateOIDC || t == ActionAuthenticateCognito || t == ActionJWTValidation
 }
+
+// UserPool is Albatross's own setting for one Cognito user pool (albatross_user_pools[]): the
+// app client's secret, which ALB reads from Cognito and Albatross cannot, and optionally another
+// OpenID provider that stands in for the pool, so that a template with Cognito sign-in runs
+// against a local provider.
+type UserPool struct {
+	// UserPoolArn names the pool, as authenticate_cognito_config.user_pool_arn does (pools are
+	// matched by their ID; Region and account are not compared).
+	UserPoolArn string `yaml:"user_pool_arn"`
+	// ClientSecret is the app client's secret. Empty means a client without one.
+	ClientSecret string `yaml:"client_secret"`
+	// Issuer, AuthorizationEndpoint, TokenEndpoint and UserInfoEndpoint map the pool to another
+	// OpenID provider: all four or none (none: the pool's own Cognito endpoints).
+	Issuer                string `yaml:"issuer"`
+	AuthorizationEndpoint string `yaml:"authorization_endpoint"`
+	TokenEndpoint         string `yaml:"token_endpoint"`
+	UserInfoEndpoint      string `yaml:"user_info_endpoint"`
+	// ClientID, when set, replaces the action's user_pool_client_id at the mapped provider.
+	ClientID string `yaml:"client_id"`
+}
+
+// Mapped reports whether the pool is mapped to another OpenID provider.
+func (p *UserPool) Mapped() bool { return p.Issuer != "" }
+
+// LookupUserPool returns the albatross_user_pools entry for a user pool ARN, matched by pool ID.
+func (c *Config) LookupUserPool(arn string) (*UserPool, bool) {
+	_, id, ok := ParseUserPoolARN(arn)
+	if !ok {
+		return nil, false
+	}
+	for i := range c.UserPools {
+		if _, other, ok := ParseUserPoolARN(c.UserPools[i].UserPoolArn); ok && other == id {
+			return &c.UserPools[i], true
+		}
+	}
+	return nil, false
+}

@@ -34,6 +34,7 @@ func (c *Config) Validate() error {
 	v.targetGroups()
 	v.loadBalancers()
 	v.listenerBindings()
+	v.userPools()
 	// Checked in dependency order, reported in the file's usual order.
 	slices.SortStableFunc(v.ps, func(a, b Problem) int { return sectionRank(a.Path) - sectionRank(b.Path) })
 	return v.ps.Err()

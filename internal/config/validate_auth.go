@@ -235,3 +235,38 @@ func (v *validator) jwtClaim(p string, c JwtClaim, names map[string]int, i int) 
 		}
 	}
 }
+
+// userPools checks albatross_user_pools: valid, distinct pool ARNs, and a mapping of all four
+// endpoints or none.
+func (v *validator) userPools() {
+	seen := map[string]int{}
+	for i := range v.cfg.UserPools {
+		p := idx("albatross_user_pools", i)
+		up := &v.cfg.UserPools[i]
+		_, id, ok := ParseUserPoolARN(up.UserPoolArn)
+		if !ok {
+			v.ps.Add(key(p, "user_pool_arn"), "must be a user pool ARN arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>, got %q", up.UserPoolArn)
+		} else if j, dup := seen[id]; dup {
+			v.ps.Add(key(p, "user_pool_arn"), "user pool %s is already listed at [%d]", id, j)
+		} else {
+			seen[id] = i
+		}
+		endpoints := []struct{ name, value string }{{"issuer", up.Issuer}, {"authorization_endpoint", up.AuthorizationEndpoint},
+			{"token_endpoint", up.TokenEndpoint}, {"user_info_endpoint", up.UserInfoEndpoint}}
+		set := 0
+		for _, e := range endpoints {
+			if e.value != "" {
+				set++
+			}
+		}
+		if set == 0 {
+			if up.ClientID != "" {
+				v.ps.Add(key(p, "client_id"), "only applies to a pool mapped to another provider (set issuer and the endpoints)")
+			}
+			continue
+		}
+		for _, e := range endpoints {
+			v.httpsURL(key(p, e.name), e.value)
+		}
+	}
+}

@@ -152,3 +152,25 @@ func TestAuthSessionDefaults(t *testing.T) {
 		t.Errorf("ParseUserPoolARN = %q %q %v", region, pool, ok)
 	}
 }
+
+// TestValidateUserPools covers albatross_user_pools, Albatross's own mapping of Cognito pools.
+func TestValidateUserPools(t *testing.T) {
+	t.Parallel()
+	const arn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
+	pools := func(y string) mutation { return func(c *Config) { c.UserPools = fromYAML[[]UserPool](y) } }
+	up := "albatross_user_pools"
+	runValidation(t, []validationCase{
+		{desc: "secret only", mutate: pools(`[{user_pool_arn: "` + arn + `", client_secret: s}]`)},
+		{desc: "mapped to another provider", mutate: pools(`[{user_pool_arn: "` + arn + `", client_secret: s, client_id: local,
+			issuer: "https://idp.local", authorization_endpoint: "https://idp.local/a", token_endpoint: "https://idp.local/t", user_info_endpoint: "https://idp.local/u"}]`)},
+		{desc: "bad ARN", want: paths(up + "[0].user_pool_arn"), mutate: pools(`[{user_pool_arn: "pool"}]`)},
+		{desc: "same pool twice", want: paths(up + "[1].user_pool_arn"), mutate: pools(`[{user_pool_arn: "` + arn + `"}, {user_pool_arn: "` + arn + `"}]`)},
+		{desc: "all four endpoints or none", want: paths(up+"[0].authorization_endpoint", up+"[0].token_endpoint", up+"[0].user_info_endpoint"),
+			mutate: pools(`[{user_pool_arn: "` + arn + `", issuer: "https://idp.local"}]`)},
+		{desc: "client_id needs a mapping", want: paths(up + "[0].client_id"), mutate: pools(`[{user_pool_arn: "` + arn + `", client_id: x}]`)},
+	})
+	c := &Config{UserPools: []UserPool{{UserPoolArn: arn, ClientSecret: "s"}}}
+	if p, ok := c.LookupUserPool("arn:aws:cognito-idp:eu-west-1:000000000000:userpool/us-east-1_AbC123"); !ok || p.ClientSecret != "s" {
+		t.Error("pools are matched by ID")
+	}
+}

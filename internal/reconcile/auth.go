@@ -96,9 +96,22 @@ func jwtValidation(c *config.JwtValidationConfig, next action.Handler) action.Ha
 	return auth.NewJWTValidator(o, next)
 }
 
-// cognitoProvider is the user pool's OpenID provider. ALB reads the app client's secret from
-// Cognito; Albatross cannot, so the pool's client is used without one here.
+// cognitoProvider is the user pool's OpenID provider: its Cognito endpoints, or the provider
+// albatross_user_pools maps it to. ALB reads the app client's secret from Cognito; Albatross
+// takes it from albatross_user_pools (none when the pool is not listed there).
 func cognitoProvider(cfg *config.Config, c *config.AuthenticateCognitoConfig) auth.Provider {
 	region, pool, _ := config.ParseUserPoolARN(c.UserPoolArn)
-	return auth.CognitoProvider(region, pool, c.UserPoolDomain, c.UserPoolClientID, "")
+	p := auth.CognitoProvider(region, pool, c.UserPoolDomain, c.UserPoolClientID, "")
+	up, ok := cfg.LookupUserPool(c.UserPoolArn)
+	if !ok {
+		return p
+	}
+	p.ClientSecret = up.ClientSecret
+	if up.Mapped() {
+		p.Issuer, p.AuthorizationEndpoint, p.TokenEndpoint, p.UserInfoEndpoint = up.Issuer, up.AuthorizationEndpoint, up.TokenEndpoint, up.UserInfoEndpoint
+		if up.ClientID != "" {
+			p.ClientID = up.ClientID
+		}
+	}
+	return p
 }
