@@ -14,7 +14,7 @@ const module = "github.com/albatross-lb/albatross/internal/"
 var dataPlane = []string{
 	"listener", "router", "rule", "action", "targetgroup", "target/http", "target/lambda",
 	"function", "function/build", "function/runtimes", "runtimeapi", "procpool", "forwarded", "elberr",
-	"observe", "observe/dashboard", "observe/otel", "observe/s3upload", "health",
+	"observe", "observe/dashboard", "observe/otel", "observe/s3upload", "health", "auth",
 }
 
 var controlSide = []string{"config", "config/file", "state", "controlapi", "reconcile"}

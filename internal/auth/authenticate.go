@@ -77,6 +77,10 @@ type Options struct {
 	ServerHeader bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// DNSName is the Host the load balancer gives HTTP/1.0 requests that carry none (LST-05);
+	// such requests cannot be signed in (there is no host to return to) and get 401
+	// AuthMissingHostHeader (AUTH-04). Empty: no check.
+	DNSName string
 	// IdPTimeout bounds each call to the token and userinfo endpoints; zero means ALB's 5 s.
 	IdPTimeout time.Duration
 }
@@ -159,6 +163,9 @@ func (a *Authenticator) ServeHTTP(w http.ResponseWriter, r *http.Request) error 
 	for _, h := range oidcHeaders {
 		delete(r.Header, h)
 	}
+	if a.missingHost(r) {
+		return unauthorizedError("AuthMissingHostHeader")
+	}
 	if r.URL.Path == CallbackPath {
 		return a.callback(w, r, ex)
 	}
@@ -213,4 +220,22 @@ func (a *Authenticator) httpContext(parent context.Context, rec *callRecord, lim
 	c := client(a.o.Transport, rec, limit)
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, c)
 	return oidc.ClientContext(ctx, c), cancel
+}
+
+// missingHost reports an HTTP/1.0 request that came without Host: the router gave it the load
+// balancer's DNS name (LST-05), possibly with the listener's port appended.
+func (a *Authenticator) missingHost(r *http.Request) bool {
+	if a.o.DNSName == "" || r.ProtoMajor != 1 || r.ProtoMinor != 0 {
+		return false
+	}
+	host := r.Host
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	return strings.EqualFold(host, a.o.DNSName)
+}
+
+// unauthorizedError is a 401 the load balancer counts as its own error (ELBAuthError).
+func unauthorizedError(reason string) *elberr.Error {
+	return &elberr.Error{Status: http.StatusUnauthorized, Reason: reason, Source: elberr.SourceClient}
 }

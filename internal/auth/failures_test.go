@@ -207,3 +207,21 @@ func TestRefresh(t *testing.T) {
 		t.Error("the renewed session was not stored")
 	}
 }
+
+// TestMissingHost is AUTH-04's HTTP/1.0 request without Host: 401 AuthMissingHostHeader; an
+// HTTP/1.0 request that names a host goes through the flow.
+func TestMissingHost(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.DNSName = "web-0123456789abcdef.us-east-1.elb.localhost" })
+	r := request("/app")
+	r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.0", 1, 0
+	r.Host = "web-0123456789abcdef.us-east-1.elb.localhost:8443" // what the router gave it
+	if res := h.serve(r); res.resp.StatusCode != 401 || res.ex.ErrorReason != "AuthMissingHostHeader" {
+		t.Errorf("HTTP/1.0 without Host: %d %q", res.resp.StatusCode, res.ex.ErrorReason)
+	}
+	r = request("/app")
+	r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.0", 1, 0
+	if res := h.serve(r); res.resp.StatusCode != 302 {
+		t.Errorf("HTTP/1.0 with Host: %d", res.resp.StatusCode)
+	}
+}

@@ -51,6 +51,7 @@ func (b *builder) authAction(lb *config.LoadBalancer, a *config.Action, next act
 		return nil, err
 	}
 	o.Signer = b.cfg.LoadBalancerARN(lb.Name)
+	o.DNSName = dnsName(b.cfg, lb.Name)
 	o.Keys = keys
 	o.ServerHeader = serverHeader
 	return auth.NewAuthenticator(o, next)
