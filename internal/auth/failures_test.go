@@ -225,3 +225,33 @@ func TestMissingHost(t *testing.T) {
 		t.Errorf("HTTP/1.0 with Host: %d", res.resp.StatusCode)
 	}
 }
+
+// logoutTarget ends the session the way AWS tells applications to: it expires the session cookie
+// and sends the browser to the IdP's end-session endpoint.
+type logoutTarget struct{ endSession string }
+
+func (l logoutTarget) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
+	http.SetCookie(w, &http.Cookie{Name: "AWSELBAuthSessionCookie-0", Value: "", Path: "/", MaxAge: -1, Secure: true})
+	http.Redirect(w, r, l.endSession, http.StatusFound)
+	return nil
+}
+
+// TestLogout: the application's expired cookie reaches the browser unchanged, and without it
+// the next request must sign in again.
+func TestLogout(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	session := h.signIn("/app")
+	h.a.next = logoutTarget{endSession: h.op.Issuer + "/end_session"}
+	res := h.serve(request("/logout", session...))
+	var expired bool
+	for _, c := range res.resp.Cookies() {
+		expired = expired || (c.Name == "AWSELBAuthSessionCookie-0" && c.MaxAge < 0)
+	}
+	if res.resp.StatusCode != 302 || res.resp.Header.Get("Location") != h.op.Issuer+"/end_session" || !expired {
+		t.Errorf("logout response: %d to %q, cookie expired %v", res.resp.StatusCode, res.resp.Header.Get("Location"), expired)
+	}
+	if res := h.serve(request("/app")); res.resp.StatusCode != 302 || !strings.HasPrefix(res.resp.Header.Get("Location"), h.op.AuthorizationEndpoint()) {
+		t.Errorf("after logout: %d %q, want a new sign-in", res.resp.StatusCode, res.resp.Header.Get("Location"))
+	}
+}
