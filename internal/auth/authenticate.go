@@ -77,6 +77,10 @@ type Options struct {
 	ServerHeader bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// LocalUsers, when not nil, makes Albatross stand in for the identity provider: an
+	// unauthenticated browser gets Albatross's own sign-in page, which checks these users by
+	// name (local.go); Provider then only names the pool (Issuer) and the client.
+	LocalUsers map[string]LocalUser
 	// DNSName is the Host the load balancer gives HTTP/1.0 requests that carry none (LST-05);
 	// such requests cannot be signed in (there is no host to return to) and get 401
 	// AuthMissingHostHeader (AUTH-04). Empty: no check.

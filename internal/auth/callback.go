@@ -15,6 +15,9 @@ import (
 // the token endpoint, checks the ID token, fetches the user claims, stores the session and sends
 // the browser back to where it started. Every failure carries AUTH-04's status and reason.
 func (a *Authenticator) callback(w http.ResponseWriter, r *http.Request, ex *observe.Exchange) error {
+	if a.o.LocalUsers != nil {
+		return a.localCallback(w, r, ex)
+	}
 	now := a.o.Now()
 	q := r.URL.Query()
 	if code := q.Get("error"); code != "" {
@@ -30,12 +33,9 @@ func (a *Authenticator) callback(w http.ResponseWriter, r *http.Request, ex *obs
 	if raw == "" {
 		return unauthorized("AuthMissingStateParam", nil)
 	}
-	var st loginState
-	if err := a.states.open(raw, &st, now); err != nil {
-		return unauthorized("AuthInvalidStateParam", err) // also a login over 15 minutes (AUTH-02)
-	}
-	if c, err := r.Cookie(bindingCookie); st.Identity != a.identity || err != nil || c.Value != st.Binding {
-		return unauthorized("AuthInvalidStateParam", errors.New("state belongs to another client or browser"))
+	st, e := a.openState(r, raw, now)
+	if e != nil {
+		return e
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -63,7 +63,24 @@ func (a *Authenticator) callback(w http.ResponseWriter, r *http.Request, ex *obs
 	if sub != idt.Subject { // OpenID Connect Core §5.3.2
 		return unauthorized("AuthInvalidUserinfoResponse", errors.New("userinfo sub differs from the ID token's"))
 	}
-	s := a.newSession(tok, claims, sub, now.Add(a.o.SessionTimeout).Unix())
+	return a.finishSignIn(w, r, ex, a.newSession(tok, claims, sub, now.Add(a.o.SessionTimeout).Unix()), st, now)
+}
+
+// openState opens the callback's state and checks that it belongs to this action and to the
+// browser presenting it.
+func (a *Authenticator) openState(r *http.Request, raw string, now time.Time) (*loginState, *elberr.Error) {
+	var st loginState
+	if err := a.states.open(raw, &st, now); err != nil {
+		return nil, unauthorized("AuthInvalidStateParam", err) // also a login over 15 minutes (AUTH-02)
+	}
+	if c, err := r.Cookie(bindingCookie); st.Identity != a.identity || err != nil || c.Value != st.Binding {
+		return nil, unauthorized("AuthInvalidStateParam", errors.New("state belongs to another client or browser"))
+	}
+	return &st, nil
+}
+
+// finishSignIn stores the new session and sends the browser back where it started.
+func (a *Authenticator) finishSignIn(w http.ResponseWriter, r *http.Request, ex *observe.Exchange, s *session, st *loginState, now time.Time) error {
 	if e := a.writeSession(w, r, s, now, st.CORS); e != nil {
 		return e
 	}

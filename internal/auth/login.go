@@ -46,13 +46,16 @@ func (a *Authenticator) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return &elberr.Error{Status: http.StatusInternalServerError, Reason: "AuthUnhandledException", Err: err}
 	}
+	if a.o.LocalUsers != nil {
+		setBinding(w, binding)
+		return a.showLoginPage(w, r, state)
+	}
 	opts := []oauth2.AuthCodeOption{oauth2.SetAuthURLParam("nonce", st.Nonce), oauth2.SetAuthURLParam("redirect_uri", redirectURI(r))}
 	for k, v := range a.o.ExtraParams {
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}
 	location := a.oauth.AuthCodeURL(state, opts...)
-	http.SetCookie(w, &http.Cookie{Name: bindingCookie, Value: binding, Path: CallbackPath, MaxAge: int(loginWindow / time.Second),
-		Secure: true, HttpOnly: true})
+	setBinding(w, binding)
 	w.Header().Set("Cache-Control", "no-cache, no-store")
 	observe.ExchangeFrom(r.Context()).RedirectURL = location
 	return elberr.WriteRedirect(w, r, http.StatusFound, location, a.o.ServerHeader)
@@ -67,4 +70,10 @@ func randomToken() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// setBinding sets the cookie that ties a sign-in to this browser.
+func setBinding(w http.ResponseWriter, binding string) {
+	http.SetCookie(w, &http.Cookie{Name: bindingCookie, Value: binding, Path: CallbackPath, MaxAge: int(loginWindow / time.Second),
+		Secure: true, HttpOnly: true})
 }

@@ -136,7 +136,24 @@ type UserPool struct {
 	UserInfoEndpoint      string `yaml:"user_info_endpoint"`
 	// ClientID, when set, replaces the action's user_pool_client_id at the mapped provider.
 	ClientID string `yaml:"client_id"`
+	// Users make Albatross itself stand in for the pool: its own sign-in page checks them, and
+	// their claims reach targets. Not together with a mapping to another provider.
+	Users []UserPoolUser `yaml:"users"`
 }
+
+// UserPoolUser is a user of a pool Albatross stands in for.
+type UserPoolUser struct {
+	Username string `yaml:"username"`
+	// Password is compared as written; this is for local work, not for guarding anything.
+	Password string `yaml:"password"`
+	// Sub is the user's subject. Empty means the username.
+	Sub string `yaml:"sub"`
+	// Claims are added to sub and username in x-amzn-oidc-data (e.g. email, cognito:groups).
+	Claims map[string]any `yaml:"claims"`
+}
+
+// EffectiveSub is the user's subject in force.
+func (u UserPoolUser) EffectiveSub() string { return orDefault(u.Sub, u.Username) }
 
 // Mapped reports whether the pool is mapped to another OpenID provider.
 func (p *UserPool) Mapped() bool { return p.Issuer != "" }

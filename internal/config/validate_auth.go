@@ -259,6 +259,7 @@ func (v *validator) userPools() {
 				set++
 			}
 		}
+		v.poolUsers(p, up, set > 0)
 		if set == 0 {
 			if up.ClientID != "" {
 				v.ps.Add(key(p, "client_id"), "only applies to a pool mapped to another provider (set issuer and the endpoints)")
@@ -267,6 +268,28 @@ func (v *validator) userPools() {
 		}
 		for _, e := range endpoints {
 			v.httpsURL(key(p, e.name), e.value)
+		}
+	}
+}
+
+// poolUsers checks the users of a pool Albatross stands in for.
+func (v *validator) poolUsers(p string, up *UserPool, mapped bool) {
+	if len(up.Users) > 0 && mapped {
+		v.ps.Add(key(p, "users"), "a pool is either mapped to another provider or stood in for by Albatross with users, not both")
+	}
+	names := map[string]int{}
+	for i, u := range up.Users {
+		up := idx(key(p, "users"), i)
+		switch j, dup := names[u.Username]; {
+		case u.Username == "":
+			v.ps.Add(key(up, "username"), "is required")
+		case dup:
+			v.ps.Add(key(up, "username"), "user %q is already listed at [%d]", u.Username, j)
+		default:
+			names[u.Username] = i
+		}
+		if u.Password == "" {
+			v.ps.Add(key(up, "password"), "is required")
 		}
 	}
 }

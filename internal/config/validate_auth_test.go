@@ -168,6 +168,12 @@ func TestValidateUserPools(t *testing.T) {
 		{desc: "all four endpoints or none", want: paths(up+"[0].authorization_endpoint", up+"[0].token_endpoint", up+"[0].user_info_endpoint"),
 			mutate: pools(`[{user_pool_arn: "` + arn + `", issuer: "https://idp.local"}]`)},
 		{desc: "client_id needs a mapping", want: paths(up + "[0].client_id"), mutate: pools(`[{user_pool_arn: "` + arn + `", client_id: x}]`)},
+		{desc: "stood in for with users", mutate: pools(`[{user_pool_arn: "` + arn + `", users: [{username: ann, password: pw,
+			claims: {email: ann@example.com, "cognito:groups": [admins]}}, {username: bob, password: pw, sub: b-1}]}]`)},
+		{desc: "users need name and password, once", want: paths(up+"[0].users[0].password", up+"[0].users[1].username", up+"[0].users[2].username"),
+			mutate: pools(`[{user_pool_arn: "` + arn + `", users: [{username: ann}, {password: x}, {username: ann, password: y}]}]`)},
+		{desc: "users or a mapping", want: paths(up + "[0].users"), mutate: pools(`[{user_pool_arn: "` + arn + `", users: [{username: a, password: b}],
+			issuer: "https://idp.local", authorization_endpoint: "https://idp.local/a", token_endpoint: "https://idp.local/t", user_info_endpoint: "https://idp.local/u"}]`)},
 	})
 	c := &Config{UserPools: []UserPool{{UserPoolArn: arn, ClientSecret: "s"}}}
 	if p, ok := c.LookupUserPool("arn:aws:cognito-idp:eu-west-1:000000000000:userpool/us-east-1_AbC123"); !ok || p.ClientSecret != "s" {

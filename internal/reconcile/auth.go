@@ -45,6 +45,7 @@ func (b *builder) authAction(lb *config.LoadBalancer, a *config.Action, next act
 	case config.ActionAuthenticateCognito:
 		c := a.AuthenticateCognitoConfig
 		o.Provider = cognitoProvider(b.cfg, c)
+		o.LocalUsers = standInUsers(b.cfg, c)
 		err = sessionOptions(&o, &c.AuthSession)
 	}
 	if err != nil {
@@ -115,4 +116,18 @@ func cognitoProvider(cfg *config.Config, c *config.AuthenticateCognitoConfig) au
 		}
 	}
 	return p
+}
+
+// standInUsers are the users of a pool Albatross stands in for (albatross_user_pools[].users),
+// nil when the pool is not stood in for.
+func standInUsers(cfg *config.Config, c *config.AuthenticateCognitoConfig) map[string]auth.LocalUser {
+	up, ok := cfg.LookupUserPool(c.UserPoolArn)
+	if !ok || len(up.Users) == 0 {
+		return nil
+	}
+	users := make(map[string]auth.LocalUser, len(up.Users))
+	for _, u := range up.Users {
+		users[u.Username] = auth.LocalUser{Password: u.Password, Subject: u.EffectiveSub(), Claims: u.Claims}
+	}
+	return users
 }
