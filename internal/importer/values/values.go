@@ -55,7 +55,7 @@ func (f *File) Value(key string) (any, error) {
 			return v, nil
 		}
 	}
-	return nil, notGiven("values", key)
+	return nil, fmt.Errorf("needed and not given: %s", key)
 }
 
 // Code returns the local zip or folder given for a code location (an S3 URL, a function name or
@@ -84,5 +84,5 @@ func (f *File) Target(id string) (string, error) {
 }
 
 func notGiven(section, key string) error {
-	return fmt.Errorf("needed and not given: %s (in --values under %s)", key, section)
+	return fmt.Errorf("needed and not given: %s:%s", section, key)
 }
