@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // converter turns the evaluated resource instances into a configuration. Resources find each
@@ -28,6 +29,7 @@ type unnumberedRule struct {
 	at   listenerAt
 	rule config.Rule
 	addr string
+	rng  hcl.Range
 }
 
 // passes orders the conversion so that what a resource refers to is built before it.
@@ -109,6 +111,7 @@ func (c *converter) loadBalancer(inst *instance) {
 		c.ev.notice("%s %s: skipped, a %s load balancer (Albatross is an application load balancer)", c.ev.ps.location(b.rng), inst.addr, t)
 		return
 	}
+	c.ev.str(b, "name") // reports a name that cannot be known; the computed one stands in
 	lb := config.LoadBalancer{Name: inst.value.GetAttr("name").AsString(), Attributes: map[string]string{}}
 	for _, m := range loadBalancerAttributes {
 		c.ev.setAttr(lb.Attributes, b, m[0], m[1])
@@ -244,7 +247,7 @@ func (c *converter) rule(inst *instance) {
 		return
 	}
 	if b.attrs["priority"] == nil {
-		c.unnumbered = append(c.unnumbered, unnumberedRule{at: at, rule: r, addr: inst.addr})
+		c.unnumbered = append(c.unnumbered, unnumberedRule{at: at, rule: r, addr: inst.addr, rng: b.rng})
 	}
 }
 
@@ -269,6 +272,6 @@ func (c *converter) numberRules() {
 		}
 		u.rule.Priority = highest + 1
 		l.Rules = append(l.Rules, u.rule)
-		c.ev.notice("%s: no priority; given %d, the next after the listener's highest", u.addr, u.rule.Priority)
+		c.ev.notice("%s %s: no priority; given %d, the next after the listener's highest", c.ev.ps.location(u.rng), u.addr, u.rule.Priority)
 	}
 }

@@ -29,6 +29,7 @@ const (
 
 func (c *converter) targetGroup(inst *instance) {
 	ev, b := c.ev, inst.body
+	ev.str(b, "name") // reports a name that cannot be known; the computed one stands in
 	tg := config.TargetGroup{Name: inst.value.GetAttr("name").AsString(), Attributes: map[string]string{}}
 	tg.TargetType, _ = ev.str(b, "target_type")
 	if tg.EffectiveTargetType() != config.TargetTypeLambda {

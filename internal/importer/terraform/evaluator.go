@@ -135,7 +135,7 @@ func (ev *evaluator) reportUnknown(expr hcl.Expression, where, prefix string) {
 	slices.Sort(why)
 	msg := "is known only after apply"
 	if len(why) > 0 {
-		msg += ": " + strings.Join(why, "; ")
+		msg = strings.Join(why, "; ")
 	}
 	ev.ps.add(expr.Range(), where, "%s", msg)
 }

@@ -43,9 +43,9 @@ type variable struct {
 
 // resource is a resource or data block.
 type resource struct {
-	data          bool
-	typ, name     string
-	block         *hclsyntax.Block
+	data           bool
+	typ, name      string
+	block          *hclsyntax.Block
 	count, forEach *hclsyntax.Attribute
 }
 

@@ -56,6 +56,7 @@ func (s *scope) resourceValue(r *resource) cty.Value {
 	for i, e := range exps {
 		inst := &instance{res: r, scope: s, addr: s.prefix + r.key() + e.suffix}
 		inst.body = s.evalBody(r.block.Body, inst.addr, e.extra, true)
+		inst.body.rng = r.block.DefRange()
 		inst.value = s.ev.instanceValue(inst)
 		vals[i], insts[i] = inst.value, inst
 	}

@@ -95,13 +95,24 @@ func (s *scope) findCall(name string) *moduleCall {
 // eval evaluates an expression of this module, resolving what it references first. extra holds
 // count, each and dynamic-block iterators.
 func (s *scope) eval(expr hcl.Expression, extra map[string]cty.Value) (cty.Value, hcl.Diagnostics) {
+	var undeclared hcl.Diagnostics
 	for _, tr := range expr.Variables() {
 		if _, shadowed := extra[tr.RootName()]; shadowed {
 			continue
 		}
-		if key, ok := refKey(tr); ok && s.declared(key) {
+		key, ok := refKey(tr)
+		switch {
+		case !ok:
+		case s.declared(key):
 			s.resolve(key, tr.SourceRange())
+		default:
+			rng := tr.SourceRange()
+			undeclared = append(undeclared, &hcl.Diagnostic{Severity: hcl.DiagError, Subject: &rng,
+				Summary: "Reference to undeclared " + declKind(key), Detail: key + " is not declared in this module"})
 		}
+	}
+	if undeclared.HasErrors() {
+		return cty.DynamicVal, undeclared
 	}
 	return expr.Value(s.ctx(extra))
 }
@@ -341,4 +352,19 @@ func (s *scope) instantiate(c *moduleCall) ([]*scope, bool) {
 	}
 	s.children[c.name] = children
 	return children, true
+}
+
+// declKind names what a reference key refers to, for messages.
+func declKind(key string) string {
+	switch {
+	case strings.HasPrefix(key, "var."):
+		return "input variable"
+	case strings.HasPrefix(key, "local."):
+		return "local value"
+	case strings.HasPrefix(key, "module."):
+		return "module"
+	case strings.HasPrefix(key, "data."):
+		return "data source"
+	}
+	return "resource"
 }
