@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"math/big"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -32,7 +31,8 @@ type evaluator struct {
 	// archives maps the absolute output_path of each data "archive_file" to the folder that
 	// holds its content, so that a function whose filename is that path runs the folder.
 	archives map[string]string
-	notices  []string
+	// instances counts count and for_each instances against maxTotalInstances.
+	instances int
 }
 
 // input is one root variable value with where it came from.
@@ -83,8 +83,7 @@ func parseRawVariable(raw string, ty cty.Type) cty.Value {
 }
 
 // loadModule parses the folder of a local module call (once per folder).
-func (ev *evaluator) loadModule(callerDir string, c *moduleCall, prefix string) *module {
-	dir := filepath.Clean(filepath.Join(callerDir, c.source))
+func (ev *evaluator) loadModule(dir string, c *moduleCall, prefix string) *module {
 	if m, ok := ev.modules[dir]; ok {
 		return m
 	}
@@ -119,6 +118,10 @@ func (ev *evaluator) wholeNumber(v cty.Value, expr hcl.Expression, where, prefix
 // maxInstances bounds count: an ALB holds at most 100 rules and 1000 target groups, so a larger
 // count is a mistake, and evaluating it would only cost time.
 const maxInstances = 1000
+
+// maxTotalInstances bounds all instances of a load, modules included, so that nested counts
+// cannot multiply into an evaluation that never ends.
+const maxTotalInstances = 10000
 
 // reportUnknown reports a value Albatross cannot know before apply, naming each reference of
 // the expression that is unknown and how to give it.

@@ -47,7 +47,7 @@ func functions(baseDir string) map[string]function.Function {
 		"coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
 		"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "distinct": stdlib.DistinctFunc,
 		"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "index": stdlib.IndexFunc,
-		"keys": stdlib.KeysFunc, "length": stdlib.LengthFunc, "lookup": stdlib.LookupFunc,
+		"keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": stdlib.LookupFunc,
 		"merge": stdlib.MergeFunc, "range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc,
 		"setintersection": stdlib.SetIntersectionFunc, "setproduct": stdlib.SetProductFunc,
 		"setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc,
@@ -164,13 +164,9 @@ func convertFunc(want cty.Type) function.Function {
 			if got == cty.DynamicPseudoType {
 				return want, nil
 			}
-			conv := convert.GetConversionUnsafe(got, want)
-			if conv == nil {
-				return cty.NilType, function.NewArgErrorf(0, "cannot convert %s to %s", got.FriendlyName(), want.FriendlyNameForConstraint())
-			}
-			out, err := conv(cty.UnknownVal(got))
+			out, err := convert.Convert(cty.UnknownVal(got), want)
 			if err != nil {
-				return cty.NilType, function.NewArgError(0, err)
+				return cty.NilType, function.NewArgErrorf(0, "cannot convert %s to %s", got.FriendlyName(), want.FriendlyNameForConstraint())
 			}
 			return out.Type(), nil
 		},
@@ -319,3 +315,24 @@ func boolFoldFunc(all bool) function.Function {
 		},
 	})
 }
+
+// lengthFunc is Terraform's length: of a string (in characters), a collection, a tuple or an
+// object (its attributes).
+var lengthFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true, AllowNull: true}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v := args[0]
+		switch ty := v.Type(); {
+		case ty.IsObjectType():
+			return cty.NumberIntVal(int64(len(ty.AttributeTypes()))), nil
+		case !v.IsKnown():
+			return cty.UnknownVal(cty.Number), nil
+		case v.IsNull():
+			return cty.NilVal, function.NewArgErrorf(0, "must not be null")
+		case ty == cty.String:
+			return stdlib.Strlen(v)
+		}
+		return stdlib.Length(v)
+	},
+})

@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -24,6 +25,10 @@ type scope struct {
 	call      *moduleCall
 	callExtra map[string]cty.Value
 
+	// chain is the module folders from the root to this one: a module that calls itself,
+	// directly or not, would never end.
+	chain []string
+
 	values    map[string]cty.Value // by reference key: "var.x", "local.y", "aws_lb.main", "module.z"
 	busy      map[string]bool
 	instances map[string][]*instance // evaluated resources by key
@@ -31,7 +36,7 @@ type scope struct {
 }
 
 func newScope(ev *evaluator, mod *module, prefix string, parent *scope, call *moduleCall, extra map[string]cty.Value) *scope {
-	return &scope{ev: ev, mod: mod, prefix: prefix, parent: parent, call: call, callExtra: extra,
+	return &scope{ev: ev, mod: mod, prefix: prefix, chain: []string{mod.dir}, parent: parent, call: call, callExtra: extra,
 		values: map[string]cty.Value{}, busy: map[string]bool{}, instances: map[string][]*instance{}, children: map[string][]*scope{}}
 }
 
@@ -233,6 +238,9 @@ func (s *scope) expand(count, forEach *hclsyntax.Attribute, where string) ([]exp
 		if !ok {
 			return nil, false
 		}
+		if !s.spend(n, count.Expr.Range(), where+".count") {
+			return nil, false
+		}
 		out := make([]expansion, n)
 		for i := range n {
 			out[i] = expansion{suffix: fmt.Sprintf("[%d]", i), key: cty.NumberIntVal(int64(i)),
@@ -245,9 +253,23 @@ func (s *scope) expand(count, forEach *hclsyntax.Attribute, where string) ([]exp
 			s.ev.ps.addDiags(diags, where+".for_each")
 			return nil, false
 		}
-		return s.eachOf(v, forEach.Expr, where+".for_each")
+		exps, ok := s.eachOf(v, forEach.Expr, where+".for_each")
+		if !ok || !s.spend(len(exps), forEach.Expr.Range(), where+".for_each") {
+			return nil, false
+		}
+		return exps, true
 	}
 	return []expansion{{extra: nil, key: cty.NilVal}}, true
+}
+
+// spend takes n instances from the load's budget, reporting when it runs out.
+func (s *scope) spend(n int, rng hcl.Range, where string) bool {
+	s.ev.instances += n
+	if s.ev.instances > maxTotalInstances {
+		s.ev.ps.add(rng, where, "more than %d resource and module instances in all", maxTotalInstances)
+		return false
+	}
+	return true
 }
 
 func (s *scope) eachOf(v cty.Value, expr hcl.Expression, where string) ([]expansion, bool) {
@@ -338,7 +360,12 @@ func (s *scope) instantiate(c *moduleCall) ([]*scope, bool) {
 		return children, children != nil
 	}
 	s.children[c.name] = nil
-	mod := s.ev.loadModule(s.mod.dir, c, s.prefix)
+	dir := filepath.Clean(filepath.Join(s.mod.dir, c.source))
+	if slices.Contains(s.chain, dir) {
+		s.ev.ps.add(c.block.DefRange(), s.prefix+"module."+c.name, "the module calls itself (%s)", c.source)
+		return nil, false
+	}
+	mod := s.ev.loadModule(dir, c, s.prefix)
 	if mod == nil {
 		return nil, false
 	}
@@ -349,6 +376,7 @@ func (s *scope) instantiate(c *moduleCall) ([]*scope, bool) {
 	children := make([]*scope, len(exps))
 	for i, e := range exps {
 		children[i] = newScope(s.ev, mod, s.prefix+"module."+c.name+e.suffix+".", s, c, e.extra)
+		children[i].chain = append(slices.Clip(s.chain), dir)
 	}
 	s.children[c.name] = children
 	return children, true
