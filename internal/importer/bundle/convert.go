@@ -34,14 +34,14 @@ func (c *converter) convert() {
 	for _, e := range c.b.TargetGroups {
 		c.tgNames[e.TargetGroup.TargetGroupArn] = e.TargetGroup.TargetGroupName
 	}
-	for i := range c.b.Functions {
-		c.function(path{"Functions", i}, &c.b.Functions[i])
+	for i := range c.b.LoadBalancers {
+		c.loadBalancer(path{"LoadBalancers", i}, &c.b.LoadBalancers[i])
 	}
 	for i := range c.b.TargetGroups {
 		c.targetGroup(path{"TargetGroups", i}, &c.b.TargetGroups[i])
 	}
-	for i := range c.b.LoadBalancers {
-		c.loadBalancer(path{"LoadBalancers", i}, &c.b.LoadBalancers[i])
+	for i := range c.b.Functions {
+		c.function(path{"Functions", i}, &c.b.Functions[i])
 	}
 }
 

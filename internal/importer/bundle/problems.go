@@ -20,7 +20,7 @@ type problems struct {
 // the path shown, e.g. LoadBalancers[0].Listeners[1].Port.
 func (ps *problems) add(steps []any, where, format string, args ...any) {
 	loc := ps.file
-	if n := ps.locate(steps); n != nil {
+	if n := ps.locate(steps); n != nil && steps != nil {
 		loc = fmt.Sprintf("%s:%d:%d", ps.file, n.Line, n.Column)
 	}
 	if where != "" {
