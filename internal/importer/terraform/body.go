@@ -59,9 +59,7 @@ func (s *scope) evalBody(body *hclsyntax.Body, path string, extra map[string]cty
 			continue
 		}
 		if nb.Type == "dynamic" && len(nb.Labels) == 1 {
-			for _, child := range s.expandDynamic(nb, path, extra, count) {
-				b.blocks = append(b.blocks, child)
-			}
+			b.blocks = append(b.blocks, s.expandDynamic(nb, path, extra, count)...)
 			continue
 		}
 		child := s.evalBody(nb.Body, fmt.Sprintf("%s.%s[%d]", path, nb.Type, count[nb.Type]), extra, false)

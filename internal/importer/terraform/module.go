@@ -14,10 +14,6 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// maxModuleFile bounds one .tf file: hand-written modules are small, and reading a huge file
-// whole is how a stray path would exhaust memory.
-const maxModuleFile = 8 << 20
-
 // module is one Terraform module folder, parsed: its declarations by kind and name.
 type module struct {
 	dir       string // absolute
