@@ -146,6 +146,9 @@ func (c *converter) listener(inst *instance) {
 		return
 	}
 	l := config.Listener{Port: listenerPort(b)}
+	if b.attrs["port"] != nil {
+		l.Port, _ = c.ev.integer(b, "port") // reports a port that cannot be known
+	}
 	if p, ok := c.ev.str(b, "protocol"); ok {
 		l.Protocol = strings.ToUpper(p)
 	}

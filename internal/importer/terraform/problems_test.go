@@ -179,6 +179,25 @@ resource "aws_lb" "third" { name = aws_vpc.main.id }
 			},
 		},
 		{
+			desc: "a listener port that cannot be known",
+			files: map[string]string{"main.tf": `
+variable "port" { type = number }
+resource "aws_lb" "main" { name = "main" }
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.main.arn
+  port              = var.port
+  default_action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      status_code  = "404"
+    }
+  }
+}
+`},
+			want: []string{"main.tf:6:23 aws_lb_listener.http.port: variable port has no value: give it with --param port=VALUE"},
+		},
+		{
 			desc:   "undeclared --param",
 			files:  map[string]string{"main.tf": `resource "aws_lb" "main" { name = "x" }`},
 			params: map[string]string{"colour": "blue"},
