@@ -348,6 +348,9 @@ func (c *converter) code(p path, f *GetFunctionOutput) string {
 			}
 			continue
 		}
+		if c.opts.Read != nil {
+			c.opts.Read(local)
+		}
 		dir, err := lambdacode.Folder(local, root)
 		if err != nil {
 			c.ps.add(p.key("Configuration").key("FunctionName"), p.String(), "--values code for %s: %v", key, err)

@@ -35,6 +35,9 @@ type Options struct {
 	CodeDir string
 	// Notice receives one line per thing skipped; nil discards them.
 	Notice func(string)
+	// Read, when set, is called with every file and folder the load read (the bundle, code
+	// packages), so that live reload can watch them.
+	Read func(path string)
 }
 
 // Detect reports whether content is a describe bundle: a JSON or YAML document whose Bundle
@@ -61,6 +64,9 @@ func Load(path string, opts Options) (*config.Config, error) {
 	}
 	if st.Size() > maxBundle {
 		return nil, fmt.Errorf("bundle: %s is larger than %d bytes", path, maxBundle)
+	}
+	if opts.Read != nil {
+		opts.Read(path)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -93,6 +93,7 @@ func (ev *evaluator) archiveSources(b *block) (files []lambdacode.File, folder s
 	if dir, ok := b.knownString("source_dir"); ok {
 		n++
 		dir = resolvePath(ev.root, dir)
+		ev.read(dir)
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -128,6 +129,7 @@ func (ev *evaluator) archiveSources(b *block) (files []lambdacode.File, folder s
 	if file, ok := b.knownString("source_file"); ok {
 		n++
 		p := resolvePath(ev.root, file)
+		ev.read(p)
 		info, err := os.Stat(p)
 		if err != nil {
 			return nil, "", fmt.Errorf("source_file: %v", err)

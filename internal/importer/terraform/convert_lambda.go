@@ -42,6 +42,7 @@ func (c *converter) functionCode(inst *instance) string {
 	}
 	if name, ok := ev.str(b, "filename"); ok {
 		p := resolvePath(ev.root, name)
+		ev.read(p)
 		if dir, ok := ev.archives[filepath.Clean(p)]; ok {
 			return dir
 		}
@@ -65,6 +66,7 @@ func (c *converter) functionCode(inst *instance) string {
 		ev.ps.add(b.attrs["s3_key"].expr.Range(), inst.addr+".s3_key", "%v (a local zip or folder for %s, in --values code)", err, location)
 		return ""
 	}
+	ev.read(local)
 	dir, err := lambdacode.Folder(local, ev.codeRoot())
 	if err != nil {
 		ev.ps.add(b.attrs["s3_key"].expr.Range(), inst.addr+".s3_key", "--values code for %s: %v", location, err)

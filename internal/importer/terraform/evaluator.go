@@ -88,7 +88,7 @@ func (ev *evaluator) loadModule(dir string, c *moduleCall, prefix string) *modul
 		return m
 	}
 	ev.modules[dir] = nil // a module that calls itself stops here
-	m := parseModule(dir, ev.ps)
+	m := parseModule(dir, ev.ps, ev.read)
 	if m == nil {
 		ev.ps.add(c.block.DefRange(), prefix+"module."+c.name, "module %s could not be loaded", c.source)
 	}

@@ -32,7 +32,7 @@ const maxFileRead = 16 << 20
 // go-cty's stdlib (the generic functions Terraform itself wraps) plus Terraform's own file,
 // encoding, hashing, conversion and collection functions, written here because Terraform keeps
 // them in internal packages. baseDir is path.module, against which file paths are read.
-func functions(baseDir string) map[string]function.Function {
+func functions(baseDir string, read func(string)) map[string]function.Function {
 	fs := map[string]function.Function{
 		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc,
 		"log": stdlib.LogFunc, "max": stdlib.MaxFunc, "min": stdlib.MinFunc, "pow": stdlib.PowFunc,
@@ -78,20 +78,20 @@ func functions(baseDir string) map[string]function.Function {
 		"basename":         stringFunc(func(s string) (string, error) { return filepath.Base(s), nil }),
 		"dirname":          stringFunc(func(s string) (string, error) { return filepath.Dir(s), nil }),
 		"abspath":          stringFunc(func(s string) (string, error) { return filepath.Abs(s) }),
-		"file":             fileFunc(baseDir, func(b []byte) string { return string(b) }),
-		"filebase64":       fileFunc(baseDir, func(b []byte) string { return base64.StdEncoding.EncodeToString(b) }),
-		"filebase64sha256": fileFunc(baseDir, func(b []byte) string { return digest(sha256.New, b, true) }),
-		"filebase64sha512": fileFunc(baseDir, func(b []byte) string { return digest(sha512.New, b, true) }),
-		"filemd5":          fileFunc(baseDir, func(b []byte) string { return digest(md5.New, b, false) }),
-		"filesha1":         fileFunc(baseDir, func(b []byte) string { return digest(sha1.New, b, false) }),
-		"filesha256":       fileFunc(baseDir, func(b []byte) string { return digest(sha256.New, b, false) }),
+		"file":             fileFunc(baseDir, read, func(b []byte) string { return string(b) }),
+		"filebase64":       fileFunc(baseDir, read, func(b []byte) string { return base64.StdEncoding.EncodeToString(b) }),
+		"filebase64sha256": fileFunc(baseDir, read, func(b []byte) string { return digest(sha256.New, b, true) }),
+		"filebase64sha512": fileFunc(baseDir, read, func(b []byte) string { return digest(sha512.New, b, true) }),
+		"filemd5":          fileFunc(baseDir, read, func(b []byte) string { return digest(md5.New, b, false) }),
+		"filesha1":         fileFunc(baseDir, read, func(b []byte) string { return digest(sha1.New, b, false) }),
+		"filesha256":       fileFunc(baseDir, read, func(b []byte) string { return digest(sha256.New, b, false) }),
 		"fileexists":       fileExistsFunc(baseDir),
 		"one":              oneFunc,
 		"sum":              sumFunc,
 		"alltrue":          boolFoldFunc(true),
 		"anytrue":          boolFoldFunc(false),
 	}
-	fs["templatefile"] = templateFileFunc(baseDir, fs)
+	fs["templatefile"] = templateFileFunc(baseDir, read, fs)
 	return fs
 }
 
@@ -177,12 +177,14 @@ func convertFunc(want cty.Type) function.Function {
 }
 
 // fileFunc reads a file relative to the module folder and renders its bytes.
-func fileFunc(baseDir string, render func([]byte) string) function.Function {
+func fileFunc(baseDir string, read func(string), render func([]byte) string) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			b, err := readBounded(resolvePath(baseDir, args[0].AsString()))
+			p := resolvePath(baseDir, args[0].AsString())
+			read(p)
+			b, err := readBounded(p)
 			if err != nil {
 				return cty.NilVal, err
 			}
@@ -222,12 +224,13 @@ func readBounded(path string) ([]byte, error) {
 
 // templateFileFunc renders a file as an HCL template with the given variables and the same
 // function library (templatefile itself excepted, as in Terraform, so a template cannot recurse).
-func templateFileFunc(baseDir string, fs map[string]function.Function) function.Function {
+func templateFileFunc(baseDir string, read func(string), fs map[string]function.Function) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
 		Type:   function.StaticReturnType(cty.DynamicPseudoType),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			path := resolvePath(baseDir, args[0].AsString())
+			read(path)
 			src, err := readBounded(path)
 			if err != nil {
 				return cty.NilVal, err

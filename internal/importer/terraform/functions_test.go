@@ -50,7 +50,7 @@ func TestFunctions(t *testing.T) {
 		{`base64decode(base64encode("round"))`, "round"},
 		{`tostring(alltrue([true, anytrue([false, true])]))`, "true"},
 	}
-	fs := functions(dir)
+	fs := functions(dir, func(string) {})
 	for _, tc := range testCases {
 		t.Run(tc.expr, func(t *testing.T) {
 			t.Parallel()

@@ -45,6 +45,7 @@ func (ev *evaluator) readInputs(mod *module) {
 
 // readVarFile reads one .tfvars file: constant values only, as Terraform allows there.
 func (ev *evaluator) readVarFile(path string, mod *module) {
+	ev.read(path)
 	src, err := readBounded(path)
 	if err != nil {
 		ev.ps.add(hcl.Range{Filename: path}, "", "%v", err)

@@ -37,6 +37,10 @@ type Options struct {
 	CodeDir string
 	// Notice receives one line per skipped resource and per approximation; nil discards them.
 	Notice func(string)
+	// Read, when set, is called with every file and folder the load read — module folders,
+	// .tf and .tfvars files, files read by file() and templatefile(), archive sources, zip
+	// packages — so that live reload can watch them.
+	Read func(path string)
 }
 
 // Detect reports whether path is a Terraform module: a folder holding .tf files, a .tf file,
@@ -85,9 +89,10 @@ func Load(path string, opts Options) (*config.Config, error) {
 		opts.Env = os.LookupEnv
 	}
 	ps := &problems{root: root}
-	ev := &evaluator{opts: opts, root: root, ps: ps, funcs: functions(root), reasons: map[string]string{},
+	ev := &evaluator{opts: opts, root: root, ps: ps, reasons: map[string]string{},
 		modules: map[string]*module{}, archives: map[string]string{}}
-	mod := parseModule(root, ps)
+	ev.funcs = functions(root, ev.read)
+	mod := parseModule(root, ps, ev.read)
 	if mod == nil {
 		return nil, ps.list.Err()
 	}
@@ -134,6 +139,13 @@ func (ev *evaluator) providerRegion(s *scope) string {
 		}
 	}
 	return ""
+}
+
+// read reports a file or folder the load depends on.
+func (ev *evaluator) read(path string) {
+	if ev.opts.Read != nil {
+		ev.opts.Read(path)
+	}
 }
 
 func (ev *evaluator) notice(format string, args ...any) {

@@ -89,3 +89,20 @@ func TestLoadFileStandsForFolder(t *testing.T) {
 		t.Errorf("got %d functions and %d target groups, want 3 and 4", len(cfg.Functions), len(cfg.TargetGroups))
 	}
 }
+
+// TestLoadReportsWhatItRead: live reload learns every file and folder the module depends on.
+func TestLoadReportsWhatItRead(t *testing.T) {
+	t.Parallel()
+	dir := copyFixture(t, "shop")
+	read := map[string]bool{}
+	_, err := Load(dir, Options{Values: loadValues(t, dir, shopValues), CodeDir: t.TempDir(), Read: func(p string) { read[p] = true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"", "main.tf", "terraform.tfvars", "modules/lambda_service", "modules/lambda_service/main.tf",
+		"src/orders", "src/users", "dist/legacy.zip"} {
+		if !read[filepath.Join(dir, want)] {
+			t.Errorf("%s was not reported; got %v", want, read)
+		}
+	}
+}

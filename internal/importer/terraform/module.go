@@ -68,7 +68,8 @@ var metaArguments = map[string]bool{"count": true, "for_each": true, "depends_on
 
 // parseModule reads every .tf file of dir. Problems are reported with positions; a module that
 // does not parse is returned nil.
-func parseModule(dir string, ps *problems) *module {
+func parseModule(dir string, ps *problems, read func(string)) *module {
+	read(dir)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		ps.add(hcl.Range{}, "", "cannot read module folder: %v", err)
@@ -95,6 +96,7 @@ func parseModule(dir string, ps *problems) *module {
 	slices.Sort(files)
 	ok := true
 	for _, f := range files {
+		read(f)
 		ok = m.parseFile(f, ps) && ok
 	}
 	if !ok {
