@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,5 +105,103 @@ func TestLoadReportsWhatItRead(t *testing.T) {
 		if !read[filepath.Join(dir, want)] {
 			t.Errorf("%s was not reported; got %v", want, read)
 		}
+	}
+}
+
+// TestHTTPSCertificateFromValues: an HTTPS listener's certificate ARN is given as local PEM
+// files in --values (relative to the module folder); without them the ARN is named.
+func TestHTTPSCertificateFromValues(t *testing.T) {
+	t.Parallel()
+	const arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+	dir := writeModule(t, map[string]string{"main.tf": `
+resource "aws_lb" "main" { name = "main" }
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.main.arn
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  certificate_arn   = "` + arn + `"
+  default_action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      status_code  = "200"
+    }
+  }
+}
+`})
+	vals := loadValues(t, dir, "values:\n  \"attr:"+arn+".certificate_file\": tls/site.pem\n  \"attr:"+arn+".private_key_file\": tls/site.key\n")
+	cfg, err := Load(dir, Options{Values: vals, CodeDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := cfg.LoadBalancers[0].Listeners[0]
+	if l.Port != 443 || l.SSLPolicy != "ELBSecurityPolicy-TLS13-1-2-2021-06" || len(l.Certificates) != 1 ||
+		l.Certificates[0].CertificateFile != filepath.Join(dir, "tls/site.pem") || l.Certificates[0].PrivateKeyFile != filepath.Join(dir, "tls/site.key") {
+		t.Errorf("listener = %+v", l)
+	}
+	_, err = Load(dir, Options{CodeDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "main.tf:7:23 aws_lb_listener.https.certificate_arn: needed and not given: attr:"+arn+".certificate_file") {
+		t.Errorf("without values: %v", err)
+	}
+}
+
+// TestModuleCount: a counted module call makes one instance per index, each with its own
+// variables, and module.NAME[i] reads an instance's outputs.
+func TestModuleCount(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, map[string]string{
+		"main.tf": lbHead + `
+module "svc" {
+  count    = 2
+  source   = "./svc"
+  name     = "svc-${count.index}"
+  listener = aws_lb_listener.http.arn
+  priority = 10 + count.index
+}
+resource "aws_lb_listener_rule" "last" {
+  listener_arn = aws_lb_listener.http.arn
+  priority     = 99
+  action {
+    type             = "forward"
+    target_group_arn = module.svc[1].tg_arn
+  }
+  condition {
+    path_pattern { values = ["/last"] }
+  }
+}
+`,
+		"svc/main.tf": `
+variable "name" {}
+variable "listener" {}
+variable "priority" { type = number }
+resource "aws_lb_target_group" "this" {
+  name     = var.name
+  port     = 80
+  protocol = "HTTP"
+}
+resource "aws_lb_listener_rule" "this" {
+  listener_arn = var.listener
+  priority     = var.priority
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this.arn
+  }
+  condition {
+    path_pattern { values = ["/${var.name}/*"] }
+  }
+}
+output "tg_arn" { value = aws_lb_target_group.this.arn }
+`})
+	cfg, err := Load(dir, Options{CodeDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range cfg.LoadBalancers[0].Listeners[0].Rules {
+		got = append(got, fmt.Sprintf("%d:%s->%s", r.Priority, r.Conditions[0].PathPatternConfig.Values[0], r.Actions[0].TargetGroupName))
+	}
+	want := "99:/last->svc-1 10:/svc-0/*->svc-0 11:/svc-1/*->svc-1"
+	if strings.Join(got, " ") != want {
+		t.Errorf("rules = %v, want %s", got, want)
 	}
 }
