@@ -132,6 +132,9 @@ func TestCaptureRoundTrip(t *testing.T) {
 	if code, _, loc := get("/old"); code != 301 || loc != fmt.Sprintf("http://127.0.0.1:%d/alpha/new", ports[0]) {
 		t.Errorf("/old: %d Location %q; want a 301 to /alpha/new", code, loc)
 	}
+	if out, err := captureCommand(api.apiURL, "--load-balancer", "nope"); err == nil || !strings.Contains(out, "LoadBalancerNotFound") {
+		t.Errorf("capture of a load balancer that does not exist: %v %s; want a failure naming LoadBalancerNotFound", err, out)
+	}
 	var raw struct{ Functions []json.RawMessage }
 	if err := json.Unmarshal(data, &raw); err != nil || len(raw.Functions) != 2 {
 		t.Errorf("bundle functions: %d (%v); want alpha and beta", len(raw.Functions), err)

@@ -273,7 +273,10 @@ func (s *scope) spend(n int, rng hcl.Range, where string) bool {
 }
 
 func (s *scope) eachOf(v cty.Value, expr hcl.Expression, where string) ([]expansion, bool) {
-	if !v.IsWhollyKnown() {
+	ty := v.Type()
+	isStringSet := ty.IsSetType() && ty.ElementType() == cty.String
+	// A map's keys are known when the map is; its values may wait for apply, as in Terraform.
+	if !v.IsKnown() || (!ty.IsMapType() && !ty.IsObjectType() && !v.IsWhollyKnown()) {
 		s.ev.reportUnknown(expr, where, s.prefix)
 		return nil, false
 	}
@@ -281,8 +284,6 @@ func (s *scope) eachOf(v cty.Value, expr hcl.Expression, where string) ([]expans
 		s.ev.ps.add(expr.Range(), where, "must not be null")
 		return nil, false
 	}
-	ty := v.Type()
-	isStringSet := ty.IsSetType() && ty.ElementType() == cty.String
 	if !ty.IsMapType() && !ty.IsObjectType() && !isStringSet {
 		s.ev.ps.add(expr.Range(), where, "must be a map, or a set of strings, got %s", ty.FriendlyName())
 		return nil, false
