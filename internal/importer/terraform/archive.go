@@ -49,7 +49,7 @@ func (ev *evaluator) archive(inst *instance) map[string]cty.Value {
 			return out
 		}
 	}
-	ev.archives[resolvePath(ev.root, outputPath)] = folder
+	ev.archives[filepath.Clean(resolvePath(ev.root, outputPath))] = folder
 	sums := map[string]func() hash.Hash{"sha": sha1.New, "sha256": sha256.New, "md5": md5.New, "sha512": sha512.New}
 	size := 0
 	for name, newHash := range sums {
