@@ -90,6 +90,9 @@ func functions(baseDir string, read func(string)) map[string]function.Function {
 		"sum":              sumFunc,
 		"alltrue":          boolFoldFunc(true),
 		"anytrue":          boolFoldFunc(false),
+		"cidrsubnet":       cidrSubnetFunc,
+		"cidrhost":         cidrHostFunc,
+		"cidrnetmask":      cidrNetmaskFunc,
 	}
 	fs["templatefile"] = templateFileFunc(baseDir, read, fs)
 	return fs

@@ -49,6 +49,12 @@ func TestFunctions(t *testing.T) {
 		{`trimsuffix(basename("/x/y/lambda.zip"), ".zip")`, "lambda"},
 		{`base64decode(base64encode("round"))`, "round"},
 		{`tostring(alltrue([true, anytrue([false, true])]))`, "true"},
+		{`cidrsubnet("10.1.0.0/16", 8, 2)`, "10.1.2.0/24"},
+		{`cidrsubnet("172.16.0.0/12", 4, 15)`, "172.31.0.0/16"},
+		{`cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)`, "fd00:fd12:3456:7800:a200::/72"},
+		{`cidrhost("10.12.112.0/20", 16)`, "10.12.112.16"},
+		{`cidrhost("10.12.112.0/20", -1)`, "10.12.127.255"},
+		{`cidrnetmask("172.16.0.0/12")`, "255.240.0.0"},
 	}
 	fs := functions(dir, func(string) {})
 	for _, tc := range testCases {
