@@ -24,8 +24,11 @@ var cidrSubnetFunc = function.New(&function.Spec{
 		newbits, _ := args[1].AsBigFloat().Int64()
 		netnum, _ := args[2].AsBigFloat().Int(nil)
 		total := p.Addr().BitLen()
+		if newbits < 0 || newbits > int64(total) {
+			return cty.NilVal, function.NewArgErrorf(1, "must be between 0 and %d", total)
+		}
 		length := p.Bits() + int(newbits)
-		if newbits < 0 || length > total {
+		if length > total {
 			return cty.NilVal, function.NewArgErrorf(1, "would extend the prefix to %d bits, over the %d an address has", length, total)
 		}
 		if netnum.Sign() < 0 || netnum.BitLen() > int(newbits) {

@@ -57,6 +57,16 @@ func TestFunctions(t *testing.T) {
 		{`cidrnetmask("172.16.0.0/12")`, "255.240.0.0"},
 	}
 	fs := functions(dir, func(string) {})
+	for _, bad := range []string{`cidrsubnet("10.0.0.0/8", 9223372036854775807, 1)`, `cidrsubnet("10.0.0.0/8", -1, 0)`,
+		`cidrsubnet("10.0.0.0/8", 30, 0)`, `cidrhost("10.0.0.0/30", 4)`, `cidrnetmask("::/64")`, `cidrsubnet("10.0.0.0/8", 2, 4)`} {
+		expr, diags := hclsyntax.ParseExpression([]byte(bad), "test.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		if _, diags := expr.Value(&hcl.EvalContext{Functions: fs}); !diags.HasErrors() {
+			t.Errorf("%s: accepted, want an error", bad)
+		}
+	}
 	for _, tc := range testCases {
 		t.Run(tc.expr, func(t *testing.T) {
 			t.Parallel()
