@@ -1,0 +1,208 @@
+package e2e
+
+import (
+	"archive/zip"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/importer/terraform"
+	"github.com/albatross-lb/albatross/internal/importer/values"
+	"go.yaml.in/yaml/v3"
+)
+
+// importedYAML stands in for `serve --config <module>` until the import framework dispatches
+// formats: it loads through the importer and writes the configuration as Albatross YAML. Every
+// listener moves to a free port (what --port-map will do); ports are returned in order.
+func importedYAML(t *testing.T, cfg *config.Config) (string, []int) {
+	t.Helper()
+	var ports []int
+	for i := range cfg.LoadBalancers {
+		for j := range cfg.LoadBalancers[i].Listeners {
+			l := &cfg.LoadBalancers[i].Listeners[j]
+			l.Port, l.Address = freePort(t), "127.0.0.1"
+			ports = append(ports, l.Port)
+		}
+	}
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), ports
+}
+
+// copyTree copies a fixture folder so that the test can add build outputs to it.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// zipFolder zips the files directly in dir into path, as a project's build step would.
+func zipFolder(t *testing.T, dir, path string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.Create(e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// answer is what the fixture's functions and the echo backends say about a request.
+type answer struct {
+	Function string `json:"function"`
+	Service  string `json:"service"`
+	Region   string `json:"region"`
+	ARN      string `json:"arn"`
+	Path     string `json:"path"`
+	Backend  string `json:"backend"`
+	Multi    bool   `json:"multiValue"`
+}
+
+// TestTerraformModuleServed serves the shop fixture — a root module with a for_each module
+// whose functions come from archive_file, count over EC2 instances attached to a target group,
+// a zip-deployed function behind an alias, a dynamic condition block and tfvars — and requests
+// every route, checking which function or target answered.
+func TestTerraformModuleServed(t *testing.T) {
+	for _, tool := range []string{"node", "python3"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	dir := copyTree(t, "../internal/importer/terraform/testdata/shop")
+	zipFolder(t, filepath.Join(dir, "legacy"), filepath.Join(dir, "dist", "legacy.zip"))
+	web0, web1 := startBackend(t, "web-0", nil), startBackend(t, "web-1", nil)
+	valuesFile := filepath.Join(dir, "values.yaml")
+	if err := os.WriteFile(valuesFile, []byte(fmt.Sprintf("targets:\n  aws_instance.web[0]: %s\n  aws_instance.web[1]: %s\n", web0.addr, web1.addr)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := values.Load(valuesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := terraform.Load(dir, terraform.Options{Values: vals, CodeDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yml, ports := importedYAML(t, cfg)
+	start(t, yml, ports...)
+	base := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
+	c := client()
+
+	get := func(t *testing.T, method, path string, header http.Header) (*http.Response, answer, string) {
+		t.Helper()
+		req := newRequest(t, method, base+path, nil)
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		if h := header.Get("Host"); h != "" {
+			req.Host = h
+		}
+		resp, body := do(t, c, req)
+		var a answer
+		_ = json.Unmarshal(body, &a)
+		return resp, a, string(body)
+	}
+	t.Run("module functions by path (for_each, archive_file source_dir)", func(t *testing.T) {
+		for _, tc := range []struct{ path, function string }{
+			{"/orders", "shop-default-orders"},
+			{"/orders/42", "shop-default-orders"},
+			{"/users/7", "shop-default-users"},
+		} {
+			resp, a, body := get(t, "GET", tc.path, nil)
+			if resp.StatusCode != 200 || a.Function != tc.function || a.Path != tc.path || a.Region != "eu-west-1" || !a.Multi {
+				t.Errorf("%s: %d %s, want %s answering with multi-value headers", tc.path, resp.StatusCode, body, tc.function)
+			}
+		}
+	})
+	t.Run("zip package behind an alias, host and query conditions", func(t *testing.T) {
+		resp, a, body := get(t, "GET", "/anything?v=1", http.Header{"Host": {"legacy.example.com"}})
+		if resp.StatusCode != 200 || a.Function != "shop-default-legacy" || !strings.HasSuffix(a.ARN, ":function:shop-default-legacy:live") {
+			t.Errorf("got %d %s, want the legacy function invoked through its alias", resp.StatusCode, body)
+		}
+		resp, _, body = get(t, "GET", "/anything?v=2", http.Header{"Host": {"legacy.example.com"}})
+		if resp.StatusCode != 404 || body != "no route" {
+			t.Errorf("v=2: got %d %q, want the default 404", resp.StatusCode, body)
+		}
+	})
+	t.Run("instances from count, mapped by --values targets", func(t *testing.T) {
+		seen := map[string]bool{}
+		for range 10 {
+			resp, _, body := get(t, "GET", "/web/index.html", nil)
+			if resp.StatusCode != 200 {
+				t.Fatalf("got %d %s", resp.StatusCode, body)
+			}
+			seen[resp.Header.Get("X-Backend")] = true
+		}
+		if !seen["web-0"] || !seen["web-1"] {
+			t.Errorf("backends seen: %v, want web-0 and web-1", seen)
+		}
+		if resp, _, _ := get(t, "POST", "/web/form", nil); resp.StatusCode != 404 {
+			t.Errorf("POST /web/form: %d, want 404 (the rule matches GET and HEAD only)", resp.StatusCode)
+		}
+	})
+	t.Run("redirect, dynamic header condition, default action", func(t *testing.T) {
+		resp, _, _ := get(t, "GET", "/old-orders", nil)
+		if loc := resp.Header.Get("Location"); resp.StatusCode != 301 || loc != fmt.Sprintf("http://127.0.0.1:%d/orders", ports[0]) {
+			t.Errorf("got %d Location %q, want 301 to /orders", resp.StatusCode, loc)
+		}
+		resp, _, body := get(t, "GET", "/beta", http.Header{"X-Beta": {"yes"}})
+		if resp.StatusCode != 200 || body != "beta: beta" {
+			t.Errorf("got %d %q, want the beta fixed response", resp.StatusCode, body)
+		}
+		resp, _, body = get(t, "GET", "/nothing", nil)
+		if resp.StatusCode != 404 || body != "no route" {
+			t.Errorf("got %d %q, want the default 404", resp.StatusCode, body)
+		}
+	})
+}
