@@ -191,7 +191,7 @@ func (l *Listener) acceptLoop() {
 		case opts.TLS != nil:
 			go l.handshake(conn, opts)
 		default:
-			l.handOver(newALBConn(conn, nil, nil))
+			l.handOver(newALBConn(conn, nil, nil, opts.IdleTimeout))
 		}
 	}
 }

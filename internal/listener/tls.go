@@ -32,8 +32,8 @@ type connInfo struct {
 
 type connInfoKey struct{}
 
-func newALBConn(c net.Conn, state *tls.ConnectionState, sni *tlsconf.SNIResult) *albConn {
-	return &albConn{Conn: c, info: connInfo{born: time.Now(), tls: state, sni: sni}}
+func newALBConn(c net.Conn, state *tls.ConnectionState, sni *tlsconf.SNIResult, idle time.Duration) *albConn {
+	return &albConn{Conn: c, info: connInfo{born: time.Now(), tls: state, sni: sni}, idle: idle}
 }
 
 // handshake runs the TLS handshake of an accepted connection under opts, off the accept loop,
@@ -70,7 +70,7 @@ func (l *Listener) handshake(conn net.Conn, opts Options) {
 		l.handOver(tc)
 		return
 	}
-	l.handOver(newALBConn(tc, &state, sni))
+	l.handOver(newALBConn(tc, &state, sni, opts.IdleTimeout))
 }
 
 // connContext records the connection's facts in its context: albConns carry theirs; an HTTP/2
@@ -113,6 +113,7 @@ func (g *generation) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if g.opts.TLS != nil {
 		g.opts.TLSHeaders.Apply(r.Header, r.TLS)
 	}
+	w = applyIdleTimeout(w, r, g.opts.IdleTimeout)
 	g.l.serveHTTP(w, r)
 }
 

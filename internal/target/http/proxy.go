@@ -21,8 +21,10 @@ import (
 type Options struct {
 	// ConnectTimeout bounds connection establishment (TMO-02: 10 s, then 504). Zero means 10 s.
 	ConnectTimeout time.Duration
-	// ResponseTimeout bounds the wait for the target's response headers; it is the load
-	// balancer's idle timeout (TMO-02, 504 when exceeded). Zero means 60 s.
+	// ResponseTimeout is the load balancer's idle timeout: it bounds the wait for the target's
+	// response headers (TMO-02, 504 when exceeded) and any later silence of a target connection
+	// (a response body or a WebSocket on which nothing moves is cut, see idleConn). Zero means
+	// 60 s.
 	ResponseTimeout time.Duration
 	// MaxIdleConnsPerTarget caps the keep-alive pool per target. Zero means 256.
 	MaxIdleConnsPerTarget int
@@ -81,14 +83,16 @@ func New(o Options) *Proxy {
 
 // newTransport returns the connection pool for o.
 func newTransport(o Options) *http.Transport {
-	dialer := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}
+	dialer := idleDialer{dialer: &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}, idle: o.ResponseTimeout}
 	transport := &http.Transport{
 		// Never a proxy from the environment: targets are addressed directly.
-		Proxy:                 nil,
-		DialContext:           dialer.DialContext,
-		MaxIdleConns:          0,
-		MaxIdleConnsPerHost:   o.MaxIdleConnsPerTarget,
-		IdleConnTimeout:       o.IdleConnTimeout,
+		Proxy:               nil,
+		DialContext:         dialer.DialContext,
+		MaxIdleConns:        0,
+		MaxIdleConnsPerHost: o.MaxIdleConnsPerTarget,
+		// A pooled connection is retired by the pool before its idle deadline can fail it, so
+		// that a request never picks a connection that is about to time out under it.
+		IdleConnTimeout:       min(o.IdleConnTimeout, o.ResponseTimeout/2),
 		ResponseHeaderTimeout: o.ResponseTimeout,
 		// The client's Accept-Encoding decides; the transport must not add gzip and decode it.
 		DisableCompression: true,

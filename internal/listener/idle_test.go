@@ -1,0 +1,139 @@
+package listener
+
+import (
+	"bufio"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/elberr"
+	"github.com/albatross-lb/albatross/internal/tlsconf"
+	"github.com/albatross-lb/albatross/internal/tlsconf/tlstest"
+)
+
+// bodyHandler reads the whole body and answers 200, or the ALB page of the *elberr.Error the body
+// read failed with, as the router does. Each read error is sent on errs.
+func bodyHandler(errs chan<- error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		errs <- err
+		var e *elberr.Error
+		if errors.As(err, &e) {
+			_ = elberr.Write(w, r, e, true)
+			return
+		}
+		_, _ = io.WriteString(w, "read")
+	})
+}
+
+// TestStalledBodyGets408 is TMO-01 in the body phase (issue 11's reproduction): a client that
+// announces 100 body bytes, sends 3 and goes quiet gets 408 and a closed connection once the idle
+// timeout passes, over plain HTTP/1.1 and over TLS.
+func TestStalledBodyGets408(t *testing.T) {
+	t.Parallel()
+	f := newHTTPSFixture(t)
+	for _, secure := range []bool{false, true} {
+		t.Run(map[bool]string{false: "http", true: "https"}[secure], func(t *testing.T) {
+			t.Parallel()
+			errs := make(chan error, 4)
+			var opts Options
+			if secure {
+				opts = f.options(t, tlsconf.Settings{}, tlsconf.Headers{})
+			}
+			opts.IdleTimeout = time.Second
+			l := listen(t, bodyHandler(errs), opts)
+			c := dialRaw(t, l, secure, f)
+			_, _ = io.WriteString(c, "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nabc")
+			got, err := io.ReadAll(c) // ends when the listener closes the connection
+			if err != nil {
+				t.Fatalf("connection not closed by the listener: %v (got %q)", err, got)
+			}
+			if !strings.HasPrefix(string(got), "HTTP/1.1 408 Request Time-out\r\n") || !strings.Contains(string(got), "Connection: close") {
+				t.Fatalf("stalled body got %q", got)
+			}
+			var e *elberr.Error
+			if err := <-errs; !errors.As(err, &e) || e.Status != http.StatusRequestTimeout {
+				t.Fatalf("handler's body read: %v, want the 408 error", err)
+			}
+		})
+	}
+}
+
+// dialRaw opens a connection to l with an 8 s deadline: longer than every idle timeout the tests
+// use, so a read that hits it means the listener held the connection.
+func dialRaw(t *testing.T, l *Listener, secure bool, f *httpsFixture) net.Conn {
+	t.Helper()
+	var c net.Conn
+	var err error
+	if secure {
+		c, err = tls.Dial("tcp", l.Addr().String(), &tls.Config{RootCAs: tlstest.Pool(f.ca), ServerName: "site.test", NextProtos: []string{"http/1.1"}})
+	} else {
+		c, err = net.Dial("tcp", l.Addr().String())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	_ = c.SetDeadline(time.Now().Add(8 * time.Second))
+	return c
+}
+
+// TestSlowReaderIsDropped is TMO-01 in the response phase: a client that sends a request and
+// never reads the (large) response makes the handler's writes fail once the idle timeout passes,
+// instead of holding the handler, and whatever it streams from, forever.
+func TestSlowReaderIsDropped(t *testing.T) {
+	t.Parallel()
+	writeErr := make(chan error, 1)
+	chunk := make([]byte, 64<<10)
+	l := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range 8 << 10 { // 512 MiB: far more than socket buffers hold
+			if _, err := w.Write(chunk); err != nil {
+				writeErr <- err
+				return
+			}
+		}
+		writeErr <- nil
+	}), Options{IdleTimeout: time.Second})
+	c := dialRaw(t, l, false, nil)
+	_, _ = io.WriteString(c, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
+	select {
+	case err := <-writeErr:
+		if err == nil {
+			t.Fatal("512 MiB written to a client that reads nothing")
+		}
+	case <-time.After(8 * time.Second):
+		t.Fatal("the handler is still writing to a client that stopped reading")
+	}
+}
+
+// TestSlowTargetIsNotClientIdleness checks §12.21: once the body is read, the wait for the target
+// (here a handler slower than the idle timeout) does not count as the client's silence: the
+// client gets its answer, not 408 or a canceled request.
+func TestSlowTargetIsNotClientIdleness(t *testing.T) {
+	t.Parallel()
+	l := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		select {
+		case <-time.After(2500 * time.Millisecond):
+		case <-r.Context().Done():
+			http.Error(w, "canceled", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "late "+string(body))
+	}), Options{IdleTimeout: time.Second})
+	c := dialRaw(t, l, false, nil)
+	_, _ = io.WriteString(c, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc")
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != "late abc" {
+		t.Fatalf("got %d %q", resp.StatusCode, body)
+	}
+}
