@@ -40,13 +40,13 @@ func newALBConn(c net.Conn, state *tls.ConnectionState, sni *tlsconf.SNIResult, 
 // then hands the connection over: HTTP/2 as the bare *tls.Conn, HTTP/1 under albConn. A failed
 // handshake (unknown policy version, untrusted client certificate: MTLS-05) closes the
 // connection without an HTTP response; either way opts.Handshakes hears of it (CLOG-01). The
-// handshake must finish within the idle timeout.
+// handshake must finish within the idle timeout or maxHandshakeTime, whichever is shorter.
 // It is tracked in l.handshaking so that Close can cut it.
 func (l *Listener) handshake(conn net.Conn, opts Options) {
 	defer l.handshakes.Done()
 	tc := tls.Server(conn, opts.TLS)
 	sni := new(tlsconf.SNIResult) // filled by the certificate store during the handshake
-	ctx, cancel := context.WithTimeout(tlsconf.WithSNIResult(context.Background(), sni), opts.IdleTimeout)
+	ctx, cancel := context.WithTimeout(tlsconf.WithSNIResult(context.Background(), sni), min(opts.IdleTimeout, maxHandshakeTime))
 	defer cancel()
 	start := time.Now()
 	err := tc.HandshakeContext(ctx)
