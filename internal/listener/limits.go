@@ -31,9 +31,9 @@ const (
 
 // Reasons a connection is refused, for the log.
 const (
-	capConnections   = "max_connections"
-	capPerIP         = "max_connections_per_source_ip"
-	capHandshakes    = "max_pending_handshakes"
+	capConnections = "max_connections"
+	capPerIP       = "max_connections_per_source_ip"
+	capHandshakes  = "max_pending_handshakes"
 )
 
 // RejectionObserver counts the connections a listener refused at a cap (RejectedConnectionCount).
