@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/forwarded"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
@@ -110,6 +111,9 @@ func (g *generation) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			closeAfter(w, r)
 		}
 	}
+	// Before any header of the load balancer's own is added (here the TLS ones, in the router
+	// the forwarding ones): what the client names in Connection goes now, not on the way out.
+	forwarded.ResolveConnection(r.Header)
 	if g.opts.TLS != nil {
 		g.opts.TLSHeaders.Apply(r.Header, r.TLS)
 	}

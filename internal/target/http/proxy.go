@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"strings"
 	"sync"
 	"time"
 
@@ -170,6 +171,30 @@ func rewrite(pr *httputil.ProxyRequest, scheme string) {
 			pr.Out.Header[name] = v
 		}
 	}
+	onlyWebSocketUpgrade(pr.Out.Header)
+}
+
+// onlyWebSocketUpgrade keeps WebSocket as the one upgrade a target is offered (WS-01). Any other
+// token, h2c above all, is dropped: a target that accepted `Upgrade: h2c` would turn the client
+// connection into an HTTP/2 tunnel whose later requests bypass the listener's rules and logs
+// (h2c smuggling). Without a WebSocket token the request goes out as a plain request.
+func onlyWebSocketUpgrade(h http.Header) {
+	values, ok := h["Upgrade"]
+	if !ok {
+		return
+	}
+	for _, v := range values {
+		for token := range strings.SplitSeq(v, ",") {
+			name, _, _ := strings.Cut(strings.TrimSpace(token), "/")
+			if strings.EqualFold(name, "websocket") {
+				h["Upgrade"] = []string{strings.TrimSpace(token)}
+				return
+			}
+		}
+	}
+	delete(h, "Upgrade")
+	delete(h, "Http2-Settings")
+	delete(h, "Connection")
 }
 
 // errorCatcher carries a pre-response failure from ReverseProxy's ErrorHandler back to Serve.
