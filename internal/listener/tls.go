@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/forwarded"
+	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
@@ -45,6 +46,7 @@ func newALBConn(c net.Conn, state *tls.ConnectionState, sni *tlsconf.SNIResult, 
 // It is tracked in l.handshaking so that Close can cut it.
 func (l *Listener) handshake(conn net.Conn, opts Options) {
 	defer l.handshakes.Done()
+	defer observe.Recover(l.log, "listener_handshake")
 	tc := tls.Server(conn, opts.TLS)
 	sni := new(tlsconf.SNIResult) // filled by the certificate store during the handshake
 	ctx, cancel := context.WithTimeout(tlsconf.WithSNIResult(context.Background(), sni), min(opts.IdleTimeout, maxHandshakeTime))
@@ -101,6 +103,7 @@ func (l *Listener) connContext(ctx context.Context, c net.Conn) context.Context 
 // facts (r.TLS, the TLS-06 and mTLS headers) and the end of the connection's life (TMO-03,
 // H2-03).
 func (g *generation) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	defer g.l.recoverPanic(r)
 	if info, ok := r.Context().Value(connInfoKey{}).(*connInfo); ok {
 		n := info.requests.Add(1)
 		if r.TLS == nil {

@@ -152,6 +152,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.finalHeaders()
 	}
 	defer rt.finish(rec, r, ex)
+	defer rt.recoverPanic(rec, r, ex)
 
 	if err := rt.serve(st, r); err != nil {
 		if clientWentIdle(&st.body) && err.Status != http.StatusRequestTimeout {

@@ -1,0 +1,50 @@
+package observe
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLogWriterSurvivesAPanickingEntry: an entry whose formatting panics (a bug) is dropped and
+// reported; the entries around it are written and the writer goroutine lives on.
+func TestLogWriterSurvivesAPanickingEntry(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	dir := t.TempDir()
+	before := PanicCount("log_writer")
+	l := &rotatingLog[string]{
+		name: "test log",
+		format: func(b []byte, e string) []byte {
+			if e == "bad" {
+				var m map[string]int
+				m[e]++
+			}
+			return append(append(b, e...), '\n')
+		},
+		at:  func(string) time.Time { return time.Now() },
+		key: func(_ LogLocation, end time.Time, random string) string { return "x/" + random + ".log.gz" },
+	}
+	l.start(AccessLogOptions{Dir: dir, Interval: time.Hour, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	for _, e := range []string{"one", "bad", "two"} {
+		l.observe(e)
+	}
+	if err := l.close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "x", "*"))
+	if len(files) != 1 {
+		t.Fatalf("files %v", files)
+	}
+	got := gunzip(t, files[0])
+	if got != "one\ntwo\n" {
+		t.Errorf("log holds %q, want the entries around the bad one", got)
+	}
+	if l.dropped.Load() != 1 || PanicCount("log_writer")-before != 1 || !strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("dropped %d, panics %d, log %q", l.dropped.Load(), PanicCount("log_writer")-before, logs.String())
+	}
+}
