@@ -21,8 +21,8 @@ func TestLogWriterSurvivesAPanickingEntry(t *testing.T) {
 		name: "test log",
 		format: func(b []byte, e string) []byte {
 			if e == "bad" {
-				var m map[string]int
-				m[e]++
+				var empty []byte
+				b = append(b, empty[len(e)]) // index out of range: a real bug's panic
 			}
 			return append(append(b, e...), '\n')
 		},
