@@ -252,8 +252,8 @@ func TestChaos(t *testing.T) {
 	if inst.cmd.ProcessState != nil {
 		t.Fatalf("albatross exited: %v", inst.cmd.ProcessState)
 	}
-	if strings.Contains(inst.logs.String(), "recovered from a panic") {
-		t.Errorf("a panic was recovered during the chaos: a bug")
+	if logs := inst.logs.String(); strings.Contains(logs, "recovered from a panic") || strings.Contains(logs, "DATA RACE") {
+		t.Errorf("a panic or a data race during the chaos: a bug")
 	}
 }
 

@@ -43,7 +43,14 @@ type idleBody struct {
 }
 
 func newIdleBody(body io.ReadCloser, w http.ResponseWriter, idle time.Duration) *idleBody {
-	return &idleBody{ReadCloser: body, rc: http.NewResponseController(w), idle: idle}
+	b := &idleBody{ReadCloser: body, rc: http.NewResponseController(w), idle: idle}
+	// Set now, not only on the first Read: a handler that answers without reading the body (a
+	// fixed response, a redirect, an early error) leaves net/http to discard it before the
+	// response goes out, with reads the wrapper never sees. No read waits on the connection
+	// meanwhile (net/http watches for the client going away only once the body is consumed), so
+	// a deadline that passes while the target works fails nothing but that discard.
+	_ = b.rc.SetReadDeadline(time.Now().Add(idle))
+	return b
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {

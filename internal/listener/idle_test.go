@@ -137,3 +137,49 @@ func TestSlowTargetIsNotClientIdleness(t *testing.T) {
 		t.Fatalf("got %d %q", resp.StatusCode, body)
 	}
 }
+
+// TestStalledUnreadBodyIsDropped: a handler that answers without reading the body (a fixed
+// response, a redirect) leaves net/http to discard it before the next request; a client that
+// stalls that body has the connection closed at the idle timeout instead of holding it.
+func TestStalledUnreadBodyIsDropped(t *testing.T) {
+	t.Parallel()
+	l := listen(t, okHandler("fixed"), Options{IdleTimeout: time.Second})
+	c := dialRaw(t, l, false, nil)
+	_, _ = io.WriteString(c, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nabc")
+	got, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatalf("connection held after the response: %v (got %q)", err, got)
+	}
+	if !strings.HasPrefix(string(got), "HTTP/1.1 200 OK\r\n") {
+		t.Fatalf("got %q", got)
+	}
+}
+
+// TestStalledBodyOverHTTP2Gets408: the body's idle timeout holds per HTTP/2 stream too.
+func TestStalledBodyOverHTTP2Gets408(t *testing.T) {
+	t.Parallel()
+	f := newHTTPSFixture(t)
+	opts := f.options(t, tlsconf.Settings{HTTP2: true}, tlsconf.Headers{})
+	opts.IdleTimeout = time.Second
+	errs := make(chan error, 1)
+	l := listen(t, bodyHandler(errs), opts)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() { _, _ = io.WriteString(pw, "abc") }() // then nothing
+	req, _ := http.NewRequest(http.MethodPost, "https://"+l.Addr().String()+"/upload", pr)
+	req.ContentLength = 100
+	c := f.client(true)
+	c.Timeout = 8 * time.Second
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("no answer to a stalled HTTP/2 body: %v", err)
+	}
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 || resp.StatusCode != http.StatusRequestTimeout {
+		t.Fatalf("got %s %d, want HTTP/2 408", resp.Proto, resp.StatusCode)
+	}
+	var e *elberr.Error
+	if err := <-errs; !errors.As(err, &e) || e.Status != http.StatusRequestTimeout {
+		t.Fatalf("handler's body read: %v, want the 408 error", err)
+	}
+}
