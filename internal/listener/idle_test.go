@@ -183,3 +183,18 @@ func TestStalledBodyOverHTTP2Gets408(t *testing.T) {
 		t.Fatalf("handler's body read: %v, want the 408 error", err)
 	}
 }
+
+// TestTLSHeadersSurviveConnectionNomination: a client that names the TLS headers in Connection
+// cannot have them stripped on the way to the target: Connection is resolved before the listener
+// adds them, so they are set and no longer named.
+func TestTLSHeadersSurviveConnectionNomination(t *testing.T) {
+	t.Parallel()
+	f := newHTTPSFixture(t)
+	l := listen(t, echoTLS, f.options(t, tlsconf.Settings{Policy: "ELBSecurityPolicy-TLS13-1-2-2021-06"},
+		tlsconf.Headers{VersionAndCipher: true}))
+	url := "https://" + l.Addr().String() + "/?h=X-Amzn-Tls-Version&h=Connection&h=X-Hop"
+	_, body := fetch(t, f.client(false), url, "Connection", "keep-alive, X-Amzn-Tls-Version, X-Hop", "X-Hop", "1")
+	if want := "HTTP/1.1 TLSv1.3|X-Amzn-Tls-Version=TLSv1.3|Connection=keep-alive|X-Hop="; body != want {
+		t.Errorf("got %q, want %q", body, want)
+	}
+}

@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"log/slog"
@@ -46,5 +47,31 @@ func TestLogWriterSurvivesAPanickingEntry(t *testing.T) {
 	}
 	if l.dropped.Load() != 1 || PanicCount("log_writer")-before != 1 || !strings.Contains(logs.String(), "level=ERROR") {
 		t.Errorf("dropped %d, panics %d, log %q", l.dropped.Load(), PanicCount("log_writer")-before, logs.String())
+	}
+}
+
+// TestRejectionAndPanicMetrics: RejectedConnectionCount per load balancer and the panic counter
+// per component reach the exposition, and one load balancer keeps one counter.
+func TestRejectionAndPanicMetrics(t *testing.T) {
+	t.Parallel()
+	m := NewMetrics()
+	r := m.RejectedConnections("app/web/1")
+	r.ConnectionRejected()
+	m.RejectedConnections("app/web/1").ConnectionRejected()
+	if m.RejectedConnections("app/web/1") != r {
+		t.Error("a second counter for the same load balancer")
+	}
+	Panicked(context.Background(), slog.New(slog.DiscardHandler), "metrics_test", "injected")
+	var out bytes.Buffer
+	w := bufio.NewWriter(&out)
+	m.WriteTo(w)
+	_ = w.Flush()
+	for _, want := range []string{
+		`alb_rejected_connection_count_total{load_balancer="app/web/1"} 2`,
+		`albatross_panics_total{component="metrics_test"} 1`,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("exposition lacks %s:\n%s", want, out.String())
+		}
 	}
 }
