@@ -100,12 +100,13 @@ func (f *Function) background(s *slot[*environment], inv invocation) (<-chan out
 		defer f.wg.Done()
 		defer func() {
 			// A bug in run must not kill the process (issue 11): the invocation fails as the
-			// service's fault (502 LambdaUnhandledException at the load balancer). Where run
-			// stopped is unknown, so the environment's slot is neither released nor discarded
-			// here; it is lost to the pool until the function is replaced.
+			// service's fault (502 LambdaUnhandledException at the load balancer), and its
+			// environment, in a state nobody knows, is stopped (discard is a no-op when run had
+			// already given the slot back or removed it).
 			if v := recover(); v != nil {
 				observe.Panicked(context.Background(), f.spec.Logger, "function_invoke", v,
 					slog.String("function", f.spec.Name), slog.String("request_id", inv.id))
+				f.pool.discard(s)
 				done <- outcome{err: fmt.Errorf("function: internal error: panic: %v", v)}
 			}
 		}()

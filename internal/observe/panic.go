@@ -33,6 +33,12 @@ func Panicked(ctx context.Context, log *slog.Logger, component string, value any
 	counter.(*atomic.Uint64).Add(1)
 	attrs = append(attrs, slog.String("component", component), slog.String("panic", fmt.Sprint(value)),
 		slog.String("stack", string(debug.Stack())))
+	defer func() {
+		// The logger itself may be what panicked: say it on the default logger instead.
+		if recover() != nil {
+			slog.Default().LogAttrs(ctx, slog.LevelError, "recovered from a panic", attrs...)
+		}
+	}()
 	log.LogAttrs(ctx, slog.LevelError, "recovered from a panic", attrs...)
 }
 
