@@ -24,7 +24,9 @@ func (h panickyHandler) WithAttrs(a []slog.Attr) slog.Handler {
 	return panickyHandler{h.Handler.WithAttrs(a)}
 }
 
-func (h panickyHandler) WithGroup(n string) slog.Handler { return panickyHandler{h.Handler.WithGroup(n)} }
+func (h panickyHandler) WithGroup(n string) slog.Handler {
+	return panickyHandler{h.Handler.WithGroup(n)}
+}
 
 // TestPanicInInvocationFailsIt: a panic on an invocation's goroutine fails that invocation with
 // an error (502 LambdaUnhandledException at the load balancer) and is counted, the process goes
