@@ -65,6 +65,9 @@ func (g *generation) connState(c net.Conn, state http.ConnState) {
 			ac.serving.Store(true)
 		case http.StateNew, http.StateIdle:
 			ac.serving.Store(false)
+			// Bytes read so far (a body discarded after the response) belong to the request
+			// that ended: a silent wait for the next one is idleness, not a stalled request.
+			ac.begun.Store(false)
 		}
 	}
 	g.mu.Lock()
