@@ -34,6 +34,10 @@ const (
 	// AttrLambdaStrict is Albatross's own lambda target group attribute (not AWS): "true" makes
 	// the Lambda response parser reject what AWS rejects even where the docs are loose.
 	AttrLambdaStrict = "albatross.lambda.strict"
+	// AttrMaxConnections and AttrMaxConnectionsPerIP are Albatross's own load balancer attributes
+	// (not AWS): the caps on each listener's open client connections, in all and per source IP.
+	AttrMaxConnections      = "albatross.connections.max"
+	AttrMaxConnectionsPerIP = "albatross.connections.max_per_source_ip"
 )
 
 // applies says which target types a target group attribute is for (§10.3 "Applies to").
@@ -51,6 +55,9 @@ type attrSpec struct {
 	def     string
 	check   func(string) string
 	applies applies
+	// unlisted keeps an Albatross key out of the attribute listings (what the Describe*
+	// Attributes APIs report) unless it is set, so that AWS clients see AWS's keys only.
+	unlisted bool
 }
 
 // loadBalancerAttributes are the ALB attributes of §10.1.
@@ -69,6 +76,8 @@ var loadBalancerAttributes = map[string]attrSpec{
 	"ipv6.deny_all_igw_traffic":    {def: "false", check: isBool},
 	"zonal_shift.config.enabled":   {def: "false", check: isBool},
 	AttrIdleTimeoutSeconds:         {def: "60", check: intRange(1, 4000)},
+	AttrMaxConnections:             {def: "10000", check: intRange(1, 1000000), unlisted: true},
+	AttrMaxConnectionsPerIP:        {def: "1000", check: intRange(1, 1000000), unlisted: true},
 	AttrClientKeepAliveSeconds:     {def: "3600", check: intRange(60, 604800)},
 	AttrDesyncMitigationMode:       {def: "defensive", check: enum("monitor", "defensive", "strictest")},
 	AttrDropInvalidHeaderFields:    {def: "false", check: isBool},

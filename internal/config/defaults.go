@@ -219,12 +219,12 @@ func (c Config) EffectiveAccountID() string { return orDefault(c.AccountID, Defa
 func effective(table map[string]attrSpec, set map[string]string, targetType string) map[string]string {
 	out := make(map[string]string, len(table))
 	for k, spec := range table {
-		if spec.appliesTo(targetType) {
+		if spec.appliesTo(targetType) && !spec.unlisted {
 			out[k] = spec.def
 		}
 	}
 	for k, v := range maps.All(set) {
-		if _, known := out[k]; known {
+		if spec, known := table[k]; known && spec.appliesTo(targetType) {
 			out[k] = v
 		}
 	}

@@ -3,7 +3,11 @@ package function
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"sync"
+
+	"github.com/albatross-lb/albatross/internal/observe"
 )
 
 // maxAttempts bounds how often an invocation is moved to another environment because the one it
@@ -94,6 +98,18 @@ func (f *Function) background(s *slot[*environment], inv invocation) (<-chan out
 	f.wg.Add(1)
 	go func() {
 		defer f.wg.Done()
+		defer func() {
+			// A bug in run must not kill the process (issue 11): the invocation fails as the
+			// service's fault (502 LambdaUnhandledException at the load balancer), and its
+			// environment, in a state nobody knows, is stopped (discard is a no-op when run had
+			// already given the slot back or removed it).
+			if v := recover(); v != nil {
+				observe.Panicked(context.Background(), f.spec.Logger, "function_invoke", v,
+					slog.String("function", f.spec.Name), slog.String("request_id", inv.id))
+				f.pool.discard(s)
+				done <- outcome{err: fmt.Errorf("function: internal error: panic: %v", v)}
+			}
+		}()
 		done <- f.run(s, inv)
 	}()
 	return done, nil

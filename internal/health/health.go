@@ -7,6 +7,8 @@ package health
 import (
 	"context"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/observe"
 )
 
 // Reason codes of failed checks (HC-04, API TargetHealth).
@@ -14,6 +16,9 @@ const (
 	ReasonResponseCodeMismatch = "Target.ResponseCodeMismatch"
 	ReasonTimeout              = "Target.Timeout"
 	ReasonFailedHealthChecks   = "Target.FailedHealthChecks"
+	// ReasonInternalError is the ALB's code for a check that failed through its own fault: here
+	// a probe that panicked.
+	ReasonInternalError = "Elb.InternalError"
 )
 
 // UserAgent is the User-Agent of every health check (HC-02, HC-03).
@@ -71,7 +76,7 @@ func RunFrom(ctx context.Context, c Counter, p Prober, s Settings, rep Reporter)
 	defer ticker.Stop()
 	for {
 		probeCtx, cancel := context.WithTimeout(ctx, s.Timeout)
-		res := p.Probe(probeCtx)
+		res := probeRecovered(probeCtx, p)
 		cancel()
 		if ctx.Err() != nil {
 			return
@@ -85,4 +90,17 @@ func RunFrom(ctx context.Context, c Counter, p Prober, s Settings, rep Reporter)
 		case <-ticker.C:
 		}
 	}
+}
+
+// probeRecovered is one probe whose panic (a bug) fails that check with Elb.InternalError
+// instead of ending the checker, or the process: the panic is logged at ERROR with its stack and
+// counted (albatross_panics_total{component="health_check"}), and the next check runs on time.
+func probeRecovered(ctx context.Context, p Prober) (res Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			observe.Panicked(ctx, nil, "health_check", v)
+			res = Result{Reason: ReasonInternalError, Description: "Health checks failed due to an internal error"}
+		}
+	}()
+	return p.Probe(ctx)
 }

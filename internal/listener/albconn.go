@@ -36,6 +36,12 @@ type albConn struct {
 	awaiting atomic.Bool
 	// begun: bytes of the awaited request have arrived.
 	begun atomic.Bool
+	// serving: a handler runs the request whose head was read; its read deadlines (the body's
+	// idle timeout) are its own, so a timeout then is not net/http's wait for a request.
+	serving atomic.Bool
+	// idle is the idle timeout the connection was accepted under (TMO-01): every write must make
+	// progress within it. Zero means no write deadline.
+	idle time.Duration
 }
 
 func (c *albConn) SetReadDeadline(t time.Time) error {
@@ -48,7 +54,7 @@ func (c *albConn) Read(b []byte) (int, error) {
 	if n > 0 && c.awaiting.Load() {
 		c.begun.Store(true)
 	}
-	if err != nil && c.awaiting.Load() && c.begun.Load() && isTimeout(err) {
+	if err != nil && !c.serving.Load() && c.awaiting.Load() && c.begun.Load() && isTimeout(err) {
 		c.awaiting.Store(false)
 		c.begun.Store(false)
 		_ = c.Conn.SetWriteDeadline(time.Now().Add(time.Second))
@@ -65,8 +71,15 @@ func isTimeout(err error) bool {
 // goErrorHeaders follows the status line of every reply net/http writes by itself.
 var goErrorHeaders = []byte("\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n")
 
+// Write sends b under a fresh write deadline of the idle timeout: a client that stops reading
+// (TMO-01: nothing received for the idle timeout) is dropped instead of pinning the connection,
+// its handler and the target's response. Every HTTP/1 write passes here: responses, net/http's
+// own replies, ALB pages written on the hijacked connection, and the client side of WebSockets.
 func (c *albConn) Write(b []byte) (int, error) {
 	c.begun.Store(false) // a response is going out: the request it answers is complete
+	if c.idle > 0 {
+		_ = c.Conn.SetWriteDeadline(time.Now().Add(c.idle))
+	}
 	if status, ok := goErrorStatus(b); ok {
 		if _, err := c.Conn.Write(elberr.RawResponse(albStatus(status))); err != nil {
 			return 0, err

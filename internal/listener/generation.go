@@ -48,14 +48,28 @@ func (l *Listener) newGeneration(opts Options) *generation {
 		ConnState: g.connState,
 		// HTTP/2 (on HTTPS listeners whose ALPN offers h2): H2-02's stream limit. Serve configures
 		// h2 itself because the server has no TLSConfig of its own.
-		HTTP2: &http.HTTP2Config{MaxConcurrentStreams: h2MaxStreams},
+		// WriteByteTimeout is TMO-01 for HTTP/2 connections whose client stops reading at the TCP
+		// level (per-stream stalls are idleWriter's).
+		HTTP2: &http.HTTP2Config{MaxConcurrentStreams: h2MaxStreams, WriteByteTimeout: opts.IdleTimeout},
 	}
 	go func() { _ = g.server.Serve(g.conns) }()
 	return g
 }
 
-// connState counts the generation's connections, so that a retired one knows when it is done.
-func (g *generation) connState(_ net.Conn, state http.ConnState) {
+// connState counts the generation's connections, so that a retired one knows when it is done,
+// and tells an albConn when a handler runs its request (see albConn.serving).
+func (g *generation) connState(c net.Conn, state http.ConnState) {
+	if ac, ok := c.(*albConn); ok {
+		switch state {
+		case http.StateActive:
+			ac.serving.Store(true)
+		case http.StateNew, http.StateIdle:
+			ac.serving.Store(false)
+			// Bytes read so far (a body discarded after the response) belong to the request
+			// that ended: a silent wait for the next one is idleness, not a stalled request.
+			ac.begun.Store(false)
+		}
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	switch state {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +36,18 @@ type Options struct {
 	// Handshakes, when set, is told of every TLS handshake, successful or failed: the
 	// connection log (CLOG-01). nil means none is kept. Unused without TLS.
 	Handshakes HandshakeObserver
+	// MaxConnections caps the listener's open client connections (albatross.connections.max);
+	// a connection over the cap is closed as soon as it is accepted. Zero means
+	// DefaultMaxConnections.
+	MaxConnections int
+	// MaxConnectionsPerIP caps one source IP's open connections to the listener
+	// (albatross.connections.max_per_source_ip). Zero means DefaultMaxConnectionsPerIP.
+	MaxConnectionsPerIP int
+	// MaxHandshakes caps the TLS handshakes in progress; a connection beyond it is closed at
+	// once. Zero means DefaultMaxHandshakes. Not a configuration key.
+	MaxHandshakes int
+	// Rejections, when set, counts the connections refused at a cap. nil means not counted.
+	Rejections RejectionObserver
 }
 
 // HandshakeObserver receives every TLS handshake of an HTTPS listener (CLOG-01): conn is the
@@ -53,6 +66,15 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ClientKeepAlive == 0 {
 		o.ClientKeepAlive = time.Hour
+	}
+	if o.MaxConnections == 0 {
+		o.MaxConnections = DefaultMaxConnections
+	}
+	if o.MaxConnectionsPerIP == 0 {
+		o.MaxConnectionsPerIP = DefaultMaxConnectionsPerIP
+	}
+	if o.MaxHandshakes == 0 {
+		o.MaxHandshakes = DefaultMaxHandshakes
 	}
 	return o
 }
@@ -78,6 +100,8 @@ type Listener struct {
 	// handshaking are the TLS connections whose handshake runs now; Close cuts them.
 	handshaking map[net.Conn]bool
 	handshakes  sync.WaitGroup
+	// conns counts the open client connections for the caps (limits.go).
+	conns connTable
 }
 
 // Listen binds addr ("host:port"; port 0 picks a free one) and starts serving h.
@@ -90,6 +114,7 @@ func Listen(addr string, h http.Handler, opts Options, log *slog.Logger) (*Liste
 		log = slog.Default()
 	}
 	l := &Listener{socket: socket, log: log, done: make(chan struct{}), draining: map[*generation]bool{}, handshaking: map[net.Conn]bool{}}
+	l.conns.perIP = map[netip.Addr]int{}
 	l.handler.Store(&h)
 	l.opts = opts.withDefaults()
 	l.current = l.newGeneration(l.opts)
@@ -178,20 +203,31 @@ func (l *Listener) acceptLoop() {
 			continue
 		}
 		backoff = 0
+		ip := sourceIP(conn)
 		l.mu.Lock()
 		opts, closed := l.opts, l.closed
-		if opts.TLS != nil && !closed {
-			l.handshaking[conn] = true
-			l.handshakes.Add(1)
+		refused := ""
+		if !closed {
+			refused = l.admit(ip, opts)
+		}
+		if refused != "" {
+			l.refuse(conn, ip, refused, opts)
+		} else if !closed {
+			conn = &countedConn{Conn: conn, release: func() { l.release(ip) }}
+			if opts.TLS != nil {
+				l.handshaking[conn] = true
+				l.handshakes.Add(1)
+			}
 		}
 		l.mu.Unlock()
 		switch {
+		case refused != "":
 		case closed:
 			_ = conn.Close()
 		case opts.TLS != nil:
 			go l.handshake(conn, opts)
 		default:
-			l.handOver(newALBConn(conn, nil, nil))
+			l.handOver(newALBConn(conn, nil, nil, opts.IdleTimeout))
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/forwarded"
+	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
@@ -32,21 +34,22 @@ type connInfo struct {
 
 type connInfoKey struct{}
 
-func newALBConn(c net.Conn, state *tls.ConnectionState, sni *tlsconf.SNIResult) *albConn {
-	return &albConn{Conn: c, info: connInfo{born: time.Now(), tls: state, sni: sni}}
+func newALBConn(c net.Conn, state *tls.ConnectionState, sni *tlsconf.SNIResult, idle time.Duration) *albConn {
+	return &albConn{Conn: c, info: connInfo{born: time.Now(), tls: state, sni: sni}, idle: idle}
 }
 
 // handshake runs the TLS handshake of an accepted connection under opts, off the accept loop,
 // then hands the connection over: HTTP/2 as the bare *tls.Conn, HTTP/1 under albConn. A failed
 // handshake (unknown policy version, untrusted client certificate: MTLS-05) closes the
 // connection without an HTTP response; either way opts.Handshakes hears of it (CLOG-01). The
-// handshake must finish within the idle timeout.
+// handshake must finish within the idle timeout or maxHandshakeTime, whichever is shorter.
 // It is tracked in l.handshaking so that Close can cut it.
 func (l *Listener) handshake(conn net.Conn, opts Options) {
 	defer l.handshakes.Done()
+	defer observe.Recover(l.log, "listener_handshake")
 	tc := tls.Server(conn, opts.TLS)
 	sni := new(tlsconf.SNIResult) // filled by the certificate store during the handshake
-	ctx, cancel := context.WithTimeout(tlsconf.WithSNIResult(context.Background(), sni), opts.IdleTimeout)
+	ctx, cancel := context.WithTimeout(tlsconf.WithSNIResult(context.Background(), sni), min(opts.IdleTimeout, maxHandshakeTime))
 	defer cancel()
 	start := time.Now()
 	err := tc.HandshakeContext(ctx)
@@ -70,7 +73,7 @@ func (l *Listener) handshake(conn net.Conn, opts Options) {
 		l.handOver(tc)
 		return
 	}
-	l.handOver(newALBConn(tc, &state, sni))
+	l.handOver(newALBConn(tc, &state, sni, opts.IdleTimeout))
 }
 
 // connContext records the connection's facts in its context: albConns carry theirs; an HTTP/2
@@ -100,6 +103,7 @@ func (l *Listener) connContext(ctx context.Context, c net.Conn) context.Context 
 // facts (r.TLS, the TLS-06 and mTLS headers) and the end of the connection's life (TMO-03,
 // H2-03).
 func (g *generation) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	defer g.l.recoverPanic(r)
 	if info, ok := r.Context().Value(connInfoKey{}).(*connInfo); ok {
 		n := info.requests.Add(1)
 		if r.TLS == nil {
@@ -110,9 +114,13 @@ func (g *generation) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			closeAfter(w, r)
 		}
 	}
+	// Before any header of the load balancer's own is added (here the TLS ones, in the router
+	// the forwarding ones): what the client names in Connection goes now, not on the way out.
+	forwarded.ResolveConnection(r.Header)
 	if g.opts.TLS != nil {
 		g.opts.TLSHeaders.Apply(r.Header, r.TLS)
 	}
+	w = applyIdleTimeout(w, r, g.opts.IdleTimeout)
 	g.l.serveHTTP(w, r)
 }
 

@@ -76,6 +76,8 @@ func (m *Metrics) Samples() []Sample {
 	for _, src := range sources {
 		out = append(out, src()...)
 	}
+	out = append(out, m.rejectedSamples()...)
+	out = append(out, panicSamples()...)
 	slices.SortStableFunc(out, func(a, b Sample) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(labelString(a.Labels), labelString(b.Labels)))
 	})

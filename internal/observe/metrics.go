@@ -110,6 +110,8 @@ type Metrics struct {
 	rules   map[ruleKey]*atomic.Uint64
 	sources []func() []Sample
 	recent  recentRing
+	// rejected are the RejectedConnectionCount counters by load balancer (connections.go).
+	rejected map[string]*RejectedConnections
 }
 
 // NewMetrics returns an empty set of metrics.

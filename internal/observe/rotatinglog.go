@@ -115,6 +115,20 @@ func (l *rotatingLog[T]) run() {
 	}
 }
 
+// formatRecovered is format with a panic (a bug formatting an entry) costing that entry only: it
+// is counted as dropped, the panic is reported (albatross_panics_total{component="log_writer"}),
+// and nothing is written for it.
+func (l *rotatingLog[T]) formatRecovered(b []byte, e T) (out []byte) {
+	defer func() {
+		if v := recover(); v != nil {
+			Panicked(context.Background(), l.opts.Logger, "log_writer", v, slog.String("log", l.name))
+			l.dropped.Add(1)
+			out = b
+		}
+	}()
+	return l.format(b, e)
+}
+
 // periodFile is the file of the period being written.
 type periodFile struct {
 	end     time.Time
@@ -144,7 +158,7 @@ func (l *rotatingLog[T]) write(f *periodFile, e T) *periodFile {
 			return nil
 		}
 	}
-	f.scratch = l.format(f.scratch[:0], e)
+	f.scratch = l.formatRecovered(f.scratch[:0], e)
 	if _, err := f.buf.Write(f.scratch); err != nil {
 		l.dropped.Add(1)
 	}
@@ -187,6 +201,7 @@ func (l *rotatingLog[T]) finish(f *periodFile) {
 	}
 	bucket, key := l.opts.Location.Bucket, f.key
 	l.uploads.Go(func() {
+		defer Recover(l.opts.Logger, "log_upload")
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if err := l.opts.Uploader.Upload(ctx, bucket, key, gz); err != nil {

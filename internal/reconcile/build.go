@@ -121,6 +121,7 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	options.Handshakes = b.handshakes(lb, l)
+	options.Rejections = b.rt.obs().metrics.RejectedConnections(loadBalancerID(b.cfg, lb.Name))
 	protocol := settings.Protocol
 	h := router.New(settings, table, routes, b.actions(lb, l.DefaultActions, serverHeader), b.observer(lb, l), b.rt.log)
 	return &listenerPlan{path: path, protocol: protocol, loadBalancer: lb.Name, handler: h, options: options}, nil

@@ -1,6 +1,8 @@
 package reconcile
 
 import (
+	"strconv"
+
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/listener"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
@@ -12,8 +14,10 @@ import (
 // are now; a file that does not load fails the Apply and the old configuration keeps serving.
 func listenerOptions(lb *config.LoadBalancer, l *config.Listener) (listener.Options, error) {
 	opts := listener.Options{
-		IdleTimeout:     seconds(lb.Attribute(config.AttrIdleTimeoutSeconds)),
-		ClientKeepAlive: seconds(lb.Attribute(config.AttrClientKeepAliveSeconds)),
+		IdleTimeout:         seconds(lb.Attribute(config.AttrIdleTimeoutSeconds)),
+		ClientKeepAlive:     seconds(lb.Attribute(config.AttrClientKeepAliveSeconds)),
+		MaxConnections:      atoi(lb.Attribute(config.AttrMaxConnections)),
+		MaxConnectionsPerIP: atoi(lb.Attribute(config.AttrMaxConnectionsPerIP)),
 	}
 	if l.EffectiveProtocol() != config.ProtocolHTTPS {
 		return opts, nil
@@ -29,6 +33,13 @@ func listenerOptions(lb *config.LoadBalancer, l *config.Listener) (listener.Opti
 		Names:            headerNames(l),
 	}
 	return opts, nil
+}
+
+// atoi reads a validated integer attribute; "" (not possible after defaults) gives 0, the
+// listener's default.
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // tlsSettings translates the listener's certificates, policy, mTLS and the load balancer's

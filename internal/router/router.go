@@ -152,10 +152,25 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.finalHeaders()
 	}
 	defer rt.finish(rec, r, ex)
+	defer rt.recoverPanic(rec, r, ex)
 
 	if err := rt.serve(st, r); err != nil {
+		if clientWentIdle(&st.body) && err.Status != http.StatusRequestTimeout {
+			// The action saw the consequence (a canceled context, a broken target write); the
+			// cause is the client's silence mid-body: TMO-01's 408.
+			err = &elberr.Error{Status: http.StatusRequestTimeout, Source: elberr.SourceClient, Err: err}
+		}
 		rt.fail(rec, r, ex, err)
 	}
+}
+
+// idleReporter is the listener's request body: it reports a read that ran out of the idle
+// timeout (TMO-01).
+type idleReporter interface{ IdleTimedOut() bool }
+
+func clientWentIdle(b *countingBody) bool {
+	ir, ok := b.ReadCloser.(idleReporter)
+	return ok && ir.IdleTimedOut()
 }
 
 func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {

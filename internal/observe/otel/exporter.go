@@ -137,10 +137,18 @@ func (e *Exporter) run() {
 }
 
 // send posts batch and returns it emptied for reuse.
-func (e *Exporter) send(batch []*observe.Exchange) []*observe.Exchange {
+func (e *Exporter) send(batch []*observe.Exchange) (next []*observe.Exchange) {
 	if len(batch) == 0 {
 		return batch
 	}
+	defer func() {
+		// A bug encoding or posting the batch costs that batch, not the exporter or the process.
+		if v := recover(); v != nil {
+			observe.Panicked(context.Background(), e.opts.Logger, "otlp_exporter", v)
+			e.dropped.Add(uint64(len(batch)))
+			next = batch[:0]
+		}
+	}()
 	if err := e.post(batch); err != nil {
 		e.dropped.Add(uint64(len(batch)))
 		e.opts.Logger.Warn("otel: export failed", "endpoint", e.opts.Endpoint, "spans_dropped", len(batch), "error", err)

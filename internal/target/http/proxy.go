@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,8 +22,10 @@ import (
 type Options struct {
 	// ConnectTimeout bounds connection establishment (TMO-02: 10 s, then 504). Zero means 10 s.
 	ConnectTimeout time.Duration
-	// ResponseTimeout bounds the wait for the target's response headers; it is the load
-	// balancer's idle timeout (TMO-02, 504 when exceeded). Zero means 60 s.
+	// ResponseTimeout is the load balancer's idle timeout: it bounds the wait for the target's
+	// response headers (TMO-02, 504 when exceeded) and any later silence of a target connection
+	// (a response body or a WebSocket on which nothing moves is cut, see idleConn). Zero means
+	// 60 s.
 	ResponseTimeout time.Duration
 	// MaxIdleConnsPerTarget caps the keep-alive pool per target. Zero means 256.
 	MaxIdleConnsPerTarget int
@@ -81,14 +84,16 @@ func New(o Options) *Proxy {
 
 // newTransport returns the connection pool for o.
 func newTransport(o Options) *http.Transport {
-	dialer := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}
+	dialer := idleDialer{dialer: &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}, idle: o.ResponseTimeout}
 	transport := &http.Transport{
 		// Never a proxy from the environment: targets are addressed directly.
-		Proxy:                 nil,
-		DialContext:           dialer.DialContext,
-		MaxIdleConns:          0,
-		MaxIdleConnsPerHost:   o.MaxIdleConnsPerTarget,
-		IdleConnTimeout:       o.IdleConnTimeout,
+		Proxy:               nil,
+		DialContext:         dialer.DialContext,
+		MaxIdleConns:        0,
+		MaxIdleConnsPerHost: o.MaxIdleConnsPerTarget,
+		// A pooled connection is retired by the pool before its idle deadline can fail it, so
+		// that a request never picks a connection that is about to time out under it.
+		IdleConnTimeout:       min(o.IdleConnTimeout, o.ResponseTimeout/2),
 		ResponseHeaderTimeout: o.ResponseTimeout,
 		// The client's Accept-Encoding decides; the transport must not add gzip and decode it.
 		DisableCompression: true,
@@ -166,6 +171,30 @@ func rewrite(pr *httputil.ProxyRequest, scheme string) {
 			pr.Out.Header[name] = v
 		}
 	}
+	onlyWebSocketUpgrade(pr.Out.Header)
+}
+
+// onlyWebSocketUpgrade keeps WebSocket as the one upgrade a target is offered (WS-01). Any other
+// token, h2c above all, is dropped: a target that accepted `Upgrade: h2c` would turn the client
+// connection into an HTTP/2 tunnel whose later requests bypass the listener's rules and logs
+// (h2c smuggling). Without a WebSocket token the request goes out as a plain request.
+func onlyWebSocketUpgrade(h http.Header) {
+	values, ok := h["Upgrade"]
+	if !ok {
+		return
+	}
+	for _, v := range values {
+		for token := range strings.SplitSeq(v, ",") {
+			name, _, _ := strings.Cut(strings.TrimSpace(token), "/")
+			if strings.EqualFold(name, "websocket") {
+				h["Upgrade"] = []string{strings.TrimSpace(token)}
+				return
+			}
+		}
+	}
+	delete(h, "Upgrade")
+	delete(h, "Http2-Settings")
+	delete(h, "Connection")
 }
 
 // errorCatcher carries a pre-response failure from ReverseProxy's ErrorHandler back to Serve.

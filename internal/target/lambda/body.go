@@ -55,6 +55,10 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 func clientBodyError(err error) error {
+	var given *elberr.Error
+	if errors.As(err, &given) {
+		return given // the listener's verdict, e.g. 408 for a client silent mid-body (TMO-01)
+	}
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return userError(http.StatusRequestEntityTooLarge, ReasonRequestTooLarge, err)

@@ -64,7 +64,7 @@ func New(o Options) *Target {
 func (t *Target) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	ex := observe.ExchangeFrom(r.Context())
 	ex.TargetGroupARN = t.opts.TargetGroupARN
-	resp, err := t.serve(r, ex)
+	resp, err := t.serveRecovered(r, ex)
 	if err != nil {
 		ex.ErrorReason = err.Reason
 		return err

@@ -75,6 +75,19 @@ func TestOutcomes(t *testing.T) {
 				return r
 			},
 			wantStatus: 400, wantSource: elberr.SourceClient},
+		{desc: "TMO-01 client silent mid-body: the listener's 408 passes, not invoked", invoker: returning(`{"statusCode":200}`),
+			request: func() *http.Request {
+				r := newRequest("POST", "/", "", nil)
+				r.Body = io.NopCloser(iotest.ErrReader(&elberr.Error{Status: 408, Source: elberr.SourceClient}))
+				return r
+			},
+			wantStatus: 408, wantSource: elberr.SourceClient},
+		{desc: "a panic in the invocation path is LambdaUnhandledException",
+			invoker: &fakeInvoker{respond: func(context.Context, []byte) (*function.Response, error) {
+				var resp *function.Response
+				return resp, errors.New(resp.RequestID) // nil dereference: a real bug's panic
+			}},
+			wantStatus: 502, wantReason: ReasonUnhandledException, wantSource: elberr.SourceLambdaService, wantCalls: 1},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.desc, func(t *testing.T) {
