@@ -193,3 +193,17 @@ func TestDevLoopOff(t *testing.T) {
 		t.Error("a code change was acted on with --watch-code=false")
 	}
 }
+
+// TestDebugFunction: --debug-function runs the Node.js function under the inspector (its
+// /json/list endpoint on 127.0.0.1:9229 lists the process) while requests through the load
+// balancer keep being answered by it.
+func TestDebugFunction(t *testing.T) {
+	python, node, golang := devloopFunctions(t)
+	port := freePort(t)
+	startWith(t, []string{"--debug-function", "node"}, devloopConfig(port, python, node, golang), port)
+	awaitAnswer(t, fmt.Sprintf("http://127.0.0.1:%d/node", port), "version one", 20*time.Second)
+	resp, body := do(t, client(), newRequest(t, "GET", "http://127.0.0.1:9229/json/list", nil))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "webSocketDebuggerUrl") {
+		t.Fatalf("the Node.js inspector is not listening: %s %s", resp.Status, body)
+	}
+}

@@ -24,9 +24,9 @@ func DebugCommand(runtime string, command []string) ([]string, error) {
 	if len(command) == 0 {
 		return nil, fmt.Errorf("runtime %s: no command to debug", runtime)
 	}
-	// Interpreter commands are the interpreter, its flags, then the bootstrap script: the
-	// debugger's options go before the script.
-	script := len(command) - 1
+	// Interpreter commands are the interpreter, its flags, the bootstrap script and the handler
+	// (interpreterCommand): the debugger's options go before the script.
+	script := max(len(command)-2, 1)
 	switch Family(runtime) {
 	case FamilyNodeJS:
 		return slices.Concat(command[:script], []string{"--inspect=127.0.0.1:" + strconv.Itoa(NodeInspectPort)}, command[script:]), nil

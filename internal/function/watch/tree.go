@@ -18,7 +18,7 @@ import (
 // DefaultDebounce is how long a Tree waits after the last change before it reports: an editor
 // saves in several steps (write a temporary file, rename it over the original, touch a backup),
 // and a formatter on save writes once more; one reload should follow them all.
-const DefaultDebounce = 150 * time.Millisecond
+const DefaultDebounce = 100 * time.Millisecond
 
 // skippedDirs are never watched: version control, dependency trees too large to watch (a
 // dependency change comes with an edit of package.json or requirements.txt, or a restart), and
