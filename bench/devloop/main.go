@@ -41,7 +41,7 @@ func main() {
 
 type language struct {
 	name, fn, path, file string
-	source           func(version string) string
+	source               func(version string) string
 }
 
 func run(bin string, saves, clients int) error {
