@@ -105,7 +105,7 @@ func run(bin string, saves, clients int) error {
 				logs.mu.Lock()
 				tail := logs.lines.String()
 				logs.mu.Unlock()
-				return fmt.Errorf("%s: %d requests failed during the swap, last: %v\n%s", l.name, failures, load.lastErr.Load(), tail[max(0, len(tail)-6000):])
+				return fmt.Errorf("%s: %d requests failed during the swap, last: %v\nwarnings and errors logged:\n%s", l.name, failures, load.lastErr.Load(), problems(tail))
 			}
 			slowest = maxDur(slowest, slow)
 			reload, init := logs.waitNext(before), logs.waitInit(l.fn, initsBefore)
@@ -356,6 +356,17 @@ func (r *reloadLog) waitNext(before int) time.Duration {
 		time.Sleep(10 * time.Millisecond)
 	}
 	return -1
+}
+
+// problems returns the last 40 log lines at level WARN or ERROR.
+func problems(logs string) string {
+	var out []string
+	for line := range strings.Lines(logs) {
+		if strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR") {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out[max(0, len(out)-40):], "")
 }
 
 func median(ds []time.Duration) time.Duration {
