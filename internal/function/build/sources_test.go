@@ -23,4 +23,15 @@ func TestSourceDirs(t *testing.T) {
 	if !slices.Equal(dirs, want) {
 		t.Errorf("SourceDirs = %q, want %q", dirs, want)
 	}
+	// A build lists the same folders; SourceDirs then answers from it.
+	other, _ := newBuilder(t)
+	if _, err := other.Build(context.Background(), filepath.Join(mod, "cmd", "hello")); err != nil {
+		t.Fatal(err)
+	}
+	other.mu.Lock()
+	known := slices.Sorted(slices.Values(other.sources[filepath.Join(mod, "cmd", "hello")]))
+	other.mu.Unlock()
+	if !slices.Equal(known, want) {
+		t.Errorf("after Build the known folders are %q, want %q", known, want)
+	}
 }
