@@ -112,6 +112,7 @@ type requestState struct {
 	trace, xff [1]string
 	actions    [2]string
 	body       countingBody
+	wire       wireAccount
 }
 
 // ServeHTTP runs the pipeline for one request.
@@ -154,7 +155,8 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &st.rec
 	rec.ResponseWriter = w
 	if r.ProtoMajor == 1 {
-		rec.wire = newWireAccount(r)
+		st.wire.start(r)
+		rec.wire = &st.wire
 	}
 	if rec.respHeaders = rt.respHeaders; rec.respHeaders != nil {
 		// Set now too: responses elberr writes on the hijacked connection never pass WriteHeader.

@@ -22,12 +22,13 @@ const bufferBeforeChunking = 2048
 // sniffLen is how much of the body http.DetectContentType looks at.
 const sniffLen = 512
 
-// wireAccount follows one HTTP/1.x response as net/http will write it.
+// wireAccount follows one HTTP/1.x response as net/http will write it. The zero value is not
+// ready; start sets it up for a request.
 type wireAccount struct {
 	http11, head, wantsClose, keepAlive10 bool
 
 	status     int
-	header     http.Header // as at WriteHeader: net/http writes that snapshot
+	facts      headerFacts // of the header block as at WriteHeader: net/http writes that snapshot
 	buffered   int         // bytes in net/http's response buffer
 	headerSent bool
 	chunking   bool
@@ -36,8 +37,55 @@ type wireAccount struct {
 	sniff      []byte
 }
 
-func newWireAccount(r *http.Request) *wireAccount {
-	return &wireAccount{
+// headerFacts is what net/http's decisions read from the handler's header block, taken in one
+// pass at WriteHeader so that no copy of the header is kept.
+type headerFacts struct {
+	block int // bytes of the block as written: valid names, trimmed values
+	// Bytes of the lines net/http may drop.
+	contentLength, transferEncoding, contentType, connection int
+
+	te                                     string
+	lengthSet, typed, dated, encoded       bool
+	connectionSet, connectionClose, closes bool // Connection present, exactly "close", has the token
+	upgrades                               bool
+}
+
+func factsOf(h http.Header) headerFacts {
+	var f headerFacts
+	for name, values := range h {
+		if strings.HasPrefix(name, http.TrailerPrefix) || !isToken(name) {
+			continue
+		}
+		n := 0
+		for _, v := range values {
+			n += headerLine(name, strings.Trim(v, " \t"))
+		}
+		f.block += n
+		switch name {
+		case "Content-Length":
+			f.contentLength = n
+		case "Transfer-Encoding":
+			f.transferEncoding = n
+		case "Content-Type":
+			f.contentType = n
+		case "Connection":
+			f.connection = n
+		}
+	}
+	_, f.typed = h["Content-Type"]
+	_, f.dated = h["Date"]
+	_, f.connectionSet = h["Connection"]
+	f.te = h.Get("Transfer-Encoding")
+	f.lengthSet = h.Get("Content-Length") != ""
+	f.encoded = h.Get("Content-Encoding") != ""
+	conn := h.Get("Connection")
+	f.connectionClose, f.closes, f.upgrades = conn == "close", hasToken(conn, "close"), hasToken(conn, "upgrade")
+	return f
+}
+
+// start prepares a for a response to r.
+func (a *wireAccount) start(r *http.Request) {
+	*a = wireAccount{
 		http11:      r.ProtoAtLeast(1, 1),
 		head:        r.Method == http.MethodHead,
 		wantsClose:  r.Close,
@@ -45,10 +93,10 @@ func newWireAccount(r *http.Request) *wireAccount {
 	}
 }
 
-// writeHeader notes the final status and the header snapshot.
+// writeHeader notes the final status and the header block.
 func (a *wireAccount) writeHeader(status int, h http.Header) {
 	a.status = status
-	a.header = h.Clone()
+	a.facts = factsOf(h)
 }
 
 // write follows a handler Write of n body bytes through net/http's buffer (bufio.Writer's
@@ -60,7 +108,7 @@ func (a *wireAccount) write(p []byte) {
 	}
 	// A HEAD response's body is buffered and then eaten, but it still sizes the Content-Length
 	// and is sniffed for a type.
-	if _, typed := a.header["Content-Type"]; !a.headerSent && !typed && len(a.sniff) < sniffLen {
+	if !a.headerSent && !a.facts.typed && len(a.sniff) < sniffLen {
 		a.sniff = append(a.sniff, p[:min(len(p), sniffLen-len(a.sniff))]...)
 	}
 	n := len(p)
@@ -85,7 +133,7 @@ func (a *wireAccount) flush() {
 // finish follows net/http after the handler returned; it returns the bytes on the wire.
 func (a *wireAccount) finish(body int64) int64 {
 	if a.status == 0 {
-		a.writeHeader(http.StatusOK, http.Header{})
+		a.writeHeader(http.StatusOK, nil)
 	}
 	a.flushBuffer(true)
 	a.sendHeader(0, true)
@@ -113,6 +161,13 @@ func (a *wireAccount) chunk(n int, done bool) {
 	}
 }
 
+// headerPlan is what net/http adds to and drops from the handler's header block.
+type headerPlan struct {
+	extra                                            int // bytes of the lines it adds
+	dropLength, dropCoding, dropType, dropConnection bool
+	lengthSet, closeAfter                            bool
+}
+
 // sendHeader is chunkWriter.writeHeader: first is the size of the first body write, done
 // whether the handler had returned.
 func (a *wireAccount) sendHeader(first int, done bool) {
@@ -120,78 +175,81 @@ func (a *wireAccount) sendHeader(first int, done bool) {
 		return
 	}
 	a.headerSent = true
-	h, code := a.header, a.status
-	te := h.Get("Transfer-Encoding")
-	hasTE := te != ""
-	clSet := h.Get("Content-Length") != ""
-	var extra int
-	if done && !hasTE && bodyAllowedForStatus(code) && !clSet && (!a.head || first > 0) {
-		extra += headerLine("Content-Length", strconv.Itoa(first))
-		clSet = true
-	}
-	closeAfter := false
-	if a.keepAlive10 && (clSet || a.head || !bodyAllowedForStatus(code)) {
-		if _, ok := h["Connection"]; !ok {
-			extra += headerLine("Connection", "keep-alive")
-		}
-	} else if !a.http11 || a.wantsClose {
-		closeAfter = true
-	}
-	if h.Get("Connection") == "close" {
-		closeAfter = true
-	}
-	skip := map[string]bool{}
-	if bodyAllowedForStatus(code) {
-		if _, typed := h["Content-Type"]; !typed && h.Get("Content-Encoding") == "" && !hasTE && first > 0 {
-			extra += headerLine("Content-Type", http.DetectContentType(a.sniff[:min(len(a.sniff), first)]))
-		}
-	} else {
-		skip["Content-Length"], skip["Transfer-Encoding"] = true, true
-		if code == http.StatusNotModified {
-			skip["Content-Type"] = true
-		}
-	}
-	if _, ok := h["Date"]; !ok {
-		extra += len("Date: Mon, 02 Jan 2006 15:04:05 GMT\r\n")
-	}
-	if clSet && hasTE && te != "identity" {
-		skip["Content-Length"], clSet = true, false // net/http drops a length beside a coding
-	}
-	switch {
-	case a.head || !bodyAllowedForStatus(code) || clSet:
-		skip["Transfer-Encoding"] = true
-	case a.http11 && hasTE && te == "identity":
-		skip["Transfer-Encoding"] = true
-		closeAfter = true
-	case a.http11:
-		a.chunking = true
-		skip["Transfer-Encoding"], skip["Content-Length"] = true, true
-		extra += headerLine("Transfer-Encoding", "chunked")
-	default:
-		closeAfter = true
-		skip["Transfer-Encoding"] = true
-	}
-	if closeAfter && !hasToken(h.Get("Connection"), "close") && !isSwitch(code, h) {
-		skip["Connection"] = true
+	f := &a.facts
+	p := headerPlan{lengthSet: f.lengthSet, closeAfter: f.connectionClose}
+	a.planLength(&p, first, done)
+	a.planTypeAndDate(&p, first)
+	a.planFraming(&p)
+	if p.closeAfter && !f.closes && !(a.status == http.StatusSwitchingProtocols && f.upgrades) {
+		p.dropConnection = true
 		if a.http11 {
-			extra += headerLine("Connection", "close")
+			p.extra += headerLine("Connection", "close")
 		}
 	}
-	a.headBytes = int64(statusLineBytes(code) + headerBlockBytes(h, skip) + extra + 2)
+	block := f.block
+	for _, d := range []struct {
+		drop  bool
+		bytes int
+	}{{p.dropLength, f.contentLength}, {p.dropCoding, f.transferEncoding}, {p.dropType, f.contentType}, {p.dropConnection, f.connection}} {
+		if d.drop {
+			block -= d.bytes
+		}
+	}
+	a.headBytes = int64(statusLineBytes(a.status) + block + p.extra + len("\r\n"))
 }
 
-// headerBlockBytes is Header.WriteSubset's output size: invalid names dropped, values trimmed.
-func headerBlockBytes(h http.Header, skip map[string]bool) int {
-	n := 0
-	for name, values := range h {
-		if skip[name] || strings.HasPrefix(name, http.TrailerPrefix) || !isToken(name) {
-			continue
-		}
-		for _, v := range values {
-			n += headerLine(name, strings.Trim(v, " \t"))
-		}
+// planLength adds the Content-Length of a handler that finished within the buffer, and the
+// keep-alive decisions that depend on a known length.
+func (a *wireAccount) planLength(p *headerPlan, first int, done bool) {
+	f, bodyOK := &a.facts, bodyAllowedForStatus(a.status)
+	if done && f.te == "" && bodyOK && !p.lengthSet && (!a.head || first > 0) {
+		p.extra += headerLine("Content-Length", strconv.Itoa(first))
+		p.lengthSet = true
 	}
-	return n
+	if a.keepAlive10 && (p.lengthSet || a.head || !bodyOK) {
+		if !f.connectionSet {
+			p.extra += headerLine("Connection", "keep-alive")
+		}
+	} else if !a.http11 || a.wantsClose {
+		p.closeAfter = true
+	}
+}
+
+// planTypeAndDate adds the sniffed Content-Type and the Date, and drops what a bodiless status
+// must not carry.
+func (a *wireAccount) planTypeAndDate(p *headerPlan, first int) {
+	f := &a.facts
+	if bodyAllowedForStatus(a.status) {
+		if !f.typed && !f.encoded && f.te == "" && first > 0 {
+			p.extra += headerLine("Content-Type", http.DetectContentType(a.sniff[:min(len(a.sniff), first)]))
+		}
+	} else {
+		p.dropLength, p.dropCoding = true, true
+		p.dropType = a.status == http.StatusNotModified
+	}
+	if !f.dated {
+		p.extra += len("Date: Mon, 02 Jan 2006 15:04:05 GMT\r\n")
+	}
+}
+
+// planFraming decides between a length, chunking and a closed connection.
+func (a *wireAccount) planFraming(p *headerPlan) {
+	te := a.facts.te
+	if p.lengthSet && te != "" && te != "identity" {
+		p.dropLength, p.lengthSet = true, false // net/http drops a length beside a coding
+	}
+	switch {
+	case a.head || !bodyAllowedForStatus(a.status) || p.lengthSet:
+		p.dropCoding = true
+	case a.http11 && te == "identity":
+		p.dropCoding, p.closeAfter = true, true
+	case a.http11:
+		a.chunking = true
+		p.dropCoding, p.dropLength = true, true
+		p.extra += headerLine("Transfer-Encoding", "chunked")
+	default:
+		p.dropCoding, p.closeAfter = true, true
+	}
 }
 
 func headerLine(name, value string) int { return len(name) + len(": ") + len(value) + len("\r\n") }
@@ -207,10 +265,6 @@ func statusLineBytes(code int) int {
 
 func bodyAllowedForStatus(status int) bool {
 	return !(status >= 100 && status <= 199 || status == http.StatusNoContent || status == http.StatusNotModified)
-}
-
-func isSwitch(code int, h http.Header) bool {
-	return code == http.StatusSwitchingProtocols && hasToken(h.Get("Connection"), "upgrade")
 }
 
 // hasToken reports whether the comma-separated list v holds token, case-insensitively.
