@@ -69,13 +69,19 @@ func (b *syncBuffer) String() string {
 // port accepts connections.
 func start(t *testing.T, config string, ports ...int) *instance {
 	t.Helper()
+	return startWith(t, nil, config, ports...)
+}
+
+// startWith is start with extra `albatross serve` flags.
+func startWith(t *testing.T, flags []string, config string, ports ...int) *instance {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "albatross.yaml")
 	if err := os.WriteFile(path, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	inst := &instance{t: t, config: path, logs: &syncBuffer{}, exited: make(chan error, 1)}
-	inst.cmd = exec.Command(binary, "serve", "--config", path, "--data-dir", filepath.Join(dir, "data"))
+	inst.cmd = exec.Command(binary, append([]string{"serve", "--config", path, "--data-dir", filepath.Join(dir, "data")}, flags...)...)
 	inst.cmd.Stdout, inst.cmd.Stderr = inst.logs, inst.logs
 	if err := inst.cmd.Start(); err != nil {
 		t.Fatal(err)

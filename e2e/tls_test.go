@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/tlsconf"
 	"github.com/albatross-lb/albatross/internal/tlsconf/tlstest"
 )
 
@@ -165,6 +166,57 @@ func TestHTTPSListener(t *testing.T) {
 	})
 }
 
+// TestChosenCertARN (TLS-03): chosen_cert_arn is the ARN derived from the certificate presented
+// (the one DescribeListenerCertificates shows), and session-reused when the client resumed its
+// TLS session. The listener has no mutual TLS, which turns session tickets off.
+func TestChosenCertARN(t *testing.T) {
+	dir := t.TempDir()
+	ca := tlstest.NewCA(t, "E2E CA")
+	cert, key := ca.Issue(t, tlstest.Spec{CN: "api", DNSNames: []string{"api.test"}}).WriteFiles(t, dir, "api")
+	port := freePort(t)
+	inst := start(t, fmt.Sprintf(`
+region: eu-west-1
+load_balancers:
+  - name: web
+    attributes: {access_logs.s3.enabled: "true"}
+    listeners:
+      - port: %d
+        address: 127.0.0.1
+        protocol: HTTPS
+        certificates: [{certificate_file: %s, private_key_file: %s}]
+        default_actions: [{type: fixed-response, fixed_response_config: {status_code: "200", message_body: ok}}]
+`, port, cert, key), port)
+	want, err := tlsconf.CertificateFileARN(tlsconf.ARNOwner{Region: "eu-west-1"}, cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One session cache, a new connection per request: the second handshake resumes.
+	tr := &http.Transport{DisableKeepAlives: true, TLSClientConfig: &tls.Config{RootCAs: tlstest.Pool(ca), ServerName: "api.test",
+		ClientSessionCache: tls.NewLRUClientSessionCache(4)}}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	addr := fmt.Sprintf("https://127.0.0.1:%d", port)
+	if resp, _ := do(t, c, newRequest(t, "GET", addr+"/cert-full", nil)); resp.TLS.DidResume {
+		t.Fatal("the first connection resumed a session")
+	}
+	if resp, _ := do(t, c, newRequest(t, "GET", addr+"/cert-resumed", nil)); !resp.TLS.DidResume {
+		t.Fatal("the second connection did not resume the session")
+	}
+	eventually(t, "chosen_cert_arn in the access log", func() error {
+		lines := accessLogLines(t, inst)
+		for path, want := range map[string]string{"/cert-full": want, "/cert-resumed": "session-reused"} {
+			i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, path+" HTTP/") })
+			if i < 0 {
+				return fmt.Errorf("no entry for %s", path)
+			}
+			if m := certARNField.FindStringSubmatch(lines[i]); m == nil || m[1] != want {
+				return fmt.Errorf("entry for %s: chosen_cert_arn %q, want %s: %s", path, m, want, lines[i])
+			}
+		}
+		return nil
+	})
+}
+
 // TestWebSocketEcho (WS-01): a WebSocket through the load balancer reaches the target and stays
 // open for several messages, on ws and wss.
 func TestWebSocketEcho(t *testing.T) {
@@ -209,6 +261,9 @@ func TestWebSocketEcho(t *testing.T) {
 		return nil
 	})
 }
+
+// certARNField captures chosen_cert_arn, the quoted field after domain_name (§8.2 field 20).
+var certARNField = regexp.MustCompile(`"(?:Self|Root)=[^"]*" "[^"]*" "([^"]*)"`)
 
 // domainNameField captures domain_name, the quoted field after the trace id (§8.2 fields 18-19).
 var domainNameField = regexp.MustCompile(`"(?:Self|Root)=[^"]*" "([^"]*)"`)

@@ -29,6 +29,10 @@ type serveFlags struct {
 	// signed with it. apiAllowRemote allows a non-loopback --api-addr without credentials.
 	apiCredentials string
 	apiAllowRemote bool
+	// watchCode reloads functions when their code changes; debugFunction runs one function
+	// under its debugger (docs/functions.md).
+	watchCode     bool
+	debugFunction string
 }
 
 func serve(args []string, stderr io.Writer) int {
@@ -42,6 +46,8 @@ func serve(args []string, stderr io.Writer) int {
 	fs.BoolVar(&f.apiAllowRemote, "api-allow-remote", false, "allow a non-loopback --api-addr without --api-credentials")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.BoolVar(&f.watchCode, "watch-code", true, "reload a function when its code folder changes (rebuild for build: go); false for production")
+	fs.StringVar(&f.debugFunction, "debug-function", "", "run function `NAME` under its debugger (dlv, node --inspect, debugpy) with concurrency 1")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -79,9 +85,11 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		return err
 	}
 	rt := reconcile.New(reconcile.Options{
-		Logger:      log,
-		CacheDir:    filepath.Join(dataDir, "cache"),
-		BuildOutput: os.Stderr,
+		Logger:        log,
+		CacheDir:      filepath.Join(dataDir, "cache"),
+		BuildOutput:   os.Stderr,
+		WatchCode:     f.watchCode,
+		DebugFunction: f.debugFunction,
 	})
 	// Stickiness cookies stay valid across restarts with the same data directory.
 	key, err := reconcile.LoadStickinessKey(dataDir)

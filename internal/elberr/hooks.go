@@ -23,20 +23,21 @@ func resumeFrom(ctx context.Context) func(net.Conn) {
 // RawRecorder is implemented by ResponseWriter wrappers that account for responses (status and
 // bytes for the access log and metrics). When Writer answers on a hijacked connection the
 // wrappers see no WriteHeader or Write, so Writer calls RecordRaw on every wrapper of the
-// Unwrap chain instead, with the status and the body bytes sent.
+// Unwrap chain instead, with the status, the bytes of the status line and headers, and the body
+// bytes sent.
 type RawRecorder interface {
-	RecordRaw(status int, bodyBytes int64)
+	RecordRaw(status int, headBytes, bodyBytes int64)
 }
 
 // recordRaw tells the wrappers of w about a response written on the hijacked connection.
-func recordRaw(w http.ResponseWriter, status int, head bool) {
+func recordRaw(w http.ResponseWriter, status int, head bool, total int) {
 	var n int64
 	if !head {
 		n = int64(len(page(status)))
 	}
 	for w != nil {
 		if rr, ok := w.(RawRecorder); ok {
-			rr.RecordRaw(status, n)
+			rr.RecordRaw(status, int64(total)-n, n)
 		}
 		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
 		if !ok {

@@ -21,7 +21,7 @@ type countingRecorder struct {
 
 func (c *countingRecorder) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
-func (c *countingRecorder) RecordRaw(status int, n int64) {
+func (c *countingRecorder) RecordRaw(status int, _, n int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.status, c.bytes = status, n

@@ -51,7 +51,7 @@ func (wr Writer) writeRaw(w http.ResponseWriter, r *http.Request, status int, cl
 		conn.Close()
 		return true, err
 	}
-	recordRaw(w, status, head)
+	recordRaw(w, status, head, len(resp))
 	if keep {
 		_ = conn.SetDeadline(time.Time{})
 		resume(conn)

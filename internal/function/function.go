@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/albatross-lb/albatross/internal/observe"
 )
@@ -20,6 +21,11 @@ type Function struct {
 	spec  Spec
 	pool  *pool[*environment]
 	stats counters
+	// code is the spec new environments start from: spec, with the command of the latest good
+	// build when the code is watched (reload.go).
+	code      atomic.Pointer[Spec]
+	buildErr  atomic.Pointer[error]
+	stopWatch context.CancelFunc
 
 	mu     sync.Mutex
 	closed bool
@@ -36,9 +42,11 @@ func New(spec Spec) (*Function, error) {
 		return nil, err
 	}
 	f := &Function{spec: spec}
+	code := spec
+	f.code.Store(&code)
 	f.pool = newPool(spec.poolConfig(), workerHooks[*environment]{
 		start: func(ctx context.Context, provisioned bool) (*environment, error) {
-			env, err := startEnvironment(ctx, &f.spec, provisioned, f.pool.evict)
+			env, err := startEnvironment(ctx, f.code.Load(), provisioned, f.pool.evict)
 			if err != nil && !errors.Is(err, ErrStopped) {
 				f.spec.Logger.Error("function init failed", "function", f.spec.Name, "provisioned", provisioned, "error", err)
 			}
@@ -47,6 +55,15 @@ func New(spec Spec) (*Function, error) {
 		stop: (*environment).stop,
 	})
 	f.pool.warm()
+	if spec.Watch != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		f.stopWatch = cancel
+		f.wg.Add(1)
+		go func() {
+			defer f.wg.Done()
+			f.watchCode(ctx, spec.Watch)
+		}()
+	}
 	return f, nil
 }
 
@@ -144,6 +161,9 @@ func (f *Function) Close(ctx context.Context) error {
 	f.mu.Lock()
 	f.closed = true
 	f.mu.Unlock()
+	if f.stopWatch != nil {
+		f.stopWatch()
+	}
 	err := f.pool.close(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -45,6 +45,9 @@ type pool[W comparable] struct {
 	waiters  []*waiter[W]
 	backoff  backoff
 	stats    poolStats
+	// code counts code changes (renew): workers started before the latest one finish their
+	// invocation and are then stopped instead of serving again.
+	code uint64
 }
 
 // slot is one worker's place in the pool.
@@ -55,6 +58,7 @@ type slot[W comparable] struct {
 	dead        bool
 	idleSince   time.Time
 	reaper      *time.Timer
+	code        uint64 // pool.code when the worker started
 }
 
 // waiter is a queued acquire; grant receives exactly one decision.

@@ -27,13 +27,14 @@ func (p *pool[W]) startLocked(ctx context.Context) (*slot[W], bool, error) {
 		return nil, false, err
 	}
 	p.starting++
+	code := p.code
 	ch := make(chan startResult[W], 1)
 	p.wg.Add(2)
 	p.mu.Unlock()
 	go func() {
 		defer p.wg.Done()
 		w, err := p.hooks.start(p.ctx, false)
-		ch <- p.finishStart(w, err, false)
+		ch <- p.finishStart(w, err, false, code)
 	}()
 	select {
 	case r := <-ch:
@@ -52,7 +53,7 @@ func (p *pool[W]) startLocked(ctx context.Context) (*slot[W], bool, error) {
 
 // finishStart books the end of a start: a busy slot for the starter, or the init error, which
 // also arms the backoff.
-func (p *pool[W]) finishStart(w W, err error, provisioned bool) startResult[W] {
+func (p *pool[W]) finishStart(w W, err error, provisioned bool, code uint64) startResult[W] {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.starting--
@@ -68,7 +69,7 @@ func (p *pool[W]) finishStart(w W, err error, provisioned bool) startResult[W] {
 		p.stopWorkerLocked(w)
 		return startResult[W]{err: ErrStopped}
 	}
-	s := &slot[W]{w: w, provisioned: provisioned, busy: true}
+	s := &slot[W]{w: w, provisioned: provisioned, busy: true, code: code}
 	p.slots[w] = s
 	return startResult[W]{slot: s}
 }
@@ -88,8 +89,11 @@ func (p *pool[W]) startProvisioned(delay time.Duration) {
 				p.mu.Unlock()
 				return
 			}
+			p.mu.Lock()
+			code := p.code
+			p.mu.Unlock()
 			w, err := p.hooks.start(p.ctx, true)
-			if r := p.finishStart(w, err, true); r.err == nil {
+			if r := p.finishStart(w, err, true, code); r.err == nil {
 				p.release(r.slot)
 				return
 			}
@@ -114,8 +118,8 @@ func (p *pool[W]) release(s *slot[W]) {
 }
 
 func (p *pool[W]) releaseLocked(s *slot[W]) {
-	if s.dead || p.closed {
-		p.removeLocked(s)
+	if s.dead || p.closed || s.code != p.code {
+		p.removeLocked(s) // a stale worker is replaced on demand, a provisioned one at once
 		return
 	}
 	if len(p.waiters) > 0 {
@@ -129,6 +133,23 @@ func (p *pool[W]) releaseLocked(s *slot[W]) {
 	p.idle = append(p.idle, s)
 	if !s.provisioned {
 		s.reaper = time.AfterFunc(p.cfg.keepAlive, func() { p.reap(s) })
+	}
+}
+
+// renew makes every later acquire run on workers started from now on, for new code: idle
+// workers are stopped now, busy ones when their invocation ends, workers still starting after
+// their first invocation. Provisioned workers are replaced at once. Queued acquires get the
+// capacity freed, so no invocation fails because of the swap.
+func (p *pool[W]) renew() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.code++
+	p.backoff.succeed() // new code deserves a try at once
+	for _, s := range slices.Clone(p.idle) {
+		p.removeLocked(s)
 	}
 }
 

@@ -85,6 +85,9 @@ type Spec struct {
 	InitTimeout time.Duration
 	// StopGrace is the SIGTERM to SIGKILL delay; 0 means DefaultStopGrace.
 	StopGrace time.Duration
+	// Watch, when set, reloads the code when its sources change (the developer loop, see
+	// CodeWatch). Nil means the code is read once per environment start and never watched.
+	Watch *CodeWatch
 }
 
 // withDefaults returns s with zero values replaced, or every problem found.

@@ -65,7 +65,8 @@ type Exchange struct {
 	// TLS.ServerName holds the name. False when the SNI name selected a certificate, when the
 	// session was resumed, and on HTTP listeners.
 	SNIDefaultCert bool
-	// CertificateARN is the ARN of the certificate presented (chosen_cert_arn), "" when unknown.
+	// CertificateARN is chosen_cert_arn (TLS-03): the ARN of the certificate presented,
+	// SessionReused when the TLS session was resumed, "" on HTTP listeners.
 	CertificateARN string
 	// WebSocket reports an upgrade to the WebSocket protocol (type ws or wss).
 	WebSocket bool
@@ -121,6 +122,10 @@ const (
 	InvalidHeadersDropped
 	InvalidHeadersForwarded
 )
+
+// SessionReused is chosen_cert_arn for a resumed TLS session, which presents no certificate
+// (TLS-03).
+const SessionReused = "session-reused"
 
 // NotRouted is MatchedRulePriority before rule evaluation ("-" in the access log).
 const NotRouted = -2

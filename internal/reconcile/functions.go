@@ -113,6 +113,14 @@ func (s *functionSet) spec(ctx context.Context, cfg *config.Config, f *config.Fu
 	if f.Environment != nil {
 		spec.Env = f.Environment.Variables
 	}
+	if f.FunctionName == s.opts.DebugFunction {
+		if err := debugSpec(&spec); err != nil {
+			return function.Spec{}, err
+		}
+	}
+	if s.opts.WatchCode {
+		spec.Watch = s.codeWatch(f, spec)
+	}
 	return spec, nil
 }
 

@@ -12,7 +12,7 @@ import (
 // for HTTPS, the TLS configuration and TLS request headers. The certificate and trust store
 // files are read here, so every Apply (a reload) serves new handshakes with the files as they
 // are now; a file that does not load fails the Apply and the old configuration keeps serving.
-func listenerOptions(lb *config.LoadBalancer, l *config.Listener) (listener.Options, error) {
+func listenerOptions(cfg *config.Config, lb *config.LoadBalancer, l *config.Listener) (listener.Options, error) {
 	opts := listener.Options{
 		IdleTimeout:         seconds(lb.Attribute(config.AttrIdleTimeoutSeconds)),
 		ClientKeepAlive:     seconds(lb.Attribute(config.AttrClientKeepAliveSeconds)),
@@ -22,11 +22,13 @@ func listenerOptions(lb *config.LoadBalancer, l *config.Listener) (listener.Opti
 	if l.EffectiveProtocol() != config.ProtocolHTTPS {
 		return opts, nil
 	}
-	cfg, err := tlsconf.ServerConfig(tlsSettings(lb, l))
+	settings := tlsSettings(lb, l)
+	settings.Owner = tlsconf.ARNOwner{Region: cfg.EffectiveRegion(), AccountID: cfg.EffectiveAccountID()}
+	tlsCfg, err := tlsconf.ServerConfig(settings)
 	if err != nil {
 		return listener.Options{}, err
 	}
-	opts.TLS = cfg
+	opts.TLS = tlsCfg
 	opts.TLSHeaders = tlsconf.Headers{
 		VersionAndCipher: lb.Attribute(config.AttrTLSVersionAndCipherSuite) == "true",
 		MTLSMode:         l.MutualAuthentication.EffectiveMode(),

@@ -31,6 +31,13 @@ type Options struct {
 	// DrainTimeout bounds how long retired listeners and functions may finish work in flight.
 	// Zero means 30 s.
 	DrainTimeout time.Duration
+	// WatchCode reloads a function's code when its source folder changes (the developer loop,
+	// docs/functions.md). Zero means off; `albatross serve` turns it on unless
+	// --watch-code=false.
+	WatchCode bool
+	// DebugFunction names a function run under its language's debugger with concurrency 1
+	// (docs/functions.md "Debugging a function"). "" means none.
+	DebugFunction string
 }
 
 // Runtime is the running data plane. Apply replaces what it serves; Close stops it. Apply and

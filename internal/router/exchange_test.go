@@ -35,8 +35,8 @@ func TestExchangeFields(t *testing.T) {
 	if want := int64(len("POST /p?q=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: ua/1\r\n\r\nhello")); ex.ReceivedBytes != want {
 		t.Errorf("received_bytes %d, want %d", ex.ReceivedBytes, want)
 	}
-	// "HTTP/1.1 200 OK\r\n" + Date + "Content-Type: text/plain\r\n" + "\r\n"
-	if want := int64(len("HTTP/1.1 200 OK\r\nDate: Mon, 02 Jan 2006 15:04:05 GMT\r\nContent-Type: text/plain\r\n\r\n")); ex.SentHeaderBytes != want || ex.BytesSent != 2 {
+	// The status line, the Date and Content-Length net/http adds, the handler's Content-Type.
+	if want := int64(len("HTTP/1.1 200 OK\r\nDate: Mon, 02 Jan 2006 15:04:05 GMT\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\n")); ex.SentHeaderBytes != want || ex.BytesSent != 2 {
 		t.Errorf("sent header bytes %d body %d, want %d and 2", ex.SentHeaderBytes, ex.BytesSent, want)
 	}
 	if ex.Routed.Before(ex.Received) || ex.Finished.Before(ex.Routed) || ex.WebSocket {
@@ -72,38 +72,45 @@ func TestWebSocketTunnel(t *testing.T) {
 	}
 }
 
-// TestSNIDefaultCert: the router copies the handshake's certificate choice, kept by the listener
-// in the connection's context, into the exchange, so the access log writes domain_name "-"
-// when the default certificate was served for an unmatched SNI name (TLS-03).
-func TestSNIDefaultCert(t *testing.T) {
+// TestTLSChoiceRecorded: the router copies the handshake's certificate choice, kept by the
+// listener in the connection's context, into the exchange (TLS-03): domain_name "-" when the
+// default certificate was served for an unmatched SNI name, chosen_cert_arn the ARN of the
+// certificate presented, or session-reused when the session was resumed.
+func TestTLSChoiceRecorded(t *testing.T) {
 	t.Parallel()
+	const arn = "arn:aws:acm:us-east-1:000000000000:certificate/cd096bc9-8160-8d1f-ba76-72521dafcde4"
 	testCases := []struct {
-		desc     string
-		tls      bool
-		recorded *bool // nil: no SNIResult in the context
-		want     bool
+		desc        string
+		tls         bool
+		resumed     bool
+		recorded    *bool // nil: no SNIResult in the context
+		wantDefault bool
+		wantARN     string
 	}{
-		{desc: "SNI matched a certificate", tls: true, recorded: ptr(true), want: false},
-		{desc: "default served", tls: true, recorded: ptr(false), want: true},
-		{desc: "no recorder (resumed session or older listener)", tls: true, want: false},
-		{desc: "plain HTTP ignores a stray recorder", tls: false, recorded: ptr(false), want: false},
+		{desc: "SNI matched a certificate", tls: true, recorded: ptr(true), wantARN: arn},
+		{desc: "default served", tls: true, recorded: ptr(false), wantDefault: true, wantARN: arn},
+		{desc: "resumed session", tls: true, resumed: true, wantARN: "session-reused"},
+		{desc: "no recorder (older listener)", tls: true},
+		{desc: "plain HTTP ignores a stray recorder", tls: false, recorded: ptr(false)},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
 			rt, obs := newRouter(Settings{Protocol: "HTTPS", Port: 443}, alwaysMatch(-1, 0), nil, answer(200, "ok"))
 			r := httptest.NewRequest(http.MethodGet, "https://example.com/", nil)
+			r.TLS.DidResume = tc.resumed
 			if !tc.tls {
 				r.TLS = nil
 			}
 			if tc.recorded != nil {
 				res := &tlsconf.SNIResult{}
-				res.Record(*tc.recorded)
+				res.Record(*tc.recorded, arn)
 				r = r.WithContext(tlsconf.WithSNIResult(r.Context(), res))
 			}
 			rt.ServeHTTP(httptest.NewRecorder(), r)
-			if got := (<-obs).SNIDefaultCert; got != tc.want {
-				t.Errorf("SNIDefaultCert %v, want %v", got, tc.want)
+			ex := <-obs
+			if ex.SNIDefaultCert != tc.wantDefault || ex.CertificateARN != tc.wantARN {
+				t.Errorf("SNIDefaultCert %v chosen_cert_arn %q, want %v %q", ex.SNIDefaultCert, ex.CertificateARN, tc.wantDefault, tc.wantARN)
 			}
 		})
 	}

@@ -112,6 +112,7 @@ type requestState struct {
 	trace, xff [1]string
 	actions    [2]string
 	body       countingBody
+	wire       wireAccount
 }
 
 // ServeHTTP runs the pipeline for one request.
@@ -133,8 +134,14 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.TLS != nil {
 		// TLS-03: the listener keeps the handshake's certificate choice in the connection's
-		// context; domain_name is "-" when the default certificate stood in for the SNI name.
-		ex.SNIDefaultCert = tlsconf.SNIResultFrom(r.Context()).DefaultServed()
+		// context; domain_name is "-" when the default certificate stood in for the SNI name,
+		// chosen_cert_arn is "session-reused" when the session was resumed.
+		sni := tlsconf.SNIResultFrom(r.Context())
+		ex.SNIDefaultCert = sni.DefaultServed()
+		ex.CertificateARN = sni.CertificateARN()
+		if r.TLS.DidResume {
+			ex.CertificateARN = observe.SessionReused
+		}
 	}
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		ex.Client = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
@@ -147,6 +154,10 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &st.rec
 	rec.ResponseWriter = w
+	if r.ProtoMajor == 1 {
+		st.wire.start(r)
+		rec.wire = &st.wire
+	}
 	if rec.respHeaders = rt.respHeaders; rec.respHeaders != nil {
 		// Set now too: responses elberr writes on the hijacked connection never pass WriteHeader.
 		rec.finalHeaders()
@@ -175,6 +186,11 @@ func clientWentIdle(b *countingBody) bool {
 
 func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 	w, ex := &st.rec, &st.ex
+	if r.Host == "" {
+		r.Host = rt.settings.DNSName // LST-05: only HTTP/1.0 gets here without a Host.
+	}
+	// Before the checks: a refused request is logged with the host it asked for (§8.2 field 13).
+	ex.RequestHost = requestHost(r.Host)
 	if err := rt.mitigateDesync(w, r, ex); err != nil {
 		return err
 	}
@@ -182,10 +198,6 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 		return err
 	}
 	ex.InvalidHeaders = rt.invalidHeaders(r.Header) // DSY-03, H2-01: before routing
-	if r.Host == "" {
-		r.Host = rt.settings.DNSName // LST-05: only HTTP/1.0 gets here without a Host.
-	}
-	ex.RequestHost = requestHost(r.Host)
 	headerBytes := forwarded.RequestHeaderBytes(r)
 	ex.ReceivedBytes = int64(headerBytes)
 	traceID := forwarded.TraceHeader(r.Header.Values("X-Amzn-Trace-Id"), ex.Received, headerBytes)
@@ -277,8 +289,6 @@ func (rt *Router) fail(w *recorder, r *http.Request, ex *observe.Exchange, err *
 func (rt *Router) finish(w *recorder, r *http.Request, ex *observe.Exchange) {
 	ex.Finished = time.Now()
 	ex.Status = w.status
-	ex.BytesSent = w.written
-	ex.SentHeaderBytes = w.headerBytes
 	if ex.ReceivedBytes == 0 {
 		ex.ReceivedBytes = int64(forwarded.RequestHeaderBytes(r)) // rejected before serve measured it
 	}
@@ -291,9 +301,11 @@ func (rt *Router) finish(w *recorder, r *http.Request, ex *observe.Exchange) {
 		ex.Status, ex.TargetStatus = http.StatusSwitchingProtocols, http.StatusSwitchingProtocols
 	}
 	ex.WebSocket = ex.Status == http.StatusSwitchingProtocols
-	if r.Context().Err() != nil && ex.Status == 0 {
+	gone := r.Context().Err() != nil && ex.Status == 0
+	if gone {
 		ex.Status = 460 // the client went away before an answer (§7)
 	}
+	ex.SentHeaderBytes, ex.BytesSent = w.sentBytes(!gone && !(ex.WebSocket && w.status == 0))
 	if rt.observer != nil {
 		rt.observer.Observe(ex)
 	}

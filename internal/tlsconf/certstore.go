@@ -20,6 +20,7 @@ type CertFile struct {
 // entry is one loaded certificate and what SNI selection ranks it by (TLS-02).
 type entry struct {
 	cert  *tls.Certificate
+	arn   string   // CertificateARN, for chosen_cert_arn (TLS-03)
 	names []string // DNS SANs, or the subject CN when there are none; lower case
 	ecdsa bool
 	bits  int
@@ -32,6 +33,7 @@ type entry struct {
 // connection. It is safe for concurrent use.
 type Store struct {
 	files []CertFile
+	owner ARNOwner
 
 	mu      sync.Mutex
 	entries []entry
@@ -43,13 +45,18 @@ type Store struct {
 // RecheckInterval is how often a Store looks at its files' modification times.
 const RecheckInterval = 5 * time.Second
 
-// LoadStore reads files; files[0] is the default certificate (TLS-01).
+// LoadStore reads files; files[0] is the default certificate (TLS-01). Certificate ARNs take
+// the default owner.
 func LoadStore(files []CertFile) (*Store, error) {
+	return loadStore(files, ARNOwner{})
+}
+
+func loadStore(files []CertFile, owner ARNOwner) (*Store, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("an HTTPS listener needs at least one certificate (TLS-01)")
 	}
-	s := &Store{files: files, now: time.Now}
-	entries, mtimes, err := loadAll(files)
+	s := &Store{files: files, owner: owner, now: time.Now}
+	entries, mtimes, err := loadAll(files, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -57,11 +64,11 @@ func LoadStore(files []CertFile) (*Store, error) {
 	return s, nil
 }
 
-func loadAll(files []CertFile) ([]entry, []time.Time, error) {
+func loadAll(files []CertFile, owner ARNOwner) ([]entry, []time.Time, error) {
 	entries := make([]entry, len(files))
 	mtimes := make([]time.Time, len(files))
 	for i, f := range files {
-		e, err := loadEntry(f)
+		e, err := loadEntry(f, owner)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -71,7 +78,7 @@ func loadAll(files []CertFile) ([]entry, []time.Time, error) {
 	return entries, mtimes, nil
 }
 
-func loadEntry(f CertFile) (entry, error) {
+func loadEntry(f CertFile, owner ARNOwner) (entry, error) {
 	pair, err := tls.LoadX509KeyPair(f.CertificateFile, f.PrivateKeyFile)
 	if err != nil {
 		return entry{}, fmt.Errorf("certificate %s: %w", f.CertificateFile, err)
@@ -80,7 +87,7 @@ func loadEntry(f CertFile) (entry, error) {
 		return entry{}, fmt.Errorf("certificate %s: ED25519 keys are not supported (TLS-01)", f.CertificateFile)
 	}
 	leaf := pair.Leaf
-	e := entry{cert: &pair, valid: leaf.NotAfter.Sub(leaf.NotBefore)}
+	e := entry{cert: &pair, arn: CertificateARN(owner, leaf.Raw), valid: leaf.NotAfter.Sub(leaf.NotBefore)}
 	for _, n := range leaf.DNSNames {
 		e.names = append(e.names, strings.ToLower(n))
 	}
@@ -118,7 +125,7 @@ func (s *Store) current() []entry {
 	s.checked = now
 	for i, f := range s.files {
 		if !modTime(f).Equal(s.mtimes[i]) {
-			if entries, mtimes, err := loadAll(s.files); err == nil {
+			if entries, mtimes, err := loadAll(s.files, s.owner); err == nil {
 				s.entries, s.mtimes = entries, mtimes
 			}
 			break
@@ -132,17 +139,19 @@ func (s *Store) current() []entry {
 // longest key, then the longest validity period. The default certificate takes part in the
 // ranking like the listed ones (DescribeListenerCertificates lists it too; docs/tls.md). It fits
 // tls.Config.GetCertificate. When the handshake's context carries an SNIResult
-// (WithSNIResult), the choice is recorded there for the access log's domain_name (TLS-03).
+// (WithSNIResult), the choice is recorded there for the access log's domain_name and
+// chosen_cert_arn (TLS-03).
 func (s *Store) GetCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 	entries := s.current()
-	best := bestMatch(entries, hello)
+	chosen := bestMatch(entries, hello)
+	matched := chosen != nil
+	if !matched {
+		chosen = &entries[0]
+	}
 	if r := SNIResultFrom(hello.Context()); r != nil {
-		r.Record(best != nil)
+		r.Record(matched, chosen.arn)
 	}
-	if best != nil {
-		return best.cert, nil
-	}
-	return entries[0].cert, nil
+	return chosen.cert, nil
 }
 
 // bestMatch ranks the listed certificates whose names match the SNI name and that the client

@@ -15,6 +15,9 @@ type Settings struct {
 	HTTP2 bool
 	// MutualAuth is the listener's mutual authentication; the zero value is off.
 	MutualAuth MutualAuth
+	// Owner is the Region and account of the certificates' ARNs (CertificateARN); zero takes
+	// the defaults.
+	Owner ARNOwner
 }
 
 // ServerConfig builds the tls.Config of a listener. Each call reads the files again, so a
@@ -25,7 +28,7 @@ func ServerConfig(s Settings) (*tls.Config, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown security policy %q (TLS-04)", s.Policy)
 	}
-	store, err := LoadStore(s.Certificates)
+	store, err := loadStore(s.Certificates, s.Owner)
 	if err != nil {
 		return nil, err
 	}

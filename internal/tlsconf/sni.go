@@ -13,6 +13,7 @@ import (
 // recorder). It is safe for concurrent use.
 type SNIResult struct {
 	state atomic.Uint32
+	arn   atomic.Pointer[string]
 }
 
 const (
@@ -22,8 +23,10 @@ const (
 )
 
 // Record notes the outcome of one certificate selection: matched is true when the SNI name
-// selected a certificate. Store.GetCertificate calls it; a later call replaces the outcome.
-func (r *SNIResult) Record(matched bool) {
+// selected a certificate, arn is the ARN of the certificate presented. Store.GetCertificate
+// calls it; a later call replaces the outcome.
+func (r *SNIResult) Record(matched bool, arn string) {
+	r.arn.Store(&arn)
 	if matched {
 		r.state.Store(sniMatched)
 		return
@@ -36,6 +39,18 @@ func (r *SNIResult) Record(matched bool) {
 // false before the handshake and for resumed sessions, where no certificate was selected.
 func (r *SNIResult) DefaultServed() bool {
 	return r != nil && r.state.Load() == sniDefault
+}
+
+// CertificateARN is the ARN of the certificate the handshake presented (chosen_cert_arn,
+// TLS-03), "" before the handshake and for a resumed session, which presents none.
+func (r *SNIResult) CertificateARN() string {
+	if r == nil {
+		return ""
+	}
+	if p := r.arn.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 type sniResultKey struct{}

@@ -17,33 +17,46 @@ func TestSNIResult(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	ca := tlstest.NewCA(t, "Test CA")
-	store, err := LoadStore([]CertFile{
+	files := []CertFile{
 		certFile(t, ca, dir, "default", tlstest.Spec{CN: "default", DNSNames: []string{"default.test"}, Key: tlstest.P256}),
 		certFile(t, ca, dir, "api", tlstest.Spec{CN: "api", DNSNames: []string{"api.example.com"}, Key: tlstest.P256}),
-	})
+	}
+	store, err := LoadStore(files)
 	if err != nil {
 		t.Fatal(err)
 	}
+	arn := func(f CertFile) string {
+		a, err := CertificateFileARN(ARNOwner{}, f.CertificateFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	defaultARN, apiARN := arn(files[0]), arn(files[1])
 	srv := &tls.Config{GetCertificate: store.GetCertificate}
 	testCases := []struct {
 		desc, sni   string
 		wantDefault bool
+		wantARN     string
 	}{
-		{desc: "no SNI: default served", sni: "", wantDefault: true},
-		{desc: "SNI matching nothing: default served", sni: "other.test", wantDefault: true},
-		{desc: "SNI matching a listed certificate", sni: "api.example.com", wantDefault: false},
-		{desc: "SNI matching the default certificate's name", sni: "default.test", wantDefault: false},
+		{desc: "no SNI: default served", sni: "", wantDefault: true, wantARN: defaultARN},
+		{desc: "SNI matching nothing: default served", sni: "other.test", wantDefault: true, wantARN: defaultARN},
+		{desc: "SNI matching a listed certificate", sni: "api.example.com", wantDefault: false, wantARN: apiARN},
+		{desc: "SNI matching the default certificate's name", sni: "default.test", wantDefault: false, wantARN: defaultARN},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
 			var rec SNIResult
-			if rec.DefaultServed() {
-				t.Fatal("DefaultServed before any handshake")
+			if rec.DefaultServed() || rec.CertificateARN() != "" {
+				t.Fatal("a result before any handshake")
 			}
 			recordingHandshake(t, srv, &tls.Config{ServerName: tc.sni, InsecureSkipVerify: true}, &rec)
 			if got := rec.DefaultServed(); got != tc.wantDefault {
 				t.Errorf("SNI %q: DefaultServed %v, want %v", tc.sni, got, tc.wantDefault)
+			}
+			if got := rec.CertificateARN(); got != tc.wantARN {
+				t.Errorf("SNI %q: chosen certificate %s, want %s (TLS-03)", tc.sni, got, tc.wantARN)
 			}
 		})
 	}
@@ -54,7 +67,7 @@ func TestSNIResult(t *testing.T) {
 func TestSNIResultAbsent(t *testing.T) {
 	t.Parallel()
 	var nilResult *SNIResult
-	if nilResult.DefaultServed() || SNIResultFrom(context.Background()) != nil {
+	if nilResult.DefaultServed() || nilResult.CertificateARN() != "" || SNIResultFrom(context.Background()) != nil {
 		t.Error("nil SNIResult or empty context report a result")
 	}
 	r := &SNIResult{}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/state"
+	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
 // timeFormat is ISO-8601 UTC with milliseconds, as in the AWS examples (A.5.3).
@@ -71,8 +72,15 @@ func renderListener(l *state.Listener, c *config.Config) xmlListener {
 		SslPolicy:       l.Spec.SSLPolicy,
 		DefaultActions:  renderActions(l.Spec.DefaultActions, c),
 	}
+	owner := tlsconf.ARNOwner{Region: c.EffectiveRegion(), AccountID: c.EffectiveAccountID()}
 	for i, cert := range l.Spec.Certificates {
-		out.Certificates = append(out.Certificates, xmlCert{CertificateArn: cert.CertificateFile, IsDefault: i == 0})
+		// The ARN the access log's chosen_cert_arn shows (TLS-03), derived from the certificate;
+		// a file that no longer reads is shown by its path rather than dropped.
+		arn, err := tlsconf.CertificateFileARN(owner, cert.CertificateFile)
+		if err != nil {
+			arn = cert.CertificateFile
+		}
+		out.Certificates = append(out.Certificates, xmlCert{CertificateArn: arn, IsDefault: i == 0})
 	}
 	return out
 }

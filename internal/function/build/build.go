@@ -41,8 +41,9 @@ type Builder struct {
 	// Logger records cache hits and builds. Nil means no logging.
 	Logger *slog.Logger
 
-	mu    sync.Mutex
-	locks map[string]*sync.Mutex // by cache key: one compile per key at a time
+	mu      sync.Mutex
+	locks   map[string]*sync.Mutex // by cache key: one compile per key at a time
+	sources map[string][]string    // by code folder: SourceDirs as of the latest listing
 
 	compiles atomic.Int64 // how many times the compiler ran; read by tests
 }

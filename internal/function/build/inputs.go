@@ -61,6 +61,7 @@ func (b *Builder) cacheKey(ctx context.Context, goTool, dir string) (string, err
 	if err != nil {
 		return "", err
 	}
+	b.noteSources(dir, env["GOMODCACHE"], pkgs)
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\nflags %q\nCGO_ENABLED=0 GOOS=%s GOARCH=%s\n", keyVersion, buildFlags, runtime.GOOS, runtime.GOARCH)
 	for _, k := range toolchainKeys {

@@ -67,7 +67,7 @@ func (t *Target) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	resp, err := t.serveRecovered(r, ex)
 	if err != nil {
 		ex.ErrorReason = err.Reason
-		return err
+		return t.explainBuild(err)
 	}
 	ex.TargetStatus = resp.status
 	writeResponse(w, r, resp)
