@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -29,6 +30,10 @@ type serveFlags struct {
 	// signed with it. apiAllowRemote allows a non-loopback --api-addr without credentials.
 	apiCredentials string
 	apiAllowRemote bool
+	// apiAllowOrigins are browser origins allowed to call the API besides its own;
+	// apiAllowHosts are host names accepted in Host besides the API's address, localhost and
+	// loopback addresses (docs/security.md).
+	apiAllowOrigins, apiAllowHosts []string
 }
 
 func serve(args []string, stderr io.Writer) int {
@@ -40,6 +45,8 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&f.dataDir, "data-dir", "", "`directory` for state and caches (default: the user cache dir)")
 	fs.StringVar(&f.apiCredentials, "api-credentials", "", "require SigV4-signed API requests for `ACCESS_KEY_ID:SECRET_ACCESS_KEY` (or @FILE; default $ALBATROSS_API_CREDENTIALS)")
 	fs.BoolVar(&f.apiAllowRemote, "api-allow-remote", false, "allow a non-loopback --api-addr without --api-credentials")
+	fs.Func("api-allow-origin", "allow browser requests from `ORIGIN` (e.g. https://ops.example; repeatable)", appendTo(&f.apiAllowOrigins))
+	fs.Func("api-allow-host", "accept `NAME` in the Host header of API requests (repeatable)", appendTo(&f.apiAllowHosts))
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -56,6 +63,19 @@ func serve(args []string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// appendTo returns a flag.Func setter adding each comma-separated value to list.
+func appendTo(list *[]string) func(string) error {
+	return func(s string) error {
+		for v := range strings.SplitSeq(s, ",") {
+			if v = strings.TrimSpace(v); v == "" {
+				return errors.New("empty value")
+			}
+			*list = append(*list, v)
+		}
+		return nil
+	}
 }
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {

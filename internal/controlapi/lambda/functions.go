@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/controlapi"
@@ -17,6 +18,9 @@ const maxJSONBody = 70 << 20
 // decodeJSON reads the request body into v.
 func decodeJSON(r *http.Request, v any) error {
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
+	if e := controlapi.BodyError(r, err); e != nil {
+		return e
+	}
 	if err != nil {
 		return err
 	}
@@ -229,4 +233,13 @@ func (h *Handler) change(w http.ResponseWriter, r *http.Request, name string, ed
 
 func fileOwned(name string) error {
 	return conflict("Function " + name + " is defined in the configuration file; change it there (Albatross reloads the file on change)")
+}
+
+// BodyLimit returns the most body bytes a Lambda API request to path may carry: the synchronous
+// Invoke payload limit for invocations (B.3), a base64 zip package for everything else.
+func BodyLimit(path string) int64 {
+	if strings.HasSuffix(path, "/invocations") {
+		return maxSyncPayload
+	}
+	return maxJSONBody
 }
