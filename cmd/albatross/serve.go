@@ -94,10 +94,12 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 }
 
 func runServer(f serveFlags, log *slog.Logger) error {
-	dataDir, err := resolveDataDir(f.dataDir)
+	data, err := openDataDir(f.dataDir)
 	if err != nil {
 		return err
 	}
+	defer data.close()
+	dataDir := data.path
 	rt := reconcile.New(reconcile.Options{
 		Logger:      log,
 		CacheDir:    filepath.Join(dataDir, "cache"),
@@ -124,6 +126,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	repairCode(store, log)
 	var cfg *config.Config
 	var watcher *file.Watcher
 	if f.config != "" {
@@ -224,18 +227,4 @@ func reload(ctx context.Context, store *state.Store, path string, log *slog.Logg
 		return
 	}
 	log.Info("configuration reloaded", "file", path)
-}
-
-func resolveDataDir(dir string) (string, error) {
-	if dir == "" {
-		base, err := os.UserCacheDir()
-		if err != nil {
-			base = os.TempDir()
-		}
-		dir = filepath.Join(base, "albatross")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("--data-dir: %w", err)
-	}
-	return filepath.Abs(dir)
 }
