@@ -153,4 +153,3 @@ func TestFileFunctionIsReadOnly(t *testing.T) {
 		})
 	}
 }
-
