@@ -67,6 +67,7 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 		Browser:        browserRead,
 		Region:         func() string { return store.Snapshot().Config.EffectiveRegion() },
 		BodyLimit:      apiBodyLimit,
+		Logger:         log,
 	}
 	handler := controlapi.WithRequestID(guard.Wrap(mux))
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}

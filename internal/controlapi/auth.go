@@ -2,6 +2,7 @@ package controlapi
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,18 +38,21 @@ type Guard struct {
 	// BodyLimit returns the most body bytes the API behind path accepts; 0 means no body is
 	// read before the handler runs.
 	BodyLimit func(path string) int64
+	// Logger receives one warning per refused request (an attack, or a client to configure);
+	// nil means none.
+	Logger *slog.Logger
 }
 
 // Wrap returns next behind the guard.
 func (g *Guard) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !g.Hosts.Allows(r.Host) {
-			refuse(w, r, deny(accessDenied(r.URL.Path), "Host "+strconv.Quote(r.Host)+" is not this API's address; allow the name with --api-allow-host"))
+			g.refuse(w, r, deny(accessDenied(r.URL.Path), "Host "+strconv.Quote(r.Host)+" is not this API's address; allow the name with --api-allow-host"))
 			return
 		}
 		browser := g.Browser != nil && g.Browser(r)
 		if reason := g.crossOrigin(r, browser); reason != "" {
-			refuse(w, r, deny(accessDenied(r.URL.Path), reason))
+			g.refuse(w, r, deny(accessDenied(r.URL.Path), reason))
 			return
 		}
 		if browser {
@@ -56,11 +60,11 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 			return
 		}
 		if e := g.limitBody(w, r); e != nil {
-			refuse(w, r, e)
+			g.refuse(w, r, e)
 			return
 		}
 		if e := g.authenticate(r); e != nil {
-			refuse(w, r, e)
+			g.refuse(w, r, e)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -177,7 +181,11 @@ func BodyError(r *http.Request, err error) *Error {
 
 // refuse writes e in the error shape of the API called: REST-JSON for the Lambda paths, the
 // Query protocol's XML for / and text elsewhere (the dashboard, /explain).
-func refuse(w http.ResponseWriter, r *http.Request, e *Error) {
+func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, e *Error) {
+	if g.Logger != nil {
+		g.Logger.Warn("api request refused", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr,
+			"origin", r.Header.Get("Origin"), "code", e.Code, "reason", e.Message)
+	}
 	switch {
 	case IsRESTPath(r.URL.Path):
 		WriteJSONError(w, e)
