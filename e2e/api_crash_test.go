@@ -55,7 +55,9 @@ func TestAPIKillDuringWrites(t *testing.T) {
 		}
 		// A function busy in an invocation when albatross dies does not notice on its own that
 		// its Runtime API is gone: only a parent-death signal stops it.
-		go func() { _, _ = lc.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("sleeper"), Payload: []byte(`{}`)}) }()
+		go func() {
+			_, _ = lc.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("sleeper"), Payload: []byte(`{}`)})
+		}()
 		api.waitLog("sleeping", 1)
 		done := make(chan struct{})
 		go func() {
