@@ -123,11 +123,11 @@ func (s *Sessions) now() time.Time {
 	return time.Now()
 }
 
-// ParseSessionValue splits a session cookie value "<unix expiry>.<hex HMAC-SHA256>"; ok is false
-// for anything else.
+// ParseSessionValue splits a session cookie value "<unix expiry>.<hex HMAC-SHA256>", the expiry in
+// decimal without leading zeros; ok is false for anything else.
 func ParseSessionValue(v string) (expiry int64, mac []byte, ok bool) {
 	exp, sum, found := strings.Cut(v, ".")
-	if !found || len(exp) == 0 || len(exp) > 19 || len(sum) != 2*sha256.Size {
+	if !found || len(exp) == 0 || len(exp) > 19 || (exp[0] == '0' && len(exp) > 1) || len(sum) != 2*sha256.Size {
 		return 0, nil, false
 	}
 	for _, c := range exp {

@@ -93,6 +93,8 @@ func TestParseSessionValue(t *testing.T) {
 		{"1700000000" + mac, false},
 		{"-1." + mac, false},
 		{"+1." + mac, false},
+		{"01700000000." + mac, false},
+		{"0." + mac, true},
 		{"." + mac, false},
 		{"1700000000." + mac[:62], false},
 		{"1700000000." + strings.Repeat("zz", 32), false},
