@@ -33,8 +33,9 @@ var fuzzRoutes = []struct{ method, path string }{
 }
 
 // FuzzLambdaAPI: every route with any function reference, query and JSON body answers a client
-// error or success in the REST-JSON shape, never a 5xx other than the 502 for a function that is
-// not running, and never writes outside its code folder.
+// error or success in the REST-JSON shape (or ServeMux's redirect for an unclean path), never a
+// 5xx other than the 502 for a function that is not running, and never writes outside its code
+// folder.
 func FuzzLambdaAPI(f *testing.F) {
 	f.Add(uint8(0), "", "", []byte(`{"FunctionName":"g","Runtime":"provided.al2023","Handler":"x","Role":"r","Code":{"ZipFile":"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}}`))
 	f.Add(uint8(0), "", "", []byte(`{"FunctionName":"../x","Code":{"ZipFile":"AA=="}}`))
@@ -78,7 +79,9 @@ func FuzzLambdaAPI(f *testing.F) {
 		if w.Code >= 400 && w.Header().Get("X-Amzn-ErrorType") == "" {
 			t.Fatalf("%s %s: error %d without X-Amzn-ErrorType", rt.method, u, w.Code)
 		}
-		if w.Body.Len() > 0 && !json.Valid(w.Body.Bytes()) {
+		// ServeMux answers a path that is not clean ("//") with a redirect to the clean one.
+		redirect := w.Code == http.StatusTemporaryRedirect || w.Code == http.StatusMovedPermanently
+		if w.Body.Len() > 0 && !redirect && !json.Valid(w.Body.Bytes()) {
 			t.Fatalf("%s %s: the answer is not JSON: %s", rt.method, u, w.Body)
 		}
 		entries, _ := os.ReadDir(codeDir)
