@@ -70,7 +70,10 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 		Logger:         log,
 	}
 	handler := controlapi.WithRequestID(guard.Wrap(mux))
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	// An idle keep-alive connection is closed after two minutes, so idle clients cannot pile up
+	// connections; bodies are bounded by size (the guard), not by time, since a 70 MB upload may
+	// be slow.
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() { _ = srv.Serve(ln) }()
 	log.Info("api bound", "addr", ln.Addr().String(), "signed", verifier != nil)
 	return &apiServer{srv: srv, lambda: lam}, nil
