@@ -85,7 +85,7 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 func browserRead(r *http.Request) bool {
 	read := r.Method == http.MethodGet || r.Method == http.MethodHead
 	switch p := r.URL.Path; {
-	case p == "/healthz" || p == "/metrics":
+	case p == "/healthz" || p == "/metrics" || p == "/dashboard": // the last redirects to /dashboard/
 		return read
 	case p == "/dashboard/login":
 		return read || r.Method == http.MethodPost
