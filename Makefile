@@ -5,7 +5,7 @@ STATICCHECK := $(BIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
 PORT        ?= 8080
 
-.PHONY: all build test deps lint vet fmt-check staticcheck unit demo bench clean
+.PHONY: all build test deps lint vet fmt-check staticcheck unit demo bench clean fuzz
 
 all: build
 
@@ -47,6 +47,11 @@ demo: build
 ## bench: the proxy benchmark (installs wrk and nginx from Debian when missing; about 3 minutes).
 bench:
 	bench/run.sh
+
+## fuzz: every Fuzz target in the module for FUZZTIME each (default 1m; FUZZTIME=10m make fuzz).
+FUZZTIME ?= 1m
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
 
 clean:
 	rm -rf $(BIN)

@@ -15,6 +15,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/controlapi"
 	"github.com/albatross-lb/albatross/internal/controlapi/elbv2"
 	"github.com/albatross-lb/albatross/internal/controlapi/lambda"
+	"github.com/albatross-lb/albatross/internal/observe/dashboard"
 	"github.com/albatross-lb/albatross/internal/reconcile"
 	"github.com/albatross-lb/albatross/internal/state"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
@@ -53,21 +54,70 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	})
 	mux.Handle("GET /metrics", rt.Metrics().Handler())
 	mux.Handle("/explain", rt.ExplainHandler())
-	mux.Handle("/dashboard/", rt.DashboardHandler())
+	if verifier != nil {
+		sessions := dashboard.NewSessions(verifier.Accepts)
+		mux.Handle("/dashboard/login", sessions.Login())
+		mux.Handle("/dashboard/", sessions.Require(rt.DashboardHandler()))
+	} else {
+		mux.Handle("/dashboard/", rt.DashboardHandler())
+	}
 	mux.Handle("/2015-03-31/", lam)
 	mux.Handle("/2017-10-31/", lam)
 	mux.Handle("/{$}", elbv2.New(elbv2.Options{Store: store, Health: runtimeHealth{rt}, Logger: log}))
-	handler := controlapi.WithRequestID(controlapi.RequireSignature(verifier, []string{"/healthz", "/metrics"}, mux))
-	// The keys verifying x-amzn-oidc-data are public, like AWS's public-keys.auth.elb endpoint.
+	guard := &controlapi.Guard{
+		Verifier:       verifier,
+		Hosts:          controlapi.HostPolicy{Addr: f.apiAddr, Names: f.apiAllowHosts},
+		AllowedOrigins: f.apiAllowOrigins,
+		Browser:        browserRead,
+		Region:         func() string { return store.Snapshot().Config.EffectiveRegion() },
+		BodyLimit:      apiBodyLimit,
+		Logger:         log,
+	}
+	handler := controlapi.WithRequestID(guard.Wrap(mux))
+	// The keys verifying x-amzn-oidc-data are public, like AWS's public-keys.auth.elb endpoint, so
+	// they are served outside the guard.
 	outer := http.NewServeMux()
 	outer.Handle("GET "+authPublicKeysPath, http.StripPrefix(strings.TrimSuffix(authPublicKeysPath, "/"), rt.AuthPublicKeysHandler()))
 	outer.Handle("/", handler)
 	handler = outer
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	// An idle keep-alive connection is closed after two minutes, so idle clients cannot pile up
+	// connections; bodies are bounded by size (the guard), not by time, since a 70 MB upload may
+	// be slow.
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() { _ = srv.Serve(ln) }()
 	log.Info("api bound", "addr", ln.Addr().String(), "signed", verifier != nil)
 	return &apiServer{srv: srv, lambda: lam}, nil
 }
+
+// browserRead reports whether r is one of the reads a browser makes without a signature: the
+// dashboard (its page, the data it polls, its login), /healthz and /metrics (Prometheus does not
+// sign). Everything else on the API address needs SigV4 (docs/security.md).
+func browserRead(r *http.Request) bool {
+	read := r.Method == http.MethodGet || r.Method == http.MethodHead
+	switch p := r.URL.Path; {
+	case p == "/healthz" || p == "/metrics" || p == "/dashboard": // the last redirects to /dashboard/
+		return read
+	case p == "/dashboard/login":
+		return read || r.Method == http.MethodPost
+	case strings.HasPrefix(p, "/dashboard/"):
+		return read
+	}
+	return false
+}
+
+// apiBodyLimit is each API's request body limit, applied before anything is read.
+func apiBodyLimit(path string) int64 {
+	switch {
+	case controlapi.IsRESTPath(path):
+		return lambda.BodyLimit(path)
+	case path == "/":
+		return controlapi.MaxQueryBody
+	}
+	return explainBodyLimit
+}
+
+// explainBodyLimit is /explain's body limit (the Lambda event body limit it explains, LAM-03).
+const explainBodyLimit = 1 << 20
 
 // apiGrace bounds how long API requests and Event invocations in flight may take at shutdown;
 // the data plane's own grace follows.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,5 +68,41 @@ func TestParseCredentials(t *testing.T) {
 				t.Fatalf("verifier %+v; want %s:%s", v, tc.wantID, tc.wantSecret)
 			}
 		})
+	}
+}
+
+// TestBrowserRead: exactly the documented browser reads go without a signature
+// (docs/security.md): the dashboard, its data and login, /healthz and /metrics; never an API.
+func TestBrowserRead(t *testing.T) {
+	t.Parallel()
+	testCases := []struct {
+		method, path string
+		want         bool
+	}{
+		{"GET", "/healthz", true},
+		{"HEAD", "/metrics", true},
+		{"GET", "/dashboard/", true},
+		{"GET", "/dashboard/state.json", true},
+		{"GET", "/dashboard/login", true},
+		{"POST", "/dashboard/login", true},
+		{"POST", "/dashboard/", false},
+		{"POST", "/metrics", false},
+		{"GET", "/", false},
+		{"GET", "/explain", false},
+		{"GET", "/2015-03-31/functions", false},
+		{"GET", "/dashboard", true},
+	}
+	for _, tc := range testCases {
+		r := httptest.NewRequest(tc.method, tc.path, nil)
+		if got := browserRead(r); got != tc.want {
+			t.Errorf("%s %s: browser read %v; want %v", tc.method, tc.path, got, tc.want)
+		}
+	}
+	limits := map[string]int64{"/": 1 << 20, "/explain": 1 << 20, "/2015-03-31/functions/f/invocations": 6 << 20,
+		"/2015-03-31/functions": 70 << 20, "/2017-10-31/functions/f/concurrency": 70 << 20}
+	for path, want := range limits {
+		if got := apiBodyLimit(path); got != want {
+			t.Errorf("apiBodyLimit(%s) = %d; want %d", path, got, want)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -33,6 +34,10 @@ type serveFlags struct {
 	// under its debugger (docs/functions.md).
 	watchCode     bool
 	debugFunction string
+	// apiAllowOrigins are browser origins allowed to call the API besides its own;
+	// apiAllowHosts are host names accepted in Host besides the API's address, localhost and
+	// loopback addresses (docs/security.md).
+	apiAllowOrigins, apiAllowHosts []string
 }
 
 func serve(args []string, stderr io.Writer) int {
@@ -44,6 +49,8 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&f.dataDir, "data-dir", "", "`directory` for state and caches (default: the user cache dir)")
 	fs.StringVar(&f.apiCredentials, "api-credentials", "", "require SigV4-signed API requests for `ACCESS_KEY_ID:SECRET_ACCESS_KEY` (or @FILE; default $ALBATROSS_API_CREDENTIALS)")
 	fs.BoolVar(&f.apiAllowRemote, "api-allow-remote", false, "allow a non-loopback --api-addr without --api-credentials")
+	fs.Func("api-allow-origin", "allow browser requests from `ORIGIN` (e.g. https://ops.example; repeatable)", appendTo(&f.apiAllowOrigins))
+	fs.Func("api-allow-host", "accept `NAME` in the Host header of API requests (repeatable)", appendTo(&f.apiAllowHosts))
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.BoolVar(&f.watchCode, "watch-code", true, "reload a function when its code folder changes (rebuild for build: go); false for production")
@@ -64,6 +71,19 @@ func serve(args []string, stderr io.Writer) int {
 	return 0
 }
 
+// appendTo returns a flag.Func setter adding each comma-separated value to list.
+func appendTo(list *[]string) func(string) error {
+	return func(s string) error {
+		for v := range strings.SplitSeq(s, ",") {
+			if v = strings.TrimSpace(v); v == "" {
+				return errors.New("empty value")
+			}
+			*list = append(*list, v)
+		}
+		return nil
+	}
+}
+
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(level)); err != nil {
@@ -80,10 +100,12 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 }
 
 func runServer(f serveFlags, log *slog.Logger) error {
-	dataDir, err := resolveDataDir(f.dataDir)
+	data, err := openDataDir(f.dataDir)
 	if err != nil {
 		return err
 	}
+	defer data.close()
+	dataDir := data.path
 	rt := reconcile.New(reconcile.Options{
 		Logger:        log,
 		CacheDir:      filepath.Join(dataDir, "cache"),
@@ -112,6 +134,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	repairCode(store, log)
 	var cfg *config.Config
 	var watcher *file.Watcher
 	if f.config != "" {
@@ -212,18 +235,4 @@ func reload(ctx context.Context, store *state.Store, path string, log *slog.Logg
 		return
 	}
 	log.Info("configuration reloaded", "file", path)
-}
-
-func resolveDataDir(dir string) (string, error) {
-	if dir == "" {
-		base, err := os.UserCacheDir()
-		if err != nil {
-			base = os.TempDir()
-		}
-		dir = filepath.Join(base, "albatross")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("--data-dir: %w", err)
-	}
-	return filepath.Abs(dir)
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -131,7 +133,7 @@ type apiClient struct {
 }
 
 // setCredentials reads "ID:SECRET", "@FILE" or, when s is empty, $ALBATROSS_API_CREDENTIALS;
-// nothing at all means unsigned requests.
+// nothing at all means placeholder credentials (the API verifies none).
 func (c *apiClient) setCredentials(s string) error {
 	id, secret, err := readCredentials(s)
 	c.id, c.secret = id, secret
@@ -150,10 +152,16 @@ func (c *apiClient) call(action string, params url.Values, out any) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	if c.id != "" {
-		// The ELBv2 API's SigV4 scope: service elasticloadbalancing, region us-east-1.
-		controlapi.Sign(req, []byte(body), c.id, c.secret, "us-east-1", "elasticloadbalancing", time.Now())
+	// The API wants a SigV4 header on every request, verified only when it has credentials: sign
+	// with placeholder ones otherwise, as the aws CLI does with any configured key. The scope is
+	// the ELBv2 API's: service elasticloadbalancing, in $AWS_REGION or $AWS_DEFAULT_REGION, else
+	// us-east-1 (the region the server must be configured with when it checks signatures).
+	id, secret := c.id, c.secret
+	if id == "" {
+		id, secret = "albatross", "albatross"
 	}
+	region := cmp.Or(os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
+	controlapi.Sign(req, []byte(body), id, secret, region, "elasticloadbalancing", time.Now())
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return err

@@ -52,14 +52,15 @@ func targetsAPI(t *testing.T, signed bool) string {
 	if signed {
 		verifier = &controlapi.SigV4{Credentials: map[string]string{"AKIDTEST": "secret"}}
 	}
-	h := controlapi.RequireSignature(verifier, nil, elbv2.New(elbv2.Options{Store: store, Health: health}))
-	srv := httptest.NewServer(controlapi.WithRequestID(h))
+	guard := &controlapi.Guard{Verifier: verifier, Hosts: controlapi.HostPolicy{Addr: "127.0.0.1:0"}, BodyLimit: apiBodyLimit}
+	srv := httptest.NewServer(controlapi.WithRequestID(guard.Wrap(elbv2.New(elbv2.Options{Store: store, Health: health}))))
 	t.Cleanup(srv.Close)
 	return strings.TrimPrefix(srv.URL, "http://")
 }
 
 // TestTargetsCommand: `albatross targets` prints every target's state, reason and description
-// (HC-04) through DescribeTargetHealth, unsigned or SigV4-signed, for all groups or one.
+// (HC-04) through DescribeTargetHealth, signed with placeholder credentials or the real ones, for
+// all groups or one.
 func TestTargetsCommand(t *testing.T) {
 	t.Parallel()
 	testCases := []struct {

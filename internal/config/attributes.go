@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,14 +66,14 @@ var loadBalancerAttributes = map[string]attrSpec{
 	"deletion_protection.enabled":  {def: "false", check: isBool},
 	AttrCrossZoneEnabled:           {def: "true", check: enum("true")}, // ALB: always on
 	AttrAccessLogsEnabled:          {def: "false", check: isBool},
-	"access_logs.s3.bucket":        {check: anyText},
-	"access_logs.s3.prefix":        {check: anyText},
+	"access_logs.s3.bucket":        {check: s3Bucket},
+	"access_logs.s3.prefix":        {check: s3Prefix},
 	"connection_logs.s3.enabled":   {def: "false", check: isBool},
-	"connection_logs.s3.bucket":    {check: anyText},
-	"connection_logs.s3.prefix":    {check: anyText},
+	"connection_logs.s3.bucket":    {check: s3Bucket},
+	"connection_logs.s3.prefix":    {check: s3Prefix},
 	"health_check_logs.s3.enabled": {def: "false", check: isBool},
-	"health_check_logs.s3.bucket":  {check: anyText},
-	"health_check_logs.s3.prefix":  {check: anyText},
+	"health_check_logs.s3.bucket":  {check: s3Bucket},
+	"health_check_logs.s3.prefix":  {check: s3Prefix},
 	"ipv6.deny_all_igw_traffic":    {def: "false", check: isBool},
 	"zonal_shift.config.enabled":   {def: "false", check: isBool},
 	AttrIdleTimeoutSeconds:         {def: "60", check: intRange(1, 4000)},
@@ -238,6 +239,32 @@ func headerNameText(s string) string {
 	}
 	return ""
 }
+
+// s3Bucket: an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens, starting and
+// ending with a letter or digit). The log files are written under <data-dir>/access-logs/<bucket>
+// before upload, so a name is also a single, safe folder name.
+func s3Bucket(s string) string {
+	if s == "" || s3BucketRe.MatchString(s) && !strings.Contains(s, "..") {
+		return ""
+	}
+	return "must be an S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit"
+}
+
+// s3Prefix: ALB refuses a log prefix containing AWSLogs (the folder it adds itself); a ".."
+// segment would climb out of the bucket's folder on disk.
+func s3Prefix(s string) string {
+	switch {
+	case hasControl(s) || strings.Contains(s, "\\"):
+		return "must not contain control characters or backslashes"
+	case strings.Contains(s, "AWSLogs"):
+		return "must not contain AWSLogs"
+	case slices.Contains(strings.Split(s, "/"), ".."):
+		return `must not contain a ".." segment`
+	}
+	return ""
+}
+
+var s3BucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 func anyText(s string) string {
 	if hasControl(s) {

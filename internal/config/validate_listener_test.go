@@ -166,5 +166,14 @@ func TestValidateLoadBalancerAttributes(t *testing.T) {
 		{desc: "xff mode", want: paths(attr(AttrXFFHeaderProcessingMode)), mutate: set(AttrXFFHeaderProcessingMode, "replace")},
 		{desc: "cross-zone cannot be off on an ALB", want: paths(attr(AttrCrossZoneEnabled)), mutate: set(AttrCrossZoneEnabled, "false")},
 		{desc: "target group key on a load balancer", want: paths(attr(AttrStickinessEnabled)), mutate: set(AttrStickinessEnabled, "true")},
+		// The log folder on disk is <data-dir>/access-logs/<bucket>/<prefix>/AWSLogs/...: neither
+		// value may climb out of it (docs/security.md).
+		{desc: "log bucket and prefix in AWS's forms", mutate: set("access_logs.s3.bucket", "my-logs.example", "access_logs.s3.prefix", "team/a",
+			"connection_logs.s3.bucket", "abc", "connection_logs.s3.prefix", "/x/")},
+		{desc: "log bucket climbing out", want: paths(attr("access_logs.s3.bucket"), attr("connection_logs.s3.bucket"), attr("health_check_logs.s3.bucket")),
+			mutate: set("access_logs.s3.bucket", "..", "connection_logs.s3.bucket", "a/../../b", "health_check_logs.s3.bucket", "Logs")},
+		{desc: "log prefix climbing out", want: paths(attr("access_logs.s3.prefix"), attr("connection_logs.s3.prefix")),
+			mutate: set("access_logs.s3.prefix", "../../etc", "connection_logs.s3.prefix", "a/..")},
+		{desc: "log prefix naming AWSLogs", want: paths(attr("access_logs.s3.prefix")), mutate: set("access_logs.s3.prefix", "x/AWSLogs")},
 	})
 }

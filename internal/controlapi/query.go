@@ -10,8 +10,8 @@ import (
 	"strings"
 )
 
-// maxQueryBody bounds a Query protocol request body; ELBv2 inputs are small.
-const maxQueryBody = 1 << 20
+// MaxQueryBody bounds a Query protocol request body; ELBv2 inputs are small.
+const MaxQueryBody = 1 << 20
 
 // Form is a decoded Query protocol request (A.1): flat keys such as
 // "DefaultActions.member.1.ForwardConfig.TargetGroups.member.2.Weight".
@@ -28,8 +28,11 @@ func ParseForm(r *http.Request) (Form, error) {
 			return Form{}, Errorf("InvalidParameterValue", "unsupported Content-Type %q", ct)
 		}
 	}
-	r.Body = http.MaxBytesReader(nil, r.Body, maxQueryBody)
+	r.Body = http.MaxBytesReader(nil, r.Body, MaxQueryBody)
 	if err := r.ParseForm(); err != nil {
+		if e := BodyError(r, err); e != nil {
+			return Form{}, e
+		}
 		return Form{}, Errorf("MalformedQueryString", "%v", err)
 	}
 	return Form{values: r.Form}, nil

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,28 +30,38 @@ type SigV4 struct {
 
 const sigV4Algorithm = "AWS4-HMAC-SHA256"
 
-// maxSignedBody bounds the body read for hashing (CreateFunction carries a base64 zip).
-const maxSignedBody = 80 << 20
+// Scope is what a request's credential scope must name: the service of the API called and the
+// region Albatross reports. An empty field is not checked.
+type Scope struct {
+	Service, Region string
+}
 
-// Verify checks r's signature and returns a 403 *Error when it is missing or wrong. It reads the
-// body to hash it and puts it back so that handlers can read it again.
-func (v *SigV4) Verify(r *http.Request) *Error {
-	auth := r.Header.Get("Authorization")
-	if auth == "" {
-		return deny("MissingAuthenticationToken", "Request is missing Authentication Token")
-	}
-	p, e := parseAuthorization(auth)
+// Verify checks r's signature and returns a 403 *Error when it is missing or wrong. The body is
+// read (the caller bounds it, e.g. with http.MaxBytesReader) and hashed, and put back so that
+// handlers can read it again: the hash the signature covers is always the body's own, never only
+// the client's X-Amz-Content-Sha256 claim, so a captured signature cannot carry another body.
+func (v *SigV4) Verify(r *http.Request, want Scope) *Error {
+	p, e := ParseAuthorization(r.Header.Get("Authorization"))
 	if e != nil {
 		return e
 	}
-	secret, ok := v.Credentials[p.accessKey]
+	secret, ok := v.Credentials[p.AccessKey]
 	if !ok {
 		return deny("InvalidClientTokenId", "The security token included in the request is invalid.")
 	}
+	if want.Service != "" && p.Service != want.Service {
+		return deny("SignatureDoesNotMatch", "Credential should be scoped to correct service: '"+want.Service+"'.")
+	}
+	if want.Region != "" && p.Region != want.Region {
+		return deny("SignatureDoesNotMatch", "Credential should be scoped to a valid region, not '"+p.Region+"'.")
+	}
 	amzDate := r.Header.Get("X-Amz-Date")
 	t, err := time.Parse("20060102T150405Z", amzDate)
-	if err != nil || !strings.HasPrefix(amzDate, p.date) {
+	if err != nil || !strings.HasPrefix(amzDate, p.Date) {
 		return deny("IncompleteSignature", "X-Amz-Date must be a valid yyyyMMddTHHmmssZ date matching the credential scope")
+	}
+	if !slices.Contains(p.SignedHeaders, "x-amz-date") {
+		return deny("IncompleteSignature", "x-amz-date must be a signed header")
 	}
 	if skew := v.now().Sub(t).Abs(); skew > v.maxSkew() {
 		return deny("SignatureDoesNotMatch", "Signature expired: "+amzDate+" is not within "+v.maxSkew().String()+" of the server time")
@@ -59,9 +70,9 @@ func (v *SigV4) Verify(r *http.Request) *Error {
 	if e != nil {
 		return e
 	}
-	canonical := canonicalRequest(r, p.signedHeaders, payloadHash)
-	want := signature(secret, amzDate, p.date, p.region, p.service, canonical)
-	if !hmac.Equal([]byte(want), []byte(p.signature)) {
+	canonical := canonicalRequest(r, p.SignedHeaders, payloadHash)
+	wantSig := signature(secret, amzDate, p.Date, p.Region, p.Service, canonical)
+	if !hmac.Equal([]byte(wantSig), []byte(p.Signature)) {
 		return deny("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
 	}
 	return nil
@@ -107,55 +118,101 @@ func deny(code, msg string) *Error {
 	return &Error{Code: code, Message: msg, Status: http.StatusForbidden}
 }
 
-type authorization struct {
-	accessKey, date, region, service, signature string
-	signedHeaders                               []string
+// Authorization is a parsed SigV4 Authorization header.
+type Authorization struct {
+	AccessKey, Date, Region, Service, Signature string
+	SignedHeaders                               []string
 }
 
-// parseAuthorization reads "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/elasticloadbalancing/aws4_request,
-// SignedHeaders=host;x-amz-date, Signature=hex".
-func parseAuthorization(h string) (authorization, *Error) {
-	var a authorization
+// ParseAuthorization reads "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/elasticloadbalancing/aws4_request,
+// SignedHeaders=host;x-amz-date, Signature=hex" and refuses anything that is not well formed: a
+// missing part, a scope that is not date/region/service/aws4_request, signed headers that are not
+// lower-case and sorted or leave out host (which binds the request to the API's address, see
+// docs/security.md), or a signature that is not 64 hex digits.
+func ParseAuthorization(h string) (Authorization, *Error) {
+	var a Authorization
+	if h == "" {
+		return a, deny("MissingAuthenticationToken", "Request is missing Authentication Token")
+	}
 	alg, rest, _ := strings.Cut(h, " ")
 	if alg != sigV4Algorithm {
 		return a, deny("IncompleteSignature", "Authorization must use "+sigV4Algorithm)
 	}
+	var credential bool
 	for part := range strings.SplitSeq(rest, ",") {
 		k, val, _ := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
 		case "Credential":
 			f := strings.Split(val, "/")
-			if len(f) != 5 || f[4] != "aws4_request" {
-				return a, deny("IncompleteSignature", "Credential must be AKID/date/region/service/aws4_request")
+			if len(f) != 5 || f[4] != "aws4_request" || f[0] == "" || !isScopeDate(f[1]) || f[2] == "" || f[3] == "" {
+				return a, deny("IncompleteSignature", "Credential must be AKID/yyyyMMdd/region/service/aws4_request")
 			}
-			a.accessKey, a.date, a.region, a.service = f[0], f[1], f[2], f[3]
+			a.AccessKey, a.Date, a.Region, a.Service = f[0], f[1], f[2], f[3]
+			credential = true
 		case "SignedHeaders":
-			a.signedHeaders = strings.Split(val, ";")
+			a.SignedHeaders = strings.Split(val, ";")
 		case "Signature":
-			a.signature = val
+			a.Signature = val
 		}
 	}
-	if a.accessKey == "" || len(a.signedHeaders) == 0 || a.signature == "" {
+	if !credential || len(a.SignedHeaders) == 0 || a.Signature == "" {
 		return a, deny("IncompleteSignature", "Authorization needs Credential, SignedHeaders and Signature")
+	}
+	if !isHexSignature(a.Signature) {
+		return a, deny("IncompleteSignature", "Signature must be 64 lower-case hex digits")
+	}
+	for i, name := range a.SignedHeaders {
+		if name == "" || name != strings.ToLower(name) || (i > 0 && a.SignedHeaders[i-1] >= name) {
+			return a, deny("IncompleteSignature", "SignedHeaders must be lower-case header names, sorted, each once")
+		}
+	}
+	if !slices.Contains(a.SignedHeaders, "host") {
+		return a, deny("IncompleteSignature", "host must be a signed header")
 	}
 	return a, nil
 }
 
-// bodyHash returns the hex SHA-256 of the body (or the client's X-Amz-Content-Sha256 claim,
-// which it signed) and restores the body.
+func isScopeDate(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	_, err := time.Parse("20060102", s)
+	return err == nil
+}
+
+func isHexSignature(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// bodyHash returns the hex SHA-256 of the body and restores the body. A client's
+// X-Amz-Content-Sha256 claim must name that same hash: UNSIGNED-PAYLOAD and streaming forms are
+// refused, since Albatross's APIs always have the body in hand.
 func bodyHash(r *http.Request) (string, *Error) {
-	if r.Body == nil {
-		return hexSHA256(nil), nil
+	var body []byte
+	if r.Body != nil {
+		var err error
+		body, err = io.ReadAll(r.Body)
+		if err != nil {
+			if e := BodyError(r, err); e != nil {
+				return "", e
+			}
+			return "", &Error{Code: "IncompleteSignature", Message: "request body unreadable: " + err.Error(), Status: http.StatusBadRequest}
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxSignedBody+1))
-	if err != nil || len(body) > maxSignedBody {
-		return "", &Error{Code: "RequestEntityTooLarge", Message: "request body too large or unreadable", Status: http.StatusRequestEntityTooLarge}
+	sum := hexSHA256(body)
+	if claimed := r.Header.Get("X-Amz-Content-Sha256"); claimed != "" && claimed != sum {
+		return "", deny("SignatureDoesNotMatch", "The provided 'x-amz-content-sha256' header does not match what was computed.")
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if claimed := r.Header.Get("X-Amz-Content-Sha256"); claimed != "" {
-		return claimed, nil
-	}
-	return hexSHA256(body), nil
+	return sum, nil
 }
 
 // canonicalRequest builds the canonical request. Services other than S3 encode the path twice:
@@ -186,11 +243,13 @@ func headerValue(r *http.Request, name string) string {
 		}
 		return strconv.FormatInt(r.ContentLength, 10)
 	}
+	// Header.Values returns the header's own slice: trim copies, never the request's values.
 	vals := r.Header.Values(name)
+	trimmed := make([]string, len(vals))
 	for i, v := range vals {
-		vals[i] = strings.Join(strings.Fields(v), " ")
+		trimmed[i] = strings.Join(strings.Fields(v), " ")
 	}
-	return strings.Join(vals, ",")
+	return strings.Join(trimmed, ",")
 }
 
 func canonicalQuery(q url.Values) string {
@@ -238,4 +297,11 @@ func hmacSHA256(key, data []byte) []byte {
 func hexSHA256(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
+}
+
+// Accepts reports whether id and secret are one of v's credential pairs, in constant time in
+// the secret (the dashboard's login exchanges them for a session).
+func (v *SigV4) Accepts(id, secret string) bool {
+	want, ok := v.Credentials[id]
+	return ok && hmac.Equal([]byte(want), []byte(secret))
 }

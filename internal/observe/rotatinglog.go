@@ -6,10 +6,13 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -170,16 +173,42 @@ func (l *rotatingLog[T]) write(f *periodFile, e T) *periodFile {
 
 func (l *rotatingLog[T]) open(end time.Time) (*periodFile, error) {
 	key := l.key(l.opts.Location, end, randomSuffix())
-	full := filepath.Join(l.opts.Dir, l.opts.Location.Bucket, filepath.FromSlash(key))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return nil, err
-	}
-	plain := full[:len(full)-len(".gz")]
-	file, err := os.OpenFile(plain, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	rel, err := logFilePath(l.opts.Location.Bucket, key)
 	if err != nil {
 		return nil, err
 	}
+	// Through os.Root, so that not even a symbolic link planted in the log folder leads out.
+	root, err := os.OpenRoot(l.opts.Dir)
+	if err != nil {
+		if err := os.MkdirAll(l.opts.Dir, 0o755); err != nil {
+			return nil, err
+		}
+		if root, err = os.OpenRoot(l.opts.Dir); err != nil {
+			return nil, err
+		}
+	}
+	defer root.Close()
+	if err := root.MkdirAll(filepath.Dir(rel), 0o755); err != nil {
+		return nil, err
+	}
+	plainRel := rel[:len(rel)-len(".gz")]
+	file, err := root.OpenFile(plainRel, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	plain := filepath.Join(l.opts.Dir, plainRel)
 	return &periodFile{end: end, key: key, path: plain, file: file, buf: bufio.NewWriterSize(file, 64<<10)}, nil
+}
+
+// logFilePath is the file's path below the log folder: <bucket>/<key>. Validation keeps bucket
+// and prefix in their forms (config: s3Bucket, s3Prefix); this refuses anything that would still
+// leave the folder, whatever produced the values.
+func logFilePath(bucket, key string) (string, error) {
+	rel := filepath.Join(bucket, filepath.FromSlash(key))
+	if strings.ContainsAny(bucket, `/\`) || !filepath.IsLocal(rel) || !strings.HasSuffix(rel, ".gz") {
+		return "", fmt.Errorf("log file %q leaves the log folder", path.Join(bucket, key))
+	}
+	return rel, nil
 }
 
 // finish closes f, compresses it to its .log.gz name, and uploads it.

@@ -43,6 +43,12 @@ func LoadStickinessKey(dir string) ([]byte, error) {
 		_ = tmp.Close()
 		return nil, err
 	}
+	// Synced before it is linked, and the link synced, so that a power cut cannot leave an empty
+	// key file behind that every later start would refuse.
+	if err := tmp.Sync(); err != nil {
+		_ = tmp.Close()
+		return nil, err
+	}
 	if err := tmp.Close(); err != nil {
 		return nil, err
 	}
@@ -50,6 +56,9 @@ func LoadStickinessKey(dir string) ([]byte, error) {
 	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
 		return LoadStickinessKey(dir)
 	} else if err != nil {
+		return nil, err
+	}
+	if err := syncDir(dir); err != nil {
 		return nil, err
 	}
 	return key, nil
@@ -63,4 +72,14 @@ func (rt *Runtime) SetStickinessKey(key []byte) error {
 	}
 	rt.stickyKey = append([]byte(nil), key...)
 	return nil
+}
+
+// syncDir makes a new directory entry in dir durable.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }

@@ -27,7 +27,8 @@ type document struct {
 }
 
 func openDisk(dir string) (*disk, *Resources, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// Only albatross's user may read the state: it holds every API-made function's environment.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("state: %w", err)
 	}
 	d := &disk{dir: dir}

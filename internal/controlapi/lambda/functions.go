@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/controlapi"
@@ -17,6 +18,9 @@ const maxJSONBody = 70 << 20
 // decodeJSON reads the request body into v.
 func decodeJSON(r *http.Request, v any) error {
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
+	if e := controlapi.BodyError(r, err); e != nil {
+		return e
+	}
 	if err != nil {
 		return err
 	}
@@ -136,6 +140,10 @@ func (h *Handler) createFunction(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, invalidParameter("FunctionName is required"))
 		return
 	}
+	if err := validateFunctionName(in.FunctionName); err != nil {
+		h.fail(w, err)
+		return
+	}
 	if in.PackageType == "Image" || in.Code.ImageURI != "" || in.Code.S3Bucket != "" || len(in.Code.ZipFile) == 0 {
 		h.fail(w, invalidParameter("Albatross runs zip packages uploaded as Code.ZipFile (e.g. --zip-file fileb://function.zip)"))
 		return
@@ -146,7 +154,7 @@ func (h *Handler) createFunction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	spec := config.Function{FunctionName: in.FunctionName, Runtime: in.Runtime, Handler: in.Handler,
-		Code: code.dir, Timeout: in.Timeout, MemorySize: in.MemorySize, Description: in.Description}
+		Code: code.Dir, Timeout: in.Timeout, MemorySize: in.MemorySize, Description: in.Description}
 	if in.Environment != nil {
 		spec.Environment = &config.Environment{Variables: in.Environment.Variables}
 	}
@@ -156,7 +164,7 @@ func (h *Handler) createFunction(w http.ResponseWriter, r *http.Request) {
 			return conflict("Function already exist: " + in.FunctionName)
 		}
 		rec = state.Function{ARN: snap.Config.FunctionARN(in.FunctionName), Source: state.SourceAPI,
-			LastModified: h.opts.Store.Now(), CodeSHA256: code.sha256, CodeSize: code.size, Role: in.Role,
+			LastModified: h.opts.Store.Now(), CodeSHA256: code.SHA256, CodeSize: code.Size, Role: in.Role,
 			RevisionID: controlapi.NewRequestID(), Tags: in.Tags, Spec: spec}
 		api.Functions = append(api.Functions, rec)
 		return nil
@@ -196,7 +204,7 @@ func (h *Handler) updateFunctionCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.change(w, r, fn.Spec.FunctionName, func(f *state.Function) error {
-		f.Spec.Code, f.CodeSHA256, f.CodeSize = code.dir, code.sha256, code.size
+		f.Spec.Code, f.CodeSHA256, f.CodeSize = code.Dir, code.SHA256, code.Size
 		return nil
 	})
 }
@@ -229,4 +237,13 @@ func (h *Handler) change(w http.ResponseWriter, r *http.Request, name string, ed
 
 func fileOwned(name string) error {
 	return conflict("Function " + name + " is defined in the configuration file; change it there (Albatross reloads the file on change)")
+}
+
+// BodyLimit returns the most body bytes a Lambda API request to path may carry: the synchronous
+// Invoke payload limit for invocations (B.3), a base64 zip package for everything else.
+func BodyLimit(path string) int64 {
+	if strings.HasSuffix(path, "/invocations") {
+		return maxSyncPayload
+	}
+	return maxJSONBody
 }

@@ -1,16 +1,11 @@
 package lambda
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -156,39 +151,5 @@ func TestFileFunctionIsReadOnly(t *testing.T) {
 				t.Errorf("status %d body %s; want 409 naming the configuration file", w.Code, w.Body)
 			}
 		})
-	}
-}
-
-func TestUnpackRefusesEscapingEntries(t *testing.T) {
-	t.Parallel()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create("../evil")
-	_, _ = w.Write([]byte("x"))
-	_ = zw.Close()
-	dir := t.TempDir()
-	_, err := unpack(filepath.Join(dir, "code"), "f", buf.Bytes())
-	if err == nil || !strings.Contains(err.Error(), "leaves the package") {
-		t.Fatalf("unpack: %v; want a refusal", err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "evil")); !errors.Is(err, os.ErrNotExist) {
-		t.Error("the escaping entry was written")
-	}
-}
-
-func TestUnpackMakesBootstrapExecutable(t *testing.T) {
-	t.Parallel()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create("bootstrap") // no mode recorded, as zips made on Windows
-	_, _ = w.Write([]byte("#!/bin/sh\n"))
-	_ = zw.Close()
-	code, err := unpack(t.TempDir(), "f", buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := os.Stat(filepath.Join(code.dir, "bootstrap"))
-	if err != nil || st.Mode().Perm()&0o111 == 0 {
-		t.Fatalf("bootstrap mode %v (%v); want executable", st.Mode(), err)
 	}
 }

@@ -73,6 +73,9 @@ func readPayload(r *http.Request, typ string) ([]byte, error) {
 		return nil, invalidParameter("X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got %q", typ)
 	}
 	payload, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
+	if controlapi.BodyError(r, err) != nil {
+		return nil, requestTooLarge(limit)
+	}
 	if err != nil {
 		return nil, err
 	}
