@@ -7,7 +7,7 @@ import (
 
 func TestResolve(t *testing.T) {
 	tests := []struct {
-		in, runtime string
+		in, runtime       string
 		warn, unavailable bool
 	}{
 		{"nodejs20.x", "nodejs20.x", false, false},
