@@ -173,4 +173,3 @@ func mergeNode(g, l *yaml.Node) *yaml.Node {
 	}
 	return l
 }
-

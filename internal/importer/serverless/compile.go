@@ -209,4 +209,3 @@ func firstOf(ns ...*yaml.Node) *yaml.Node {
 	}
 	return nil
 }
-
