@@ -86,7 +86,15 @@ func (x *translator) addFunction(r *resource, f config.Function) {
 	x.cfg.Functions = append(x.cfg.Functions, f)
 }
 
+// s3URL is the s3:// URI of an S3 code location; "" when it cannot be known here (a bucket
+// made by the same stack): the code is then looked up by function name alone.
 func s3URL(x *translator, bucket, key any, p props, sub string) string {
+	if _, ok := bucket.(unknown); ok {
+		return ""
+	}
+	if _, ok := key.(unknown); ok {
+		return ""
+	}
 	b := x.str(bucket, p, sub+".S3Bucket")
 	k := x.str(key, p, sub+".S3Key")
 	if b == "" && k == "" {
