@@ -23,6 +23,8 @@ type compiler struct {
 	// from, and each function's code location.
 	origins map[string]string
 	code    map[string]string
+	// files names the file of resources that ${file()} brought in.
+	files map[string]string
 }
 
 func (c *compiler) compile() *yaml.Node {
@@ -71,9 +73,7 @@ func (c *compiler) compile() *yaml.Node {
 	events = c.checkPriorities(events)
 	for _, e := range events {
 		tgID, tg := c.targetGroup(e)
-		if _, seen := c.origins[tgID]; !seen {
-			c.origins[tgID] = e.path
-		}
+		c.origins[tgID] = e.path // a later event of the function replaces the target group, as in Serverless
 		set(resources, tgID, tg)
 		ruleID, rule := c.listenerRule(e)
 		if old, dup := c.origins[ruleID]; dup {
@@ -98,6 +98,9 @@ func (c *compiler) compile() *yaml.Node {
 			if section == "Resources" {
 				keys, _ := yamlsrc.Pairs(sec)
 				for _, k := range keys {
+					if f, ok := c.r.fileOf[k]; ok {
+						c.files[k.Value] = f
+					}
 					if _, generated := c.origins[k.Value]; !generated {
 						c.origins[k.Value] = "resources.Resources." + k.Value
 					}

@@ -22,11 +22,11 @@ const fixtureDir = "../../../e2e/testdata/import"
 
 // differentialInputs are the command-line inputs a fixture is packaged and imported with.
 var differentialInputs = map[string]struct {
-	stage string
-	opts  map[string]string // ${opt:NAME}: --NAME VALUE for sls, --param for albatross
-	env   map[string]string
+	stage  string
+	params map[string]string // ${param:NAME}: --param NAME=VALUE for both
+	env    map[string]string
 }{
-	"sls-features": {stage: "qa", opts: map[string]string{"color": "green"}, env: map[string]string{"FEATURES_REGION": "eu-west-3"}},
+	"sls-features": {stage: "qa", params: map[string]string{"color": "green"}, env: map[string]string{"FEATURES_REGION": "eu-west-3"}},
 }
 
 // slsBinary is Serverless v3 as scripts/install-test-deps.sh installs it.
@@ -57,7 +57,7 @@ func TestRoutingMatchesServerlessPackage(t *testing.T) {
 			in := differentialInputs[name]
 			dir := copyDir(t, filepath.Dir(f))
 			env := func(k string) (string, bool) { v, ok := in.env[k]; return v, ok }
-			ours, err := Load(dir, Options{Stage: in.stage, Params: in.opts, Env: env, CacheDir: t.TempDir()})
+			ours, err := Load(dir, Options{Stage: in.stage, Params: in.params, Env: env, CacheDir: t.TempDir()})
 			if err != nil {
 				t.Fatalf("importer: %v", err)
 			}
@@ -66,8 +66,8 @@ func TestRoutingMatchesServerlessPackage(t *testing.T) {
 			if in.stage != "" {
 				args = append(args, "--stage", in.stage)
 			}
-			for k, v := range in.opts {
-				args = append(args, "--"+k, v)
+			for k, v := range in.params {
+				args = append(args, "--param", k+"="+v)
 			}
 			cmd := exec.Command(sls, args...)
 			cmd.Dir = dir

@@ -90,14 +90,14 @@ func Load(path string, opts Options) (*Result, error) {
 	}
 	r := &resolver{file: name, dir: filepath.Dir(abs), root: root, opts: opts, state: map[*yaml.Node]int{},
 		files: map[string]*yaml.Node{}, fileOf: map[*yaml.Node]string{}}
-	c := &compiler{r: r, file: name, dir: filepath.Dir(abs), origins: map[string]string{}, code: map[string]string{}}
+	c := &compiler{r: r, file: name, dir: filepath.Dir(abs), origins: map[string]string{}, code: map[string]string{}, files: map[string]string{}}
 	tmpl := c.compile()
 	if len(c.errs) > 0 || len(r.errs) > 0 {
 		return nil, append(r.errs, c.errs...)
 	}
 	t, err := cloudformation.FromNode(tmpl, cloudformation.Options{
 		File: name, Dir: c.dir, Values: opts.Values, StackName: c.service + "-" + c.stage,
-		Region: r.region(), CacheDir: opts.CacheDir, Origins: c.origins, Code: c.code,
+		Region: r.region(), CacheDir: opts.CacheDir, Origins: c.origins, Code: c.code, Files: c.files,
 	})
 	if err != nil {
 		return nil, err
