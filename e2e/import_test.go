@@ -129,3 +129,36 @@ func TestImportCloudFormationInline(t *testing.T) {
 		}
 	}
 }
+
+// SAM functions (Globals, CodeUri folder, InlineCode) behind plain ELBv2 resources; the Java
+// function is unavailable (502) while every other route serves.
+func TestImportSAM(t *testing.T) {
+	port := freePort(t)
+	startSource(t, "testdata/import/sam/template.yaml", port, "--param", fmt.Sprintf("Port=%d", port))
+	checkRoutes(t, port, []route{
+		{path: "/orders/7", status: 200, contains: `"kind": "orders", "shop": "albatross-shop", "memory": "256"`},
+		{path: "/legacy/x", status: 502},
+		{path: "/", status: 200, contains: `"fn":"status","shop":"albatross-shop"`},
+	})
+}
+
+// A Serverless service with every offline variable source and every alb condition, served end
+// to end: each route is answered by the function its event names.
+func TestImportServerlessFeatures(t *testing.T) {
+	port := freePort(t)
+	startSource(t, "testdata/import/sls-features", port, "--stage", "qa", "--param", "color=green",
+		"--port-map", fmt.Sprintf("80=%d", port))
+	checkRoutes(t, port, []route{
+		{path: "/api/events", status: 200, contains: `"fn":"api","path":"/api/events","multiValue":true`},
+		{method: "DELETE", path: "/api/events", status: 404, contains: "features has no such route"},
+		{path: "/admin", header: map[string]string{"X-Admin": "yes", "X-Team": "dev"}, status: 200, contains: `"fn":"admin"`},
+		{path: "/admin", header: map[string]string{"X-Admin": "yes"}, status: 404},
+		{path: "/anything", header: map[string]string{"Host": "admin.example.com"}, status: 200, contains: `"PANEL":"ops-panel"`},
+		{path: "/find?q=albatross", status: 200, contains: `"fn":"search"`},
+		{path: "/find", header: map[string]string{"X-Search": "v2"}, status: 200, contains: `"fn":"search","path":"/find","multiValue":false`},
+		{path: "/v1/x", status: 302},
+		{path: "/direct", status: 200, contains: `"fn":"api"`},
+		{path: "/api", status: 200, contains: `"GREETING":"hello from qa","STAGE":"qa","REGION":"eu-central-1","COLOR":"green","DEBUG":"true"`},
+		{path: "/api", status: 200, contains: `"MEMORY":"512","NAME":"features-qa-api"`},
+	})
+}
