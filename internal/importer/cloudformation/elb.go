@@ -20,23 +20,17 @@ func (x *translator) loadBalancer(r *resource, p props) {
 
 // lookup finds the translated resource of type typ that an ARN property names.
 func (x *translator) lookup(arn string, typ string) *resource {
-	r := x.t.byARN(arn)
-	if r == nil || r.typ != typ {
-		return nil
-	}
-	return r
+	return x.t.byARNOf(arn, typ)
 }
 
 func (x *translator) listener(r *resource, p props) {
 	lbARN := p.str("LoadBalancerArn")
-	lbRes := x.lookup(lbARN, typeLoadBalancer)
-	li, ok := x.lbIndex[idOf(lbRes)]
+	li, ok := x.lbIndex[idOf(x.lookup(lbARN, typeLoadBalancer))]
 	if !ok {
-		if lbARN != "" {
+		switch {
+		case lbARN != "":
 			p.problem("LoadBalancerArn", "%q is not a load balancer of this template", lbARN)
-		} else if p.value("LoadBalancerArn") == nil && yamlProp(p, "LoadBalancerArn") {
-			// already reported
-		} else {
+		case !yamlProp(p, "LoadBalancerArn"):
 			p.problem("LoadBalancerArn", "is required")
 		}
 		return

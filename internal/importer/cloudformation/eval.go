@@ -18,6 +18,9 @@ type noValueType struct{}
 
 var noValue = noValueType{}
 
+// maxEvalDepth bounds nested evaluation.
+const maxEvalDepth = 200
+
 type unknown struct{ why string }
 
 // knownIntrinsics are the intrinsic functions CloudFormation defines; the last five are parsed
@@ -86,6 +89,13 @@ func (t *Template) eval(n *yaml.Node, path string) (any, *yamlsrc.Error) {
 	n = yamlsrc.Deref(n)
 	if n == nil {
 		return nil, nil
+	}
+	// Names and ARNs are evaluated from properties that may refer back to the resource
+	// (Name: !Ref Self): a cycle is a problem, never a stack overflow.
+	t.depth++
+	defer func() { t.depth-- }()
+	if t.depth > maxEvalDepth {
+		return nil, t.evalErr(n, path, "references form a cycle (or nest deeper than %d)", maxEvalDepth)
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:

@@ -50,16 +50,13 @@ func (t *Template) refName(name string, n *yaml.Node, path string) (any, *yamlsr
 	if !r.enabled {
 		return nil, t.evalErr(n, path, "resource %s is not created (its Condition is false)", name)
 	}
-	cfg := t.cfgNames()
 	switch r.typ {
-	case typeLoadBalancer:
-		return cfg.LoadBalancerARN(t.name(r)), nil
-	case typeListener:
-		return t.listenerARN(r), nil
+	case typeLoadBalancer, typeListener:
+		return t.arnOf(r), nil
 	case typeListenerRule:
 		return t.ruleARN(r), nil
 	case typeTargetGroup:
-		return cfg.TargetGroupARN(t.name(r)), nil
+		return t.arnOf(r), nil
 	case typeFunction, typeServerlessFunc:
 		return t.name(r), nil
 	case typeVersion, typeAlias:
@@ -225,7 +222,9 @@ func (t *Template) name(r *resource) string {
 	if r.typ == typeFunction || r.typ == typeServerlessFunc {
 		prop = "FunctionName"
 	}
-	if n := yamlsrc.Get(r.props, prop); n != nil {
+	if n := yamlsrc.Get(r.props, prop); n != nil && !t.naming[r.id] {
+		t.naming[r.id] = true
+		defer delete(t.naming, r.id)
 		if v, err := t.eval(n, ""); err == nil {
 			if s, ok := v.(string); ok && s != "" {
 				return s
@@ -245,16 +244,14 @@ func (t *Template) name(r *resource) string {
 // listenerARN is the listener's ARN as the running Albatross reports it (by its load balancer
 // and port); a listener whose load balancer or port cannot be evaluated gets one from its id.
 func (t *Template) listenerARN(r *resource) string {
-	cfg := t.cfgNames()
-	lbName, port := t.listenerKey(r)
-	return cfg.ListenerARN(lbName, "", port)
+	return t.arnOf(r)
 }
 
 func (t *Template) listenerKey(r *resource) (string, int) {
 	lbName, port := "unknown-"+r.id, 0
 	if v, err := t.eval(yamlsrc.Get(r.props, "LoadBalancerArn"), ""); err == nil {
 		if s, ok := v.(string); ok {
-			if lb := t.byARN(s); lb != nil && lb.typ == typeLoadBalancer {
+			if lb := t.byARNOf(s, typeLoadBalancer); lb != nil {
 				lbName = t.name(lb)
 			}
 		}
@@ -281,7 +278,7 @@ func (t *Template) ruleARN(r *resource) string {
 	lbName, port := "unknown-"+r.id, 80
 	if v, err := t.eval(yamlsrc.Get(r.props, "ListenerArn"), ""); err == nil {
 		if s, ok := v.(string); ok {
-			if l := t.byARN(s); l != nil && l.typ == typeListener {
+			if l := t.byARNOf(s, typeListener); l != nil {
 				lbName, port = t.listenerKey(l)
 			}
 		}
@@ -332,26 +329,43 @@ func functionNameOf(s string) string {
 
 // byARN finds the resource whose Ref is arn (load balancers, listeners, target groups).
 func (t *Template) byARN(arn string) *resource {
-	cfg := t.cfgNames()
-	for _, id := range t.order {
-		r := t.resources[id]
-		if !r.enabled {
-			continue
-		}
-		switch r.typ {
-		case typeLoadBalancer:
-			if cfg.LoadBalancerARN(t.name(r)) == arn {
-				return r
-			}
-		case typeTargetGroup:
-			if cfg.TargetGroupARN(t.name(r)) == arn {
-				return r
-			}
-		case typeListener:
-			if t.listenerARN(r) == arn {
-				return r
-			}
+	for _, typ := range []string{typeLoadBalancer, typeTargetGroup, typeListener} {
+		if r := t.byARNOf(arn, typ); r != nil {
+			return r
 		}
 	}
 	return nil
+}
+
+// byARNOf finds the resource of type typ whose Ref is arn.
+func (t *Template) byARNOf(arn, typ string) *resource {
+	for _, id := range t.order {
+		r := t.resources[id]
+		if r.enabled && r.typ == typ && t.arnOf(r) == arn {
+			return r
+		}
+	}
+	return nil
+}
+
+// arnOf is a load balancer's, target group's or listener's ARN, computed once: ARNs are looked
+// up often, and a listener's depends on its load balancer's.
+func (t *Template) arnOf(r *resource) string {
+	if a, ok := t.arns[r.id]; ok {
+		return a
+	}
+	t.arns[r.id] = "" // a cycle through this resource finds no ARN
+	cfg := t.cfgNames()
+	var a string
+	switch r.typ {
+	case typeLoadBalancer:
+		a = cfg.LoadBalancerARN(t.name(r))
+	case typeTargetGroup:
+		a = cfg.TargetGroupARN(t.name(r))
+	case typeListener:
+		lbName, port := t.listenerKey(r)
+		a = cfg.ListenerARN(lbName, "", port)
+	}
+	t.arns[r.id] = a
+	return a
 }

@@ -54,6 +54,9 @@ type Template struct {
 	order      []string
 	globals    *yaml.Node
 	errs       yamlsrc.Errors
+	depth      int
+	naming     map[string]bool
+	arns       map[string]string
 }
 
 type condState struct {
@@ -100,7 +103,7 @@ func FromNode(root *yaml.Node, opts Options) (*Template, error) {
 		opts.AccountID = "000000000000"
 	}
 	t := &Template{opts: opts, root: root, params: map[string]*parameter{}, conditions: map[string]*yaml.Node{},
-		condMemo: map[string]condState{}, resources: map[string]*resource{}}
+		condMemo: map[string]condState{}, resources: map[string]*resource{}, naming: map[string]bool{}, arns: map[string]string{}}
 	if root == nil || root.Kind != yaml.MappingNode {
 		t.errs.At(opts.File, root, "", "a template is a map with Resources, got %s", yamlsrc.Kind(root))
 		return nil, t.errs

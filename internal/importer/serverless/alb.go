@@ -78,8 +78,8 @@ func (c *compiler) albEvent(fn string, i int, ev *yaml.Node) *albEvent {
 		} else {
 			e.albID, e.listenerID, e.listenerArn = m[1], m[2], la
 		}
-	case la.Kind == yaml.MappingNode && len(la.Content) == 2 && la.Content[0].Value == "Ref" && yamlsrc.Deref(la.Content[1]).Kind == yaml.ScalarNode:
-		ref := yamlsrc.Deref(la.Content[1]).Value
+	case la.Kind == yaml.MappingNode && len(la.Content) == 2 && la.Content[0].Value == "Ref" && scalarValue(la.Content[1]) != "":
+		ref := scalarValue(la.Content[1])
 		e.albID, e.listenerID, e.listenerArn = ref, ref, la
 	default:
 		c.errs.At(c.file, la, path+".listenerArn", "must be a listener ARN string or {Ref: <listener logical id>}")
@@ -120,12 +120,12 @@ func (c *compiler) albEvent(fn string, i int, ev *yaml.Node) *albEvent {
 		if c.tgPrefix != "" {
 			c.errs.At(c.file, tg, path+".targetGroupName", "ALB \"targetGroupName\" setting is exclusive with \"provider.alb.targetGroupPrefix\": Please specify only one (ALB_TARGET_GROUP_NAME_EXCLUSIVE)")
 		}
-		e.targetGroupName = tg.Value
+		e.targetGroupName = scalarValue(tg)
 	}
 	if au := yamlsrc.Get(ev, "authorizer"); au != nil {
 		e.authorizerNode = au
 		for _, a := range asList(au) {
-			if yamlsrc.Get(c.authorizers, a.Value) == nil {
+			if scalarValue(a) == "" || yamlsrc.Get(c.authorizers, a.Value) == nil {
 				c.errs.At(c.file, a, path+".authorizer", "No match for %q in function %q found in registered ALB authorizers (ALB_MISSING_AUTHORIZER)", a.Value, fn)
 				ok = false
 			}

@@ -34,17 +34,18 @@ func (c *compiler) compile() *yaml.Node {
 	case svc == nil:
 		c.errs.At(c.file, r.root, "service", "is required")
 	case svc.Kind == yaml.MappingNode:
-		c.service = yamlsrc.Get(svc, "name").Value
+		c.service = scalarValue(yamlsrc.Get(svc, "name"))
 	default:
 		c.service = svc.Value
 	}
-	if p := r.at("provider", "name"); p != nil && p.Value != "aws" {
+	if svc != nil && c.service == "" {
+		c.errs.At(c.file, svc, "service", "must name the service")
+	}
+	if p := r.at("provider", "name"); p != nil && scalarValue(p) != "aws" {
 		c.errs.At(c.file, p, "provider.name", "%q: only the aws provider has alb events", p.Value)
 	}
 	c.stage = r.stage()
-	if p := r.at("provider", "alb", "targetGroupPrefix"); p != nil {
-		c.tgPrefix = p.Value
-	}
+	c.tgPrefix = scalarValue(r.at("provider", "alb", "targetGroupPrefix"))
 	c.authorizers = r.at("provider", "alb", "authorizers")
 
 	resources := mapNode(r.root)
@@ -161,7 +162,7 @@ func (c *compiler) function(name string, fn *yaml.Node) (string, *yaml.Node) {
 	if img := g("image"); img != nil {
 		uri := img
 		if img.Kind == yaml.MappingNode {
-			uri = firstOf(yamlsrc.Get(img, "uri"), sNode(yamlsrc.Get(img, "name").Value, img))
+			uri = firstOf(yamlsrc.Get(img, "uri"), sNode(scalarValue(yamlsrc.Get(img, "name")), img))
 		}
 		set(props, "PackageType", sNode("Image", img))
 		set(props, "Code", mapNode(img, "ImageUri", uri))
@@ -211,4 +212,13 @@ func firstOf(ns ...*yaml.Node) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// scalarValue is n's text, "" when n is absent or not a scalar.
+func scalarValue(n *yaml.Node) string {
+	n = yamlsrc.Deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
 }

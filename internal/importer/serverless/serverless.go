@@ -80,7 +80,12 @@ func Load(path string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := filepath.Base(file)
+	return load(abs, data, opts)
+}
+
+// load translates the service in data, read from the file at abs.
+func load(abs string, data []byte, opts Options) (*Result, error) {
+	name := filepath.Base(abs)
 	root, err := yamlsrc.Parse(name, data)
 	if err != nil {
 		return nil, err
