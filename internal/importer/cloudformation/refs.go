@@ -327,16 +327,6 @@ func functionNameOf(s string) string {
 	return s
 }
 
-// byARN finds the resource whose Ref is arn (load balancers, listeners, target groups).
-func (t *Template) byARN(arn string) *resource {
-	for _, typ := range []string{typeLoadBalancer, typeTargetGroup, typeListener} {
-		if r := t.byARNOf(arn, typ); r != nil {
-			return r
-		}
-	}
-	return nil
-}
-
 // byARNOf finds the resource of type typ whose Ref is arn.
 func (t *Template) byARNOf(arn, typ string) *resource {
 	for _, id := range t.order {

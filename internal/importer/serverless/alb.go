@@ -21,20 +21,19 @@ var albListenerRe = regexp.MustCompile(`^arn:aws[\w-]*:elasticloadbalancing:.+:l
 
 // albEvent is one validated alb event.
 type albEvent struct {
-	fn, path         string // function key, "functions.<fn>.events[<i>].alb"
-	node             *yaml.Node
-	albID            string
-	listenerID       string
-	listenerArn      *yaml.Node
-	priority         int
-	priorityNode     *yaml.Node
-	conditions       *yaml.Node
-	multiValue       bool
-	healthCheck      *yaml.Node // nil, or the map (true becomes an empty map)
-	targetGroupName  string
-	authorizers      []string
-	authorizerNode   *yaml.Node
-	conditionsByName map[string]*yaml.Node
+	fn, path        string // function key, "functions.<fn>.events[<i>].alb"
+	node            *yaml.Node
+	albID           string
+	listenerID      string
+	listenerArn     *yaml.Node
+	priority        int
+	priorityNode    *yaml.Node
+	conditions      *yaml.Node
+	multiValue      bool
+	healthCheck     *yaml.Node // nil, or the map (true becomes an empty map)
+	targetGroupName string
+	authorizers     []string
+	authorizerNode  *yaml.Node
 }
 
 var albEventKeys = map[string]bool{"listenerArn": true, "priority": true, "conditions": true, "multiValueHeaders": true,
