@@ -113,7 +113,12 @@ func TestVariables(t *testing.T) {
     FROMFILE: ${file(./vars.yml):deep.key}
     WHOLE: ${file(./vars.json)}
     PARAM: ${param:p}
+    V4PARAM: ${param:v4}
     BOOL: ${strToBool(0)}
+stages:
+  default:
+    params:
+      v4: from-stages
 custom:
   a: alpha
   n: 7
@@ -126,7 +131,7 @@ custom:
 	}
 	env := res.Config.Functions[0].Environment.Variables
 	want := map[string]string{"A": "alpha", "NESTED": "p-value", "FALLBACK": "alpha", "NUMBER": "7", "TEXT": "x-7-prod",
-		"FROMFILE": "from-file", "WHOLE": "json-string", "PARAM": "given", "BOOL": "false"}
+		"FROMFILE": "from-file", "WHOLE": "json-string", "PARAM": "given", "BOOL": "false", "V4PARAM": "from-stages"}
 	for k, v := range want {
 		if env[k] != v {
 			t.Errorf("%s = %q, want %q", k, env[k], v)

@@ -381,6 +381,9 @@ func (r *resolver) param(name string, n *yaml.Node) (*yaml.Node, error) {
 		if v := r.at("params", stage, name); v != nil {
 			return v, nil
 		}
+		if v := r.at("stages", stage, "params", name); v != nil { // Serverless v4
+			return v, nil
+		}
 	}
 	return nil, undefinedError{fmt.Sprintf("parameter %s is not given (--param %s=VALUE or params.%s.%s)", name, name, r.stage(), name)}
 }

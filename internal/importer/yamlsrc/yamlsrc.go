@@ -167,6 +167,19 @@ func rewriteTags(file string, root *yaml.Node) error {
 		for _, c := range n.Content {
 			walk(c)
 		}
+		if n.Kind == yaml.MappingNode {
+			keys := map[string]bool{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+					continue
+				}
+				if keys[k.Value] {
+					es.At(file, k, "", "duplicate key %q", k.Value)
+				}
+				keys[k.Value] = true
+			}
+		}
 		if n.Alias != nil {
 			walk(n.Alias)
 		}

@@ -89,6 +89,7 @@ func TestParseErrorsHavePositions(t *testing.T) {
 		{"tab", "a:\n\tb: 1\n", "t.yaml:2:1: tab in indentation"},
 		{"unknown tag", "a: !Reff X\n", "t.yaml:1:4: unknown tag !Reff"},
 		{"syntax", "a: [1\n", "t.yaml:"},
+		{"duplicate key", "a: 1\nb: 2\na: 3\n", "t.yaml:3:1: duplicate key \"a\""},
 		{"two docs", "a: 1\n---\nb: 2\n", "t.yaml:2:1: only one YAML document"},
 	}
 	for _, tt := range tests {
