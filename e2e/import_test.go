@@ -162,3 +162,40 @@ func TestImportServerlessFeatures(t *testing.T) {
 		{path: "/api", status: 200, contains: `"MEMORY":"512","NAME":"features-qa-api"`},
 	})
 }
+
+// Live reload follows the files an imported service is built from: an edit to a ${file()}
+// source moves a route, a broken edit keeps the last good configuration serving.
+func TestImportReloadsOnSourceEdits(t *testing.T) {
+	dir := t.TempDir()
+	src := "testdata/import/sls-features"
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, e.Name()), string(data))
+	}
+	port := freePort(t)
+	inst := startSource(t, dir, port, "--stage", "qa", "--port-map", fmt.Sprintf("80=%d", port))
+	checkRoutes(t, port, []route{{path: "/direct", status: 200, contains: `"fn":"api"`}})
+
+	extra, err := os.ReadFile(filepath.Join(dir, "extra-resources.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.Replace(string(extra), "Values: [/direct]", "Values: [/moved]", 1)
+	writeFile(t, filepath.Join(dir, "extra-resources.yml"), moved)
+	inst.waitLog("configuration reloaded", 1)
+	checkRoutes(t, port, []route{
+		{path: "/moved", status: 200, contains: `"fn":"api"`},
+		{path: "/direct", status: 404, contains: "features has no such route"},
+	})
+
+	writeFile(t, filepath.Join(dir, "settings.yml"), "memory: [not, a, number]\n")
+	inst.waitLog("configuration rejected", 1)
+	checkRoutes(t, port, []route{{path: "/moved", status: 200, contains: `"MEMORY":"512"`}})
+}
