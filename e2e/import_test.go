@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -198,4 +199,77 @@ func TestImportReloadsOnSourceEdits(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "settings.yml"), "memory: [not, a, number]\n")
 	inst.waitLog("configuration rejected", 1)
 	checkRoutes(t, port, []route{{path: "/moved", status: 200, contains: `"MEMORY":"512"`}})
+}
+
+// A JSON template whose instance and IP targets, exported values and S3 code come from
+// --values: every route reaches the local target or function the values file names.
+func TestImportCloudFormationTargetsAndValues(t *testing.T) {
+	site1, site2, checkout := startBackend(t, "site-1", nil), startBackend(t, "site-2", nil), startBackend(t, "checkout", nil)
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "api"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "api", "app.py"), "import json\n\ndef handler(event, context):\n    return {\"statusCode\": 200, \"body\": json.dumps({\"fn\": \"shop-api\", \"path\": event[\"path\"]})}\n")
+	zipPath := filepath.Join(dir, "api.zip")
+	zipFolder(t, filepath.Join(dir, "api"), zipPath)
+	valuesPath := filepath.Join(dir, "values.yaml")
+	writeFile(t, valuesPath, fmt.Sprintf(`values:
+  import:network-VpcId: vpc-1
+code:
+  s3://shop-artifacts/api.zip: api.zip
+targets:
+  i-0aaa: %s
+  i-0bbb: %s
+  10.0.1.5:9000: %s
+`, site1.addr, site2.addr, checkout.addr))
+	port := freePort(t)
+	startSource(t, "testdata/import/cfn-targets/template.json", port, "--values", valuesPath, "--port-map", fmt.Sprintf("80=%d", port))
+	checkRoutes(t, port, []route{
+		{path: "/checkout/cart", status: 200, contains: `"backend":"checkout"`},
+		{path: "/api/x", status: 200, contains: `"fn": "shop-api"`},
+	})
+	seenSites := map[string]bool{}
+	for range 4 {
+		_, body := do(t, client(), newRequest(t, "GET", fmt.Sprintf("http://127.0.0.1:%d/events", port), nil))
+		var s seen
+		if err := json.Unmarshal(body, &s); err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		seenSites[s.Backend] = true
+	}
+	if !seenSites["site-1"] || !seenSites["site-2"] {
+		t.Errorf("the default action reaches both instances: %v", seenSites)
+	}
+}
+
+func zipFolder(t *testing.T, dir, zipPath string) {
+	t.Helper()
+	out, err := os.Create(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(out)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.Create(e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
