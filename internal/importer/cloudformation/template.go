@@ -142,6 +142,7 @@ func (t *Template) readResources() {
 		t.resources[id] = r
 		t.order = append(t.order, id)
 	}
+	t.samAliases()
 	for _, id := range t.order {
 		r := t.resources[id]
 		if c := yamlsrc.Get(r.node, "Condition"); c != nil {
@@ -194,4 +195,31 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// samAliases adds the alias SAM generates for a function with AutoPublishAlias: logical id
+// <Function>Alias<Name>, also reachable as !Ref <Function>.Alias.
+func (t *Template) samAliases() {
+	for _, id := range append([]string(nil), t.order...) {
+		r := t.resources[id]
+		if r.typ != typeServerlessFunc {
+			continue
+		}
+		alias := yamlsrc.Get(mergeGlobals(t.globals, r.props), "AutoPublishAlias")
+		if alias == nil || alias.Kind != yaml.ScalarNode || alias.Value == "" {
+			continue
+		}
+		s := func(v string) *yaml.Node {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: alias.Line, Column: alias.Column}
+		}
+		ref := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{s("Ref"), s(id)}}
+		props := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{s("FunctionName"), ref, s("Name"), alias}}
+		aliasID := id + "Alias" + alias.Value
+		if _, taken := t.resources[aliasID]; taken {
+			continue
+		}
+		t.resources[aliasID] = &resource{id: aliasID, typ: typeAlias, node: alias, props: props, enabled: true}
+		t.resources[id+".Alias"] = t.resources[aliasID]
+		t.order = append(t.order, aliasID)
+	}
 }

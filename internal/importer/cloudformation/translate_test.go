@@ -33,3 +33,36 @@ func TestInlineTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSAMAutoPublishAlias(t *testing.T) {
+	src := `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function: {AutoPublishAlias: live}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: nodejs20.x, Handler: index.h, InlineCode: "exports.h = async () => ({statusCode: 200})"}
+  TG:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties: {TargetType: lambda, Targets: [{Id: !Ref Fn.Alias}]}
+  TG2:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties: {TargetType: lambda, Targets: [{Id: !Ref FnAliaslive}]}
+`
+	tmpl, err := Parse([]byte(src), Options{File: "t.yaml", CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tmpl.Translate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range res.Config.TargetGroups {
+		if tg.Targets[0].ID != "arn:aws:lambda:us-east-1:000000000000:function:Fn:live" {
+			t.Errorf("%s targets %s", tg.Name, tg.Targets[0].ID)
+		}
+	}
+	if err := res.Config.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
