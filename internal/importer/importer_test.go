@@ -150,3 +150,12 @@ func TestLoadEveryFixture(t *testing.T) {
 		})
 	}
 }
+
+func FuzzDetectAndPortMap(f *testing.F) {
+	f.Add("serverless.yml", []byte("service: x\nprovider: {name: aws}\n"), "80=8080,443=8443")
+	f.Add("t.json", []byte(`{"Resources": {}}`), "1=2")
+	f.Fuzz(func(t *testing.T, name string, content []byte, ports string) {
+		_ = Detect(name, false, content)
+		_, _ = ParsePortMap(ports)
+	})
+}

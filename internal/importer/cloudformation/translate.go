@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -137,7 +138,7 @@ func (x *translator) props(r *resource) props {
 
 // at is the node to position a problem about property name (the property, else the resource).
 func (p props) at(name string) *yaml.Node {
-	if n := yamlsrc.Get(p.node, name); n != nil {
+	if n := nodeAt(p.node, name); n != nil {
 		return n
 	}
 	if p.node != nil {
@@ -297,4 +298,31 @@ func (x *translator) keyValues(v any, p props, sub string) map[string]string {
 		out[k] = x.str(m(e, "Value"), p, ep+".Value")
 	}
 	return out
+}
+
+// nodeAt follows a property path ("Actions[0].ForwardConfig.TargetGroups[1].Weight") as far as
+// the source has it literally, so a problem points at the innermost node it can.
+func nodeAt(n *yaml.Node, path string) *yaml.Node {
+	var found *yaml.Node
+	for _, part := range strings.Split(path, ".") {
+		key, rest, _ := strings.Cut(part, "[")
+		if key != "" {
+			if n = yamlsrc.Get(n, key); n == nil {
+				return found
+			}
+			found = n
+		}
+		for rest != "" {
+			idx, after, _ := strings.Cut(rest, "]")
+			rest = strings.TrimPrefix(after, "[")
+			i, err := strconv.Atoi(idx)
+			n = yamlsrc.Deref(n)
+			if err != nil || n == nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
+				return found
+			}
+			n = yamlsrc.Deref(n.Content[i])
+			found = n
+		}
+	}
+	return found
 }

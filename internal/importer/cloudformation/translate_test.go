@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/albatross-lb/albatross/internal/importer/values"
 )
 
 func load(t *testing.T, path string, params map[string]string) (*Result, error) {
@@ -64,5 +66,46 @@ Resources:
 	}
 	if err := res.Config.Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An HTTPS listener's ACM certificate comes from the values file as local PEM files (relative
+// to it); one not given is a problem naming the key.
+func TestHTTPSCertificatesFromValues(t *testing.T) {
+	src := `Resources:
+  LB: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer}
+  L:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LB
+      Port: 443
+      Protocol: HTTPS
+      Certificates: [{CertificateArn: arn:aws:acm:us-east-1:1:certificate/abc}]
+      DefaultActions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: "200"}}]
+`
+	dir := t.TempDir()
+	valuesPath := filepath.Join(dir, "values.yaml")
+	if err := os.WriteFile(valuesPath, []byte("values:\n  acm:arn:aws:acm:us-east-1:1:certificate/abc: {certificate_file: tls/cert.pem, private_key_file: tls/key.pem}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := values.Load(valuesPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := Parse([]byte(src), Options{File: "t.yaml", Values: vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tmpl.Translate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Config.LoadBalancers[0].Listeners[0].Certificates
+	if len(c) != 1 || c[0].CertificateFile != filepath.Join(dir, "tls/cert.pem") || c[0].PrivateKeyFile != filepath.Join(dir, "tls/key.pem") {
+		t.Errorf("certificates = %+v", c)
+	}
+	tmpl, _ = Parse([]byte(src), Options{File: "t.yaml"})
+	if _, err := tmpl.Translate(); err == nil || !strings.Contains(err.Error(), `t.yaml:9:39 Resources.L.Properties.Certificates[0].CertificateArn: "acm:arn:aws:acm:us-east-1:1:certificate/abc" is needed and not given`) {
+		t.Errorf("err = %v", err)
 	}
 }
