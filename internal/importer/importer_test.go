@@ -115,7 +115,7 @@ func TestValidationProblemsPointAtTheSource(t *testing.T) {
 	if !errors.As(err, &ps) || len(ps) != 1 {
 		t.Fatalf("err = %v", err)
 	}
-	want := "template.yaml:4:5 Resources.L (AWS::ElasticLoadBalancingV2::Listener): load_balancers[0].listeners[0].default_actions[0].fixed_response_config.status_code"
+	want := "template.yaml:3:3 Resources.L (AWS::ElasticLoadBalancingV2::Listener): load_balancers[0].listeners[0].default_actions[0].fixed_response_config.status_code"
 	if ps[0].Path != want {
 		t.Errorf("path = %q, want %q", ps[0].Path, want)
 	}

@@ -74,7 +74,7 @@ func (x *translator) unavailable(r *resource, f *config.Function, c lambdart.Cho
 		return
 	}
 	f.Unavailable = c.Unavailable
-	x.res.Warnings = append(x.res.Warnings, fmt.Sprintf("%s: %s: function %s is unavailable: %s; requests routed to it get 502", x.t.where(r.node, r.id), x.t.origin(r.id), f.FunctionName, c.Unavailable))
+	x.res.Warnings = append(x.res.Warnings, fmt.Sprintf("%s: %s: function %s is unavailable: %s; requests routed to it get 502", x.t.where(r.key, r.id), x.t.origin(r.id), f.FunctionName, c.Unavailable))
 }
 
 func (x *translator) addFunction(r *resource, f config.Function) {

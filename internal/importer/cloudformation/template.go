@@ -66,6 +66,8 @@ type condState struct {
 // resource is one entry of Resources.
 type resource struct {
 	id, typ string
+	// key is the resource's key in Resources: where problems and comments about it point.
+	key     *yaml.Node
 	node    *yaml.Node
 	props   *yaml.Node
 	// enabled is false when the resource's Condition is false.
@@ -138,7 +140,7 @@ func (t *Template) readResources() {
 			t.errs.At(t.fileOf(id), n, p+".Type", "is required")
 			continue
 		}
-		r := &resource{id: id, typ: typ.Value, node: n, props: yamlsrc.Get(n, "Properties"), enabled: true}
+		r := &resource{id: id, typ: typ.Value, key: k, node: n, props: yamlsrc.Get(n, "Properties"), enabled: true}
 		t.resources[id] = r
 		t.order = append(t.order, id)
 	}
@@ -218,7 +220,7 @@ func (t *Template) samAliases() {
 		if _, taken := t.resources[aliasID]; taken {
 			continue
 		}
-		t.resources[aliasID] = &resource{id: aliasID, typ: typeAlias, node: alias, props: props, enabled: true}
+		t.resources[aliasID] = &resource{id: aliasID, typ: typeAlias, key: alias, node: alias, props: props, enabled: true}
 		t.resources[id+".Alias"] = t.resources[aliasID]
 		t.order = append(t.order, aliasID)
 	}

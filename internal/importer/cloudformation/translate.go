@@ -63,12 +63,12 @@ func (t *Template) Translate() (*Result, error) {
 		r := t.resources[id]
 		switch {
 		case !r.enabled:
-			x.res.Warnings = append(x.res.Warnings, fmt.Sprintf("%s: skipped %s (%s): its Condition is false", t.where(r.node, r.id), t.origin(id), r.typ))
+			x.res.Warnings = append(x.res.Warnings, fmt.Sprintf("%s: skipped %s (%s): its Condition is false", t.where(r.key, r.id), t.origin(id), r.typ))
 		case r.typ == typePermission || r.typ == typeVersion || r.typ == typeAlias:
 			// Permissions always allow the load balancer here; versions and aliases are
 			// resolved where a target names them (their ARNs invoke the function).
 		case !translated(r.typ):
-			x.res.Warnings = append(x.res.Warnings, fmt.Sprintf("%s: skipped %s (%s): Albatross does not run this resource type", t.where(r.node, r.id), t.origin(id), r.typ))
+			x.res.Warnings = append(x.res.Warnings, fmt.Sprintf("%s: skipped %s (%s): Albatross does not run this resource type", t.where(r.key, r.id), t.origin(id), r.typ))
 		}
 	}
 	return x.res, x.ps.Err()
@@ -101,7 +101,7 @@ func (t *Template) where(n *yaml.Node, id string) string {
 
 // source records where a config item came from.
 func (x *translator) source(cfgPath string, r *resource) {
-	x.res.Sources[cfgPath] = fmt.Sprintf("%s %s (%s)", x.t.where(r.node, r.id), x.t.origin(r.id), r.typ)
+	x.res.Sources[cfgPath] = fmt.Sprintf("%s %s (%s)", x.t.where(r.key, r.id), x.t.origin(r.id), r.typ)
 }
 
 func (x *translator) resource(r *resource) {
