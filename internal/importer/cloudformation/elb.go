@@ -3,6 +3,8 @@ package cloudformation
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/albatross-lb/albatross/internal/config"
 )
@@ -124,10 +126,55 @@ func (x *translator) listenerOf(p props, prop string) (*config.Listener, [2]int,
 	}
 	idx, ok := x.listenerIndex[idOf(x.lookup(arn, typeListener))]
 	if !ok {
-		p.problem(prop, "%q is not a listener of this template (a listener of an existing load balancer cannot be run: define it in the template)", arn)
-		return nil, idx, false
+		if idx, ok = x.externalListener(arn, p, prop); !ok {
+			return nil, idx, false
+		}
 	}
 	return &x.cfg.LoadBalancers[idx[0]].Listeners[idx[1]], idx, true
+}
+
+// externalListener is a listener of a load balancer outside the template (a serverless.yml
+// listenerArn string, a rule added to a shared ALB). The values file describes it as
+// listener:<arn>: {port: 80, protocol: HTTP}; Albatross then runs that load balancer (named as
+// in the ARN) with that listener, whose default action, unknown here, is a fixed 404.
+func (x *translator) externalListener(arn string, p props, prop string) ([2]int, bool) {
+	if idx, ok := x.listenerIndex[arn]; ok {
+		return idx, true
+	}
+	desc, err := x.t.opts.Values.Value("listener:" + arn)
+	if err != nil {
+		p.problem(prop, "%q is not a listener of this template: %v (a map with port and protocol)", arn, err)
+		return [2]int{}, false
+	}
+	port, perr := strconv.Atoi(toString(m(desc, "port")))
+	if perr != nil {
+		p.problem(prop, "values[\"listener:%s\"].port must be a port number", arn)
+		return [2]int{}, false
+	}
+	lbName := "external"
+	if parts := strings.Split(arn, "/"); len(parts) >= 5 && parts[1] == "app" {
+		lbName = parts[2]
+	}
+	li := -1
+	for i, lb := range x.cfg.LoadBalancers {
+		if lb.Name == lbName {
+			li = i
+		}
+	}
+	if li < 0 {
+		li = len(x.cfg.LoadBalancers)
+		x.cfg.LoadBalancers = append(x.cfg.LoadBalancers, config.LoadBalancer{Name: lbName})
+		x.res.Sources[fmt.Sprintf("load_balancers[%d]", li)] = "values listener:" + arn
+	}
+	protocol, _ := m(desc, "protocol").(string)
+	lb := &x.cfg.LoadBalancers[li]
+	idx := [2]int{li, len(lb.Listeners)}
+	lb.Listeners = append(lb.Listeners, config.Listener{Port: port, Protocol: protocol, DefaultActions: []config.Action{{
+		Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: "404", ContentType: "text/plain",
+			MessageBody: "no rule matched (the default action of " + arn + " is not known here)"}}}})
+	x.res.Sources[fmt.Sprintf("load_balancers[%d].listeners[%d]", idx[0], idx[1])] = "values listener:" + arn
+	x.listenerIndex[arn] = idx
+	return idx, true
 }
 
 func (x *translator) listenerRule(r *resource, p props) {

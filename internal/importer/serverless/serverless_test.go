@@ -1,6 +1,8 @@
 package serverless
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -245,4 +247,45 @@ func FuzzService(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = load(path, data, Options{Env: func(string) (string, bool) { return "", false }, CacheDir: dir})
 	})
+}
+
+// An alb event on an existing load balancer's listener (an ARN string) runs when the values
+// file describes that listener.
+func TestExternalListenerFromValues(t *testing.T) {
+	arn := "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2"
+	yml := `service: shop
+provider: {name: aws, runtime: nodejs20.x}
+functions:
+  api:
+    handler: handler.h
+    events:
+      - alb:
+          listenerArn: ` + arn + `
+          priority: 4
+          conditions: {path: /api}
+`
+	_, err := service(t, yml, Options{})
+	if err == nil || !strings.Contains(err.Error(), `"listener:`+arn+`" is needed and not given`) {
+		t.Fatalf("err = %v", err)
+	}
+	vals := values.FromMaps(map[string]any{"listener:" + arn: map[string]any{"port": 8080, "protocol": "HTTP"}}, nil, nil)
+	res, err := service(t, yml, Options{Values: vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := res.Config.LoadBalancers[0]
+	if lb.Name != "shared" || lb.Listeners[0].Port != 8080 || lb.Listeners[0].Rules[0].Priority != 4 {
+		t.Errorf("load balancer = %+v", lb)
+	}
+	if tg := res.Config.TargetGroups[0].Name; tg != md5Name("shop-api-50dc6c495c0c9188-dev") {
+		t.Errorf("target group name %s: the alb id is the ARN's load balancer id", tg)
+	}
+	if err := res.Config.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func md5Name(s string) string {
+	sum := md5.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
