@@ -67,9 +67,9 @@ type condState struct {
 type resource struct {
 	id, typ string
 	// key is the resource's key in Resources: where problems and comments about it point.
-	key     *yaml.Node
-	node    *yaml.Node
-	props   *yaml.Node
+	key   *yaml.Node
+	node  *yaml.Node
+	props *yaml.Node
 	// enabled is false when the resource's Condition is false.
 	enabled bool
 }
