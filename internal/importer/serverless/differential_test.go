@@ -54,6 +54,7 @@ func TestRoutingMatchesServerlessPackage(t *testing.T) {
 	for _, f := range fixtures {
 		name := filepath.Base(filepath.Dir(f))
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // sls package is mostly Node.js starting up: overlap the fixtures
 			in := differentialInputs[name]
 			dir := copyDir(t, filepath.Dir(f))
 			env := func(k string) (string, bool) { v, ok := in.env[k]; return v, ok }

@@ -8,6 +8,8 @@
 //	  import:SharedListenerArn: arn:aws:elasticloadbalancing:...
 //	  tfstate:network.vpc_id: vpc-123
 //	  attr:MyCustom.Endpoint: https://example.com
+//	  acm:arn:aws:acm:...:certificate/abc: {certificate_file: cert.pem, private_key_file: key.pem}
+//	  listener:arn:aws:elasticloadbalancing:...:listener/app/shared/...: {port: 8080, protocol: HTTP}
 //	code:                            # code location -> local zip or folder (relative to this file)
 //	  s3://bucket/api.zip: build/api.zip
 //	  tickets-api: ./functions/api
