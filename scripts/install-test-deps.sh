@@ -1,19 +1,39 @@
 #!/bin/sh
 # Installs the Debian packages the test suite drives as real, unmodified clients: the aws CLI v2
-# (awscli, for the control API scenario) and headless Chromium (for the dashboard test).
+# (awscli, for the control API scenario) and headless Chromium (for the dashboard test); and the
+# Serverless Framework v3 from npm (into bin/serverless-v3, kept between runs) for the
+# importer's differential test, which needs Node.js and npm (installed from Debian when absent).
 # Idempotent; `make test` runs it. Without root or apt it says so and exits 0: the tests that need
-# these tools then skip with a reason.
+# the Debian tools then skip with a reason.
 set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
 missing=""
 [ -x /usr/bin/aws ] || missing="$missing awscli"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
-[ -n "$missing" ] || exit 0
-if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-	echo "install-test-deps: cannot install$missing (needs root and apt-get); the tests using them will skip" >&2
-	exit 0
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+		echo "install-test-deps: cannot install$missing (needs root and apt-get); the tests using them will skip" >&2
+	else
+		echo "install-test-deps: installing$missing from Debian's packages"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	fi
 fi
-echo "install-test-deps: installing$missing from Debian's packages"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+
+# Serverless Framework v3, pinned: internal/importer/serverless compiles alb events as this
+# version does, and its test compares the result with what `sls package` writes.
+sls_version=3.40.0
+sls_dir="$root/bin/serverless-v3"
+if [ "$(cat "$sls_dir/.version" 2>/dev/null)" != "$sls_version" ]; then
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "install-test-deps: npm is missing: cannot install the Serverless Framework for the importer test" >&2
+		exit 1
+	fi
+	echo "install-test-deps: installing serverless@$sls_version into $sls_dir"
+	mkdir -p "$sls_dir"
+	npm install --prefix "$sls_dir" --no-audit --no-fund --loglevel=error "serverless@$sls_version" >/dev/null
+	echo "$sls_version" >"$sls_dir/.version"
+fi

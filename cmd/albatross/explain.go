@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/albatross-lb/albatross/internal/config/file"
 	"github.com/albatross-lb/albatross/internal/reconcile"
 )
 
@@ -25,7 +24,9 @@ func explain(args []string, stdout, stderr io.Writer) int {
 	var compact bool
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&configPath, "config", "", "configuration `file` (YAML)")
+	fs.StringVar(&configPath, "config", "", "configuration `file` or folder (any format albatross reads)")
+	var imp importFlags
+	imp.register(fs)
 	fs.Var((*headerFlags)(&in.Headers), "H", "request header `Name: value` (repeatable)")
 	fs.StringVar(&in.SourceIP, "source-ip", "127.0.0.1", "client `address` seen by source-ip conditions")
 	fs.StringVar(&in.Body, "data", "", "request `body`")
@@ -38,11 +39,12 @@ func explain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	in.Method, in.URL = fs.Arg(0), fs.Arg(1)
-	cfg, err := file.Load(configPath)
+	res, err := imp.load(configPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s:\n%v\n", configPath, err)
 		return 1
 	}
+	cfg := res.Config
 	r, port, err := in.Request()
 	if err != nil {
 		fmt.Fprintln(stderr, "albatross explain:", err)

@@ -4,6 +4,7 @@
 //	albatross serve --config FILE [--api-addr HOST:PORT] [--data-dir DIR]
 //	albatross validate --config FILE
 //	albatross capture [--endpoint-url URL] [--load-balancer NAME] [-o FILE]
+//	albatross import PATH [-o FILE]
 package main
 
 import (
@@ -32,6 +33,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return explain(args[1:], stdout, stderr)
 	case "capture":
 		return capture(args[1:], stdout, stderr)
+	case "import":
+		return importCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -49,5 +52,11 @@ func usage(w io.Writer) {
   albatross targets --api-addr HOST:PORT [--target-group NAME] [--api-credentials ID:SECRET|@FILE]
   albatross explain --config FILE [-H 'Header: value'] [--source-ip IP] METHOD URL
   albatross capture [--endpoint-url URL] [--load-balancer NAME[,NAME...]] [--region REGION] [-o FILE]
+  albatross import PATH [-o FILE]
+
+--config (and import's PATH) may be Albatross YAML, a Serverless service (serverless.yml), a
+CloudFormation or SAM template, a Terraform module or a describe bundle; serve, validate,
+explain and import also take:
+  --format F  --param NAME=VALUE  --stage S  --values FILE  --port-map 80=8080,...  --port-offset N  --var-file F
 `)
 }

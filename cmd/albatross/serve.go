@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
-	"github.com/albatross-lb/albatross/internal/config/file"
+	"github.com/albatross-lb/albatross/internal/importer"
 	"github.com/albatross-lb/albatross/internal/reconcile"
 	"github.com/albatross-lb/albatross/internal/state"
 )
@@ -38,13 +38,16 @@ type serveFlags struct {
 	// apiAllowHosts are host names accepted in Host besides the API's address, localhost and
 	// loopback addresses (docs/security.md).
 	apiAllowOrigins, apiAllowHosts []string
+	// imp reads --config in any format (serverless.yml, templates, ...).
+	imp importFlags
 }
 
 func serve(args []string, stderr io.Writer) int {
 	var f serveFlags
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&f.config, "config", "", "configuration `file` (YAML); omit to start empty")
+	fs.StringVar(&f.config, "config", "", "configuration `file` or folder (Albatross YAML, serverless.yml, CloudFormation/SAM, Terraform, describe bundle); omit to start empty")
+	f.imp.register(fs)
 	fs.StringVar(&f.apiAddr, "api-addr", "", "serve the control API on `host:port`")
 	fs.StringVar(&f.dataDir, "data-dir", "", "`directory` for state and caches (default: the user cache dir)")
 	fs.StringVar(&f.apiCredentials, "api-credentials", "", "require SigV4-signed API requests for `ACCESS_KEY_ID:SECRET_ACCESS_KEY` (or @FILE; default $ALBATROSS_API_CREDENTIALS)")
@@ -66,6 +69,9 @@ func serve(args []string, stderr io.Writer) int {
 	if err := runServer(f, log); err != nil {
 		log.Error("albatross stopped", "error", err)
 		fmt.Fprintln(stderr, "albatross serve:", err)
+		if hint := importer.BindHint(err); hint != "" {
+			fmt.Fprintln(stderr, "albatross serve:", hint)
+		}
 		return 1
 	}
 	return 0
@@ -136,14 +142,21 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	}
 	repairCode(store, log)
 	var cfg *config.Config
-	var watcher *file.Watcher
+	var watcher *importer.Watcher
 	if f.config != "" {
-		// Watch before the first read, so that no edit between the two goes unnoticed.
-		if watcher, err = file.NewWatcher(f.config); err != nil {
+		// Watch before the first read, so that no edit between the two goes unnoticed; the
+		// files the configuration was built from are known after the read.
+		if watcher, err = importer.NewWatcher(f.config); err != nil {
 			return err
 		}
-		if cfg, err = file.Load(f.config); err != nil {
+		res, err := f.imp.load(f.config)
+		if err != nil {
 			return fmt.Errorf("%s:\n%w", f.config, err)
+		}
+		cfg = res.Config
+		logImport(log, res)
+		if err := watcher.Set(res.Watch...); err != nil {
+			return err
 		}
 	}
 	if err := store.SetFile(ctx, cfg); err != nil {
@@ -166,7 +179,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		wg.Go(func() { watchReloads(ctx, watcher, reloads) })
 		wg.Go(func() {
 			for range reloads {
-				reload(ctx, store, f.config, log)
+				reload(ctx, store, f, watcher, log)
 			}
 		})
 	}
@@ -190,7 +203,7 @@ func shutdown(rt *reconcile.Runtime, log *slog.Logger) {
 
 // watchReloads signals a reload on SIGHUP and on every change of the file; it closes reloads
 // when ctx ends. Bursts collapse into one pending reload.
-func watchReloads(ctx context.Context, watcher *file.Watcher, reloads chan<- struct{}) {
+func watchReloads(ctx context.Context, watcher *importer.Watcher, reloads chan<- struct{}) {
 	defer close(reloads)
 	notify := func() {
 		select {
@@ -217,10 +230,19 @@ func watchReloads(ctx context.Context, watcher *file.Watcher, reloads chan<- str
 
 // reload re-reads the file; a valid configuration is swapped in, an invalid one is logged with
 // all its problems and the old one keeps serving.
-func reload(ctx context.Context, store *state.Store, path string, log *slog.Logger) {
-	cfg, err := file.Load(path)
+func reload(ctx context.Context, store *state.Store, f serveFlags, watcher *importer.Watcher, log *slog.Logger) {
+	path := f.config
+	res, err := f.imp.load(path)
+	if res != nil {
+		// Watch what this version was built from, even when it is rejected: fixing a
+		// ${file()} it reads must trigger the next reload.
+		if werr := watcher.Set(res.Watch...); werr != nil {
+			log.Warn("configuration watch incomplete", "error", werr)
+		}
+	}
 	if err == nil {
-		err = store.SetFile(ctx, cfg)
+		logImport(log, res)
+		err = store.SetFile(ctx, res.Config)
 	}
 	if err != nil {
 		var problems config.Problems
@@ -235,4 +257,15 @@ func reload(ctx context.Context, store *state.Store, path string, log *slog.Logg
 		return
 	}
 	log.Info("configuration reloaded", "file", path)
+}
+
+// logImport logs what the importer left out or changed, one line each.
+func logImport(log *slog.Logger, res *importer.Result) {
+	if res.Format != importer.Albatross && res.Format != "" {
+		log.Info("configuration imported", "format", string(res.Format), "load_balancers", len(res.Config.LoadBalancers),
+			"target_groups", len(res.Config.TargetGroups), "functions", len(res.Config.Functions))
+	}
+	for _, w := range res.Warnings {
+		log.Warn("import", "note", w)
+	}
 }

@@ -314,6 +314,12 @@ type Function struct {
 	// ProvisionedConcurrency environments are started at once and kept warm. Default 0.
 	ProvisionedConcurrency int    `yaml:"provisioned_concurrency"`
 	Description            string `yaml:"description"`
+	// Unavailable, when set, says why Albatross cannot run this function (an importer sets it
+	// for a runtime Albatross has no support for, or a container image). Albatross's own key:
+	// the function is not started, its runtime, handler and code are not checked, and a target
+	// group forwarding to it answers 502 with error_reason LambdaInvalidRuntimeException, as the
+	// ALB does when Lambda cannot invoke a function (docs/import.md).
+	Unavailable string `yaml:"unavailable"`
 }
 
 // Environment holds a function's environment variables.

@@ -87,6 +87,10 @@ func (v *validator) functions() {
 
 // function checks one function's runtime, code, limits, environment and concurrency.
 func (v *validator) function(p string, f *Function) {
+	if f.Unavailable != "" {
+		v.unavailableFunction(p, f)
+		return
+	}
 	rt, ok := LookupRuntime(f.Runtime)
 	if !ok {
 		v.ps.Add(key(p, "runtime"), "must be one of %s, got %q", runtimeNames(), f.Runtime)
@@ -165,4 +169,14 @@ func runtimeNames() string {
 
 func isSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
+}
+
+// unavailableFunction checks what still matters for a function Albatross does not run: the
+// limits that the ALB and the control API report.
+func (v *validator) unavailableFunction(p string, f *Function) {
+	v.intIn(key(p, "timeout"), f.Timeout, minFunctionTimeout, maxFunctionTimeout)
+	v.intIn(key(p, "memory_size"), f.MemorySize, minFunctionMemory, maxFunctionMemory)
+	if len(f.Description) > maxDescriptionLen {
+		v.ps.Add(key(p, "description"), "must be at most 256 characters, got %d", len(f.Description))
+	}
 }

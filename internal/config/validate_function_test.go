@@ -61,3 +61,14 @@ func TestValidateFunctions(t *testing.T) {
 		{desc: "provisioned without reserved", mutate: func(c *Config) { fn(c).ProvisionedConcurrency = 5 }},
 	})
 }
+
+func TestUnavailableFunctionSkipsRuntimeAndCode(t *testing.T) {
+	cfg := &Config{Functions: []Function{{FunctionName: "legacy", Runtime: "dotnetcore2.1", Unavailable: "Albatross has no dotnet runtime"}}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("an unavailable function needs no supported runtime or code: %v", err)
+	}
+	cfg.Functions[0].Timeout = new(int)
+	if err := cfg.Validate(); err == nil {
+		t.Fatal("limits still apply to an unavailable function")
+	}
+}

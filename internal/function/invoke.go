@@ -39,4 +39,7 @@ var (
 	ErrResponseTooLarge = errors.New("function: response payload too large")
 	// ErrStopped means the function is shutting down or was removed.
 	ErrStopped = errors.New("function: stopped")
+	// ErrInvalidRuntime means the function cannot run at all: its runtime or package type has no
+	// support here (Lambda's InvalidRuntimeException, ALB LambdaInvalidRuntimeException).
+	ErrInvalidRuntime = errors.New("function: runtime not supported")
 )

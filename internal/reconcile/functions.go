@@ -43,15 +43,29 @@ type preparedFunctions struct {
 	set     *functionSet
 	byName  map[string]*runningFunction
 	created []*runningFunction
+	// unavailable are the functions Albatross does not run (config.Function.Unavailable).
+	unavailable map[string]unavailableFunction
+}
+
+// unavailableFunction answers every invocation of a function that cannot run with
+// function.ErrInvalidRuntime, as Lambda does for a runtime it no longer supports.
+type unavailableFunction struct{ name, reason string }
+
+func (u unavailableFunction) Invoke(context.Context, []byte) (*function.Response, error) {
+	return nil, fmt.Errorf("%w: %s: %s", function.ErrInvalidRuntime, u.name, u.reason)
 }
 
 // prepare builds and starts what cfg needs that is not running yet. Nothing running is stopped
 // until commit.
 func (s *functionSet) prepare(ctx context.Context, cfg *config.Config) (*preparedFunctions, error) {
-	p := &preparedFunctions{set: s, byName: map[string]*runningFunction{}}
+	p := &preparedFunctions{set: s, byName: map[string]*runningFunction{}, unavailable: map[string]unavailableFunction{}}
 	var errs []error
 	for i := range cfg.Functions {
 		f := &cfg.Functions[i]
+		if f.Unavailable != "" {
+			p.unavailable[f.FunctionName] = unavailableFunction{name: f.FunctionName, reason: f.Unavailable}
+			continue
+		}
 		spec, err := s.spec(ctx, cfg, f)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("functions[%d] %s: %w", i, f.FunctionName, err))
@@ -146,6 +160,9 @@ func (p *preparedFunctions) invoker(id string) function.Invoker {
 	}
 	if rf, ok := p.byName[name]; ok {
 		return rf.fn
+	}
+	if u, ok := p.unavailable[name]; ok {
+		return u
 	}
 	return nil
 }

@@ -76,8 +76,8 @@ func Resolve(cfg *config.Config, dir string) {
 func CheckFiles(cfg *config.Config) config.Problems {
 	var ps config.Problems
 	for i, f := range cfg.Functions {
-		if f.Code == "" {
-			continue // reported by Validate
+		if f.Code == "" || f.Unavailable != "" {
+			continue // reported by Validate, or not run at all
 		}
 		p := fmt.Sprintf("functions[%d].code", i)
 		switch st, err := os.Stat(f.Code); {

@@ -283,12 +283,7 @@ func (c *converter) targetGroup(p path, e *TargetGroupEntry) {
 // mapTarget maps an instance or IP target to a local address from --values targets (by id, then
 // id:port); an IP address without a mapping is used as it is.
 func (c *converter) mapTarget(p path, t *config.Target) bool {
-	addr, err := c.opts.Values.Target(t.ID)
-	if err != nil {
-		if a, err2 := c.opts.Values.Target(t.ID + ":" + strconv.Itoa(t.Port)); err2 == nil {
-			addr, err = a, nil
-		}
-	}
+	addr, err := c.opts.Values.Target(t.ID, t.Port)
 	if err != nil {
 		if _, ipErr := netip.ParseAddr(t.ID); ipErr == nil {
 			return true

@@ -131,7 +131,7 @@ func (c *converter) attachment(inst *instance) {
 	t.Port, _ = ev.integer(b, "port")
 	t.AvailabilityZone, _ = ev.str(b, "availability_zone")
 	if tg.EffectiveTargetType() != config.TargetTypeLambda {
-		addr, err := ev.opts.Values.Target(id)
+		addr, err := ev.opts.Values.Target(id, t.Port)
 		switch {
 		case err == nil:
 			host, port, ok := splitTarget(addr)

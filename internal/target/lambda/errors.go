@@ -23,6 +23,7 @@ const (
 	ReasonConnectionTimeout     = "LambdaConnectionTimeout"
 	ReasonServiceException      = "LambdaServiceException"
 	ReasonUnhandledException    = "LambdaUnhandledException"
+	ReasonInvalidRuntime        = "LambdaInvalidRuntimeException"
 )
 
 // StatusClientClosed is ALB's 460: the client went away while the function ran (§7).
@@ -56,6 +57,10 @@ func invokeError(ctx context.Context, err error) *elberr.Error {
 		return userError(http.StatusRequestEntityTooLarge, ReasonRequestTooLarge, err)
 	case errors.Is(err, function.ErrResponseTooLarge):
 		return userError(http.StatusBadGateway, ReasonResponseTooLarge, err)
+	case errors.Is(err, function.ErrInvalidRuntime):
+		// §5.4: a function Lambda cannot start is the user's error; the status is not documented
+		// and we answer 502 like every other invocation failure (docs/import.md).
+		return userError(http.StatusBadGateway, ReasonInvalidRuntime, err)
 	case errors.Is(err, function.ErrStopped):
 		// The function was removed or is shutting down under the request: the ALB answers 5XX
 		// for in-flight requests of a deregistered function (ALG-04); we blame the service.
