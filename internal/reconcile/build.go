@@ -9,17 +9,53 @@ import (
 	"github.com/albatross-lb/albatross/internal/action"
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/listener"
+	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/router"
 	"github.com/albatross-lb/albatross/internal/rule"
 	lambdatarget "github.com/albatross-lb/albatross/internal/target/lambda"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
-// graph is one compiled configuration: a handler per listener address.
+// graph is one compiled configuration: a handler per listener address, and everything else the
+// build prepared without touching what is live. Apply commits it once every listener is bound,
+// or discards it.
 type graph struct {
+	cfg       *config.Config
 	listeners map[string]*listenerPlan
-	// targets is every registered HTTP target, so the registry can forget the others.
+	// groups are the forward destinations by target group name.
+	groups map[string]action.TargetGroup
+	// targets is every target the graph routes to or checks, so the registry can forget the others.
 	targets map[*targetgroup.Target]bool
+	// httpGroups are the instance and ip groups, whose settings go onto their targets at commit.
+	httpGroups []*targetgroup.Group
+	accessLogs *stagedLogs[*observe.AccessLog]
+	connLogs   *stagedLogs[*observe.ConnectionLog]
+}
+
+// served is what the data plane serves, for the views that describe it: explain, the dashboard
+// and the host-count metrics.
+type served struct {
+	cfg    *config.Config
+	groups map[string]action.TargetGroup
+}
+
+// commit makes g live after its listeners were swapped in: target settings and registrations,
+// logs (finishing those g does not keep) and the served configuration.
+func (rt *Runtime) commit(g *graph) {
+	for _, grp := range g.httpGroups {
+		grp.Activate()
+	}
+	rt.registry.Retain(g.targets)
+	g.accessLogs.commit()
+	g.connLogs.commit()
+	rt.served.Store(&served{cfg: g.cfg, groups: g.groups})
+}
+
+// discard releases what the rejected build g prepared; nothing live has changed.
+func (rt *Runtime) discard(g *graph) {
+	rt.registry.Abandon()
+	g.accessLogs.discard()
+	g.connLogs.discard()
 }
 
 type listenerPlan struct {
@@ -37,9 +73,13 @@ type builder struct {
 	g      *graph
 }
 
+// build compiles cfg into a graph. On error the graph returned holds what was prepared so far,
+// for discard.
 func (rt *Runtime) build(cfg *config.Config, fns *preparedFunctions) (*graph, error) {
-	b := &builder{rt: rt, cfg: cfg, fns: fns, groups: map[string]action.TargetGroup{},
-		g: &graph{listeners: map[string]*listenerPlan{}, targets: map[*targetgroup.Target]bool{}}}
+	o := rt.obs()
+	g := &graph{cfg: cfg, listeners: map[string]*listenerPlan{}, groups: map[string]action.TargetGroup{},
+		targets: map[*targetgroup.Target]bool{}, accessLogs: o.accessLogs.stage(), connLogs: o.connLogs.stage()}
+	b := &builder{rt: rt, cfg: cfg, fns: fns, groups: g.groups, g: g}
 	owners := targetGroupOwners(cfg)
 	for i := range cfg.TargetGroups {
 		tg := &cfg.TargetGroups[i]
@@ -55,7 +95,7 @@ func (rt *Runtime) build(cfg *config.Config, fns *preparedFunctions) (*graph, er
 			path := fmt.Sprintf("load_balancers[%d].listeners[%d]", i, j)
 			plan, err := b.listener(path, lb, &lb.Listeners[j])
 			if err != nil {
-				return nil, err
+				return b.g, err
 			}
 			b.g.listeners[listenAddr(&lb.Listeners[j])] = plan
 		}
@@ -68,8 +108,8 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 	if tg.EffectiveTargetType() == config.TargetTypeLambda {
 		o := lambdatarget.Options{
 			TargetGroupARN:    arn,
-			MultiValueHeaders: tg.Attribute("lambda.multi_value_headers.enabled") == "true",
-			Strict:            tg.Attribute("albatross.lambda.strict") == "true",
+			MultiValueHeaders: tg.Attribute(config.AttrLambdaMultiValueHeaders) == "true",
+			Strict:            tg.Attribute(config.AttrLambdaStrict) == "true",
 			Logger:            b.rt.log,
 		}
 		if len(tg.Targets) > 0 {
@@ -96,11 +136,12 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 	o := groupOptions(tg, b.rt.stickyKey)
 	o.ProtocolVersion = protocolVersion(tg) // H2-06: 464 for requests the version does not take
 	group := targetgroup.NewGroup(tg.Name, arn, targets, o)
+	b.g.httpGroups = append(b.g.httpGroups, group)
 	return targetgroup.NewHTTPGroup(group, b.rt.proxies.get(targetProxyOptions(lb, tg)))
 }
 
 func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Listener) (*listenerPlan, error) {
-	serverHeader := l.Attribute("routing.http.response.server.enabled") != "false"
+	serverHeader := serverHeader(l)
 	specs := make([]rule.Rule, len(l.Rules))
 	routes := make([]router.Route, len(l.Rules))
 	for i := range l.Rules {

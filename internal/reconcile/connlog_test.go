@@ -52,9 +52,6 @@ func TestConnectionLogsEndToEnd(t *testing.T) {
 	if err := rt.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := rt.CloseObservability(ctx); err != nil {
-		t.Fatal(err)
-	}
 	conn := gzLines(t, filepath.Join(dataDir, "access-logs", "c", "AWSLogs", "000000000000", "elasticloadbalancing", "us-east-1", "*", "*", "*", "conn_log.000000000000_elasticloadbalancing_us-east-1_app.web.*.log.gz"))
 	access := gzLines(t, filepath.Join(dataDir, "access-logs", "a", "AWSLogs", "*", "*", "*", "*", "*", "*", "000000000000_*.log.gz"))
 	if len(conn) != 1 || len(access) != 1 {

@@ -67,10 +67,11 @@ type dashFunction struct {
 func (rt *Runtime) dashboardState() dashState {
 	o := rt.obs()
 	s := dashState{Recent: o.metrics.Recent(), Functions: rt.dashFunctions()}
-	cfg := o.cfg.Load()
-	if cfg == nil {
+	sv := rt.served.Load()
+	if sv == nil {
 		return s
 	}
+	cfg := sv.cfg
 	for i := range cfg.LoadBalancers {
 		lb := &cfg.LoadBalancers[i]
 		id := loadBalancerID(cfg, lb.Name)
@@ -91,7 +92,7 @@ func (rt *Runtime) dashboardState() dashState {
 		}
 		s.LoadBalancers = append(s.LoadBalancers, d)
 	}
-	s.TargetGroups = o.dashTargetGroups(cfg)
+	s.TargetGroups = dashTargetGroups(sv)
 	return s
 }
 
@@ -116,18 +117,15 @@ func ruleSummary(r *config.Rule) string {
 }
 
 // dashTargetGroups lists every target group with its targets' health states.
-func (o *observability) dashTargetGroups(cfg *config.Config) []dashTG {
-	groups := o.groups.Load()
+func dashTargetGroups(sv *served) []dashTG {
 	var out []dashTG
-	for i := range cfg.TargetGroups {
-		tg := &cfg.TargetGroups[i]
+	for i := range sv.cfg.TargetGroups {
+		tg := &sv.cfg.TargetGroups[i]
 		d := dashTG{Name: tg.Name, Type: tg.EffectiveTargetType()}
-		if groups != nil {
-			if hg, ok := (*groups)[tg.Name].(interface{ Targets() []*targetgroup.Target }); ok {
-				for _, t := range hg.Targets() {
-					h := t.Health()
-					d.Targets = append(d.Targets, dashTarget{ID: h.ID, Port: h.Port, State: h.State.String(), Reason: h.Reason})
-				}
+		if hg, ok := sv.groups[tg.Name].(interface{ Targets() []*targetgroup.Target }); ok {
+			for _, t := range hg.Targets() {
+				h := t.Health()
+				d.Targets = append(d.Targets, dashTarget{ID: h.ID, Port: h.Port, State: h.State.String(), Reason: h.Reason})
 			}
 		}
 		if d.Type == config.TargetTypeLambda {

@@ -138,7 +138,7 @@ func lambdaEvents(cfg *config.Config, a *config.Action, r *http.Request, body []
 		}
 		t := lambdatarget.New(lambdatarget.Options{
 			TargetGroupARN:    cfg.TargetGroupARN(tg.Name),
-			MultiValueHeaders: tg.Attribute("lambda.multi_value_headers.enabled") == "true",
+			MultiValueHeaders: tg.Attribute(config.AttrLambdaMultiValueHeaders) == "true",
 		})
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))

@@ -33,9 +33,9 @@ func (rt *Runtime) ExplainHandler() http.Handler {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		cfg := rt.obs().cfg.Load()
-		if cfg == nil {
-			cfg = &config.Config{}
+		cfg := &config.Config{}
+		if sv := rt.served.Load(); sv != nil {
+			cfg = sv.cfg
 		}
 		ex, err := Explain(cfg, req, port)
 		if err != nil {

@@ -95,8 +95,9 @@ func groupOptions(tg *config.TargetGroup, stickyKey []byte) targetgroup.Options 
 		SlowStart:           attrSeconds(tg, config.AttrSlowStartSeconds),
 		DeregistrationDelay: attrSeconds(tg, config.AttrDeregistrationDelay),
 	}
-	o.MinHealthyCount, _ = strconv.Atoi(tg.Attribute("target_group_health.unhealthy_state_routing.minimum_healthy_targets.count"))
-	o.MinHealthyPercent, _ = strconv.Atoi(tg.Attribute("target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage"))
+	o.MinHealthyCount, _ = strconv.Atoi(tg.Attribute(config.AttrMinHealthyTargetsCount))
+	// "off" (the default) reads as 0, which is off too.
+	o.MinHealthyPercent, _ = strconv.Atoi(tg.Attribute(config.AttrMinHealthyTargetsPercent))
 	if tg.Attribute(config.AttrStickinessEnabled) == "true" {
 		if tg.Attribute(config.AttrStickinessType) == "app_cookie" {
 			o.Stickiness = targetgroup.NewAppCookieStickiness(stickyKey, tg.Attribute(config.AttrStickinessAppCookieName),

@@ -8,9 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
-	"github.com/albatross-lb/albatross/internal/action"
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/forwarded"
 	"github.com/albatross-lb/albatross/internal/observe"
@@ -20,32 +18,20 @@ import (
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
-// observability is what a Runtime records about traffic: metrics, and the access log of every
-// load balancer that has access_logs.s3.enabled. It lives as long as the Runtime, so a reload
-// keeps counters and open log files.
+// observability is what a Runtime records about traffic: metrics, the access log of every load
+// balancer that has access_logs.s3.enabled and the connection log of every one that has
+// connection_logs.s3.enabled (CLOG-01), and the spans it exports. It lives as long as the Runtime,
+// so a reload keeps counters and open log files.
 type observability struct {
-	metrics *observe.Metrics
-	dir     string
-	// groups is the target groups of the latest build, read at scrape time for host counts.
-	groups atomic.Pointer[map[string]action.TargetGroup]
-	// cfg is the configuration of the latest build, for ExplainHandler.
-	cfg atomic.Pointer[config.Config]
-
-	mu   sync.Mutex
-	logs map[string]*lbLog // by load balancer name
-	// connLogs are the connection logs (CLOG-01), by load balancer name.
-	connLogs map[string]*lbConnLog
+	metrics    *observe.Metrics
+	dir        string
+	accessLogs *lbLogs[*observe.AccessLog]
+	connLogs   *lbLogs[*observe.ConnectionLog]
 
 	uploaderOnce sync.Once
 	uploader     *s3upload.Uploader
 	// tracer exports spans when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set, else nil.
 	tracer *otel.Exporter
-}
-
-// lbLog is a load balancer's access log and the settings it was opened with.
-type lbLog struct {
-	loc observe.LogLocation
-	log *observe.AccessLog
 }
 
 // obs returns rt's observability, made on first use.
@@ -55,13 +41,14 @@ func (rt *Runtime) obs() *observability {
 }
 
 func newObservability(rt *Runtime) *observability {
-	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(rt.opts.CacheDir), logs: map[string]*lbLog{}, connLogs: map[string]*lbConnLog{}}
+	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(rt.opts.CacheDir),
+		accessLogs: newLBLogs[*observe.AccessLog](), connLogs: newLBLogs[*observe.ConnectionLog]()}
 	if opts, ok := otel.FromEnv(); ok {
 		opts.Logger = rt.log
 		o.tracer = otel.New(opts)
 		rt.log.Info("exporting traces", "endpoint", opts.Endpoint)
 	}
-	o.metrics.AddSource(o.hostCounts)
+	o.metrics.AddSource(rt.hostCounts)
 	o.metrics.AddSource(rt.functionSamples)
 	return o
 }
@@ -69,20 +56,12 @@ func newObservability(rt *Runtime) *observability {
 // Metrics returns the data plane's metrics; mount Metrics().Handler() at GET /metrics.
 func (rt *Runtime) Metrics() *observe.Metrics { return rt.obs().metrics }
 
-// CloseObservability finishes every access and connection log file (gzip, upload), exports the
-// spans still queued, and stops the writers. Call it after the listeners are closed. Metrics
-// stay readable.
-func (rt *Runtime) CloseObservability(ctx context.Context) error {
+// closeObservability finishes every access and connection log file (gzip, upload), exports the
+// spans still queued, and stops the writers; Close calls it after the listeners are closed, when
+// the last lines are in. Metrics stay readable.
+func (rt *Runtime) closeObservability(ctx context.Context) error {
 	o := rt.obs()
-	o.mu.Lock()
-	logs := o.logs
-	o.logs = map[string]*lbLog{}
-	o.mu.Unlock()
-	var errs []error
-	for _, l := range logs {
-		errs = append(errs, l.log.Close(ctx))
-	}
-	errs = append(errs, o.closeConnectionLogs(ctx)...)
+	errs := []error{o.accessLogs.close(ctx), o.connLogs.close(ctx)}
 	if o.tracer != nil {
 		errs = append(errs, o.tracer.Close(ctx))
 	}
@@ -101,19 +80,17 @@ func accessLogDir(cacheDir string) string {
 	return filepath.Join(filepath.Dir(filepath.Clean(cacheDir)), "access-logs")
 }
 
-// observer returns the router.Observer of listener l of lb, opening, keeping or replacing the
-// load balancer's access log as its attributes say.
+// observer returns the router.Observer of listener l of lb, with the load balancer's access log
+// as its attributes say.
 func (b *builder) observer(lb *config.LoadBalancer, l *config.Listener) *observe.ListenerObserver {
 	o := b.rt.obs()
-	o.groups.Store(&b.groups)
-	o.cfg.Store(b.cfg)
 	id := loadBalancerID(b.cfg, lb.Name)
 	priorities := make([]int, len(l.Rules))
 	for i, r := range l.Rules {
 		priorities[i] = r.Priority
 	}
 	var sinks []observe.Sink
-	if log := o.accessLog(b.cfg, lb, id, b.rt); log != nil {
+	if log := b.accessLog(lb, id); log != nil {
 		sinks = append(sinks, log)
 	}
 	if o.tracer != nil {
@@ -127,36 +104,28 @@ func listenerName(l *config.Listener) string {
 	return l.EffectiveProtocol() + ":" + strconv.Itoa(l.Port)
 }
 
-// accessLog returns lb's access log, nil when access_logs.s3.enabled is not true. A log whose
-// bucket or prefix changed is finished and a new one begun.
-func (o *observability) accessLog(cfg *config.Config, lb *config.LoadBalancer, id string, rt *Runtime) *observe.AccessLog {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	cur := o.logs[lb.Name]
+// accessLog returns lb's access log, nil when access_logs.s3.enabled is not true. The build
+// keeps the running log while its bucket and prefix stay the same, else stages a new one.
+func (b *builder) accessLog(lb *config.LoadBalancer, id string) *observe.AccessLog {
 	if lb.Attribute(config.AttrAccessLogsEnabled) != "true" {
-		if cur != nil {
-			delete(o.logs, lb.Name)
-			go func() { _ = cur.log.Close(context.Background()) }()
-		}
 		return nil
 	}
+	opts := b.logOptions(lb, id, config.AttrAccessLogsBucket, config.AttrAccessLogsPrefix)
+	return b.g.accessLogs.use(lb.Name, opts.Location, func() *observe.AccessLog { return observe.NewAccessLog(opts) })
+}
+
+// logOptions are the settings of lb's access or connection log, whose bucket and prefix are the
+// attributes bucketKey and prefixKey.
+func (b *builder) logOptions(lb *config.LoadBalancer, id, bucketKey, prefixKey string) observe.AccessLogOptions {
 	loc := observe.LogLocation{
-		Bucket: lb.Attribute("access_logs.s3.bucket"), Prefix: lb.Attribute("access_logs.s3.prefix"),
-		AccountID: cfg.EffectiveAccountID(), Region: cfg.EffectiveRegion(), LoadBalancer: id,
+		Bucket: lb.Attribute(bucketKey), Prefix: lb.Attribute(prefixKey),
+		AccountID: b.cfg.EffectiveAccountID(), Region: b.cfg.EffectiveRegion(), LoadBalancer: id,
 	}
-	if cur != nil && cur.loc == loc {
-		return cur.log
-	}
-	if cur != nil {
-		go func() { _ = cur.log.Close(context.Background()) }()
-	}
-	opts := observe.AccessLogOptions{Location: loc, Dir: o.dir, Logger: rt.log}
+	opts := observe.AccessLogOptions{Location: loc, Dir: b.rt.obs().dir, Logger: b.rt.log}
 	if loc.Bucket != "" {
-		opts.Uploader = s3Uploader(rt, loc.Region)
+		opts.Uploader = s3Uploader(b.rt, loc.Region)
 	}
-	next := &lbLog{loc: loc, log: observe.NewAccessLog(opts)}
-	o.logs[lb.Name] = next
-	return next.log
+	return opts
 }
 
 // loadBalancerID is the resource ID app/<name>/<id> of a load balancer's ARN.
@@ -168,15 +137,15 @@ func loadBalancerID(cfg *config.Config, name string) string {
 	return arn
 }
 
-// hostCounts are HealthyHostCount and UnHealthyHostCount per target group (§9.2): draining
-// targets count in neither.
-func (o *observability) hostCounts() []observe.Sample {
-	groups := o.groups.Load()
-	if groups == nil {
+// hostCounts are HealthyHostCount and UnHealthyHostCount per target group of the configuration
+// being served (§9.2): draining targets count in neither.
+func (rt *Runtime) hostCounts() []observe.Sample {
+	s := rt.served.Load()
+	if s == nil {
 		return nil
 	}
 	var out []observe.Sample
-	for _, g := range *groups {
+	for _, g := range s.groups {
 		hg, ok := g.(interface{ Targets() []*targetgroup.Target })
 		if !ok {
 			continue
@@ -227,7 +196,7 @@ func s3Uploader(rt *Runtime, region string) observe.Uploader {
 // listenerSettings are the router settings of listener l of lb: the attributes the pipeline
 // applies and the load balancer's identity for the exchange records.
 func listenerSettings(cfg *config.Config, lb *config.LoadBalancer, l *config.Listener) (router.Settings, error) {
-	xffMode, err := forwarded.ParseMode(lb.Attribute("routing.http.xff_header_processing.mode"))
+	xffMode, err := forwarded.ParseMode(lb.Attribute(config.AttrXFFHeaderProcessingMode))
 	if err != nil {
 		return router.Settings{}, err
 	}
@@ -240,9 +209,9 @@ func listenerSettings(cfg *config.Config, lb *config.LoadBalancer, l *config.Lis
 		Port:          l.Port,
 		DNSName:       dnsName(cfg, lb.Name),
 		XFFMode:       xffMode,
-		XFFClientPort: lb.Attribute("routing.http.xff_client_port.enabled") == "true",
-		PreserveHost:  lb.Attribute("routing.http.preserve_host_header.enabled") == "true",
-		ServerHeader:  l.Attribute("routing.http.response.server.enabled") != "false",
+		XFFClientPort: lb.Attribute(config.AttrXFFClientPort) == "true",
+		PreserveHost:  lb.Attribute(config.AttrPreserveHostHeader) == "true",
+		ServerHeader:  serverHeader(l),
 		LoadBalancer:  loadBalancerID(cfg, lb.Name),
 	}
 	// DSY-01..03 and HDR-RESP-01.
@@ -252,4 +221,10 @@ func listenerSettings(cfg *config.Config, lb *config.LoadBalancer, l *config.Lis
 	s.StrictHeaderNames = l.EffectiveProtocol() == config.ProtocolHTTPS && lb.Attribute(config.AttrHTTP2Enabled) != "false"
 	s.ResponseHeaders = responseHeaders(l)
 	return s, nil
+}
+
+// serverHeader says whether listener l's answers carry "Server: awselb/2.0"
+// (routing.http.response.server.enabled, on by default).
+func serverHeader(l *config.Listener) bool {
+	return l.Attribute(config.AttrResponseServerEnabled) != "false"
 }

@@ -54,9 +54,6 @@ func TestAccessLogsAndMetricsEndToEnd(t *testing.T) {
 	if err := rt.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := rt.CloseObservability(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if !strings.Contains(metrics.String(), `alb_http_fixed_response_count_total{load_balancer="app/web/`) ||
 		!strings.Contains(metrics.String(), `listener="HTTP:0",target_group=""} 2`) {
 		t.Errorf("metrics:\n%s", metrics.String())

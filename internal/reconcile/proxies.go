@@ -43,5 +43,5 @@ func proxyOptions(lb *config.LoadBalancer) targethttp.Options {
 	if lb == nil {
 		return targethttp.Options{}
 	}
-	return targethttp.Options{ResponseTimeout: seconds(lb.Attribute("idle_timeout.timeout_seconds"))}
+	return targethttp.Options{ResponseTimeout: seconds(lb.Attribute(config.AttrIdleTimeoutSeconds))}
 }

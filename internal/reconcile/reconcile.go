@@ -13,6 +13,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
@@ -45,6 +46,8 @@ type Runtime struct {
 	// observability is made on first use (obs), and lives as long as the Runtime.
 	obsOnce       sync.Once
 	observability *observability
+	// served is the configuration of the latest Apply that succeeded.
+	served atomic.Pointer[served]
 
 	mu        sync.Mutex
 	listeners map[string]*boundListener
@@ -79,8 +82,9 @@ func New(opts Options) *Runtime {
 }
 
 // Apply makes cfg the configuration being served. cfg must have passed Validate. The new graph
-// is built beside the old one; if anything fails (a function does not build, a port cannot be
-// bound) nothing changes and the error says why. Otherwise every listener switches to the new
+// is built beside the old one without changing anything live (build, then commit): if anything
+// fails (a function does not build, a certificate is missing, a port cannot be bound) what the
+// build prepared is released, nothing changes and the error says why. Otherwise every listener switches to the new
 // graph at once: requests in flight finish on the old one, added listeners open, removed ones
 // close after draining.
 func (rt *Runtime) Apply(ctx context.Context, cfg *config.Config) error {
@@ -90,6 +94,7 @@ func (rt *Runtime) Apply(ctx context.Context, cfg *config.Config) error {
 	}
 	g, err := rt.build(cfg, fns)
 	if err != nil {
+		rt.discard(g)
 		fns.abort()
 		return err
 	}
@@ -101,6 +106,7 @@ func (rt *Runtime) Apply(ctx context.Context, cfg *config.Config) error {
 		for _, b := range opened {
 			_ = b.l.Close(context.Background())
 		}
+		rt.discard(g)
 		fns.abort()
 		return err
 	}
@@ -122,7 +128,7 @@ func (rt *Runtime) Apply(ctx context.Context, cfg *config.Config) error {
 		}
 	}
 	fns.commit()
-	rt.registry.Retain(g.targets)
+	rt.commit(g)
 	return nil
 }
 
@@ -178,7 +184,7 @@ func (rt *Runtime) Close(ctx context.Context) error {
 	rt.proxies.closeAll()
 	fnErr := rt.functions.close(ctx)
 	// After the listeners: the last access log lines are in, so the files can be finished.
-	return errors.Join(fnErr, rt.CloseObservability(ctx))
+	return errors.Join(fnErr, rt.closeObservability(ctx))
 }
 
 // listenAddr is the socket address of a listener: all interfaces when no address is set.

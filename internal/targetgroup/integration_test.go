@@ -103,7 +103,9 @@ func build(reg *targetgroup.Registry, o targetgroup.Options, proxy *targethttp.P
 		ts = append(ts, tg)
 		keep[tg] = true
 	}
-	g := targetgroup.NewHTTPGroup(targetgroup.NewGroup("web", "arn:web", ts, o), proxy)
+	group := targetgroup.NewGroup("web", "arn:web", ts, o)
+	group.Activate()
+	g := targetgroup.NewHTTPGroup(group, proxy)
 	reg.Retain(keep)
 	return g, ts
 }
@@ -236,8 +238,9 @@ func TestDrainCut(t *testing.T) {
 	t.Cleanup(proxy.Close)
 	tg := reg.Target("web", "127.0.0.1", port)
 	var current atomic.Pointer[targetgroup.HTTPGroup]
-	current.Store(targetgroup.NewHTTPGroup(targetgroup.NewGroup("web", "arn:web", []*targetgroup.Target{tg},
-		targetgroup.Options{DeregistrationDelay: 200 * time.Millisecond}), proxy))
+	group := targetgroup.NewGroup("web", "arn:web", []*targetgroup.Target{tg}, targetgroup.Options{DeregistrationDelay: 200 * time.Millisecond})
+	group.Activate()
+	current.Store(targetgroup.NewHTTPGroup(group, proxy))
 	reg.Retain(map[*targetgroup.Target]bool{tg: true})
 	url := frontend(t, &current).URL
 
