@@ -27,7 +27,8 @@ type apiServer struct {
 }
 
 // startAPI binds the API address and serves it. Without credentials it listens on loopback
-// only, unless --api-allow-remote says otherwise (issue item 4).
+// only, unless --api-allow-remote says otherwise: an unsigned API open to the network would let anyone
+// reconfigure the load balancer.
 func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.Runtime, dataDir string) (*apiServer, error) {
 	verifier, err := parseCredentials(f.apiCredentials)
 	if err != nil {

@@ -218,7 +218,8 @@ func TestForwardStickinessExpiry(t *testing.T) {
 }
 
 // TestForwardStickinessAcrossReloads: a rebuilt forward action (new revision, new group values,
-// same ARNs and key) honours cookies the previous revision issued (style habit 2).
+// same ARNs and key) honours cookies the previous revision issued: a reload must not unstick
+// clients.
 func TestForwardStickinessAcrossReloads(t *testing.T) {
 	t.Parallel()
 	key := []byte("kept across revisions")

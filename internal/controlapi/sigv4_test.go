@@ -85,7 +85,8 @@ func TestSigV4Verify(t *testing.T) {
 	}
 }
 
-// TestRequireSignatureErrorShapes: refusals use the error shape of the API called (issue item 4).
+// TestRequireSignatureErrorShapes: refusals use the error shape of the API called, so that each
+// client parses them as the AWS error they are.
 func TestRequireSignatureErrorShapes(t *testing.T) {
 	t.Parallel()
 	v := &SigV4{Credentials: map[string]string{"id": "secret"}}

@@ -20,7 +20,7 @@ type exitedError struct{ exit procpool.Exit }
 func (e *exitedError) Error() string { return "function: runtime exited: " + e.exit.String() }
 
 // environment is one execution environment: a Runtime API server bound first, then the process
-// that talks to it (style habit 7). It serves one invocation at a time; the pool guarantees it.
+// that talks to it, so that the runtime never finds the API not yet listening. It serves one invocation at a time; the pool guarantees it.
 type environment struct {
 	spec  *Spec
 	srv   *runtimeapi.Server

@@ -40,8 +40,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// leaked reports goroutines of ours still alive after every test closed its functions (style
-// habit 8: every goroutine has an owner).
+// leaked reports goroutines of ours still alive after every test closed its functions: every
+// goroutine has an owner that stops it.
 func leaked() bool {
 	ours := regexp.MustCompile(`albatross/internal/(function|runtimeapi|procpool)\.`)
 	var stacks string

@@ -13,7 +13,7 @@ import (
 
 // Registry keeps Target values by identity (target group name, target id and port) across
 // configuration revisions, so that health state and in-flight counts survive a reload
-// (style habit 2). It owns each target's health checker and the draining of removed targets
+// (a reload must not reset health checks or lose requests in flight). It owns each target's health checker and the draining of removed targets
 // (ALG-04). It is safe for concurrent use; Close stops everything it started.
 type Registry struct {
 	mu      sync.Mutex

@@ -45,7 +45,8 @@ func newTestRegistry(t *testing.T) (*Registry, *logBuffer) {
 }
 
 // TestRegistryIdentity: the same identity yields the same *Target across revisions, so health and
-// in-flight counts survive reloads (style habit 2).
+// in-flight counts survive reloads: a reload must not reset a target to initial or forget its
+// requests in flight.
 func TestRegistryIdentity(t *testing.T) {
 	t.Parallel()
 	reg, _ := newTestRegistry(t)
