@@ -25,8 +25,8 @@ const stateVersion = 2
 type disk struct{ dir string }
 
 type document struct {
-	Version   int       `json:"version"`
-	Resources Resources `json:"resources"`
+	Version   int           `json:"version"`
+	Resources diskResources `json:"resources"`
 }
 
 func openDisk(dir string) (*disk, *Resources, error) {
@@ -61,11 +61,11 @@ func decodeDocument(data []byte) (*Resources, error) {
 	}
 	switch head.Version {
 	case stateVersion:
-		var r Resources
+		var r diskResources
 		if err := strictJSON(head.Resources, &r); err != nil {
 			return nil, err
 		}
-		return &r, nil
+		return fromDisk(&r), nil
 	case 1:
 		return decodeVersion1(head.Resources)
 	default:
@@ -88,7 +88,7 @@ func strictJSON(data []byte, v any) error {
 
 // save atomically replaces the state file with r.
 func (d *disk) save(r *Resources) error {
-	data, err := json.MarshalIndent(document{Version: stateVersion, Resources: *r}, "", " ")
+	data, err := json.MarshalIndent(document{Version: stateVersion, Resources: toDisk(r)}, "", " ")
 	if err != nil {
 		return fmt.Errorf("state: %w", err)
 	}

@@ -17,7 +17,8 @@ import (
 // setting silently dropped. Fields at their zero value are left out; a pointer to a zero value
 // is kept, since nil and zero differ there (a weight of 0 is not "no weight").
 
-// encodeSpec writes spec (a config model struct) as a JSON object keyed by its yaml names.
+// encodeSpec writes spec (a config model struct, or a pointer to one) as a JSON object keyed by
+// its yaml names.
 func encodeSpec(spec any) (json.RawMessage, error) {
 	return json.Marshal(specTree(reflect.ValueOf(spec)))
 }
@@ -75,10 +76,35 @@ func specTree(v reflect.Value) any {
 	}
 }
 
-// marshalRecord writes a record (plain: its type without methods, so that the default encoding
-// applies) with its spec in the file's key names.
-func marshalRecord(plain, spec any) ([]byte, error) {
-	raw, err := json.Marshal(plain)
+// record is what every persisted record type has: its spec.
+type record interface {
+	LoadBalancer | Listener | Rule | TargetGroup | Function
+}
+
+// onDisk is a record as the state file holds it: the record's own fields with Go's default
+// encoding (they carry json tags), and its spec in the file's key names.
+type onDisk[R record] struct{ r *R }
+
+// spec returns a pointer to r's spec.
+func spec[R record](r *R) any {
+	switch r := any(r).(type) {
+	case *LoadBalancer:
+		return &r.Spec
+	case *Listener:
+		return &r.Spec
+	case *Rule:
+		return &r.Spec
+	case *TargetGroup:
+		return &r.Spec
+	case *Function:
+		return &r.Spec
+	}
+	panic("state: not a record")
+}
+
+// MarshalJSON writes the record.
+func (d onDisk[R]) MarshalJSON() ([]byte, error) {
+	raw, err := json.Marshal(d.r)
 	if err != nil {
 		return nil, err
 	}
@@ -86,15 +112,14 @@ func marshalRecord(plain, spec any) ([]byte, error) {
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return nil, err
 	}
-	if fields["spec"], err = encodeSpec(spec); err != nil {
+	if fields["spec"], err = encodeSpec(spec(d.r)); err != nil {
 		return nil, err
 	}
 	return json.Marshal(fields)
 }
 
-// unmarshalRecord reads what marshalRecord wrote, strictly: plain receives every field but the
-// spec, spec the spec.
-func unmarshalRecord(data []byte, plain, spec any) error {
+// UnmarshalJSON reads the record, strictly.
+func (d *onDisk[R]) UnmarshalJSON(data []byte) error {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil {
 		return err
@@ -105,70 +130,47 @@ func unmarshalRecord(data []byte, plain, spec any) error {
 	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(rest))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(plain); err != nil {
+	d.r = new(R)
+	if err := strictJSON(rest, d.r); err != nil {
 		return err
 	}
-	return decodeSpec(rawSpec, spec)
+	return decodeSpec(rawSpec, spec(d.r))
 }
 
-// MarshalJSON writes the record in the state file's format.
-func (r LoadBalancer) MarshalJSON() ([]byte, error) {
-	type plain LoadBalancer
-	return marshalRecord(plain(r), r.Spec)
+// diskResources are Resources as the state file (version 2) holds them.
+type diskResources struct {
+	LoadBalancers []onDisk[LoadBalancer] `json:"load_balancers"`
+	Listeners     []onDisk[Listener]     `json:"listeners"`
+	Rules         []onDisk[Rule]         `json:"rules"`
+	TargetGroups  []onDisk[TargetGroup]  `json:"target_groups"`
+	Functions     []onDisk[Function]     `json:"functions"`
 }
 
-// UnmarshalJSON reads the record in the state file's format, strictly.
-func (r *LoadBalancer) UnmarshalJSON(data []byte) error {
-	type plain LoadBalancer
-	return unmarshalRecord(data, (*plain)(r), &r.Spec)
+func toDisk(r *Resources) diskResources {
+	return diskResources{LoadBalancers: wrap(r.LoadBalancers), Listeners: wrap(r.Listeners), Rules: wrap(r.Rules),
+		TargetGroups: wrap(r.TargetGroups), Functions: wrap(r.Functions)}
 }
 
-// MarshalJSON writes the record in the state file's format.
-func (r Listener) MarshalJSON() ([]byte, error) {
-	type plain Listener
-	return marshalRecord(plain(r), r.Spec)
+func fromDisk(d *diskResources) *Resources {
+	return &Resources{LoadBalancers: unwrap(d.LoadBalancers), Listeners: unwrap(d.Listeners), Rules: unwrap(d.Rules),
+		TargetGroups: unwrap(d.TargetGroups), Functions: unwrap(d.Functions)}
 }
 
-// UnmarshalJSON reads the record in the state file's format, strictly.
-func (r *Listener) UnmarshalJSON(data []byte) error {
-	type plain Listener
-	return unmarshalRecord(data, (*plain)(r), &r.Spec)
+func wrap[R record](in []R) []onDisk[R] {
+	out := make([]onDisk[R], len(in))
+	for i := range in {
+		out[i] = onDisk[R]{r: &in[i]}
+	}
+	return out
 }
 
-// MarshalJSON writes the record in the state file's format.
-func (r Rule) MarshalJSON() ([]byte, error) {
-	type plain Rule
-	return marshalRecord(plain(r), r.Spec)
-}
-
-// UnmarshalJSON reads the record in the state file's format, strictly.
-func (r *Rule) UnmarshalJSON(data []byte) error {
-	type plain Rule
-	return unmarshalRecord(data, (*plain)(r), &r.Spec)
-}
-
-// MarshalJSON writes the record in the state file's format.
-func (r TargetGroup) MarshalJSON() ([]byte, error) {
-	type plain TargetGroup
-	return marshalRecord(plain(r), r.Spec)
-}
-
-// UnmarshalJSON reads the record in the state file's format, strictly.
-func (r *TargetGroup) UnmarshalJSON(data []byte) error {
-	type plain TargetGroup
-	return unmarshalRecord(data, (*plain)(r), &r.Spec)
-}
-
-// MarshalJSON writes the record in the state file's format.
-func (r Function) MarshalJSON() ([]byte, error) {
-	type plain Function
-	return marshalRecord(plain(r), r.Spec)
-}
-
-// UnmarshalJSON reads the record in the state file's format, strictly.
-func (r *Function) UnmarshalJSON(data []byte) error {
-	type plain Function
-	return unmarshalRecord(data, (*plain)(r), &r.Spec)
+func unwrap[R record](in []onDisk[R]) []R {
+	if in == nil {
+		return nil
+	}
+	out := make([]R, len(in))
+	for i, d := range in {
+		out[i] = *d.r
+	}
+	return out
 }
