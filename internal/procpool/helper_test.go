@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 // The test binary doubles as the supervised process: with PROCPOOL_HELPER set, TestMain runs a
@@ -20,7 +22,12 @@ func TestMain(m *testing.M) {
 		runHelper(mode)
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if err := testkit.Leaked(); code == 0 && err != nil {
+		fmt.Fprintln(os.Stderr, err) // every goroutine has an owner that stops it
+		code = 1
+	}
+	os.Exit(code)
 }
 
 func runHelper(mode string) {

@@ -1,44 +1,26 @@
 package targetgroup
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/testkit"
+
 	"github.com/albatross-lb/albatross/internal/elberr"
 	"github.com/albatross-lb/albatross/internal/health"
 )
 
-// logBuffer is a goroutine-safe log sink.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func newTestRegistry(t *testing.T) (*Registry, *logBuffer) {
+func newTestRegistry(t *testing.T) (*Registry, *testkit.Buffer) {
 	reg := NewRegistry()
-	logs := &logBuffer{}
+	logs := &testkit.Buffer{}
 	reg.SetLogger(slog.New(slog.NewTextHandler(logs, nil)))
 	t.Cleanup(reg.Close)
 	return reg, logs
