@@ -1,8 +1,12 @@
 // Command albatross runs self-hosted Application Load Balancers whose targets are HTTP servers or
 // Lambda functions it runs itself.
 //
-//	albatross serve --config FILE [--api-addr HOST:PORT] [--data-dir DIR]
-//	albatross validate --config FILE
+//	albatross serve     run the load balancers and functions of a file and/or the control API
+//	albatross validate  check a configuration file, printing every problem
+//	albatross explain   show how a configuration routes one request
+//	albatross targets   show the health of every target of a running server
+//
+// `albatross help` prints every command with its flags.
 package main
 
 import (
@@ -39,11 +43,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// usage lists every command with every flag; TestUsageListsEveryFlag keeps it complete.
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  albatross serve --config FILE [--api-addr HOST:PORT] [--data-dir DIR] [--log-format text|json] [--log-level LEVEL]
+  albatross serve [--config FILE] [--api-addr HOST:PORT] [--data-dir DIR]
+                  [--api-credentials ID:SECRET|@FILE] [--api-allow-remote]
+                  [--log-format text|json] [--log-level debug|info|warn|error]
+      run the load balancers and functions of FILE (reloaded on change and on SIGHUP) and, with
+      --api-addr, the ELBv2/Lambda control API, /metrics, /explain and /dashboard/
   albatross validate --config FILE
+      print every problem of FILE with its path; exit 1 if there is one
+  albatross explain --config FILE [-H 'Name: value']... [--source-ip IP] [--data BODY] [--compact] METHOD URL
+      show, rule by rule, how FILE routes the request and the Lambda event it would send
   albatross targets --api-addr HOST:PORT [--target-group NAME] [--api-credentials ID:SECRET|@FILE]
-  albatross explain --config FILE [-H 'Header: value'] [--source-ip IP] METHOD URL
+      show the health state, reason and description of every target of a running server
+  albatross help
+      print this text
 `)
 }
