@@ -10,6 +10,7 @@ import (
 // Attribute keys that other packages read (§10). The tables below hold every key.
 const (
 	AttrIdleTimeoutSeconds        = "idle_timeout.timeout_seconds"
+	AttrDeletionProtection        = "deletion_protection.enabled"
 	AttrClientKeepAliveSeconds    = "client_keep_alive.seconds"
 	AttrDesyncMitigationMode      = "routing.http.desync_mitigation_mode"
 	AttrDropInvalidHeaderFields   = "routing.http.drop_invalid_header_fields.enabled"

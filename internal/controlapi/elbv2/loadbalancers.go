@@ -114,7 +114,7 @@ func deleteLoadBalancer(c *call) (any, error) {
 		if lb.Source == state.SourceFile {
 			return fileOwned("Load balancer", arn)
 		}
-		if lb.Spec.Attribute("deletion_protection.enabled") == "true" {
+		if lb.Spec.Attribute(config.AttrDeletionProtection) == "true" {
 			return controlapi.Errorf("OperationNotPermitted", "Load balancer '%s' cannot be deleted because deletion protection is enabled", arn)
 		}
 		api.DeleteLoadBalancer(arn)
