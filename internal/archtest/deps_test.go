@@ -39,8 +39,9 @@ var allowed = map[string][]string{
 	"internal/listener":      {"internal/elberr", "internal/tlsconf"},
 	"internal/router":        {"internal/action", "internal/elberr", "internal/forwarded", "internal/observe", "internal/rule", "internal/tlsconf"},
 	"internal/rule":          {},
-	"internal/action":        {"internal/elberr", "internal/observe"},
-	"internal/targetgroup":   {"internal/elberr", "internal/health", "internal/observe"},
+	"internal/action":        {"internal/elberr", "internal/observe", "internal/stickiness"},
+	"internal/targetgroup":   {"internal/elberr", "internal/health", "internal/observe", "internal/stickiness"},
+	"internal/stickiness":    {},
 	"internal/health":        {"internal/function", "internal/target/lambda"},
 	"internal/target/http":   {"internal/elberr", "internal/observe"},
 	"internal/target/lambda": {"internal/elberr", "internal/function", "internal/observe"},
@@ -72,7 +73,7 @@ var (
 	dataPlane = []string{
 		"internal/listener", "internal/router", "internal/rule", "internal/action", "internal/targetgroup",
 		"internal/health", "internal/target/http", "internal/target/lambda", "internal/forwarded", "internal/elberr",
-		"internal/tlsconf", "internal/function", "internal/function/build", "internal/function/runtimes",
+		"internal/tlsconf", "internal/stickiness", "internal/function", "internal/function/build", "internal/function/runtimes",
 		"internal/runtimeapi", "internal/procpool", "internal/observe", "internal/observe/dashboard",
 		"internal/observe/otel", "internal/observe/s3upload",
 	}
