@@ -123,7 +123,7 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 			b.g.targets[target] = true
 			b.rt.registry.Check(target, lambdaCheck(tg, arn, o.Invoker, lb != nil))
 		}
-		return &lambdaGroup{Target: lambdatarget.New(o), arn: arn}
+		return targetgroup.NewLambdaGroup(arn, lambdatarget.New(o))
 	}
 	targets := make([]*targetgroup.Target, 0, len(tg.Targets))
 	for _, t := range tg.Targets {
@@ -223,14 +223,6 @@ func seconds(v string) time.Duration {
 	n, _ := strconv.Atoi(v)
 	return time.Duration(n) * time.Second
 }
-
-// lambdaGroup is a Lambda target group as a forward destination.
-type lambdaGroup struct {
-	*lambdatarget.Target
-	arn string
-}
-
-func (g *lambdaGroup) TargetGroupARN() string { return g.arn }
 
 // dnsName is the name HTTP/1.0 requests without Host are given (LST-05): the load balancer's
 // DNS name in the AWS shape, under the reserved .localhost domain since nothing resolves it.

@@ -77,7 +77,7 @@ func lambdaCheck(tg *config.TargetGroup, arn string, inv function.Invoker, inUse
 	}
 	multi := tg.Attribute(config.AttrLambdaMultiValueHeaders) == "true"
 	event := lambdatarget.HealthCheckEvent(arn, hc.Path, multi)
-	var prober health.Prober = health.NewLambdaProber(inv, event, healthCodes(hc))
+	var prober health.Prober = lambdatarget.NewHealthProber(inv, event, healthCodes(hc))
 	return targetgroup.CheckSpec{
 		Key:      fmt.Sprintf("lambda %p %s %+v", inv, event, hc),
 		Prober:   prober,

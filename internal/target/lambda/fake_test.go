@@ -28,7 +28,7 @@ type fakeInvoker struct {
 	respond func(ctx context.Context, payload []byte) (*function.Response, error)
 }
 
-var _ function.Invoker = (*fakeInvoker)(nil)
+var _ Invoker = (*fakeInvoker)(nil)
 
 func (f *fakeInvoker) Invoke(ctx context.Context, payload []byte) (*function.Response, error) {
 	f.mu.Lock()

@@ -35,9 +35,15 @@ type Options struct {
 	FunctionARN string
 	// Invoker runs the function. Nil means no function is registered: every request gets 503
 	// (HC-06).
-	Invoker function.Invoker
+	Invoker Invoker
 	// Logger receives strict-mode diagnostics. Nil discards them.
 	Logger *slog.Logger
+}
+
+// Invoker runs a function synchronously (*function.Function does). The Lambda target and its
+// health check need nothing else of the function machinery.
+type Invoker interface {
+	Invoke(ctx context.Context, payload []byte) (*function.Response, error)
 }
 
 // Target serves requests routed to a Lambda target group by invoking its function. It is safe
