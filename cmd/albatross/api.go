@@ -14,6 +14,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/controlapi"
 	"github.com/albatross-lb/albatross/internal/controlapi/elbv2"
 	"github.com/albatross-lb/albatross/internal/controlapi/lambda"
+	"github.com/albatross-lb/albatross/internal/explain"
 	"github.com/albatross-lb/albatross/internal/reconcile"
 	"github.com/albatross-lb/albatross/internal/state"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
@@ -48,7 +49,7 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.Handle("GET /metrics", rt.Metrics().Handler())
-	mux.Handle("/explain", rt.ExplainHandler())
+	mux.Handle("/explain", explain.Handler(rt.ServedConfig))
 	mux.Handle("/dashboard/", rt.DashboardHandler())
 	mux.Handle("/2015-03-31/", lam)
 	mux.Handle("/2017-10-31/", lam)

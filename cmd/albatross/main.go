@@ -32,7 +32,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "targets":
 		return targets(args[1:], stdout, stderr)
 	case "explain":
-		return explain(args[1:], stdout, stderr)
+		return runExplain(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0

@@ -20,6 +20,7 @@ const module = "github.com/albatross-lb/albatross/"
 // that is no longer made is an error too, so the list always reads as the real graph.
 var allowed = map[string][]string{
 	"cmd/albatross": {"internal/config", "internal/config/file", "internal/controlapi", "internal/controlapi/elbv2",
+		"internal/explain",
 		"internal/controlapi/lambda", "internal/reconcile", "internal/state", "internal/targetgroup"},
 
 	// Control side: configuration, desired state, the control API, the translator.
@@ -34,6 +35,8 @@ var allowed = map[string][]string{
 		"internal/observe", "internal/observe/dashboard", "internal/observe/otel", "internal/observe/s3upload",
 		"internal/router", "internal/rule", "internal/target/http", "internal/target/lambda",
 		"internal/targetgroup", "internal/tlsconf"},
+	"internal/explain": {"internal/action", "internal/config", "internal/reconcile", "internal/router", "internal/rule",
+		"internal/target/lambda"},
 
 	// Data plane, request path: listener → router → rule, action → target group → target.
 	"internal/listener":      {"internal/elberr", "internal/tlsconf"},
@@ -78,7 +81,7 @@ var (
 		"internal/observe/otel", "internal/observe/s3upload",
 	}
 	controlSide = []string{"internal/config", "internal/config/file", "internal/state", "internal/controlapi",
-		"internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/reconcile"}
+		"internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/reconcile", "internal/explain"}
 	// testOnly packages may be imported by tests only.
 	testOnly = []string{"internal/testkit", "internal/tlsconf/tlstest", "internal/archtest"}
 )

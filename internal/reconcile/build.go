@@ -32,6 +32,15 @@ type graph struct {
 	connLogs   *stagedLogs[*observe.ConnectionLog]
 }
 
+// ServedConfig returns the configuration of the latest Apply that succeeded, nil before any: what
+// explain, the dashboard and the metrics describe. It must not be modified.
+func (rt *Runtime) ServedConfig() *config.Config {
+	if sv := rt.served.Load(); sv != nil {
+		return sv.cfg
+	}
+	return nil
+}
+
 // served is what the data plane serves, for the views that describe it: explain, the dashboard
 // and the host-count metrics.
 type served struct {
@@ -146,14 +155,14 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	routes := make([]router.Route, len(l.Rules))
 	for i := range l.Rules {
 		r := &l.Rules[i]
-		specs[i] = ruleSpec(r)
+		specs[i] = RuleSpec(r)
 		routes[i] = router.Route{Priority: r.Priority, Action: b.actions(r.Actions, serverHeader)}
 	}
 	table, err := rule.NewTable(specs)
 	if err != nil {
 		return nil, fmt.Errorf("%s.rules: %w", path, err)
 	}
-	settings, err := listenerSettings(b.cfg, lb, l)
+	settings, err := ListenerSettings(b.cfg, lb, l)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -167,22 +176,12 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	return &listenerPlan{path: path, protocol: protocol, loadBalancer: lb.Name, handler: h, options: options}, nil
 }
 
-// actions compiles an action list into its routing action (ACT-01: the last by order; Validate
-// guarantees exactly one).
+// actions compiles an action list into its routing action (RoutingAction).
 func (b *builder) actions(acts []config.Action, serverHeader bool) action.Handler {
-	last := acts[0]
-	for _, a := range acts[1:] {
-		if a.Order > last.Order {
-			last = a
-		}
-	}
+	last := RoutingAction(acts)
 	switch last.Type {
 	case config.ActionRedirect:
-		c := last.RedirectConfig
-		return action.NewRedirect(action.RedirectConfig{
-			Protocol: c.Protocol, Port: c.Port, Host: c.Host, Path: c.Path, Query: c.Query,
-			Permanent: c.StatusCode == "HTTP_301",
-		}, serverHeader)
+		return Redirect(last.RedirectConfig, serverHeader)
 	case config.ActionFixedResponse:
 		c := last.FixedResponseConfig
 		status, _ := strconv.Atoi(c.StatusCode)

@@ -86,7 +86,7 @@ func (rt *Runtime) dashboardState() dashState {
 				dl.Rules = append(dl.Rules, dashRule{Priority: r.Priority, Summary: ruleSummary(&r),
 					Requests: o.metrics.RuleRequests(id, name, r.Priority)})
 			}
-			dl.Rules = append(dl.Rules, dashRule{Priority: 0, Summary: "default → " + describeAction(ptr(routingAction(l.DefaultActions)), ""),
+			dl.Rules = append(dl.Rules, dashRule{Priority: 0, Summary: "default → " + DescribeAction(ptr(RoutingAction(l.DefaultActions)), ""),
 				Requests: o.metrics.RuleRequests(id, name, 0)})
 			d.Listeners = append(d.Listeners, dl)
 		}
@@ -113,7 +113,7 @@ func ruleSummary(r *config.Rule) string {
 		}
 		conds = append(conds, field+" "+strings.Join(values, "|"))
 	}
-	return strings.Join(conds, " AND ") + " → " + describeAction(ptr(routingAction(r.Actions)), "")
+	return strings.Join(conds, " AND ") + " → " + DescribeAction(ptr(RoutingAction(r.Actions)), "")
 }
 
 // dashTargetGroups lists every target group with its targets' health states.

@@ -193,9 +193,9 @@ func s3Uploader(rt *Runtime, region string) observe.Uploader {
 	return o.uploader
 }
 
-// listenerSettings are the router settings of listener l of lb: the attributes the pipeline
+// ListenerSettings are the router settings of listener l of lb: the attributes the pipeline
 // applies and the load balancer's identity for the exchange records.
-func listenerSettings(cfg *config.Config, lb *config.LoadBalancer, l *config.Listener) (router.Settings, error) {
+func ListenerSettings(cfg *config.Config, lb *config.LoadBalancer, l *config.Listener) (router.Settings, error) {
 	xffMode, err := forwarded.ParseMode(lb.Attribute(config.AttrXFFHeaderProcessingMode))
 	if err != nil {
 		return router.Settings{}, err

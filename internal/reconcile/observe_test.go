@@ -7,7 +7,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,35 +79,5 @@ func TestAccessLogsAndMetricsEndToEnd(t *testing.T) {
 		if testing.Verbose() {
 			t.Log(l)
 		}
-	}
-}
-
-// TestExplainHandler: the running configuration explained over HTTP.
-func TestExplainHandler(t *testing.T) {
-	rt := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache")})
-	cfg := &config.Config{LoadBalancers: []config.LoadBalancer{{Name: "web", Listeners: []config.Listener{{Port: 0, Address: "127.0.0.1",
-		DefaultActions: []config.Action{{Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: "200"}}}}}}}}
-	ctx := context.Background()
-	if err := rt.Apply(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	testCases := []struct {
-		desc, query string
-		status      int
-		want        string
-	}{
-		{desc: "default rule", query: "url=http://h:0/x", status: 200, want: "default rule: runs"},
-		{desc: "no such listener", query: "url=http://h:81/x", status: 404, want: "no listener on port 81"},
-		{desc: "bad url", query: "url=nope", status: 400, want: "want http://"},
-	}
-	for _, tc := range testCases {
-		t.Run(tc.desc, func(t *testing.T) {
-			w := httptest.NewRecorder()
-			rt.ExplainHandler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/explain?"+tc.query, nil))
-			if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.want) {
-				t.Errorf("status %d body %q", w.Code, w.Body.String())
-			}
-		})
 	}
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/albatross-lb/albatross/internal/rule"
 )
 
-// ruleSpec translates a configured rule into the matcher's plain values, transforms included
+// RuleSpec translates a configured rule into the matcher's plain values, transforms included
 // (TRF-01..05: the table compiles them beside the conditions).
-func ruleSpec(r *config.Rule) rule.Rule {
+func RuleSpec(r *config.Rule) rule.Rule {
 	spec := rule.Rule{Priority: r.Priority}
 	for _, c := range r.Conditions {
 		spec.Conditions = append(spec.Conditions, conditionSpec(&c))

@@ -1,4 +1,4 @@
-package reconcile
+package explain
 
 import (
 	"io"
@@ -10,13 +10,14 @@ import (
 // maxExplainBody bounds the body an explain request may carry (the Lambda limit, LAM-03).
 const maxExplainBody = 1 << 20
 
-// ExplainHandler serves `albatross explain` for the running configuration on the API address:
+// Handler serves `albatross explain` for the configuration served, which served returns (nil
+// before any), on the API address:
 //
 //	GET|POST /explain?method=GET&url=http://host:8080/path&header=Name:+value&source_ip=10.0.0.1[&compact=true]
 //
 // with the request body of a POST as the explained request's body. It answers text/plain, 400
 // for a malformed request and 404 when no listener has the URL's port.
-func (rt *Runtime) ExplainHandler() http.Handler {
+func Handler(served func() *config.Config) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxExplainBody))
@@ -24,7 +25,7 @@ func (rt *Runtime) ExplainHandler() http.Handler {
 			http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
 			return
 		}
-		in := ExplainInput{Method: q.Get("method"), URL: q.Get("url"), Headers: q["header"], SourceIP: q.Get("source_ip"), Body: string(body)}
+		in := Input{Method: q.Get("method"), URL: q.Get("url"), Headers: q["header"], SourceIP: q.Get("source_ip"), Body: string(body)}
 		if in.Method == "" {
 			in.Method = http.MethodGet
 		}
@@ -33,9 +34,9 @@ func (rt *Runtime) ExplainHandler() http.Handler {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		cfg := &config.Config{}
-		if sv := rt.served.Load(); sv != nil {
-			cfg = sv.cfg
+		cfg := served()
+		if cfg == nil {
+			cfg = &config.Config{}
 		}
 		ex, err := Explain(cfg, req, port)
 		if err != nil {

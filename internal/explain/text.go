@@ -1,14 +1,13 @@
-package reconcile
+package explain
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
-	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/reconcile"
 )
 
 // WriteText prints the explanation for a person: every rule in priority order with each
@@ -44,7 +43,7 @@ func (e *Explanation) WriteText(w io.Writer, indent bool) error {
 	if !chosen {
 		b.WriteString("\ndefault rule: runs (no rule matched)\n")
 	}
-	fmt.Fprintf(&b, "\naction: %s\n", describeAction(&e.Action, e.Location))
+	fmt.Fprintf(&b, "\naction: %s\n", reconcile.DescribeAction(&e.Action, e.Location))
 	for _, ev := range e.Events {
 		fmt.Fprintf(&b, "\nevent for Lambda target group %s:\n", ev.TargetGroup)
 		switch {
@@ -62,34 +61,4 @@ func (e *Explanation) WriteText(w io.Writer, indent bool) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// describeAction words a routing action in one line.
-func describeAction(a *config.Action, location string) string {
-	switch a.Type {
-	case config.ActionRedirect:
-		code := "302"
-		if a.RedirectConfig != nil && a.RedirectConfig.StatusCode == "HTTP_301" {
-			code = "301"
-		}
-		return "redirect " + code + " to " + location
-	case config.ActionFixedResponse:
-		c := a.FixedResponseConfig
-		if c == nil {
-			return "fixed-response"
-		}
-		return fmt.Sprintf("fixed-response %s content-type %q body %q", c.StatusCode, c.ContentType, c.MessageBody)
-	}
-	if a.ForwardConfig == nil {
-		return "forward to target group " + a.TargetGroupName + a.TargetGroupARN
-	}
-	parts := make([]string, 0, len(a.ForwardConfig.TargetGroups))
-	for _, t := range a.ForwardConfig.TargetGroups {
-		weight := "1"
-		if t.Weight != nil {
-			weight = strconv.Itoa(*t.Weight)
-		}
-		parts = append(parts, t.TargetGroupName+t.TargetGroupARN+" (weight "+weight+")")
-	}
-	return "forward to target groups " + strings.Join(parts, ", ")
 }

@@ -1,4 +1,7 @@
-package reconcile
+// Package explain answers `albatross explain` and the API's /explain: how a configuration would
+// handle one request, rule by rule, with the same translation (package reconcile) and pipeline
+// (router.Rehearse, rule.Table.Explain) the data plane runs, so that it cannot drift from them.
+package explain
 
 import (
 	"bytes"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/action"
 	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/reconcile"
 	"github.com/albatross-lb/albatross/internal/router"
 	"github.com/albatross-lb/albatross/internal/rule"
 	lambdatarget "github.com/albatross-lb/albatross/internal/target/lambda"
@@ -55,14 +59,14 @@ func Explain(cfg *config.Config, r *http.Request, port int) (*Explanation, error
 	specs := make([]rule.Rule, len(l.Rules))
 	routes := make([]router.Route, len(l.Rules))
 	for i := range l.Rules {
-		specs[i] = ruleSpec(&l.Rules[i])
+		specs[i] = reconcile.RuleSpec(&l.Rules[i])
 		routes[i] = router.Route{Priority: l.Rules[i].Priority}
 	}
 	table, err := rule.NewTable(specs)
 	if err != nil {
 		return nil, err
 	}
-	settings, err := listenerSettings(cfg, lb, l)
+	settings, err := reconcile.ListenerSettings(cfg, lb, l)
 	if err != nil {
 		return nil, err
 	}
@@ -83,12 +87,10 @@ func Explain(cfg *config.Config, r *http.Request, port int) (*Explanation, error
 		acts = l.Rules[reh.Index].Actions
 		ex.Priority = l.Rules[reh.Index].Priority
 	}
-	ex.Action = routingAction(acts)
+	ex.Action = reconcile.RoutingAction(acts)
 	switch ex.Action.Type {
 	case config.ActionRedirect:
-		if rd, ok := (&builder{}).actions([]config.Action{ex.Action}, true).(*action.Redirect); ok {
-			ex.Location = rd.Location(action.OriginOf(reh.Request))
-		}
+		ex.Location = reconcile.Redirect(ex.Action.RedirectConfig, true).Location(action.OriginOf(reh.Request))
 	case config.ActionForward:
 		ex.Events = lambdaEvents(cfg, &ex.Action, reh.Request, body)
 	}
@@ -108,17 +110,6 @@ func listenerFor(cfg *config.Config, port int) (*config.LoadBalancer, *config.Li
 		}
 	}
 	return nil, nil, fmt.Errorf("no listener on port %d (listeners: %v)", port, ports)
-}
-
-// routingAction is the last action by order (ACT-01).
-func routingAction(acts []config.Action) config.Action {
-	last := acts[0]
-	for _, a := range acts[1:] {
-		if a.Order > last.Order {
-			last = a
-		}
-	}
-	return last
 }
 
 // lambdaEvents builds the event of every Lambda target group a forward names.

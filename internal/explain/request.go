@@ -1,4 +1,4 @@
-package reconcile
+package explain
 
 import (
 	"bufio"
@@ -11,8 +11,8 @@ import (
 	"strings"
 )
 
-// ExplainInput is a request to explain, as `albatross explain` and the API take it.
-type ExplainInput struct {
+// Input is a request to explain, as `albatross explain` and the API take it.
+type Input struct {
 	// Method and URL are the request line; the URL's port (80/443 by default) picks the listener.
 	Method, URL string
 	// Headers are "Name: value" lines, in order.
@@ -25,7 +25,7 @@ type ExplainInput struct {
 
 // Request turns in into the request a listener would read from the wire (request line, Host,
 // headers, body), and the listener port its URL names.
-func (in ExplainInput) Request() (*http.Request, int, error) {
+func (in Input) Request() (*http.Request, int, error) {
 	u, err := url.Parse(in.URL)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, 0, fmt.Errorf("URL %q: want http://host[:port]/path or https://host[:port]/path", in.URL)
