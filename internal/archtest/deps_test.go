@@ -1,7 +1,7 @@
 // Package archtest keeps the architecture of docs/architecture.md true: every package of the
 // module has an allow-list of the module's packages it may import (a package it does not know
 // fails, so a new or renamed package cannot slip past); data-plane packages never import the
-// configuration, state, control API or reconcile packages; runtimeapi and procpool do not import
+// configuration, state, control API or reconcile packages; runtimeapi and process do not import
 // each other (function joins them); test kits are imported by tests only. It also checks that
 // every spec ID cited resolves in docs/spec.md.
 package archtest
@@ -53,11 +53,11 @@ var allowed = map[string][]string{
 	"internal/tlsconf":       {},
 
 	// Data plane, functions: function joins the Runtime API and the process supervisor.
-	"internal/function":          {"internal/procpool", "internal/runtimeapi"},
+	"internal/function":          {"internal/process", "internal/runtimeapi"},
 	"internal/function/build":    {},
 	"internal/function/runtimes": {},
 	"internal/runtimeapi":        {},
-	"internal/procpool":          {},
+	"internal/process":           {},
 
 	// Observability.
 	"internal/observe":           {"internal/tlsconf"},
@@ -77,7 +77,7 @@ var (
 		"internal/listener", "internal/router", "internal/rule", "internal/action", "internal/targetgroup",
 		"internal/health", "internal/target/http", "internal/target/lambda", "internal/forwarded", "internal/elberr",
 		"internal/tlsconf", "internal/stickiness", "internal/function", "internal/function/build", "internal/function/runtimes",
-		"internal/runtimeapi", "internal/procpool", "internal/observe", "internal/observe/dashboard",
+		"internal/runtimeapi", "internal/process", "internal/observe", "internal/observe/dashboard",
 		"internal/observe/otel", "internal/observe/s3upload",
 	}
 	controlSide = []string{"internal/config", "internal/config/file", "internal/state", "internal/controlapi",
@@ -159,8 +159,8 @@ func TestLayering(t *testing.T) {
 			}
 		}
 	}
-	if slices.Contains(allowed["internal/runtimeapi"], "internal/procpool") || slices.Contains(allowed["internal/procpool"], "internal/runtimeapi") {
-		t.Error("runtimeapi and procpool must not import each other: function joins them")
+	if slices.Contains(allowed["internal/runtimeapi"], "internal/process") || slices.Contains(allowed["internal/process"], "internal/runtimeapi") {
+		t.Error("runtimeapi and process must not import each other: function joins them")
 	}
 	for name, allow := range allowed {
 		for _, imp := range allow {

@@ -1,4 +1,4 @@
-package procpool
+package process
 
 import (
 	"bufio"
@@ -15,10 +15,10 @@ import (
 	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
-// The test binary doubles as the supervised process: with PROCPOOL_HELPER set, TestMain runs a
+// The test binary doubles as the supervised process: with PROCESS_HELPER set, TestMain runs a
 // helper behaviour instead of the tests, so no extra build is needed.
 func TestMain(m *testing.M) {
-	if mode := os.Getenv("PROCPOOL_HELPER"); mode != "" {
+	if mode := os.Getenv("PROCESS_HELPER"); mode != "" {
 		runHelper(mode)
 		return
 	}
@@ -48,7 +48,7 @@ func runHelper(mode string) {
 		time.Sleep(time.Minute)
 	case "grandchild":
 		cmd := exec.Command(os.Args[0])
-		cmd.Env = []string{"PROCPOOL_HELPER=sleep"}
+		cmd.Env = []string{"PROCESS_HELPER=sleep"}
 		if err := cmd.Start(); err != nil {
 			os.Exit(2)
 		}
@@ -108,7 +108,7 @@ func startHelper(t *testing.T, mode string, out func(Stream, string)) *Process {
 	p, err := Start(Config{
 		Command: []string{os.Args[0]},
 		Dir:     t.TempDir(),
-		Env:     []string{"PROCPOOL_HELPER=" + mode},
+		Env:     []string{"PROCESS_HELPER=" + mode},
 		Output:  out,
 	})
 	if err != nil {

@@ -1,4 +1,4 @@
-package procpool
+package process
 
 import (
 	"os"
@@ -125,7 +125,7 @@ func TestFlushOrdersOutput(t *testing.T) {
 	written := t.TempDir() + "/written"
 	var mu sync.Mutex
 	var lines []string
-	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=burst", "WRITTEN=" + written},
+	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCESS_HELPER=burst", "WRITTEN=" + written},
 		Output: func(_ Stream, l string) { mu.Lock(); lines = append(lines, l); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)

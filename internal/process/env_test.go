@@ -1,4 +1,4 @@
-package procpool
+package process
 
 import (
 	"os"
@@ -77,7 +77,7 @@ func TestProcessSeesOnlyItsEnvironment(t *testing.T) {
 	var out strings.Builder
 	lines := make(chan string, 64)
 	p, err := Start(Config{Command: []string{os.Args[0]}, Dir: dir,
-		Env:    append(LambdaEnv(Environment{FunctionName: "f", TaskRoot: dir}), "PROCPOOL_HELPER=env"),
+		Env:    append(LambdaEnv(Environment{FunctionName: "f", TaskRoot: dir}), "PROCESS_HELPER=env"),
 		Output: func(_ Stream, l string) { lines <- l }})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package procpool
+package process
 
 import (
 	"bufio"
@@ -47,7 +47,7 @@ func (p *Process) mirror(r *os.File, stream Stream, output func(Stream, string))
 		}
 		if err != nil {
 			if err != io.EOF && output != nil {
-				output(stream, "procpool: reading output: "+err.Error())
+				output(stream, "process: reading output: "+err.Error())
 			}
 			return
 		}

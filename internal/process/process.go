@@ -1,7 +1,7 @@
-// Package procpool spawns and supervises function processes: one process group per child, the
+// Package process spawns and supervises function processes: one process group per child, the
 // Lambda environment (B.4), output mirrored line by line, exits delivered as typed events, and a
 // two-step stop (SIGTERM, then SIGKILL after a grace period).
-package procpool
+package process
 
 import (
 	"errors"
@@ -54,7 +54,7 @@ type Process struct {
 // begins mirroring its output.
 func Start(cfg Config) (*Process, error) {
 	if len(cfg.Command) == 0 {
-		return nil, errors.New("procpool: empty command")
+		return nil, errors.New("process: empty command")
 	}
 	cmd := exec.Command(cfg.Command[0], cfg.Command[1:]...)
 	cmd.Dir = cfg.Dir
