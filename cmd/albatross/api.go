@@ -30,7 +30,7 @@ type apiServer struct {
 // startAPI binds the API address and serves it. Without credentials it listens on loopback
 // only, unless --api-allow-remote says otherwise: an unsigned API open to the network would let anyone
 // reconfigure the load balancer.
-func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.Runtime, dataDir string) (*apiServer, error) {
+func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.DataPlane, dataDir string) (*apiServer, error) {
 	verifier, err := parseCredentials(f.apiCredentials)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func (a *apiServer) close() {
 }
 
 // runtimeHealth reports the data plane's target health (HC-04) to DescribeTargetHealth.
-type runtimeHealth struct{ rt *reconcile.Runtime }
+type runtimeHealth struct{ rt *reconcile.DataPlane }
 
 var (
 	_ elbv2.HealthSource   = runtimeHealth{}

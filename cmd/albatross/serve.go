@@ -149,7 +149,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	return nil
 }
 
-func shutdown(rt *reconcile.Runtime, log *slog.Logger) {
+func shutdown(rt *reconcile.DataPlane, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := rt.Close(ctx); err != nil {

@@ -34,7 +34,7 @@ type graph struct {
 
 // ServedConfig returns the configuration of the latest Apply that succeeded, nil before any: what
 // explain, the dashboard and the metrics describe. It must not be modified.
-func (rt *Runtime) ServedConfig() *config.Config {
+func (rt *DataPlane) ServedConfig() *config.Config {
 	if sv := rt.served.Load(); sv != nil {
 		return sv.cfg
 	}
@@ -50,7 +50,7 @@ type served struct {
 
 // commit makes g live after its listeners were swapped in: target settings and registrations,
 // logs (finishing those g does not keep) and the served configuration.
-func (rt *Runtime) commit(g *graph) {
+func (rt *DataPlane) commit(g *graph) {
 	for _, grp := range g.httpGroups {
 		grp.Activate()
 	}
@@ -61,7 +61,7 @@ func (rt *Runtime) commit(g *graph) {
 }
 
 // discard releases what the rejected build g prepared; nothing live has changed.
-func (rt *Runtime) discard(g *graph) {
+func (rt *DataPlane) discard(g *graph) {
 	rt.registry.Abandon()
 	g.accessLogs.discard()
 	g.connLogs.discard()
@@ -75,7 +75,7 @@ type listenerPlan struct {
 
 // builder compiles one configuration.
 type builder struct {
-	rt     *Runtime
+	rt     *DataPlane
 	cfg    *config.Config
 	fns    *preparedFunctions
 	groups map[string]action.TargetGroup
@@ -84,7 +84,7 @@ type builder struct {
 
 // build compiles cfg into a graph. On error the graph returned holds what was prepared so far,
 // for discard.
-func (rt *Runtime) build(cfg *config.Config, fns *preparedFunctions) (*graph, error) {
+func (rt *DataPlane) build(cfg *config.Config, fns *preparedFunctions) (*graph, error) {
 	o := rt.obs()
 	g := &graph{cfg: cfg, listeners: map[string]*listenerPlan{}, groups: map[string]action.TargetGroup{},
 		targets: map[*targetgroup.Target]bool{}, accessLogs: o.accessLogs.stage(), connLogs: o.connLogs.stage()}

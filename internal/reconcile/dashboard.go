@@ -13,7 +13,7 @@ import (
 
 // DashboardHandler serves the live dashboard; mount it at /dashboard/ on the API address (the
 // page is /dashboard/, its data /dashboard/state.json).
-func (rt *Runtime) DashboardHandler() http.Handler {
+func (rt *DataPlane) DashboardHandler() http.Handler {
 	return dashboard.Handler(func() any { return rt.dashboardState() })
 }
 
@@ -64,7 +64,7 @@ type dashFunction struct {
 }
 
 // dashboardState is the page's data, from the latest build's configuration and the counters.
-func (rt *Runtime) dashboardState() dashState {
+func (rt *DataPlane) dashboardState() dashState {
 	o := rt.obs()
 	s := dashState{Recent: o.metrics.Recent(), Functions: rt.dashFunctions()}
 	sv := rt.served.Load()
@@ -139,7 +139,7 @@ func dashTargetGroups(sv *served) []dashTG {
 }
 
 // dashFunctions lists every running function's environments and counters.
-func (rt *Runtime) dashFunctions() []dashFunction {
+func (rt *DataPlane) dashFunctions() []dashFunction {
 	s := rt.functions
 	s.mu.Lock()
 	defer s.mu.Unlock()

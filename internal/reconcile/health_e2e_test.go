@@ -37,7 +37,7 @@ func stickyConfig(ports ...int) *config.Config {
 	}
 }
 
-func waitHealthy(t *testing.T, rt *Runtime, n int) {
+func waitHealthy(t *testing.T, rt *DataPlane, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -57,7 +57,7 @@ func waitHealthy(t *testing.T, rt *Runtime, n int) {
 	}
 }
 
-// TestStickinessAcrossReloads: STK-02 end to end through the Runtime. A client stuck by its AWSALB
+// TestStickinessAcrossReloads: STK-02 end to end through the DataPlane. A client stuck by its AWSALB
 // cookie stays on its target across reloads that add targets and, with a key loaded from the
 // data directory, across a restart; a reload that removes its target shows the target draining
 // (ALG-04) and moves the client elsewhere.
@@ -65,7 +65,7 @@ func TestStickinessAcrossReloads(t *testing.T) {
 	t.Parallel()
 	ports := []int{namedBackend(t, "a"), namedBackend(t, "b"), namedBackend(t, "c")}
 	dataDir := t.TempDir()
-	start := func() (*Runtime, string) {
+	start := func() (*DataPlane, string) {
 		rt := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache")})
 		key, err := LoadStickinessKey(dataDir)
 		if err != nil {

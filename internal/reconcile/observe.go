@@ -18,9 +18,9 @@ import (
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
-// observability is what a Runtime records about traffic: metrics, the access log of every load
+// observability is what a DataPlane records about traffic: metrics, the access log of every load
 // balancer that has access_logs.s3.enabled and the connection log of every one that has
-// connection_logs.s3.enabled (CLOG-01), and the spans it exports. It lives as long as the Runtime,
+// connection_logs.s3.enabled (CLOG-01), and the spans it exports. It lives as long as the DataPlane,
 // so a reload keeps counters and open log files.
 type observability struct {
 	metrics    *observe.Metrics
@@ -35,12 +35,12 @@ type observability struct {
 }
 
 // obs returns rt's observability, made on first use.
-func (rt *Runtime) obs() *observability {
+func (rt *DataPlane) obs() *observability {
 	rt.obsOnce.Do(func() { rt.observability = newObservability(rt) })
 	return rt.observability
 }
 
-func newObservability(rt *Runtime) *observability {
+func newObservability(rt *DataPlane) *observability {
 	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(rt.opts.CacheDir),
 		accessLogs: newLBLogs[*observe.AccessLog](), connLogs: newLBLogs[*observe.ConnectionLog]()}
 	if opts, ok := otel.FromEnv(); ok {
@@ -54,12 +54,12 @@ func newObservability(rt *Runtime) *observability {
 }
 
 // Metrics returns the data plane's metrics; mount Metrics().Handler() at GET /metrics.
-func (rt *Runtime) Metrics() *observe.Metrics { return rt.obs().metrics }
+func (rt *DataPlane) Metrics() *observe.Metrics { return rt.obs().metrics }
 
 // closeObservability finishes every access and connection log file (gzip, upload), exports the
 // spans still queued, and stops the writers; Close calls it after the listeners are closed, when
 // the last lines are in. Metrics stay readable.
-func (rt *Runtime) closeObservability(ctx context.Context) error {
+func (rt *DataPlane) closeObservability(ctx context.Context) error {
 	o := rt.obs()
 	errs := []error{o.accessLogs.close(ctx), o.connLogs.close(ctx)}
 	if o.tracer != nil {
@@ -139,7 +139,7 @@ func loadBalancerID(cfg *config.Config, name string) string {
 
 // hostCounts are HealthyHostCount and UnHealthyHostCount per target group of the configuration
 // being served (§9.2): draining targets count in neither.
-func (rt *Runtime) hostCounts() []observe.Sample {
+func (rt *DataPlane) hostCounts() []observe.Sample {
 	s := rt.served.Load()
 	if s == nil {
 		return nil
@@ -174,10 +174,10 @@ func tgID(arn string) string {
 	return arn
 }
 
-// s3Uploader is the uploader of access log files: an S3 client made once per Runtime (in the
+// s3Uploader is the uploader of access log files: an S3 client made once per DataPlane (in the
 // configuration's region at that time), or nil (files stay local only) when the SDK cannot be
 // configured.
-func s3Uploader(rt *Runtime, region string) observe.Uploader {
+func s3Uploader(rt *DataPlane, region string) observe.Uploader {
 	o := rt.obs()
 	o.uploaderOnce.Do(func() {
 		u, err := s3upload.New(context.Background(), region, "")

@@ -7,7 +7,7 @@ import (
 
 // functionSamples are the function metrics (invocations, errors, throttles, durations,
 // concurrency, environments by state) of every running function, read at scrape time.
-func (rt *Runtime) functionSamples() []observe.Sample {
+func (rt *DataPlane) functionSamples() []observe.Sample {
 	s := rt.functions
 	s.mu.Lock()
 	names := make([]string, 0, len(s.running))

@@ -34,16 +34,16 @@ type Options struct {
 	DrainTimeout time.Duration
 }
 
-// Runtime is the running data plane. Apply replaces what it serves; Close stops it. Apply and
+// DataPlane is the running data plane. Apply replaces what it serves; Close stops it. Apply and
 // Close must not be called concurrently with each other (the caller serialises reloads).
-type Runtime struct {
+type DataPlane struct {
 	opts      Options
 	log       *slog.Logger
 	registry  *targetgroup.Registry
 	proxies   *proxyCache
 	functions *functionSet
 	stickyKey []byte
-	// observability is made on first use (obs), and lives as long as the Runtime.
+	// observability is made on first use (obs), and lives as long as the DataPlane.
 	obsOnce       sync.Once
 	observability *observability
 	// served is the configuration of the latest Apply that succeeded.
@@ -59,7 +59,7 @@ type boundListener struct {
 }
 
 // New returns an empty data plane.
-func New(opts Options) *Runtime {
+func New(opts Options) *DataPlane {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -70,7 +70,7 @@ func New(opts Options) *Runtime {
 	_, _ = rand.Read(key)
 	registry := targetgroup.NewRegistry()
 	registry.SetLogger(opts.Logger)
-	return &Runtime{
+	return &DataPlane{
 		opts:      opts,
 		log:       opts.Logger,
 		registry:  registry,
@@ -87,7 +87,7 @@ func New(opts Options) *Runtime {
 // build prepared is released, nothing changes and the error says why. Otherwise every listener switches to the new
 // graph at once: requests in flight finish on the old one, added listeners open, removed ones
 // close after draining.
-func (rt *Runtime) Apply(ctx context.Context, cfg *config.Config) error {
+func (rt *DataPlane) Apply(ctx context.Context, cfg *config.Config) error {
 	fns, err := rt.functions.prepare(ctx, cfg)
 	if err != nil {
 		return err
@@ -134,7 +134,7 @@ func (rt *Runtime) Apply(ctx context.Context, cfg *config.Config) error {
 
 // bindNew binds every listener of g that is not bound yet, before anything is swapped, so that a
 // port that cannot be bound leaves the old configuration serving.
-func (rt *Runtime) bindNew(g *graph) (map[string]*boundListener, error) {
+func (rt *DataPlane) bindNew(g *graph) (map[string]*boundListener, error) {
 	opened := map[string]*boundListener{}
 	var errs []error
 	for addr, plan := range g.listeners {
@@ -152,14 +152,14 @@ func (rt *Runtime) bindNew(g *graph) (map[string]*boundListener, error) {
 	return opened, errors.Join(errs...)
 }
 
-func (rt *Runtime) drain(l *listener.Listener) {
+func (rt *DataPlane) drain(l *listener.Listener) {
 	ctx, cancel := context.WithTimeout(context.Background(), rt.opts.DrainTimeout)
 	defer cancel()
 	_ = l.Close(ctx)
 }
 
 // Addrs returns the bound address of every listener, keyed by its configured address.
-func (rt *Runtime) Addrs() map[string]net.Addr {
+func (rt *DataPlane) Addrs() map[string]net.Addr {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	out := make(map[string]net.Addr, len(rt.listeners))
@@ -170,7 +170,7 @@ func (rt *Runtime) Addrs() map[string]net.Addr {
 }
 
 // Close stops every listener (finishing requests in flight until ctx ends) and every function.
-func (rt *Runtime) Close(ctx context.Context) error {
+func (rt *DataPlane) Close(ctx context.Context) error {
 	rt.mu.Lock()
 	ls := rt.listeners
 	rt.listeners = map[string]*boundListener{}

@@ -57,7 +57,7 @@ func LoadStickinessKey(dir string) ([]byte, error) {
 
 // SetStickinessKey makes key (at least 16 bytes) authenticate every stickiness cookie, instead of
 // the random per-process key New generates. Call it before the first Apply.
-func (rt *Runtime) SetStickinessKey(key []byte) error {
+func (rt *DataPlane) SetStickinessKey(key []byte) error {
 	if len(key) < 16 {
 		return fmt.Errorf("stickiness key: want at least 16 bytes, got %d", len(key))
 	}

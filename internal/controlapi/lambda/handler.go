@@ -19,7 +19,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/state"
 )
 
-// Functions finds running functions; reconcile.Runtime implements it.
+// Functions finds running functions; reconcile.DataPlane implements it.
 type Functions interface {
 	Function(name string) (function.Invoker, bool)
 }
