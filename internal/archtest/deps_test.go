@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 	"internal/reconcile": {"internal/action", "internal/config", "internal/forwarded", "internal/function",
 		"internal/function/build", "internal/function/runtimes", "internal/health", "internal/listener",
 		"internal/observe", "internal/observe/dashboard", "internal/observe/otel", "internal/observe/s3upload",
-		"internal/router", "internal/rule", "internal/target/http", "internal/target/lambda",
+		"internal/router", "internal/rule", "internal/httptarget", "internal/target/lambda",
 		"internal/targetgroup", "internal/tlsconf"},
 	"internal/explain": {"internal/action", "internal/config", "internal/reconcile", "internal/router", "internal/rule",
 		"internal/target/lambda"},
@@ -46,7 +46,7 @@ var allowed = map[string][]string{
 	"internal/targetgroup":   {"internal/elberr", "internal/health", "internal/observe", "internal/stickiness"},
 	"internal/stickiness":    {},
 	"internal/health":        {},
-	"internal/target/http":   {"internal/elberr", "internal/observe"},
+	"internal/httptarget":    {"internal/elberr", "internal/observe"},
 	"internal/target/lambda": {"internal/elberr", "internal/function", "internal/health", "internal/observe"},
 	"internal/forwarded":     {},
 	"internal/elberr":        {},
@@ -75,7 +75,7 @@ var allowed = map[string][]string{
 var (
 	dataPlane = []string{
 		"internal/listener", "internal/router", "internal/rule", "internal/action", "internal/targetgroup",
-		"internal/health", "internal/target/http", "internal/target/lambda", "internal/forwarded", "internal/elberr",
+		"internal/health", "internal/httptarget", "internal/target/lambda", "internal/forwarded", "internal/elberr",
 		"internal/tlsconf", "internal/stickiness", "internal/function", "internal/function/build", "internal/function/runtimes",
 		"internal/runtimeapi", "internal/process", "internal/observe", "internal/observe/dashboard",
 		"internal/observe/otel", "internal/observe/s3upload",

@@ -2,7 +2,7 @@ package reconcile
 
 import (
 	"github.com/albatross-lb/albatross/internal/config"
-	targethttp "github.com/albatross-lb/albatross/internal/target/http"
+	"github.com/albatross-lb/albatross/internal/httptarget"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
@@ -16,7 +16,7 @@ func protocolVersion(tg *config.TargetGroup) targetgroup.ProtocolVersion {
 // targetProxyOptions are the connection settings to tg's targets: the load balancer's timeouts,
 // TLS for HTTPS groups, HTTP/2 for HTTP2 and GRPC groups. Distinct settings get distinct proxies,
 // so each protocol has its own connection pool.
-func targetProxyOptions(lb *config.LoadBalancer, tg *config.TargetGroup) targethttp.Options {
+func targetProxyOptions(lb *config.LoadBalancer, tg *config.TargetGroup) httptarget.Options {
 	o := proxyOptions(lb)
 	o.TLS = tg.EffectiveProtocol() == config.ProtocolHTTPS
 	o.HTTP2 = protocolVersion(tg) != targetgroup.HTTP1

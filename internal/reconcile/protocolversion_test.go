@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
-	targethttp "github.com/albatross-lb/albatross/internal/target/http"
+	"github.com/albatross-lb/albatross/internal/httptarget"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
@@ -19,12 +19,12 @@ func TestTargetProxyOptions(t *testing.T) {
 	lb := &config.LoadBalancer{Name: "web", Attributes: map[string]string{"idle_timeout.timeout_seconds": "7"}}
 	testCases := []struct {
 		desc, protocol, version string
-		want                    targethttp.Options
+		want                    httptarget.Options
 	}{
-		{desc: "TG-02 defaults: HTTP, HTTP1", want: targethttp.Options{ResponseTimeout: 7 * time.Second}},
-		{desc: "HTTPS HTTP1", protocol: "HTTPS", version: "HTTP1", want: targethttp.Options{ResponseTimeout: 7 * time.Second, TLS: true}},
-		{desc: "HTTP HTTP2 is h2c", protocol: "HTTP", version: "HTTP2", want: targethttp.Options{ResponseTimeout: 7 * time.Second, HTTP2: true}},
-		{desc: "HTTPS GRPC is h2", protocol: "HTTPS", version: "GRPC", want: targethttp.Options{ResponseTimeout: 7 * time.Second, TLS: true, HTTP2: true}},
+		{desc: "TG-02 defaults: HTTP, HTTP1", want: httptarget.Options{ResponseTimeout: 7 * time.Second}},
+		{desc: "HTTPS HTTP1", protocol: "HTTPS", version: "HTTP1", want: httptarget.Options{ResponseTimeout: 7 * time.Second, TLS: true}},
+		{desc: "HTTP HTTP2 is h2c", protocol: "HTTP", version: "HTTP2", want: httptarget.Options{ResponseTimeout: 7 * time.Second, HTTP2: true}},
+		{desc: "HTTPS GRPC is h2", protocol: "HTTPS", version: "GRPC", want: httptarget.Options{ResponseTimeout: 7 * time.Second, TLS: true, HTTP2: true}},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.desc, func(t *testing.T) {

@@ -1,7 +1,7 @@
-// Package http proxies requests to HTTP targets (instance and ip target groups) through
+// Package httptarget proxies requests to HTTP targets (instance and ip target groups) through
 // httputil.ReverseProxy, so that streaming, trailers, 1xx responses and upgrades are the standard
 // library's job.
-package http
+package httptarget
 
 import (
 	"crypto/tls"

@@ -1,4 +1,4 @@
-package http_test
+package httptarget_test
 
 import (
 	"bufio"
@@ -13,14 +13,14 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/elberr"
+	"github.com/albatross-lb/albatross/internal/httptarget"
 	"github.com/albatross-lb/albatross/internal/observe"
-	targethttp "github.com/albatross-lb/albatross/internal/target/http"
 )
 
 // front starts a load balancer front end on 127.0.0.1 that forwards every request through p to
 // the target at addr and answers failures with the ALB's page, as the router does. Each finished
 // exchange is sent on the returned channel.
-func front(t *testing.T, p *targethttp.Proxy, addr string) (*httptest.Server, <-chan *observe.Exchange) {
+func front(t *testing.T, p *httptarget.Proxy, addr string) (*httptest.Server, <-chan *observe.Exchange) {
 	t.Helper()
 	exchanges := make(chan *observe.Exchange, 64)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

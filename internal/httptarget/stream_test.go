@@ -1,4 +1,4 @@
-package http_test
+package httptarget_test
 
 import (
 	"bufio"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	targethttp "github.com/albatross-lb/albatross/internal/target/http"
+	"github.com/albatross-lb/albatross/internal/httptarget"
 )
 
 // TestStreamingBothWays proves that bodies are streamed, not buffered, in both directions at
@@ -30,7 +30,7 @@ func TestStreamingBothWays(t *testing.T) {
 			_ = http.NewResponseController(w).Flush()
 		}
 	})
-	srv, _ := front(t, targethttp.New(targethttp.Options{}), addr)
+	srv, _ := front(t, httptarget.New(httptarget.Options{}), addr)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -73,7 +73,7 @@ func TestTrailers(t *testing.T) {
 		_, _ = io.WriteString(w, "payload")
 		w.Header().Set("X-Checksum", "abc123")
 	})
-	srv, _ := front(t, targethttp.New(targethttp.Options{}), addr)
+	srv, _ := front(t, httptarget.New(httptarget.Options{}), addr)
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", io.NopCloser(strings.NewReader("request body")))
 	req.ContentLength = -1 // chunked, so trailers can follow
 	req.Trailer = http.Header{"X-Request-Sum": {"42"}}
@@ -99,7 +99,7 @@ func TestTrailers(t *testing.T) {
 func TestKeepAlivePool(t *testing.T) {
 	t.Parallel()
 	addr, l := target(t, func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok") })
-	srv, _ := front(t, targethttp.New(targethttp.Options{}), addr)
+	srv, _ := front(t, httptarget.New(httptarget.Options{}), addr)
 	for range 10 {
 		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 		resp, err := client.Get(srv.URL + "/")

@@ -1,4 +1,4 @@
-package http_test
+package httptarget_test
 
 import (
 	"bufio"
@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/elberr"
+	"github.com/albatross-lb/albatross/internal/httptarget"
 	"github.com/albatross-lb/albatross/internal/observe"
-	targethttp "github.com/albatross-lb/albatross/internal/target/http"
 )
 
 // targetKind is how a test target speaks.
@@ -51,7 +51,7 @@ func kindTarget(t *testing.T, k targetKind, h http.HandlerFunc) (string, *counti
 }
 
 // frontH2 is front over TLS with HTTP/2, as an HTTPS listener serves gRPC clients.
-func frontH2(t *testing.T, p *targethttp.Proxy, addr string) *httptest.Server {
+func frontH2(t *testing.T, p *httptarget.Proxy, addr string) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(observe.WithExchange(r.Context(), &observe.Exchange{}))
@@ -78,18 +78,18 @@ func frontH2(t *testing.T, p *targethttp.Proxy, addr string) *httptest.Server {
 func TestTargetProtocols(t *testing.T) {
 	testCases := []struct {
 		desc       string
-		opts       targethttp.Options
+		opts       httptarget.Options
 		kind       targetKind
 		wantStatus int
 		wantProto  string
 	}{
 		{desc: "HTTP1 over TCP", kind: plainHTTP1, wantStatus: 200, wantProto: "HTTP/1.1 plain"},
-		{desc: "TG-02 HTTP2 over TCP is h2c", opts: targethttp.Options{HTTP2: true}, kind: plainH2C, wantStatus: 200, wantProto: "HTTP/2.0 plain"},
-		{desc: "TLS-05 HTTPS HTTP1 over TLS, self-signed", opts: targethttp.Options{TLS: true}, kind: tlsHTTP1, wantStatus: 200, wantProto: "HTTP/1.1 tls"},
-		{desc: "HTTPS HTTP1 stays HTTP/1.1 where h2 is offered", opts: targethttp.Options{TLS: true}, kind: tlsH2, wantStatus: 200, wantProto: "HTTP/1.1 tls"},
-		{desc: "TG-02 HTTPS HTTP2 is h2 over TLS", opts: targethttp.Options{TLS: true, HTTP2: true}, kind: tlsH2, wantStatus: 200, wantProto: "HTTP/2.0 tls"},
-		{desc: "HTTP2 to an HTTP/1.1-only target is 502", opts: targethttp.Options{HTTP2: true}, kind: plainHTTP1, wantStatus: 502},
-		{desc: "HTTPS HTTP2 to a TLS target without h2 is 502", opts: targethttp.Options{TLS: true, HTTP2: true}, kind: tlsHTTP1, wantStatus: 502},
+		{desc: "TG-02 HTTP2 over TCP is h2c", opts: httptarget.Options{HTTP2: true}, kind: plainH2C, wantStatus: 200, wantProto: "HTTP/2.0 plain"},
+		{desc: "TLS-05 HTTPS HTTP1 over TLS, self-signed", opts: httptarget.Options{TLS: true}, kind: tlsHTTP1, wantStatus: 200, wantProto: "HTTP/1.1 tls"},
+		{desc: "HTTPS HTTP1 stays HTTP/1.1 where h2 is offered", opts: httptarget.Options{TLS: true}, kind: tlsH2, wantStatus: 200, wantProto: "HTTP/1.1 tls"},
+		{desc: "TG-02 HTTPS HTTP2 is h2 over TLS", opts: httptarget.Options{TLS: true, HTTP2: true}, kind: tlsH2, wantStatus: 200, wantProto: "HTTP/2.0 tls"},
+		{desc: "HTTP2 to an HTTP/1.1-only target is 502", opts: httptarget.Options{HTTP2: true}, kind: plainHTTP1, wantStatus: 502},
+		{desc: "HTTPS HTTP2 to a TLS target without h2 is 502", opts: httptarget.Options{TLS: true, HTTP2: true}, kind: tlsHTTP1, wantStatus: 502},
 		{desc: "HTTP1 to an h2c-only target is 502", kind: plainH2C, wantStatus: 502},
 	}
 	for _, tc := range testCases {
@@ -102,7 +102,7 @@ func TestTargetProtocols(t *testing.T) {
 				}
 				_, _ = io.WriteString(w, r.Proto+" "+security)
 			})
-			srv := frontH2(t, targethttp.New(tc.opts), addr)
+			srv := frontH2(t, httptarget.New(tc.opts), addr)
 			for range 3 {
 				resp, err := srv.Client().Get(srv.URL + "/")
 				if err != nil {
@@ -149,7 +149,7 @@ func TestGRPCStreamAndTrailers(t *testing.T) {
 		w.Header().Set(http.TrailerPrefix+"Grpc-Status", "0")
 		w.Header().Set(http.TrailerPrefix+"Grpc-Message", "done")
 	})
-	srv := frontH2(t, targethttp.New(targethttp.Options{HTTP2: true}), addr)
+	srv := frontH2(t, httptarget.New(httptarget.Options{HTTP2: true}), addr)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -208,7 +208,7 @@ func TestHTTP2TargetFailures(t *testing.T) {
 	for _, tc := range testCases {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
-			p := targethttp.New(targethttp.Options{HTTP2: true, ResponseTimeout: 200 * time.Millisecond})
+			p := httptarget.New(httptarget.Options{HTTP2: true, ResponseTimeout: 200 * time.Millisecond})
 			srv := frontH2(t, p, tc.addr(t))
 			resp, err := srv.Client().Post(srv.URL+"/svc.Echo/Say", "application/grpc", http.NoBody)
 			if err != nil {

@@ -1,4 +1,4 @@
-package http_test
+package httptarget_test
 
 import (
 	"bufio"
@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/elberr"
-	targethttp "github.com/albatross-lb/albatross/internal/target/http"
+	"github.com/albatross-lb/albatross/internal/httptarget"
 )
 
 // refusedAddr returns a 127.0.0.1 address nobody listens on.
@@ -60,7 +60,7 @@ func TestTargetFailures(t *testing.T) {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
 			addr := tc.addr(t)
-			srv, exchanges := front(t, targethttp.New(targethttp.Options{ResponseTimeout: 300 * time.Millisecond}), addr)
+			srv, exchanges := front(t, httptarget.New(httptarget.Options{ResponseTimeout: 300 * time.Millisecond}), addr)
 			head, body := rawDo(t, srv.Listener.Addr().String(), "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
 			if head[0] != tc.wantLine {
 				t.Fatalf("status line %q, want %q", head[0], tc.wantLine)
@@ -101,7 +101,7 @@ func TestTargetClosesMidBody(t *testing.T) {
 				readRequestHead(br)
 				_, _ = io.WriteString(c, tc.resp)
 			})
-			srv, exchanges := front(t, targethttp.New(targethttp.Options{}), addr)
+			srv, exchanges := front(t, httptarget.New(httptarget.Options{}), addr)
 			// Whether the head already left (chunked, flushed at once) or was still buffered
 			// (Content-Length), the connection is cut: the client sees an error, never EOF at a
 			// message boundary.

@@ -1,4 +1,4 @@
-package http_test
+package httptarget_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	targethttp "github.com/albatross-lb/albatross/internal/target/http"
+	"github.com/albatross-lb/albatross/internal/httptarget"
 )
 
 // TestHeadersToTarget: what the target receives (HOP-01, XFF-01, XFP-01, HOST-01, TMO-04):
@@ -22,7 +22,7 @@ func TestHeadersToTarget(t *testing.T) {
 		got <- r.Header.Clone()
 		gotHost <- r.Host
 	})
-	srv, _ := front(t, targethttp.New(targethttp.Options{}), addr)
+	srv, _ := front(t, httptarget.New(httptarget.Options{}), addr)
 	rawDo(t, srv.Listener.Addr().String(), "GET /p?q=1 HTTP/1.1\r\nHost: example.com:8080\r\n"+
 		"Connection: keep-alive, X-Hop\r\nX-Hop: secret\r\nKeep-Alive: timeout=5\r\nProxy-Connection: keep-alive\r\n"+
 		"Proxy-Authorization: Basic Zm9vOmJhcg==\r\nTe: gzip\r\nX-Forwarded-For: 203.0.113.7, 127.0.0.1\r\n"+
@@ -60,7 +60,7 @@ func TestHeadersToClient(t *testing.T) {
 		h.Add("Set-Cookie", "b=2")
 		_, _ = io.WriteString(w, "ok")
 	})
-	srv, exchanges := front(t, targethttp.New(targethttp.Options{}), addr)
+	srv, exchanges := front(t, httptarget.New(httptarget.Options{}), addr)
 	head, body := rawDo(t, srv.Listener.Addr().String(), "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
 	names := headerNames(head[1:])
 	for _, name := range []string{"x-private", "keep-alive", "proxy-authenticate", "upgrade"} {
@@ -96,7 +96,7 @@ func TestCompressionPassesThrough(t *testing.T) {
 		w.Header().Set("Content-Encoding", "gzip")
 		_, _ = w.Write(zipped.Bytes())
 	})
-	srv, _ := front(t, targethttp.New(targethttp.Options{}), addr)
+	srv, _ := front(t, httptarget.New(httptarget.Options{}), addr)
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 
 	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
