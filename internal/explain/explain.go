@@ -13,10 +13,10 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/action"
 	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/lambdatarget"
 	"github.com/albatross-lb/albatross/internal/reconcile"
 	"github.com/albatross-lb/albatross/internal/router"
 	"github.com/albatross-lb/albatross/internal/rule"
-	lambdatarget "github.com/albatross-lb/albatross/internal/target/lambda"
 )
 
 // Explanation is how a configuration would handle one request, for `albatross explain`.

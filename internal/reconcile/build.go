@@ -8,11 +8,11 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/action"
 	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/lambdatarget"
 	"github.com/albatross-lb/albatross/internal/listener"
 	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/router"
 	"github.com/albatross-lb/albatross/internal/rule"
-	lambdatarget "github.com/albatross-lb/albatross/internal/target/lambda"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 

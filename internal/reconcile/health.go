@@ -8,7 +8,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/function"
 	"github.com/albatross-lb/albatross/internal/health"
-	lambdatarget "github.com/albatross-lb/albatross/internal/target/lambda"
+	"github.com/albatross-lb/albatross/internal/lambdatarget"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 

@@ -1,7 +1,7 @@
-// Package lambda is the ALB ⇄ Lambda contract (§5 in docs/spec.md): it turns one HTTP
+// Package lambdatarget is the ALB ⇄ Lambda contract (§5 in docs/spec.md): it turns one HTTP
 // request into the JSON event an ALB sends to a Lambda function, invokes the function, and turns
 // the function's JSON answer into the HTTP response — or into the error an ALB would answer with.
-package lambda
+package lambdatarget
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package lambda
+package lambdatarget
 
 import "unicode/utf8"
 
