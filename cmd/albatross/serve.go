@@ -78,19 +78,17 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	rt := reconcile.New(reconcile.Options{
-		Logger:      log,
-		CacheDir:    filepath.Join(dataDir, "cache"),
-		BuildOutput: os.Stderr,
-	})
 	// Stickiness cookies stay valid across restarts with the same data directory.
 	key, err := reconcile.LoadStickinessKey(dataDir)
 	if err != nil {
 		return err
 	}
-	if err := rt.SetStickinessKey(key); err != nil {
-		return err
-	}
+	rt := reconcile.New(reconcile.Options{
+		Logger:        log,
+		CacheDir:      filepath.Join(dataDir, "cache"),
+		BuildOutput:   os.Stderr,
+		StickinessKey: key,
+	})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

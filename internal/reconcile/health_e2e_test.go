@@ -66,14 +66,11 @@ func TestStickinessAcrossReloads(t *testing.T) {
 	ports := []int{namedBackend(t, "a"), namedBackend(t, "b"), namedBackend(t, "c")}
 	dataDir := t.TempDir()
 	start := func() (*DataPlane, string) {
-		rt := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache")})
 		key, err := LoadStickinessKey(dataDir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := rt.SetStickinessKey(key); err != nil {
-			t.Fatal(err)
-		}
+		rt := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache"), StickinessKey: key})
 		if err := rt.Apply(context.Background(), stickyConfig(ports[:2]...)); err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"strconv"
@@ -27,8 +28,12 @@ type Options struct {
 	Logger *slog.Logger
 	// CacheDir holds built function binaries and shipped runtime bootstraps.
 	CacheDir string
-	// BuildOutput receives the output of function builds, shown to the user.
-	BuildOutput interface{ Write([]byte) (int, error) }
+	// BuildOutput receives the output of function builds, shown to the user. nil discards it.
+	BuildOutput io.Writer
+	// StickinessKey authenticates every stickiness cookie (AWSALB, AWSALBAPP-0, AWSALBTG); at
+	// least 16 bytes, such as LoadStickinessKey reads from the data directory so that clients
+	// stay stuck across restarts. nil means a random key for this process.
+	StickinessKey []byte
 	// DrainTimeout bounds how long retired listeners and functions may finish work in flight.
 	// Zero means 30 s.
 	DrainTimeout time.Duration
@@ -66,8 +71,14 @@ func New(opts Options) *DataPlane {
 	if opts.DrainTimeout == 0 {
 		opts.DrainTimeout = 30 * time.Second
 	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
+	key := append([]byte(nil), opts.StickinessKey...)
+	switch {
+	case len(key) == 0:
+		key = make([]byte, stickinessKeyLen)
+		_, _ = rand.Read(key)
+	case len(key) < 16:
+		panic(fmt.Sprintf("reconcile: stickiness key of %d bytes, want at least 16", len(key)))
+	}
 	registry := targetgroup.NewRegistry()
 	registry.SetLogger(opts.Logger)
 	return &DataPlane{

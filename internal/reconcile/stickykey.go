@@ -54,13 +54,3 @@ func LoadStickinessKey(dir string) ([]byte, error) {
 	}
 	return key, nil
 }
-
-// SetStickinessKey makes key (at least 16 bytes) authenticate every stickiness cookie, instead of
-// the random per-process key New generates. Call it before the first Apply.
-func (rt *DataPlane) SetStickinessKey(key []byte) error {
-	if len(key) < 16 {
-		return fmt.Errorf("stickiness key: want at least 16 bytes, got %d", len(key))
-	}
-	rt.stickyKey = append([]byte(nil), key...)
-	return nil
-}
