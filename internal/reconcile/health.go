@@ -3,7 +3,6 @@ package reconcile
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/function"
@@ -83,32 +82,4 @@ func lambdaCheck(tg *config.TargetGroup, arn string, inv function.Invoker, inUse
 		Prober:   prober,
 		Settings: healthSettings(hc),
 	}
-}
-
-// groupOptions reads the §10.3 attributes of an instance or ip target group. Validate has
-// checked every value, so parse errors fall back to the defaults.
-func groupOptions(tg *config.TargetGroup, stickyKey []byte) targetgroup.Options {
-	alg, _ := targetgroup.ParseAlgorithm(tg.Attribute(config.AttrAlgorithmType))
-	o := targetgroup.Options{
-		Algorithm:           alg,
-		AnomalyMitigation:   alg == targetgroup.WeightedRandom && tg.Attribute(config.AttrAnomalyMitigation) == "on",
-		SlowStart:           attrSeconds(tg, config.AttrSlowStartSeconds),
-		DeregistrationDelay: attrSeconds(tg, config.AttrDeregistrationDelay),
-	}
-	o.MinHealthyCount, _ = strconv.Atoi(tg.Attribute(config.AttrMinHealthyTargetsCount))
-	// "off" (the default) reads as 0, which is off too.
-	o.MinHealthyPercent, _ = strconv.Atoi(tg.Attribute(config.AttrMinHealthyTargetsPercent))
-	if tg.Attribute(config.AttrStickinessEnabled) == "true" {
-		if tg.Attribute(config.AttrStickinessType) == "app_cookie" {
-			o.Stickiness = targetgroup.NewAppCookieStickiness(stickyKey, tg.Attribute(config.AttrStickinessAppCookieName),
-				attrSeconds(tg, config.AttrStickinessAppCookieSecs))
-		} else {
-			o.Stickiness = targetgroup.NewLBCookieStickiness(stickyKey, attrSeconds(tg, config.AttrStickinessLBCookieSeconds))
-		}
-	}
-	return o
-}
-
-func attrSeconds(tg *config.TargetGroup, key string) time.Duration {
-	return seconds(tg.Attribute(key))
 }

@@ -3,7 +3,6 @@ package reconcile
 import (
 	"sync"
 
-	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/httptarget"
 )
 
@@ -36,12 +35,4 @@ func (c *proxyCache) closeAll() {
 		p.Close()
 		delete(c.proxies, o)
 	}
-}
-
-// proxyOptions are the target connection settings of a load balancer (nil: defaults).
-func proxyOptions(lb *config.LoadBalancer) httptarget.Options {
-	if lb == nil {
-		return httptarget.Options{}
-	}
-	return httptarget.Options{ResponseTimeout: seconds(lb.Attribute(config.AttrIdleTimeoutSeconds))}
 }

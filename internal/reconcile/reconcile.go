@@ -12,7 +12,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -196,9 +195,4 @@ func (rt *DataPlane) Close(ctx context.Context) error {
 	fnErr := rt.functions.close(ctx)
 	// After the listeners: the last access log lines are in, so the files can be finished.
 	return errors.Join(fnErr, rt.closeObservability(ctx))
-}
-
-// listenAddr is the socket address of a listener: all interfaces when no address is set.
-func listenAddr(l *config.Listener) string {
-	return net.JoinHostPort(l.Address, strconv.Itoa(l.Port))
 }

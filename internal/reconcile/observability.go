@@ -5,16 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/albatross-lb/albatross/internal/config"
-	"github.com/albatross-lb/albatross/internal/forwarded"
 	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/observe/otel"
 	"github.com/albatross-lb/albatross/internal/observe/s3upload"
-	"github.com/albatross-lb/albatross/internal/router"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
@@ -99,11 +96,6 @@ func (b *builder) observer(lb *config.LoadBalancer, l *config.Listener) *observe
 	return observe.NewListenerObserver(o.metrics, id, listenerName(l), priorities, sinks...)
 }
 
-// listenerName is the listener label of metrics and the dashboard, e.g. "HTTP:8080".
-func listenerName(l *config.Listener) string {
-	return l.EffectiveProtocol() + ":" + strconv.Itoa(l.Port)
-}
-
 // accessLog returns lb's access log, nil when access_logs.s3.enabled is not true. The build
 // keeps the running log while its bucket and prefix stay the same, else stages a new one.
 func (b *builder) accessLog(lb *config.LoadBalancer, id string) *observe.AccessLog {
@@ -126,15 +118,6 @@ func (b *builder) logOptions(lb *config.LoadBalancer, id, bucketKey, prefixKey s
 		opts.Uploader = s3Uploader(b.rt, loc.Region)
 	}
 	return opts
-}
-
-// loadBalancerID is the resource ID app/<name>/<id> of a load balancer's ARN.
-func loadBalancerID(cfg *config.Config, name string) string {
-	arn := cfg.LoadBalancerARN(name)
-	if _, id, ok := strings.Cut(arn, ":loadbalancer/"); ok {
-		return id
-	}
-	return arn
 }
 
 // hostCounts are HealthyHostCount and UnHealthyHostCount per target group of the configuration
@@ -191,40 +174,4 @@ func s3Uploader(rt *DataPlane, region string) observe.Uploader {
 		return nil
 	}
 	return o.uploader
-}
-
-// ListenerSettings are the router settings of listener l of lb: the attributes the pipeline
-// applies and the load balancer's identity for the exchange records.
-func ListenerSettings(cfg *config.Config, lb *config.LoadBalancer, l *config.Listener) (router.Settings, error) {
-	xffMode, err := forwarded.ParseMode(lb.Attribute(config.AttrXFFHeaderProcessingMode))
-	if err != nil {
-		return router.Settings{}, err
-	}
-	desync, err := router.ParseDesyncMode(lb.Attribute(config.AttrDesyncMitigationMode))
-	if err != nil {
-		return router.Settings{}, err
-	}
-	s := router.Settings{
-		Protocol:      l.EffectiveProtocol(),
-		Port:          l.Port,
-		DNSName:       dnsName(cfg, lb.Name),
-		XFFMode:       xffMode,
-		XFFClientPort: lb.Attribute(config.AttrXFFClientPort) == "true",
-		PreserveHost:  lb.Attribute(config.AttrPreserveHostHeader) == "true",
-		ServerHeader:  serverHeader(l),
-		LoadBalancer:  loadBalancerID(cfg, lb.Name),
-	}
-	// DSY-01..03 and HDR-RESP-01.
-	s.DesyncMode = desync
-	s.DropInvalidHeaders = lb.Attribute(config.AttrDropInvalidHeaderFields) == "true"
-	// H2-01: with HTTP/2 on, an HTTPS listener holds every request to HTTP/2's header-name rule.
-	s.StrictHeaderNames = l.EffectiveProtocol() == config.ProtocolHTTPS && lb.Attribute(config.AttrHTTP2Enabled) != "false"
-	s.ResponseHeaders = responseHeaders(l)
-	return s, nil
-}
-
-// serverHeader says whether listener l's answers carry "Server: awselb/2.0"
-// (routing.http.response.server.enabled, on by default).
-func serverHeader(l *config.Listener) bool {
-	return l.Attribute(config.AttrResponseServerEnabled) != "false"
 }
