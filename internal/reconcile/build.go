@@ -23,7 +23,7 @@ type listenerPlan struct {
 
 // builder compiles one configuration.
 type builder struct {
-	rt     *DataPlane
+	dp     *DataPlane
 	cfg    *config.Config
 	fns    *preparedFunctions
 	groups map[string]action.TargetGroup
@@ -32,11 +32,11 @@ type builder struct {
 
 // build compiles cfg into a graph. On error the graph returned holds what was prepared so far,
 // for discard.
-func (rt *DataPlane) build(cfg *config.Config, fns *preparedFunctions) (*graph, error) {
-	o := rt.obs()
+func (dp *DataPlane) build(cfg *config.Config, fns *preparedFunctions) (*graph, error) {
+	o := dp.obs()
 	g := &graph{cfg: cfg, listeners: map[string]*listenerPlan{}, groups: map[string]action.TargetGroup{},
 		targets: map[*targetgroup.Target]bool{}, accessLogs: o.accessLogs.stage(), connLogs: o.connLogs.stage()}
-	b := &builder{rt: rt, cfg: cfg, fns: fns, groups: g.groups, g: g}
+	b := &builder{dp: dp, cfg: cfg, fns: fns, groups: g.groups, g: g}
 	owners := targetGroupOwners(cfg)
 	for i := range cfg.TargetGroups {
 		tg := &cfg.TargetGroups[i]
@@ -67,7 +67,7 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 			TargetGroupARN:    arn,
 			MultiValueHeaders: tg.Attribute(config.AttrLambdaMultiValueHeaders) == "true",
 			Strict:            tg.Attribute(config.AttrLambdaStrict) == "true",
-			Logger:            b.rt.log,
+			Logger:            b.dp.log,
 		}
 		if len(tg.Targets) > 0 {
 			id := tg.Targets[0].ID
@@ -76,25 +76,25 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 				o.FunctionARN = b.fns.invokedARN(b.cfg, id)
 			}
 			// The function's health lives in the registry too (HC-03, HC-04), for TargetHealth.
-			target := b.rt.registry.Target(tg.Name, id, 0)
+			target := b.dp.registry.Target(tg.Name, id, 0)
 			b.g.targets[target] = true
-			b.rt.registry.Check(target, lambdaCheck(tg, arn, o.Invoker, lb != nil))
+			b.dp.registry.Check(target, lambdaCheck(tg, arn, o.Invoker, lb != nil))
 		}
 		return targetgroup.NewLambdaGroup(arn, lambdatarget.New(o))
 	}
 	targets := make([]*targetgroup.Target, 0, len(tg.Targets))
 	for _, t := range tg.Targets {
 		port := tg.TargetPort(t)
-		target := b.rt.registry.Target(tg.Name, t.ID, port)
+		target := b.dp.registry.Target(tg.Name, t.ID, port)
 		b.g.targets[target] = true
-		b.rt.registry.Check(target, targetCheck(tg, target, lb != nil))
+		b.dp.registry.Check(target, targetCheck(tg, target, lb != nil))
 		targets = append(targets, target)
 	}
-	o := groupOptions(tg, b.rt.stickyKey)
+	o := groupOptions(tg, b.dp.stickyKey)
 	o.ProtocolVersion = protocolVersion(tg) // H2-06: 464 for requests the version does not take
 	group := targetgroup.NewGroup(tg.Name, arn, targets, o)
 	b.g.httpGroups = append(b.g.httpGroups, group)
-	return targetgroup.NewHTTPGroup(group, b.rt.proxies.get(targetProxyOptions(lb, tg)))
+	return targetgroup.NewHTTPGroup(group, b.dp.proxies.get(targetProxyOptions(lb, tg)))
 }
 
 func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Listener) (*listenerPlan, error) {
@@ -120,7 +120,7 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	}
 	options.Handshakes = b.handshakes(lb, l)
 	protocol := settings.Protocol
-	h := router.New(settings, table, routes, b.actions(l.DefaultActions, serverHeader), b.observer(lb, l), b.rt.log)
+	h := router.New(settings, table, routes, b.actions(l.DefaultActions, serverHeader), b.observer(lb, l), b.dp.log)
 	return &listenerPlan{path: path, protocol: protocol, loadBalancer: lb.Name, handler: h, options: options}, nil
 }
 
@@ -154,7 +154,7 @@ func (b *builder) forward(a *config.Action) action.Handler {
 	}
 	var sticky *action.Stickiness
 	if s := fc.TargetGroupStickinessConfig; s != nil && s.Enabled {
-		sticky = action.NewStickiness(b.rt.stickyKey, time.Duration(s.DurationSeconds)*time.Second)
+		sticky = action.NewStickiness(b.dp.stickyKey, time.Duration(s.DurationSeconds)*time.Second)
 	}
 	return action.NewForward(groups, sticky)
 }

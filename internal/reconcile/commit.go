@@ -25,8 +25,8 @@ type graph struct {
 
 // ServedConfig returns the configuration of the latest Apply that succeeded, nil before any: what
 // explain, the dashboard and the metrics describe. It must not be modified.
-func (rt *DataPlane) ServedConfig() *config.Config {
-	if sv := rt.served.Load(); sv != nil {
+func (dp *DataPlane) ServedConfig() *config.Config {
+	if sv := dp.served.Load(); sv != nil {
 		return sv.cfg
 	}
 	return nil
@@ -41,19 +41,19 @@ type served struct {
 
 // commit makes g live after its listeners were swapped in: target settings and registrations,
 // logs (finishing those g does not keep) and the served configuration.
-func (rt *DataPlane) commit(g *graph) {
+func (dp *DataPlane) commit(g *graph) {
 	for _, grp := range g.httpGroups {
 		grp.Activate()
 	}
-	rt.registry.Retain(g.targets)
+	dp.registry.Retain(g.targets)
 	g.accessLogs.commit()
 	g.connLogs.commit()
-	rt.served.Store(&served{cfg: g.cfg, groups: g.groups})
+	dp.served.Store(&served{cfg: g.cfg, groups: g.groups})
 }
 
 // discard releases what the rejected build g prepared; nothing live has changed.
-func (rt *DataPlane) discard(g *graph) {
-	rt.registry.Abandon()
+func (dp *DataPlane) discard(g *graph) {
+	dp.registry.Abandon()
 	g.accessLogs.discard()
 	g.connLogs.discard()
 }

@@ -48,12 +48,12 @@ func TestRejectedReloadChangesNothing(t *testing.T) {
 	}
 	defer busy.Close()
 	dataDir := t.TempDir()
-	rt := New(Options{CacheDir: filepath.Join(dataDir, "cache"), DrainTimeout: 5 * time.Second})
+	dp := New(Options{CacheDir: filepath.Join(dataDir, "cache"), DrainTimeout: 5 * time.Second})
 	ctx := context.Background()
-	if err := rt.Apply(ctx, commitConfig("old", "0", backend)); err != nil {
+	if err := dp.Apply(ctx, commitConfig("old", "0", backend)); err != nil {
 		t.Fatal(err)
 	}
-	addrs := rt.Addrs()
+	addrs := dp.Addrs()
 	web, web2 := "http://"+addrs["127.0.0.1:0"].String(), "http://"+addrs["127.0.0.2:0"].String()
 	get(t, web2+"/before")
 
@@ -68,29 +68,29 @@ func TestRejectedReloadChangesNothing(t *testing.T) {
 		Actions: []config.Action{{Type: config.ActionForward, TargetGroupName: "extra"}}}}
 	lb.Listeners = append(lb.Listeners, config.Listener{Port: busy.Addr().(*net.TCPAddr).Port, Address: "127.0.0.1",
 		DefaultActions: lb.Listeners[0].DefaultActions})
-	if err := rt.Apply(ctx, rejected); err == nil || !strings.Contains(err.Error(), "cannot listen") {
+	if err := dp.Apply(ctx, rejected); err == nil || !strings.Contains(err.Error(), "cannot listen") {
 		t.Fatalf("reload onto a busy port: %v", err)
 	}
 
 	if body := get(t, web+"/after"); body != "app" {
 		t.Errorf("after the rejected reload web answers %q, want the old graph's target", body)
 	}
-	if served := rt.ServedConfig(); len(served.TargetGroups) != 1 || len(served.LoadBalancers[0].Listeners[0].Rules) != 0 {
+	if served := dp.ServedConfig(); len(served.TargetGroups) != 1 || len(served.LoadBalancers[0].Listeners[0].Rules) != 0 {
 		t.Errorf("explain would follow the rejected configuration: %+v", served)
 	}
-	for _, tg := range rt.dashboardState().TargetGroups {
+	for _, tg := range dp.dashboardState().TargetGroups {
 		if tg.Name == "extra" {
 			t.Error("the dashboard shows the rejected configuration's target group")
 		}
 	}
 	var metrics bytes.Buffer
 	mw := bufio.NewWriter(&metrics)
-	rt.Metrics().WriteTo(mw)
+	dp.Metrics().WriteTo(mw)
 	_ = mw.Flush()
 	if strings.Contains(metrics.String(), "targetgroup/extra/") {
 		t.Errorf("the metrics count the rejected configuration's targets:\n%s", metrics.String())
 	}
-	if _, ok := rt.TargetHealthOf("extra", "127.0.0.1", extra); ok {
+	if _, ok := dp.TargetHealthOf("extra", "127.0.0.1", extra); ok {
 		t.Error("the rejected configuration's target is registered")
 	}
 
@@ -99,16 +99,16 @@ func TestRejectedReloadChangesNothing(t *testing.T) {
 	next := commitConfig("old", "0", backend)
 	next.LoadBalancers = next.LoadBalancers[:1]
 	next.TargetGroups[0].Targets = nil
-	if err := rt.Apply(ctx, next); err != nil {
+	if err := dp.Apply(ctx, next); err != nil {
 		t.Fatal(err)
 	}
-	rt.obs().accessLogs.finishing.Wait()
+	dp.obs().accessLogs.finishing.Wait()
 	if lines := gzLines(t, filepath.Join(dataDir, "access-logs", "two", "AWSLogs", "*", "*", "*", "*", "*", "*", "*.log.gz")); len(lines) != 1 {
 		t.Errorf("removed load balancer's log: %q", lines)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if _, ok := rt.TargetHealthOf("app", "127.0.0.1", backend); !ok {
+		if _, ok := dp.TargetHealthOf("app", "127.0.0.1", backend); !ok {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -117,7 +117,7 @@ func TestRejectedReloadChangesNothing(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 
-	if err := rt.Close(ctx); err != nil {
+	if err := dp.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	lines := gzLines(t, filepath.Join(dataDir, "access-logs", "old", "AWSLogs", "*", "*", "*", "*", "*", "*", "*.log.gz"))

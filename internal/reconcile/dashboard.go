@@ -13,8 +13,8 @@ import (
 
 // DashboardHandler serves the live dashboard; mount it at /dashboard/ on the API address (the
 // page is /dashboard/, its data /dashboard/state.json).
-func (rt *DataPlane) DashboardHandler() http.Handler {
-	return dashboard.Handler(func() any { return rt.dashboardState() })
+func (dp *DataPlane) DashboardHandler() http.Handler {
+	return dashboard.Handler(func() any { return dp.dashboardState() })
 }
 
 type dashState struct {
@@ -64,10 +64,10 @@ type dashFunction struct {
 }
 
 // dashboardState is the page's data, from the latest build's configuration and the counters.
-func (rt *DataPlane) dashboardState() dashState {
-	o := rt.obs()
-	s := dashState{Recent: o.metrics.Recent(), Functions: rt.dashFunctions()}
-	sv := rt.served.Load()
+func (dp *DataPlane) dashboardState() dashState {
+	o := dp.obs()
+	s := dashState{Recent: o.metrics.Recent(), Functions: dp.dashFunctions()}
+	sv := dp.served.Load()
 	if sv == nil {
 		return s
 	}
@@ -139,8 +139,8 @@ func dashTargetGroups(sv *served) []dashTG {
 }
 
 // dashFunctions lists every running function's environments and counters.
-func (rt *DataPlane) dashFunctions() []dashFunction {
-	s := rt.functions
+func (dp *DataPlane) dashFunctions() []dashFunction {
+	s := dp.functions
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]dashFunction, 0, len(s.running))

@@ -14,15 +14,15 @@ import (
 // TargetHealth returns the health of every target of the named target group, registered or
 // still draining, ordered by id and port: what DescribeTargetHealth and `albatross targets`
 // show (HC-04). It is nil for an unknown group or one without targets.
-func (rt *DataPlane) TargetHealth(targetGroupName string) []targetgroup.TargetHealth {
-	return rt.registry.Health(targetGroupName)
+func (dp *DataPlane) TargetHealth(targetGroupName string) []targetgroup.TargetHealth {
+	return dp.registry.Health(targetGroupName)
 }
 
 // TargetHealthOf returns the health of one target (port 0 for a Lambda target), and false when
 // the running configuration has not registered it (yet): the seam for the ELBv2 API's
 // DescribeTargetHealth, which lists the desired targets and asks for each.
-func (rt *DataPlane) TargetHealthOf(targetGroupName, id string, port int) (targetgroup.TargetHealth, bool) {
-	return rt.registry.Lookup(targetGroupName, id, port)
+func (dp *DataPlane) TargetHealthOf(targetGroupName, id string, port int) (targetgroup.TargetHealth, bool) {
+	return dp.registry.Lookup(targetGroupName, id, port)
 }
 
 // healthSettings converts the effective health check (§4.2) to the checker's settings.

@@ -120,7 +120,7 @@ func TestLoadStickinessKey(t *testing.T) {
 	if _, err := LoadStickinessKey(dir); err == nil {
 		t.Fatal("a damaged key file was accepted")
 	}
-	if rt := New(Options{StickinessKey: k1}); !bytes.Equal(rt.stickyKey, k1) {
+	if dp := New(Options{StickinessKey: k1}); !bytes.Equal(dp.stickyKey, k1) {
 		t.Fatal("Options.StickinessKey was not taken")
 	}
 	defer func() {

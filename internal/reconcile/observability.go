@@ -31,33 +31,33 @@ type observability struct {
 	tracer *otel.Exporter
 }
 
-// obs returns rt's observability, made on first use.
-func (rt *DataPlane) obs() *observability {
-	rt.obsOnce.Do(func() { rt.observability = newObservability(rt) })
-	return rt.observability
+// obs returns dp's observability, made on first use.
+func (dp *DataPlane) obs() *observability {
+	dp.obsOnce.Do(func() { dp.observability = newObservability(dp) })
+	return dp.observability
 }
 
-func newObservability(rt *DataPlane) *observability {
-	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(rt.opts.CacheDir),
+func newObservability(dp *DataPlane) *observability {
+	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(dp.opts.CacheDir),
 		accessLogs: newLBLogs[*observe.AccessLog](), connLogs: newLBLogs[*observe.ConnectionLog]()}
 	if opts, ok := otel.FromEnv(); ok {
-		opts.Logger = rt.log
+		opts.Logger = dp.log
 		o.tracer = otel.New(opts)
-		rt.log.Info("exporting traces", "endpoint", opts.Endpoint)
+		dp.log.Info("exporting traces", "endpoint", opts.Endpoint)
 	}
-	o.metrics.AddSource(rt.hostCounts)
-	o.metrics.AddSource(rt.functionSamples)
+	o.metrics.AddSource(dp.hostCounts)
+	o.metrics.AddSource(dp.functionSamples)
 	return o
 }
 
 // Metrics returns the data plane's metrics; mount Metrics().Handler() at GET /metrics.
-func (rt *DataPlane) Metrics() *observe.Metrics { return rt.obs().metrics }
+func (dp *DataPlane) Metrics() *observe.Metrics { return dp.obs().metrics }
 
 // closeObservability finishes every access and connection log file (gzip, upload), exports the
 // spans still queued, and stops the writers; Close calls it after the listeners are closed, when
 // the last lines are in. Metrics stay readable.
-func (rt *DataPlane) closeObservability(ctx context.Context) error {
-	o := rt.obs()
+func (dp *DataPlane) closeObservability(ctx context.Context) error {
+	o := dp.obs()
 	errs := []error{o.accessLogs.close(ctx), o.connLogs.close(ctx)}
 	if o.tracer != nil {
 		errs = append(errs, o.tracer.Close(ctx))
@@ -80,7 +80,7 @@ func accessLogDir(cacheDir string) string {
 // observer returns the router.Observer of listener l of lb, with the load balancer's access log
 // as its attributes say.
 func (b *builder) observer(lb *config.LoadBalancer, l *config.Listener) *observe.ListenerObserver {
-	o := b.rt.obs()
+	o := b.dp.obs()
 	id := loadBalancerID(b.cfg, lb.Name)
 	priorities := make([]int, len(l.Rules))
 	for i, r := range l.Rules {
@@ -113,17 +113,17 @@ func (b *builder) logOptions(lb *config.LoadBalancer, id, bucketKey, prefixKey s
 		Bucket: lb.Attribute(bucketKey), Prefix: lb.Attribute(prefixKey),
 		AccountID: b.cfg.EffectiveAccountID(), Region: b.cfg.EffectiveRegion(), LoadBalancer: id,
 	}
-	opts := observe.AccessLogOptions{Location: loc, Dir: b.rt.obs().dir, Logger: b.rt.log}
+	opts := observe.AccessLogOptions{Location: loc, Dir: b.dp.obs().dir, Logger: b.dp.log}
 	if loc.Bucket != "" {
-		opts.Uploader = s3Uploader(b.rt, loc.Region)
+		opts.Uploader = s3Uploader(b.dp, loc.Region)
 	}
 	return opts
 }
 
 // hostCounts are HealthyHostCount and UnHealthyHostCount per target group of the configuration
 // being served (§9.2): draining targets count in neither.
-func (rt *DataPlane) hostCounts() []observe.Sample {
-	s := rt.served.Load()
+func (dp *DataPlane) hostCounts() []observe.Sample {
+	s := dp.served.Load()
 	if s == nil {
 		return nil
 	}
@@ -160,12 +160,12 @@ func tgID(arn string) string {
 // s3Uploader is the uploader of access log files: an S3 client made once per DataPlane (in the
 // configuration's region at that time), or nil (files stay local only) when the SDK cannot be
 // configured.
-func s3Uploader(rt *DataPlane, region string) observe.Uploader {
-	o := rt.obs()
+func s3Uploader(dp *DataPlane, region string) observe.Uploader {
+	o := dp.obs()
 	o.uploaderOnce.Do(func() {
 		u, err := s3upload.New(context.Background(), region, "")
 		if err != nil {
-			rt.log.Warn("access logs: S3 uploads disabled", "error", err)
+			dp.log.Warn("access logs: S3 uploads disabled", "error", err)
 			return
 		}
 		o.uploader = u

@@ -21,7 +21,7 @@ import (
 // §8.2) and in the metrics (§9); without a bucket nothing is uploaded.
 func TestAccessLogsAndMetricsEndToEnd(t *testing.T) {
 	dataDir := t.TempDir()
-	rt := New(Options{CacheDir: filepath.Join(dataDir, "cache"), DrainTimeout: 5 * time.Second})
+	dp := New(Options{CacheDir: filepath.Join(dataDir, "cache"), DrainTimeout: 5 * time.Second})
 	cfg := &config.Config{LoadBalancers: []config.LoadBalancer{{
 		Name:       "web",
 		Attributes: map[string]string{"access_logs.s3.enabled": "true", "access_logs.s3.prefix": "p"},
@@ -29,11 +29,11 @@ func TestAccessLogsAndMetricsEndToEnd(t *testing.T) {
 			Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: "418", ContentType: "text/plain", MessageBody: "tea"}}}}},
 	}}}
 	ctx := context.Background()
-	if err := rt.Apply(ctx, cfg); err != nil {
+	if err := dp.Apply(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 	var addr string
-	for _, a := range rt.Addrs() {
+	for _, a := range dp.Addrs() {
 		addr = a.String()
 	}
 	for range 2 {
@@ -48,9 +48,9 @@ func TestAccessLogsAndMetricsEndToEnd(t *testing.T) {
 	}
 	var metrics bytes.Buffer
 	w := bufio.NewWriter(&metrics)
-	rt.Metrics().WriteTo(w)
+	dp.Metrics().WriteTo(w)
 	_ = w.Flush()
-	if err := rt.Close(ctx); err != nil {
+	if err := dp.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(metrics.String(), `alb_http_fixed_response_count_total{load_balancer="app/web/`) ||

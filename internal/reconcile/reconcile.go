@@ -97,102 +97,102 @@ func New(opts Options) *DataPlane {
 // build prepared is released, nothing changes and the error says why. Otherwise every listener switches to the new
 // graph at once: requests in flight finish on the old one, added listeners open, removed ones
 // close after draining.
-func (rt *DataPlane) Apply(ctx context.Context, cfg *config.Config) error {
-	fns, err := rt.functions.prepare(ctx, cfg)
+func (dp *DataPlane) Apply(ctx context.Context, cfg *config.Config) error {
+	fns, err := dp.functions.prepare(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	g, err := rt.build(cfg, fns)
+	g, err := dp.build(cfg, fns)
 	if err != nil {
-		rt.discard(g)
+		dp.discard(g)
 		fns.abort()
 		return err
 	}
 
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	opened, err := rt.bindNew(g)
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	opened, err := dp.bindNew(g)
 	if err != nil {
 		for _, b := range opened {
 			_ = b.l.Close(context.Background())
 		}
-		rt.discard(g)
+		dp.discard(g)
 		fns.abort()
 		return err
 	}
 	for addr, plan := range g.listeners {
-		b, ok := rt.listeners[addr]
+		b, ok := dp.listeners[addr]
 		if !ok {
 			b = opened[addr]
-			rt.listeners[addr] = b
+			dp.listeners[addr] = b
 		} else {
 			b.l.SetHandler(plan.handler)
 			b.l.SetOptions(plan.options)
 		}
 	}
-	for addr, b := range rt.listeners {
+	for addr, b := range dp.listeners {
 		if _, keep := g.listeners[addr]; !keep {
-			delete(rt.listeners, addr)
-			rt.log.Info("listener closing", "addr", addr)
-			go rt.drain(b.l)
+			delete(dp.listeners, addr)
+			dp.log.Info("listener closing", "addr", addr)
+			go dp.drain(b.l)
 		}
 	}
 	fns.commit()
-	rt.commit(g)
+	dp.commit(g)
 	return nil
 }
 
 // bindNew binds every listener of g that is not bound yet, before anything is swapped, so that a
 // port that cannot be bound leaves the old configuration serving.
-func (rt *DataPlane) bindNew(g *graph) (map[string]*boundListener, error) {
+func (dp *DataPlane) bindNew(g *graph) (map[string]*boundListener, error) {
 	opened := map[string]*boundListener{}
 	var errs []error
 	for addr, plan := range g.listeners {
-		if _, ok := rt.listeners[addr]; ok {
+		if _, ok := dp.listeners[addr]; ok {
 			continue
 		}
-		l, err := listener.Listen(addr, plan.handler, plan.options, rt.log)
+		l, err := listener.Listen(addr, plan.handler, plan.options, dp.log)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: cannot listen on %s: %w", plan.path, addr, err))
 			continue
 		}
-		rt.log.Info("listener bound", "addr", l.Addr().String(), "protocol", plan.protocol, "load_balancer", plan.loadBalancer)
+		dp.log.Info("listener bound", "addr", l.Addr().String(), "protocol", plan.protocol, "load_balancer", plan.loadBalancer)
 		opened[addr] = &boundListener{l: l, protocol: plan.protocol}
 	}
 	return opened, errors.Join(errs...)
 }
 
-func (rt *DataPlane) drain(l *listener.Listener) {
-	ctx, cancel := context.WithTimeout(context.Background(), rt.opts.DrainTimeout)
+func (dp *DataPlane) drain(l *listener.Listener) {
+	ctx, cancel := context.WithTimeout(context.Background(), dp.opts.DrainTimeout)
 	defer cancel()
 	_ = l.Close(ctx)
 }
 
 // Addrs returns the bound address of every listener, keyed by its configured address.
-func (rt *DataPlane) Addrs() map[string]net.Addr {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	out := make(map[string]net.Addr, len(rt.listeners))
-	for addr, b := range rt.listeners {
+func (dp *DataPlane) Addrs() map[string]net.Addr {
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	out := make(map[string]net.Addr, len(dp.listeners))
+	for addr, b := range dp.listeners {
 		out[addr] = b.l.Addr()
 	}
 	return out
 }
 
 // Close stops every listener (finishing requests in flight until ctx ends) and every function.
-func (rt *DataPlane) Close(ctx context.Context) error {
-	rt.mu.Lock()
-	ls := rt.listeners
-	rt.listeners = map[string]*boundListener{}
-	rt.mu.Unlock()
+func (dp *DataPlane) Close(ctx context.Context) error {
+	dp.mu.Lock()
+	ls := dp.listeners
+	dp.listeners = map[string]*boundListener{}
+	dp.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, b := range ls {
 		wg.Go(func() { _ = b.l.Close(ctx) })
 	}
 	wg.Wait()
-	rt.registry.Close() // health checkers and drain timers
-	rt.proxies.closeAll()
-	fnErr := rt.functions.close(ctx)
+	dp.registry.Close() // health checkers and drain timers
+	dp.proxies.closeAll()
+	fnErr := dp.functions.close(ctx)
 	// After the listeners: the last access log lines are in, so the files can be finished.
-	return errors.Join(fnErr, rt.closeObservability(ctx))
+	return errors.Join(fnErr, dp.closeObservability(ctx))
 }
