@@ -102,7 +102,8 @@ func field(t *testing.T, out string, path ...any) string {
 }
 
 // TestAPIWithAWSCLI builds a load balancer in front of a backend and a Go function from a zip
-// with each aws CLI found, the way docs/api.md shows it (issue items 5 and 6).
+// with each aws CLI found, the way docs/api.md shows it: the walk-through a user copies must work
+// with the clients they have.
 func TestAPIWithAWSCLI(t *testing.T) {
 	clis := awsCLIs(t)
 	dir := t.TempDir()

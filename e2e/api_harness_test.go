@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/testkit"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -35,7 +36,7 @@ func startWithAPI(t *testing.T, config, dataDir string, extra ...string) *apiIns
 	}
 	port := freePort(t)
 	args := []string{"serve", "--api-addr", fmt.Sprintf("127.0.0.1:%d", port), "--data-dir", dataDir}
-	inst := &instance{t: t, logs: &syncBuffer{}, exited: make(chan error, 1)}
+	inst := &instance{t: t, logs: &testkit.Buffer{}, exited: make(chan error, 1)}
 	if config != "" {
 		inst.config = filepath.Join(dir, "albatross.yaml")
 		writeFile(t, inst.config, config)

@@ -66,7 +66,7 @@ type sdkScenario struct {
 
 // TestAPISDKScenario drives a whole load balancer through aws-sdk-go-v2: target groups of both
 // kinds, targets, a load balancer, a listener and rules, changes and deletion, checking that the
-// data plane follows every step (issue items 1, 2, 5; A.3-A.8, C.1-C.5).
+// data plane follows every step (A.3-A.8, C.1-C.5).
 func TestAPISDKScenario(t *testing.T) {
 	defer rescue(t)
 	api := startWithAPI(t, fileOwnedConfig, "")

@@ -15,7 +15,8 @@ import (
 )
 
 // TestAPIStateSurvivesKill: resources made through the API persist in --data-dir and come back
-// after a kill -9, listeners open again and functions run their latest code (issue item 3).
+// after a kill -9, listeners open again and functions run their latest code: what the API
+// accepted is never lost.
 func TestAPIStateSurvivesKill(t *testing.T) {
 	defer rescue(t)
 	api := startWithAPI(t, "", "")
@@ -50,7 +51,8 @@ func TestAPIStateSurvivesKill(t *testing.T) {
 }
 
 // TestAPIFileResources: the file's resources are visible through the API, a reload re-merges
-// with the API's, and a name the API already uses is refused in the file (issue item 3).
+// with the API's, and a name the API already uses is refused in the file: each resource has one
+// source of truth.
 func TestAPIFileResources(t *testing.T) {
 	defer rescue(t)
 	api := startWithAPI(t, fileOwnedConfig, "")
@@ -83,7 +85,7 @@ func TestAPIFileResources(t *testing.T) {
 }
 
 // TestAPISignatures: with --api-credentials, requests signed with them pass and others get 403
-// in the AWS error shape (issue item 4).
+// in the AWS error shape, so that clients report the refusal as AWS would.
 func TestAPISignatures(t *testing.T) {
 	api := startWithAPI(t, "", "", "--api-credentials", "AKIDALBATROSS:s3cret")
 	ctx := context.Background()
@@ -106,7 +108,7 @@ func TestAPISignatures(t *testing.T) {
 }
 
 // TestAPIRefusesRemoteWithoutCredentials: a non-loopback API address needs credentials or an
-// explicit override (issue item 4).
+// explicit override: an unsigned API must not be reachable from the network by accident.
 func TestAPIRefusesRemoteWithoutCredentials(t *testing.T) {
 	out, err := execCombined(binary, "serve", "--api-addr", "0.0.0.0:0", "--data-dir", t.TempDir())
 	if exitCode(err) == 0 || !strings.Contains(out, "--api-credentials") {

@@ -14,10 +14,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 // freePort returns a port that was free a moment ago. The listener must be given a fixed port in
@@ -44,25 +45,8 @@ type instance struct {
 	t      *testing.T
 	cmd    *exec.Cmd
 	config string
-	logs   *syncBuffer
+	logs   *testkit.Buffer
 	exited chan error
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // start writes config to a temp file and runs `albatross serve` on it, waiting until every given
@@ -80,7 +64,7 @@ func startWith(t *testing.T, flags []string, config string, ports ...int) *insta
 	if err := os.WriteFile(path, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	inst := &instance{t: t, config: path, logs: &syncBuffer{}, exited: make(chan error, 1)}
+	inst := &instance{t: t, config: path, logs: &testkit.Buffer{}, exited: make(chan error, 1)}
 	inst.cmd = exec.Command(binary, append([]string{"serve", "--config", path, "--data-dir", filepath.Join(dir, "data")}, flags...)...)
 	inst.cmd.Stdout, inst.cmd.Stderr = inst.logs, inst.logs
 	if err := inst.cmd.Start(); err != nil {

@@ -98,8 +98,8 @@ func zipFolder(t *testing.T, dir, path string) {
 	}
 }
 
-// answer is what the fixture's functions and the echo backends say about a request.
-type answer struct {
+// tfAnswer is what the fixture's functions and the echo backends say about a request.
+type tfAnswer struct {
 	Function string `json:"function"`
 	Service  string `json:"service"`
 	Region   string `json:"region"`
@@ -139,7 +139,7 @@ func TestTerraformModuleServed(t *testing.T) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
 	c := client()
 
-	get := func(t *testing.T, method, path string, header http.Header) (*http.Response, answer, string) {
+	get := func(t *testing.T, method, path string, header http.Header) (*http.Response, tfAnswer, string) {
 		t.Helper()
 		req := newRequest(t, method, base+path, nil)
 		for k, v := range header {
@@ -149,7 +149,7 @@ func TestTerraformModuleServed(t *testing.T) {
 			req.Host = h
 		}
 		resp, body := do(t, c, req)
-		var a answer
+		var a tfAnswer
 		_ = json.Unmarshal(body, &a)
 		return resp, a, string(body)
 	}

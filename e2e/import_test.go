@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"archive/zip"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 // startSource runs `albatross serve --config SOURCE` on a serverless.yml, template or other
@@ -21,7 +22,7 @@ func startSource(t *testing.T, source string, port int, flags ...string) *instan
 	if err != nil {
 		t.Fatal(err)
 	}
-	inst := &instance{t: t, config: abs, logs: &syncBuffer{}, exited: make(chan error, 1)}
+	inst := &instance{t: t, config: abs, logs: &testkit.Buffer{}, exited: make(chan error, 1)}
 	args := append([]string{"serve", "--config", abs, "--data-dir", filepath.Join(dir, "data")}, flags...)
 	inst.cmd = exec.Command(binary, args...)
 	inst.cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
@@ -239,37 +240,5 @@ targets:
 	}
 	if !seenSites["site-1"] || !seenSites["site-2"] {
 		t.Errorf("the default action reaches both instances: %v", seenSites)
-	}
-}
-
-func zipFolder(t *testing.T, dir, zipPath string) {
-	t.Helper()
-	out, err := os.Create(zipPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zw := zip.NewWriter(out)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, err := zw.Create(e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write(data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
 	}
 }

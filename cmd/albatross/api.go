@@ -15,6 +15,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/controlapi"
 	"github.com/albatross-lb/albatross/internal/controlapi/elbv2"
 	"github.com/albatross-lb/albatross/internal/controlapi/lambda"
+	"github.com/albatross-lb/albatross/internal/explain"
 	"github.com/albatross-lb/albatross/internal/observe/dashboard"
 	"github.com/albatross-lb/albatross/internal/reconcile"
 	"github.com/albatross-lb/albatross/internal/state"
@@ -33,8 +34,9 @@ type apiServer struct {
 }
 
 // startAPI binds the API address and serves it. Without credentials it listens on loopback
-// only, unless --api-allow-remote says otherwise (issue item 4).
-func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.Runtime, dataDir string) (*apiServer, error) {
+// only, unless --api-allow-remote says otherwise: an unsigned API open to the network would let anyone
+// reconfigure the load balancer.
+func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.DataPlane, dataDir string) (*apiServer, error) {
 	verifier, err := parseCredentials(f.apiCredentials)
 	if err != nil {
 		return nil, err
@@ -53,7 +55,7 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.Handle("GET /metrics", rt.Metrics().Handler())
-	mux.Handle("/explain", rt.ExplainHandler())
+	mux.Handle("/explain", explain.Handler(rt.ServedConfig))
 	if verifier != nil {
 		sessions := dashboard.NewSessions(verifier.Accepts)
 		mux.Handle("/dashboard/login", sessions.Login())
@@ -135,7 +137,7 @@ func (a *apiServer) close() {
 }
 
 // runtimeHealth reports the data plane's target health (HC-04) to DescribeTargetHealth.
-type runtimeHealth struct{ rt *reconcile.Runtime }
+type runtimeHealth struct{ rt *reconcile.DataPlane }
 
 var (
 	_ elbv2.HealthSource   = runtimeHealth{}

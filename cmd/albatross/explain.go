@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/albatross-lb/albatross/internal/reconcile"
+	"github.com/albatross-lb/albatross/internal/explain"
 )
 
 // headerFlags collects repeated -H values.
@@ -18,8 +18,8 @@ func (h *headerFlags) Set(v string) error { *h = append(*h, v); return nil }
 // explain prints how the configuration would route one request:
 //
 //	albatross explain --config FILE [-H 'Name: value']... [--source-ip IP] [--data BODY] [--compact] METHOD URL
-func explain(args []string, stdout, stderr io.Writer) int {
-	var in reconcile.ExplainInput
+func runExplain(args []string, stdout, stderr io.Writer) int {
+	var in explain.Input
 	var configPath string
 	var compact bool
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
@@ -50,7 +50,7 @@ func explain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "albatross explain:", err)
 		return 2
 	}
-	ex, err := reconcile.Explain(cfg, r, port)
+	ex, err := explain.Explain(cfg, r, port)
 	if err != nil {
 		fmt.Fprintln(stderr, "albatross explain:", err)
 		return 1

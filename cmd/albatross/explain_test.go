@@ -7,9 +7,9 @@ import (
 )
 
 // TestExplainCommand: flags reach the explanation (the full output is pinned by the golden
-// files of internal/reconcile); usage errors exit 2.
+// files of internal/explain); usage errors exit 2.
 func TestExplainCommand(t *testing.T) {
-	const cfg = "../../internal/reconcile/testdata/explain/albatross.yaml"
+	const cfg = "../../internal/explain/testdata/albatross.yaml"
 	testCases := []struct {
 		desc string
 		args []string

@@ -1,10 +1,14 @@
 // Command albatross runs self-hosted Application Load Balancers whose targets are HTTP servers or
 // Lambda functions it runs itself.
 //
-//	albatross serve --config FILE [--api-addr HOST:PORT] [--data-dir DIR]
-//	albatross validate --config FILE
-//	albatross capture [--endpoint-url URL] [--load-balancer NAME] [-o FILE]
-//	albatross import PATH [-o FILE]
+//	albatross serve     run the load balancers and functions of a configuration and/or the control API
+//	albatross validate  check a configuration, printing every problem
+//	albatross explain   show how a configuration routes one request
+//	albatross targets   show the health of every target of a running server
+//	albatross import    print the Albatross YAML equivalent of a serverless.yml, template or module
+//	albatross capture   write a describe bundle of a running ALB
+//
+// `albatross help` prints every command with its flags.
 package main
 
 import (
@@ -30,7 +34,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "targets":
 		return targets(args[1:], stdout, stderr)
 	case "explain":
-		return explain(args[1:], stdout, stderr)
+		return runExplain(args[1:], stdout, stderr)
 	case "capture":
 		return capture(args[1:], stdout, stderr)
 	case "import":
@@ -45,18 +49,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// usage lists every command with every flag; TestUsageListsEveryFlag keeps it complete.
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  albatross serve --config FILE [--api-addr HOST:PORT] [--data-dir DIR] [--log-format text|json] [--log-level LEVEL]
-  albatross validate --config FILE
+  albatross serve [--config PATH] [IMPORT FLAGS] [--api-addr HOST:PORT] [--data-dir DIR]
+                  [--api-credentials ID:SECRET|@FILE] [--api-allow-remote]
+                  [--api-allow-origin ORIGIN]... [--api-allow-host NAME]...
+                  [--watch-code=true|false] [--debug-function NAME]
+                  [--log-format text|json] [--log-level debug|info|warn|error]
+      run the load balancers and functions of PATH (reloaded on change and on SIGHUP) and, with
+      --api-addr, the ELBv2/Lambda control API, /metrics, /explain and /dashboard/
+  albatross validate --config PATH [IMPORT FLAGS]
+      print every problem of PATH with its path; exit 1 if there is one
+  albatross explain --config PATH [IMPORT FLAGS] [-H 'Name: value']... [--source-ip IP] [--data BODY] [--compact] METHOD URL
+      show, rule by rule, how PATH routes the request and the Lambda event it would send
   albatross targets --api-addr HOST:PORT [--target-group NAME] [--api-credentials ID:SECRET|@FILE]
-  albatross explain --config FILE [-H 'Header: value'] [--source-ip IP] METHOD URL
+      show the health state, reason and description of every target of a running server
+  albatross import PATH [IMPORT FLAGS] [-o FILE]
+      print the equivalent Albatross YAML, each item commented with its source
   albatross capture [--endpoint-url URL] [--load-balancer NAME[,NAME...]] [--region REGION] [-o FILE]
-  albatross import PATH [-o FILE]
+      write a describe bundle of a running ALB (credentials and region as the AWS SDK finds them)
+  albatross help
+      print this text
 
---config (and import's PATH) may be Albatross YAML, a Serverless service (serverless.yml), a
-CloudFormation or SAM template, a Terraform module or a describe bundle; serve, validate,
-explain and import also take:
-  --format F  --param NAME=VALUE  --stage S  --values FILE  --port-map 80=8080,...  --port-offset N  --var-file F
+PATH may be Albatross YAML, a Serverless service (serverless.yml), a CloudFormation or SAM
+template, a Terraform module or a describe bundle. IMPORT FLAGS:
+  [--format albatross|serverless|cloudformation|terraform|bundle] [--param NAME=VALUE]...
+  [--stage STAGE] [--values FILE] [--port-map 80=8080,...] [--port-offset N] [--var-file FILE]...
 `)
 }

@@ -112,21 +112,19 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	}
 	defer data.close()
 	dataDir := data.path
-	rt := reconcile.New(reconcile.Options{
-		Logger:        log,
-		CacheDir:      filepath.Join(dataDir, "cache"),
-		BuildOutput:   os.Stderr,
-		WatchCode:     f.watchCode,
-		DebugFunction: f.debugFunction,
-	})
 	// Stickiness cookies stay valid across restarts with the same data directory.
 	key, err := reconcile.LoadStickinessKey(dataDir)
 	if err != nil {
 		return err
 	}
-	if err := rt.SetStickinessKey(key); err != nil {
-		return err
-	}
+	rt := reconcile.New(reconcile.Options{
+		Logger:        log,
+		CacheDir:      filepath.Join(dataDir, "cache"),
+		BuildOutput:   os.Stderr,
+		StickinessKey: key,
+		WatchCode:     f.watchCode,
+		DebugFunction: f.debugFunction,
+	})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -193,7 +191,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	return nil
 }
 
-func shutdown(rt *reconcile.Runtime, log *slog.Logger) {
+func shutdown(rt *reconcile.DataPlane, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := rt.Close(ctx); err != nil {

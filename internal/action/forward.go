@@ -8,6 +8,7 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/elberr"
 	"github.com/albatross-lb/albatross/internal/observe"
+	"github.com/albatross-lb/albatross/internal/stickiness"
 )
 
 // Weighted is one target group of a forward action with its weight (FWD-01: 0..999).
@@ -69,11 +70,11 @@ func (f *Forward) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 // invalid cookie is recorded as AWSALBTGCookieInvalid (FWD-03) and the request is routed by
 // weight.
 func (f *Forward) stuckGroup(r *http.Request, ex *observe.Exchange, now time.Time) int {
-	digest, status := f.sticky.read(r, now)
-	switch status {
-	case cookieAbsent, cookieExpired:
+	digest, status, ok := f.sticky.read(r, now)
+	switch {
+	case !ok || status == stickiness.Expired:
 		return -1
-	case cookieInvalid:
+	case status == stickiness.Invalid:
 		ex.ErrorReason = "AWSALBTGCookieInvalid"
 		return -1
 	}

@@ -163,7 +163,7 @@ func TestForwardStickiness(t *testing.T) {
 	valid, _ := base64.StdEncoding.DecodeString(value)
 	forged := append([]byte(nil), valid...)
 	forged[0] ^= 0xff // another group digest, MAC unchanged
-	otherKey := NewStickiness([]byte("someone else's key"), time.Hour).value(digestOf(gs[0].arn), time.Now().Add(time.Hour))
+	otherKey := NewStickiness([]byte("someone else's key"), time.Hour).sealer.Seal(digestOf(gs[0].arn), time.Now().Add(time.Hour))
 	invalid := map[string]string{
 		"forged group":      base64.StdEncoding.EncodeToString(forged),
 		"garbled":           "not-a-cookie!",
@@ -186,7 +186,7 @@ func TestForwardStickiness(t *testing.T) {
 	}
 
 	// A valid cookie naming a group of weight 0 (or of another forward) is not followed.
-	zero := f.sticky.value(digestOf(gs[2].arn), time.Now().Add(time.Hour))
+	zero := f.sticky.sealer.Seal(digestOf(gs[2].arn), time.Now().Add(time.Hour))
 	for range 50 {
 		if w, ex, _ := forwardOnce(f, "AWSALBTG="+zero); w.Header().Get("X-Group") == gs[2].arn || ex.ErrorReason != "" {
 			t.Fatalf("weight-0 group chosen by cookie (error_reason %q)", ex.ErrorReason)
@@ -200,7 +200,7 @@ func TestForwardStickinessExpiry(t *testing.T) {
 	t.Parallel()
 	ws, gs := groups(1, 1)
 	f := NewForward(ws, NewStickiness([]byte("k"), time.Minute))
-	expired := f.sticky.value(digestOf(gs[0].arn), time.Now().Add(-time.Second))
+	expired := f.sticky.sealer.Seal(digestOf(gs[0].arn), time.Now().Add(-time.Second))
 	seen := map[string]int{}
 	for range 200 {
 		w, ex, err := forwardOnce(f, "AWSALBTG="+expired)
@@ -218,7 +218,8 @@ func TestForwardStickinessExpiry(t *testing.T) {
 }
 
 // TestForwardStickinessAcrossReloads: a rebuilt forward action (new revision, new group values,
-// same ARNs and key) honours cookies the previous revision issued (style habit 2).
+// same ARNs and key) honours cookies the previous revision issued: a reload must not unstick
+// clients.
 func TestForwardStickinessAcrossReloads(t *testing.T) {
 	t.Parallel()
 	key := []byte("kept across revisions")

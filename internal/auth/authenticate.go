@@ -143,7 +143,7 @@ func NewAuthenticator(o Options, next action.Handler) (*Authenticator, error) {
 		identity: p.Issuer + " " + p.ClientID,
 	}
 	// ALB checks the ID token's claims but not its signature: it has no key set configured, and
-	// the token came straight from the token endpoint over TLS (OpenID Connect Core §3.1.3.7).
+	// the token came straight from the token endpoint over TLS (OpenID Connect Core, section 3.1.3.7).
 	a.verifier = oidc.NewVerifier(p.Issuer, nil, &oidc.Config{ClientID: p.ClientID, InsecureSkipSignatureCheck: true, Now: o.Now})
 	return a, nil
 }

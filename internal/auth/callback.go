@@ -60,7 +60,7 @@ func (a *Authenticator) callback(w http.ResponseWriter, r *http.Request, ex *obs
 	if e != nil {
 		return e
 	}
-	if sub != idt.Subject { // OpenID Connect Core §5.3.2
+	if sub != idt.Subject { // OpenID Connect Core, section 5.3.2
 		return unauthorized("AuthInvalidUserinfoResponse", errors.New("userinfo sub differs from the ID token's"))
 	}
 	return a.finishSignIn(w, r, ex, a.newSession(tok, claims, sub, now.Add(a.o.SessionTimeout).Unix()), st, now)

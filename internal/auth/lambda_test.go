@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/albatross-lb/albatross/internal/lambdatarget"
 	"github.com/albatross-lb/albatross/internal/observe"
-	lambdatarget "github.com/albatross-lb/albatross/internal/target/lambda"
 )
 
 // eventRecorder is a Lambda target group that only builds the event it would invoke with.

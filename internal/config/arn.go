@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// ARNs follow aws-apis-spec A.7. Resource IDs are 16 lowercase hex characters derived from the
+// ARNs follow docs/spec.md A.7. Resource IDs are 16 lowercase hex characters derived from the
 // resource's identity (a hash of its kind and names), so they stay the same across restarts and
 // reloads and never depend on configuration order.
 

@@ -11,6 +11,7 @@ import (
 // Attribute keys that other packages read (§10). The tables below hold every key.
 const (
 	AttrIdleTimeoutSeconds        = "idle_timeout.timeout_seconds"
+	AttrDeletionProtection        = "deletion_protection.enabled"
 	AttrClientKeepAliveSeconds    = "client_keep_alive.seconds"
 	AttrDesyncMitigationMode      = "routing.http.desync_mitigation_mode"
 	AttrDropInvalidHeaderFields   = "routing.http.drop_invalid_header_fields.enabled"
@@ -20,6 +21,13 @@ const (
 	AttrXFFHeaderProcessingMode   = "routing.http.xff_header_processing.mode"
 	AttrHTTP2Enabled              = "routing.http2.enabled"
 	AttrAccessLogsEnabled         = "access_logs.s3.enabled"
+	AttrAccessLogsBucket          = "access_logs.s3.bucket"
+	AttrAccessLogsPrefix          = "access_logs.s3.prefix"
+	AttrConnectionLogsEnabled     = "connection_logs.s3.enabled"
+	AttrConnectionLogsBucket      = "connection_logs.s3.bucket"
+	AttrConnectionLogsPrefix      = "connection_logs.s3.prefix"
+	AttrMinHealthyTargetsCount    = "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count"
+	AttrMinHealthyTargetsPercent  = "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage"
 	AttrResponseServerEnabled     = "routing.http.response.server.enabled"
 	AttrDeregistrationDelay       = "deregistration_delay.timeout_seconds"
 	AttrStickinessEnabled         = "stickiness.enabled"

@@ -11,7 +11,7 @@ import (
 )
 
 // Decode reads one YAML configuration document from r, strictly: a key the model does not know
-// is an error that names its line (habit 1 of the style guide: a typo must never be silently
+// is an error that names its line (a typo must never be silently
 // ignored). An empty document is a valid, empty configuration. Decode does not validate; call
 // Validate on the result.
 func Decode(r io.Reader) (*Config, error) {

@@ -110,7 +110,7 @@ func TestFunctionDefaults(t *testing.T) {
 
 var idRe = regexp.MustCompile(`[0-9a-f]{16}`)
 
-// TestARNs: formats per aws-apis-spec A.7, IDs stable and distinct per name.
+// TestARNs: formats per docs/spec.md A.7, IDs stable and distinct per name.
 func TestARNs(t *testing.T) {
 	t.Parallel()
 	var c Config

@@ -9,7 +9,7 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files under testdata")
 
 // TestProblemsGolden pins the complete problem listing for testdata/bad.yaml: every problem at
-// once, each "path: message", in a stable order (habit 1).
+// once, each "path: message", in a stable order: a user fixes a file in one pass.
 func TestProblemsGolden(t *testing.T) {
 	t.Parallel()
 	err := parseFile(t, "testdata/bad.yaml").Validate()

@@ -25,7 +25,7 @@ type Config struct {
 type LoadBalancer struct {
 	// Name is 1-32 letters, digits and hyphens, not starting or ending with a hyphen.
 	Name string `yaml:"name"`
-	// Attributes are ELBv2 load balancer attributes (§10.1 of the data-plane spec); values are
+	// Attributes are ELBv2 load balancer attributes (§10.1 in docs/spec.md); values are
 	// strings as in the API. Unset keys take the AWS default (see LoadBalancerAttributeDefaults).
 	Attributes map[string]string `yaml:"attributes"`
 	Listeners  []Listener        `yaml:"listeners"`

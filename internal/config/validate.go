@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// validator walks a whole Config once and collects every problem (habit 1: validate completely).
+// validator walks a whole Config once and collects every problem (so that a user fixes a file in one pass).
 // It indexes target groups and functions first so that references can be checked in any order.
 type validator struct {
 	cfg *Config
@@ -56,7 +56,7 @@ func sectionRank(path string) int {
 
 var (
 	// elbNameRe: 1-32 letters, digits, hyphens, not starting or ending with a hyphen
-	// (aws-apis-spec A.6 "Name rules"; CreateLoadBalancer/CreateTargetGroup Name).
+	// (docs/spec.md A.6 "Name rules"; CreateLoadBalancer/CreateTargetGroup Name).
 	elbNameRe = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
 	regionRe  = regexp.MustCompile(`^[a-z]{2}(?:-[a-z]+)+-[0-9]+$`)
 	accountRe = regexp.MustCompile(`^[0-9]{12}$`)

@@ -42,7 +42,7 @@ func LookupRuntime(name string) (Runtime, bool) {
 }
 
 // ReservedEnvironmentVariables are the names Lambda defines itself and refuses in a function's
-// environment (aws-apis-spec B.4).
+// environment (docs/spec.md B.4).
 var ReservedEnvironmentVariables = []string{
 	"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV",
 	"AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",

@@ -1,5 +1,5 @@
 // Package controlapi is the AWS wire plumbing shared by Albatross's control plane APIs: request
-// IDs, the Query protocol's form input and XML envelopes (ELBv2, aws-apis-spec A.1-A.5), the
+// IDs, the Query protocol's form input and XML envelopes (ELBv2, docs/spec.md A.1-A.5), the
 // REST-JSON error shape (Lambda, C.4) and SigV4 verification (A.2). The APIs themselves live in
 // the elbv2 and lambda packages beneath.
 package controlapi

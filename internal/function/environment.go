@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/albatross-lb/albatross/internal/procpool"
+	"github.com/albatross-lb/albatross/internal/process"
 	"github.com/albatross-lb/albatross/internal/runtimeapi"
 )
 
@@ -15,16 +15,16 @@ import (
 var errInitTimeout = errors.New("function: init timed out")
 
 // exitedError is the cause of an environment's alive context: its process exited.
-type exitedError struct{ exit procpool.Exit }
+type exitedError struct{ exit process.Exit }
 
 func (e *exitedError) Error() string { return "function: runtime exited: " + e.exit.String() }
 
 // environment is one execution environment: a Runtime API server bound first, then the process
-// that talks to it (style habit 7). It serves one invocation at a time; the pool guarantees it.
+// that talks to it, so that the runtime never finds the API not yet listening. It serves one invocation at a time; the pool guarantees it.
 type environment struct {
 	spec  *Spec
 	srv   *runtimeapi.Server
-	proc  *procpool.Process
+	proc  *process.Process
 	alive context.Context // cancelled with an *exitedError when the process exits
 
 	provisioned  bool
@@ -43,14 +43,14 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 		return nil, err
 	}
 	env := &environment{spec: spec, srv: srv, provisioned: provisioned}
-	initType := procpool.InitOnDemand
+	initType := process.InitOnDemand
 	if provisioned {
-		initType = procpool.InitProvisioned
+		initType = process.InitProvisioned
 	}
-	env.proc, err = procpool.Start(procpool.Config{
+	env.proc, err = process.Start(process.Config{
 		Command: spec.Command,
 		Dir:     spec.TaskRoot,
-		Env: procpool.LambdaEnv(procpool.Environment{
+		Env: process.LambdaEnv(process.Environment{
 			FunctionName: spec.Name, MemoryMB: spec.MemoryMB, Region: spec.Region,
 			Handler: spec.Handler, Runtime: spec.Runtime, TaskRoot: spec.TaskRoot, RuntimeDir: spec.RuntimeDir,
 			RuntimeAPI: srv.Addr(), InitializationType: initType, HostPath: os.Getenv("PATH"), Variables: spec.Env,
@@ -115,9 +115,9 @@ func (e *environment) initFailed(err error) error {
 	return failure
 }
 
-// output receives each line the process writes (procpool), for the invocation in progress or,
+// output receives each line the process writes (process), for the invocation in progress or,
 // before the first one, for the Init phase.
-func (e *environment) output(_ procpool.Stream, line string) {
+func (e *environment) output(_ process.Stream, line string) {
 	if l := e.sink.Load(); l != nil {
 		l.line(line)
 		return

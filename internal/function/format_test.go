@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/albatross-lb/albatross/internal/procpool"
+	"github.com/albatross-lb/albatross/internal/process"
 )
 
 // TestReportLine checks the REPORT format and rounding (Lambda's log lines, B.5).
@@ -52,11 +52,11 @@ func TestErrorPayloads(t *testing.T) {
 	}{
 		{"timeout", timeoutPayload("r1", 3*time.Second),
 			`{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: r1 Error: Task timed out after 3.00 seconds"}`},
-		{"exit status", exitPayload("r1", procpool.Exit{Code: 42}),
+		{"exit status", exitPayload("r1", process.Exit{Code: 42}),
 			`{"errorType":"Runtime.ExitError","errorMessage":"RequestId: r1 Error: Runtime exited with error: exit status 42"}`},
-		{"killed by signal", exitPayload("r1", procpool.Exit{Code: -1, Signal: 9}),
+		{"killed by signal", exitPayload("r1", process.Exit{Code: -1, Signal: 9}),
 			`{"errorType":"Runtime.ExitError","errorMessage":"RequestId: r1 Error: Runtime exited with error: signal: killed"}`},
-		{"clean exit", exitPayload("r1", procpool.Exit{}),
+		{"clean exit", exitPayload("r1", process.Exit{}),
 			`{"errorType":"Runtime.ExitError","errorMessage":"RequestId: r1 Error: Runtime exited without providing a reason"}`},
 		{"response too large", tooLargePayload(7000000),
 			`{"errorType":"Function.ResponseSizeTooLarge","errorMessage":"Response payload size (7000000 bytes) exceeded maximum allowed payload size (6291556 bytes)."}`},

@@ -1,19 +1,16 @@
 package function
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"runtime"
-	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 // fnBinary is the test function (testdata/fn, built with aws-lambda-go) built once per run.
@@ -34,58 +31,18 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	_ = os.RemoveAll(dir)
-	if code == 0 && leaked() {
+	if err := testkit.Leaked(); code == 0 && err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		code = 1
 	}
 	os.Exit(code)
 }
 
-// leaked reports goroutines of ours still alive after every test closed its functions (style
-// habit 8: every goroutine has an owner).
-func leaked() bool {
-	ours := regexp.MustCompile(`albatross/internal/(function|runtimeapi|procpool)\.`)
-	var stacks string
-	for range 500 {
-		buf := make([]byte, 1<<20)
-		stacks = string(buf[:runtime.Stack(buf, true)])
-		found := false
-		for _, g := range strings.Split(stacks, "\n\n") {
-			if ours.MatchString(g) && !strings.Contains(g, "TestMain") && !strings.Contains(g, "leaked") {
-				found = true
-			}
-		}
-		if !found {
-			return false
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	fmt.Fprintln(os.Stderr, "leaked goroutines:\n"+stacks)
-	return true
-}
-
-// syncBuffer collects log output from concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // newTestFunction starts a function on the test binary; modify adjusts the spec. Close runs at
 // cleanup.
-func newTestFunction(t *testing.T, modify func(*Spec)) (*Function, *syncBuffer) {
+func newTestFunction(t *testing.T, modify func(*Spec)) (*Function, *testkit.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	spec := Spec{
 		Name: "fn", Command: []string{fnBinary}, TaskRoot: t.TempDir(), Runtime: "provided.al2023",
 		Handler: "bootstrap", Timeout: 5 * time.Second, Reserved: 2,

@@ -7,7 +7,7 @@ import (
 	"io/fs"
 	"time"
 
-	"github.com/albatross-lb/albatross/internal/procpool"
+	"github.com/albatross-lb/albatross/internal/process"
 	"github.com/albatross-lb/albatross/internal/runtimeapi"
 )
 
@@ -43,7 +43,7 @@ func timeoutPayload(requestID string, timeout time.Duration) []byte {
 
 // exitPayload is the Runtime.ExitError document for a process that ended mid-invocation or
 // before Init completed (B.5, C.3).
-func exitPayload(requestID string, exit procpool.Exit) []byte {
+func exitPayload(requestID string, exit process.Exit) []byte {
 	if exit.Code == 0 && exit.Signal == 0 && exit.Err == nil {
 		return errorJSON(errorTypeExit, fmt.Sprintf(exitNoReasonFormat, requestID))
 	}
@@ -76,7 +76,7 @@ func initErrorFailure(ie *runtimeapi.InitError) *initFailure {
 		render: func(string) []byte { return ie.Payload }}
 }
 
-func initExitFailure(exit procpool.Exit) *initFailure {
+func initExitFailure(exit process.Exit) *initFailure {
 	return &initFailure{errorType: errorTypeExit, cause: exit.String(),
 		render: func(id string) []byte { return exitPayload(id, exit) }}
 }

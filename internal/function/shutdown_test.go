@@ -30,12 +30,12 @@ func TestSIGTERMReachesTheFunction(t *testing.T) {
 	}
 }
 
-// TestImportDirections keeps the style guide's rule: runtimeapi and procpool never import each
+// TestImportDirections keeps the style guide's rule: runtimeapi and process never import each
 // other; function joins them.
 func TestImportDirections(t *testing.T) {
 	t.Parallel()
 	const mod = "github.com/albatross-lb/albatross/internal/"
-	for pkg, forbidden := range map[string]string{"runtimeapi": "procpool", "procpool": "runtimeapi"} {
+	for pkg, forbidden := range map[string]string{"runtimeapi": "process", "process": "runtimeapi"} {
 		out, err := exec.Command("go", "list", "-deps", mod+pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list: %v\n%s", err, out)

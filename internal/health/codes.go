@@ -1,6 +1,7 @@
 package health
 
 import (
+	"context"
 	"strconv"
 	"strings"
 )
@@ -48,3 +49,17 @@ var (
 	timedOut = Result{Reason: ReasonTimeout, Description: "Request timed out"}
 	failed   = Result{Reason: ReasonFailedHealthChecks, Description: "Health checks failed"}
 )
+
+// Results for probers outside this package (the Lambda target's): a check that ran out of time
+// (Target.Timeout), one that failed for no more specific reason (Target.FailedHealthChecks), and
+// one answered with a status the matcher does not take (Target.ResponseCodeMismatch).
+var (
+	TimedOut = timedOut
+	Failed   = failed
+)
+
+// Mismatch is the result of a check answered with status, outside the matcher (HC-04).
+func Mismatch(status int) Result { return mismatch(status) }
+
+// IsTimeout reports whether a check's error means it ran out of time.
+func IsTimeout(ctx context.Context, err error) bool { return isTimeout(ctx, err) }

@@ -19,7 +19,7 @@ func (b *builder) guard(lb *config.LoadBalancer, acts []config.Action, routing a
 		}
 		h, err := b.authAction(lb, a, routing, serverHeader)
 		if err != nil {
-			b.rt.log.Error("authentication action unusable; its requests get 500", "type", a.Type, "error", err)
+			b.dp.log.Error("authentication action unusable; its requests get 500", "type", a.Type, "error", err)
 			return failing{err}
 		}
 		return h
@@ -28,7 +28,7 @@ func (b *builder) guard(lb *config.LoadBalancer, acts []config.Action, routing a
 }
 
 func (b *builder) authAction(lb *config.LoadBalancer, a *config.Action, next action.Handler, serverHeader bool) (action.Handler, error) {
-	keys, err := auth.NewKeys(b.rt.stickyKey)
+	keys, err := auth.NewKeys(b.dp.stickyKey)
 	if err != nil {
 		return nil, err
 	}
@@ -71,9 +71,9 @@ func sessionOptions(o *auth.Options, s *config.AuthSession) error {
 // AuthPublicKeysHandler serves the public keys that verify x-amzn-oidc-data, by kid (AUTH-03):
 // mount it at /auth/public-keys/ with that prefix stripped. The keys derive from the stickiness
 // key, so they are the same across restarts with the same data directory.
-func (rt *Runtime) AuthPublicKeysHandler() http.Handler {
+func (dp *DataPlane) AuthPublicKeysHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		keys, err := auth.NewKeys(rt.stickyKey)
+		keys, err := auth.NewKeys(dp.stickyKey)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

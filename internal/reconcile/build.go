@@ -8,19 +8,12 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/action"
 	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/lambdatarget"
 	"github.com/albatross-lb/albatross/internal/listener"
 	"github.com/albatross-lb/albatross/internal/router"
 	"github.com/albatross-lb/albatross/internal/rule"
-	lambdatarget "github.com/albatross-lb/albatross/internal/target/lambda"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
-
-// graph is one compiled configuration: a handler per listener address.
-type graph struct {
-	listeners map[string]*listenerPlan
-	// targets is every registered HTTP target, so the registry can forget the others.
-	targets map[*targetgroup.Target]bool
-}
 
 type listenerPlan struct {
 	path, protocol, loadBalancer string
@@ -30,16 +23,20 @@ type listenerPlan struct {
 
 // builder compiles one configuration.
 type builder struct {
-	rt     *Runtime
+	dp     *DataPlane
 	cfg    *config.Config
 	fns    *preparedFunctions
 	groups map[string]action.TargetGroup
 	g      *graph
 }
 
-func (rt *Runtime) build(cfg *config.Config, fns *preparedFunctions) (*graph, error) {
-	b := &builder{rt: rt, cfg: cfg, fns: fns, groups: map[string]action.TargetGroup{},
-		g: &graph{listeners: map[string]*listenerPlan{}, targets: map[*targetgroup.Target]bool{}}}
+// build compiles cfg into a graph. On error the graph returned holds what was prepared so far,
+// for discard.
+func (dp *DataPlane) build(cfg *config.Config, fns *preparedFunctions) (*graph, error) {
+	o := dp.obs()
+	g := &graph{cfg: cfg, listeners: map[string]*listenerPlan{}, groups: map[string]action.TargetGroup{},
+		targets: map[*targetgroup.Target]bool{}, accessLogs: o.accessLogs.stage(), connLogs: o.connLogs.stage()}
+	b := &builder{dp: dp, cfg: cfg, fns: fns, groups: g.groups, g: g}
 	owners := targetGroupOwners(cfg)
 	for i := range cfg.TargetGroups {
 		tg := &cfg.TargetGroups[i]
@@ -55,7 +52,7 @@ func (rt *Runtime) build(cfg *config.Config, fns *preparedFunctions) (*graph, er
 			path := fmt.Sprintf("load_balancers[%d].listeners[%d]", i, j)
 			plan, err := b.listener(path, lb, &lb.Listeners[j])
 			if err != nil {
-				return nil, err
+				return b.g, err
 			}
 			b.g.listeners[listenAddr(&lb.Listeners[j])] = plan
 		}
@@ -68,9 +65,9 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 	if tg.EffectiveTargetType() == config.TargetTypeLambda {
 		o := lambdatarget.Options{
 			TargetGroupARN:    arn,
-			MultiValueHeaders: tg.Attribute("lambda.multi_value_headers.enabled") == "true",
-			Strict:            tg.Attribute("albatross.lambda.strict") == "true",
-			Logger:            b.rt.log,
+			MultiValueHeaders: tg.Attribute(config.AttrLambdaMultiValueHeaders) == "true",
+			Strict:            tg.Attribute(config.AttrLambdaStrict) == "true",
+			Logger:            b.dp.log,
 		}
 		if len(tg.Targets) > 0 {
 			id := tg.Targets[0].ID
@@ -79,40 +76,41 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 				o.FunctionARN = b.fns.invokedARN(b.cfg, id)
 			}
 			// The function's health lives in the registry too (HC-03, HC-04), for TargetHealth.
-			target := b.rt.registry.Target(tg.Name, id, 0)
+			target := b.dp.registry.Target(tg.Name, id, 0)
 			b.g.targets[target] = true
-			b.rt.registry.Check(target, lambdaCheck(tg, arn, o.Invoker, lb != nil))
+			b.dp.registry.Check(target, lambdaCheck(tg, arn, o.Invoker, lb != nil))
 		}
-		return &lambdaGroup{Target: lambdatarget.New(o), arn: arn}
+		return targetgroup.NewLambdaGroup(arn, lambdatarget.New(o))
 	}
 	targets := make([]*targetgroup.Target, 0, len(tg.Targets))
 	for _, t := range tg.Targets {
 		port := tg.TargetPort(t)
-		target := b.rt.registry.Target(tg.Name, t.ID, port)
+		target := b.dp.registry.Target(tg.Name, t.ID, port)
 		b.g.targets[target] = true
-		b.rt.registry.Check(target, targetCheck(tg, target, lb != nil))
+		b.dp.registry.Check(target, targetCheck(tg, target, lb != nil))
 		targets = append(targets, target)
 	}
-	o := groupOptions(tg, b.rt.stickyKey)
+	o := groupOptions(tg, b.dp.stickyKey)
 	o.ProtocolVersion = protocolVersion(tg) // H2-06: 464 for requests the version does not take
 	group := targetgroup.NewGroup(tg.Name, arn, targets, o)
-	return targetgroup.NewHTTPGroup(group, b.rt.proxies.get(targetProxyOptions(lb, tg)))
+	b.g.httpGroups = append(b.g.httpGroups, group)
+	return targetgroup.NewHTTPGroup(group, b.dp.proxies.get(targetProxyOptions(lb, tg)))
 }
 
 func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Listener) (*listenerPlan, error) {
-	serverHeader := l.Attribute("routing.http.response.server.enabled") != "false"
+	serverHeader := serverHeader(l)
 	specs := make([]rule.Rule, len(l.Rules))
 	routes := make([]router.Route, len(l.Rules))
 	for i := range l.Rules {
 		r := &l.Rules[i]
-		specs[i] = ruleSpec(r)
+		specs[i] = RuleSpec(r)
 		routes[i] = router.Route{Priority: r.Priority, Action: b.actions(lb, r.Actions, serverHeader)}
 	}
 	table, err := rule.NewTable(specs)
 	if err != nil {
 		return nil, fmt.Errorf("%s.rules: %w", path, err)
 	}
-	settings, err := listenerSettings(b.cfg, lb, l)
+	settings, err := ListenerSettings(b.cfg, lb, l)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -121,32 +119,23 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	options.Handshakes = b.handshakes(lb, l)
-	options.Rejections = b.rt.obs().metrics.RejectedConnections(loadBalancerID(b.cfg, lb.Name))
+	options.Rejections = b.dp.obs().metrics.RejectedConnections(loadBalancerID(b.cfg, lb.Name))
 	protocol := settings.Protocol
-	h := router.New(settings, table, routes, b.actions(lb, l.DefaultActions, serverHeader), b.observer(lb, l), b.rt.log)
+	h := router.New(settings, table, routes, b.actions(lb, l.DefaultActions, serverHeader), b.observer(lb, l), b.dp.log)
 	return &listenerPlan{path: path, protocol: protocol, loadBalancer: lb.Name, handler: h, options: options}, nil
 }
 
-// actions compiles an action list: its routing action (ACT-01: the last by order; Validate
-// guarantees exactly one), behind the authentication action when there is one (auth.go).
+// actions compiles an action list: its routing action (RoutingAction), behind the
+// authentication action when there is one (auth.go).
 func (b *builder) actions(lb *config.LoadBalancer, acts []config.Action, serverHeader bool) action.Handler {
 	return b.guard(lb, acts, b.routingAction(acts, serverHeader), serverHeader)
 }
 
 func (b *builder) routingAction(acts []config.Action, serverHeader bool) action.Handler {
-	last := acts[0]
-	for _, a := range acts[1:] {
-		if a.Order > last.Order && !config.IsAuthAction(a.Type) {
-			last = a
-		}
-	}
+	last := RoutingAction(acts)
 	switch last.Type {
 	case config.ActionRedirect:
-		c := last.RedirectConfig
-		return action.NewRedirect(action.RedirectConfig{
-			Protocol: c.Protocol, Port: c.Port, Host: c.Host, Path: c.Path, Query: c.Query,
-			Permanent: c.StatusCode == "HTTP_301",
-		}, serverHeader)
+		return Redirect(last.RedirectConfig, serverHeader)
 	case config.ActionFixedResponse:
 		c := last.FixedResponseConfig
 		status, _ := strconv.Atoi(c.StatusCode)
@@ -171,7 +160,7 @@ func (b *builder) forward(a *config.Action) action.Handler {
 	}
 	var sticky *action.Stickiness
 	if s := fc.TargetGroupStickinessConfig; s != nil && s.Enabled {
-		sticky = action.NewStickiness(b.rt.stickyKey, time.Duration(s.DurationSeconds)*time.Second)
+		sticky = action.NewStickiness(b.dp.stickyKey, time.Duration(s.DurationSeconds)*time.Second)
 	}
 	return action.NewForward(groups, sticky)
 }
@@ -181,24 +170,4 @@ func (b *builder) groupRef(name, arn string) action.TargetGroup {
 		name, _ = config.ParseTargetGroupARN(arn)
 	}
 	return b.groups[name]
-}
-
-func seconds(v string) time.Duration {
-	n, _ := strconv.Atoi(v)
-	return time.Duration(n) * time.Second
-}
-
-// lambdaGroup is a Lambda target group as a forward destination.
-type lambdaGroup struct {
-	*lambdatarget.Target
-	arn string
-}
-
-func (g *lambdaGroup) TargetGroupARN() string { return g.arn }
-
-// dnsName is the name HTTP/1.0 requests without Host are given (LST-05): the load balancer's
-// DNS name in the AWS shape, under the reserved .localhost domain since nothing resolves it.
-func dnsName(cfg *config.Config, lb string) string {
-	arn := cfg.LoadBalancerARN(lb)
-	return lb + "-" + arn[len(arn)-16:] + "." + cfg.EffectiveRegion() + ".elb.localhost"
 }

@@ -26,7 +26,7 @@ func TestConnectionLogsEndToEnd(t *testing.T) {
 	ca := tlstest.NewCA(t, "CA")
 	cert, key := ca.Issue(t, tlstest.Spec{CN: "site", DNSNames: []string{"site.test"}}).WriteFiles(t, dataDir, "site")
 	fixed := []config.Action{{Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: "200", ContentType: "text/plain", MessageBody: "ok"}}}
-	rt := New(Options{CacheDir: filepath.Join(dataDir, "cache"), DrainTimeout: 5 * time.Second})
+	dp := New(Options{CacheDir: filepath.Join(dataDir, "cache"), DrainTimeout: 5 * time.Second})
 	cfg := &config.Config{LoadBalancers: []config.LoadBalancer{{
 		Name: "web",
 		Attributes: map[string]string{"connection_logs.s3.enabled": "true", "connection_logs.s3.prefix": "c",
@@ -35,12 +35,12 @@ func TestConnectionLogsEndToEnd(t *testing.T) {
 			Certificates: []config.Certificate{{CertificateFile: cert, PrivateKeyFile: key}}}},
 	}}}
 	ctx := context.Background()
-	if err := rt.Apply(ctx, cfg); err != nil {
+	if err := dp.Apply(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{RootCAs: tlstest.Pool(ca), ServerName: "site.test"}}}
-	for _, a := range rt.Addrs() {
+	for _, a := range dp.Addrs() {
 		resp, err := client.Get("https://" + a.String() + "/")
 		if err != nil {
 			t.Fatal(err)
@@ -49,10 +49,7 @@ func TestConnectionLogsEndToEnd(t *testing.T) {
 		resp.Body.Close()
 	}
 	client.CloseIdleConnections()
-	if err := rt.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := rt.CloseObservability(ctx); err != nil {
+	if err := dp.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	conn := gzLines(t, filepath.Join(dataDir, "access-logs", "c", "AWSLogs", "000000000000", "elasticloadbalancing", "us-east-1", "*", "*", "*", "conn_log.000000000000_elasticloadbalancing_us-east-1_app.web.*.log.gz"))

@@ -13,8 +13,8 @@ import (
 
 // DashboardHandler serves the live dashboard; mount it at /dashboard/ on the API address (the
 // page is /dashboard/, its data /dashboard/state.json).
-func (rt *Runtime) DashboardHandler() http.Handler {
-	return dashboard.Handler(func() any { return rt.dashboardState() })
+func (dp *DataPlane) DashboardHandler() http.Handler {
+	return dashboard.Handler(func() any { return dp.dashboardState() })
 }
 
 type dashState struct {
@@ -64,13 +64,14 @@ type dashFunction struct {
 }
 
 // dashboardState is the page's data, from the latest build's configuration and the counters.
-func (rt *Runtime) dashboardState() dashState {
-	o := rt.obs()
-	s := dashState{Recent: o.metrics.Recent(), Functions: rt.dashFunctions()}
-	cfg := o.cfg.Load()
-	if cfg == nil {
+func (dp *DataPlane) dashboardState() dashState {
+	o := dp.obs()
+	s := dashState{Recent: o.metrics.Recent(), Functions: dp.dashFunctions()}
+	sv := dp.served.Load()
+	if sv == nil {
 		return s
 	}
+	cfg := sv.cfg
 	for i := range cfg.LoadBalancers {
 		lb := &cfg.LoadBalancers[i]
 		id := loadBalancerID(cfg, lb.Name)
@@ -85,13 +86,13 @@ func (rt *Runtime) dashboardState() dashState {
 				dl.Rules = append(dl.Rules, dashRule{Priority: r.Priority, Summary: ruleSummary(&r),
 					Requests: o.metrics.RuleRequests(id, name, r.Priority)})
 			}
-			dl.Rules = append(dl.Rules, dashRule{Priority: 0, Summary: "default → " + describeAction(ptr(routingAction(l.DefaultActions)), ""),
+			dl.Rules = append(dl.Rules, dashRule{Priority: 0, Summary: "default → " + DescribeAction(ptr(RoutingAction(l.DefaultActions)), ""),
 				Requests: o.metrics.RuleRequests(id, name, 0)})
 			d.Listeners = append(d.Listeners, dl)
 		}
 		s.LoadBalancers = append(s.LoadBalancers, d)
 	}
-	s.TargetGroups = o.dashTargetGroups(cfg)
+	s.TargetGroups = dashTargetGroups(sv)
 	return s
 }
 
@@ -112,22 +113,19 @@ func ruleSummary(r *config.Rule) string {
 		}
 		conds = append(conds, field+" "+strings.Join(values, "|"))
 	}
-	return strings.Join(conds, " AND ") + " → " + describeAction(ptr(routingAction(r.Actions)), "")
+	return strings.Join(conds, " AND ") + " → " + DescribeAction(ptr(RoutingAction(r.Actions)), "")
 }
 
 // dashTargetGroups lists every target group with its targets' health states.
-func (o *observability) dashTargetGroups(cfg *config.Config) []dashTG {
-	groups := o.groups.Load()
+func dashTargetGroups(sv *served) []dashTG {
 	var out []dashTG
-	for i := range cfg.TargetGroups {
-		tg := &cfg.TargetGroups[i]
+	for i := range sv.cfg.TargetGroups {
+		tg := &sv.cfg.TargetGroups[i]
 		d := dashTG{Name: tg.Name, Type: tg.EffectiveTargetType()}
-		if groups != nil {
-			if hg, ok := (*groups)[tg.Name].(interface{ Targets() []*targetgroup.Target }); ok {
-				for _, t := range hg.Targets() {
-					h := t.Health()
-					d.Targets = append(d.Targets, dashTarget{ID: h.ID, Port: h.Port, State: h.State.String(), Reason: h.Reason})
-				}
+		if hg, ok := sv.groups[tg.Name].(interface{ Targets() []*targetgroup.Target }); ok {
+			for _, t := range hg.Targets() {
+				h := t.Health()
+				d.Targets = append(d.Targets, dashTarget{ID: h.ID, Port: h.Port, State: h.State.String(), Reason: h.Reason})
 			}
 		}
 		if d.Type == config.TargetTypeLambda {
@@ -141,8 +139,8 @@ func (o *observability) dashTargetGroups(cfg *config.Config) []dashTG {
 }
 
 // dashFunctions lists every running function's environments and counters.
-func (rt *Runtime) dashFunctions() []dashFunction {
-	s := rt.functions
+func (dp *DataPlane) dashFunctions() []dashFunction {
+	s := dp.functions
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]dashFunction, 0, len(s.running))

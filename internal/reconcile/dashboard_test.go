@@ -20,7 +20,7 @@ import (
 // API-like server; it returns the listener's address and the dashboard's URL.
 func dashboardRuntime(t *testing.T) (lbAddr, dashURL string) {
 	t.Helper()
-	rt := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache")})
+	dp := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache")})
 	fixed := func(code string) []config.Action {
 		return []config.Action{{Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: code, ContentType: "text/plain"}}}
 	}
@@ -28,15 +28,15 @@ func dashboardRuntime(t *testing.T) (lbAddr, dashURL string) {
 		DefaultActions: fixed("404"),
 		Rules:          []config.Rule{{Priority: 5, Conditions: []config.Condition{{Field: "path-pattern", Values: []string{"/tea*"}}}, Actions: fixed("418")}}}}}}}
 	ctx := context.Background()
-	if err := rt.Apply(ctx, cfg); err != nil {
+	if err := dp.Apply(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = rt.Close(ctx) })
-	for _, a := range rt.Addrs() {
+	t.Cleanup(func() { _ = dp.Close(ctx) })
+	for _, a := range dp.Addrs() {
 		lbAddr = a.String()
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/dashboard/", rt.DashboardHandler())
+	mux.Handle("/dashboard/", dp.DashboardHandler())
 	api := httptest.NewServer(mux)
 	t.Cleanup(api.Close)
 	return lbAddr, api.URL + "/dashboard/"

@@ -3,27 +3,26 @@ package reconcile
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/function"
 	"github.com/albatross-lb/albatross/internal/health"
-	lambdatarget "github.com/albatross-lb/albatross/internal/target/lambda"
+	"github.com/albatross-lb/albatross/internal/lambdatarget"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
 // TargetHealth returns the health of every target of the named target group, registered or
 // still draining, ordered by id and port: what DescribeTargetHealth and `albatross targets`
 // show (HC-04). It is nil for an unknown group or one without targets.
-func (rt *Runtime) TargetHealth(targetGroupName string) []targetgroup.TargetHealth {
-	return rt.registry.Health(targetGroupName)
+func (dp *DataPlane) TargetHealth(targetGroupName string) []targetgroup.TargetHealth {
+	return dp.registry.Health(targetGroupName)
 }
 
 // TargetHealthOf returns the health of one target (port 0 for a Lambda target), and false when
 // the running configuration has not registered it (yet): the seam for the ELBv2 API's
 // DescribeTargetHealth, which lists the desired targets and asks for each.
-func (rt *Runtime) TargetHealthOf(targetGroupName, id string, port int) (targetgroup.TargetHealth, bool) {
-	return rt.registry.Lookup(targetGroupName, id, port)
+func (dp *DataPlane) TargetHealthOf(targetGroupName, id string, port int) (targetgroup.TargetHealth, bool) {
+	return dp.registry.Lookup(targetGroupName, id, port)
 }
 
 // healthSettings converts the effective health check (§4.2) to the checker's settings.
@@ -77,37 +76,10 @@ func lambdaCheck(tg *config.TargetGroup, arn string, inv function.Invoker, inUse
 	}
 	multi := tg.Attribute(config.AttrLambdaMultiValueHeaders) == "true"
 	event := lambdatarget.HealthCheckEvent(arn, hc.Path, multi)
-	var prober health.Prober = health.NewLambdaProber(inv, event, healthCodes(hc))
+	var prober health.Prober = lambdatarget.NewHealthProber(inv, event, healthCodes(hc))
 	return targetgroup.CheckSpec{
 		Key:      fmt.Sprintf("lambda %p %s %+v", inv, event, hc),
 		Prober:   prober,
 		Settings: healthSettings(hc),
 	}
-}
-
-// groupOptions reads the §10.3 attributes of an instance or ip target group. Validate has
-// checked every value, so parse errors fall back to the defaults.
-func groupOptions(tg *config.TargetGroup, stickyKey []byte) targetgroup.Options {
-	alg, _ := targetgroup.ParseAlgorithm(tg.Attribute(config.AttrAlgorithmType))
-	o := targetgroup.Options{
-		Algorithm:           alg,
-		AnomalyMitigation:   alg == targetgroup.WeightedRandom && tg.Attribute(config.AttrAnomalyMitigation) == "on",
-		SlowStart:           attrSeconds(tg, config.AttrSlowStartSeconds),
-		DeregistrationDelay: attrSeconds(tg, config.AttrDeregistrationDelay),
-	}
-	o.MinHealthyCount, _ = strconv.Atoi(tg.Attribute("target_group_health.unhealthy_state_routing.minimum_healthy_targets.count"))
-	o.MinHealthyPercent, _ = strconv.Atoi(tg.Attribute("target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage"))
-	if tg.Attribute(config.AttrStickinessEnabled) == "true" {
-		if tg.Attribute(config.AttrStickinessType) == "app_cookie" {
-			o.Stickiness = targetgroup.NewAppCookieStickiness(stickyKey, tg.Attribute(config.AttrStickinessAppCookieName),
-				attrSeconds(tg, config.AttrStickinessAppCookieSecs))
-		} else {
-			o.Stickiness = targetgroup.NewLBCookieStickiness(stickyKey, attrSeconds(tg, config.AttrStickinessLBCookieSeconds))
-		}
-	}
-	return o
-}
-
-func attrSeconds(tg *config.TargetGroup, key string) time.Duration {
-	return seconds(tg.Attribute(key))
 }

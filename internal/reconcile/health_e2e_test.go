@@ -37,12 +37,12 @@ func stickyConfig(ports ...int) *config.Config {
 	}
 }
 
-func waitHealthy(t *testing.T, rt *Runtime, n int) {
+func waitHealthy(t *testing.T, dp *DataPlane, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		healthy := 0
-		for _, h := range rt.TargetHealth("site") {
+		for _, h := range dp.TargetHealth("site") {
 			if h.State == targetgroup.StateHealthy {
 				healthy++
 			}
@@ -51,13 +51,13 @@ func waitHealthy(t *testing.T, rt *Runtime, n int) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("target health %+v, want %d healthy", rt.TargetHealth("site"), n)
+			t.Fatalf("target health %+v, want %d healthy", dp.TargetHealth("site"), n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 }
 
-// TestStickinessAcrossReloads: STK-02 end to end through the Runtime. A client stuck by its AWSALB
+// TestStickinessAcrossReloads: STK-02 end to end through the DataPlane. A client stuck by its AWSALB
 // cookie stays on its target across reloads that add targets and, with a key loaded from the
 // data directory, across a restart; a reload that removes its target shows the target draining
 // (ALG-04) and moves the client elsewhere.
@@ -65,25 +65,22 @@ func TestStickinessAcrossReloads(t *testing.T) {
 	t.Parallel()
 	ports := []int{namedBackend(t, "a"), namedBackend(t, "b"), namedBackend(t, "c")}
 	dataDir := t.TempDir()
-	start := func() (*Runtime, string) {
-		rt := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache")})
+	start := func() (*DataPlane, string) {
 		key, err := LoadStickinessKey(dataDir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := rt.SetStickinessKey(key); err != nil {
+		dp := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache"), StickinessKey: key})
+		if err := dp.Apply(context.Background(), stickyConfig(ports[:2]...)); err != nil {
 			t.Fatal(err)
 		}
-		if err := rt.Apply(context.Background(), stickyConfig(ports[:2]...)); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = rt.Close(context.Background()); rt.registry.Close() })
+		t.Cleanup(func() { _ = dp.Close(context.Background()); dp.registry.Close() })
 		var addr string
-		for _, a := range rt.Addrs() {
+		for _, a := range dp.Addrs() {
 			addr = a.String()
 		}
-		waitHealthy(t, rt, 2)
-		return rt, "http://" + addr + "/"
+		waitHealthy(t, dp, 2)
+		return dp, "http://" + addr + "/"
 	}
 	send := func(url string, cookie *http.Cookie) (string, *http.Cookie) {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
@@ -105,9 +102,9 @@ func TestStickinessAcrossReloads(t *testing.T) {
 		return "", nil
 	}
 
-	rt, url := start()
+	dp, url := start()
 	first, cookie := send(url, nil)
-	if err := rt.Apply(context.Background(), stickyConfig(ports...)); err != nil {
+	if err := dp.Apply(context.Background(), stickyConfig(ports...)); err != nil {
 		t.Fatal(err)
 	}
 	for range 6 {
@@ -126,17 +123,17 @@ func TestStickinessAcrossReloads(t *testing.T) {
 			keep = append(keep, p)
 		}
 	}
-	if err := rt.Apply(context.Background(), stickyConfig(keep...)); err != nil {
+	if err := dp.Apply(context.Background(), stickyConfig(keep...)); err != nil {
 		t.Fatal(err)
 	}
 	gone := ports[first[0]-'a']
-	if h, ok := rt.TargetHealthOf("site", "127.0.0.1", gone); !ok || h.State != targetgroup.StateDraining {
+	if h, ok := dp.TargetHealthOf("site", "127.0.0.1", gone); !ok || h.State != targetgroup.StateDraining {
 		t.Fatalf("removed target %d: %+v %v, want draining", gone, h, ok)
 	}
 	if got, fresh := send(url, cookie); got == first || fresh.Value == cookie.Value {
 		t.Fatalf("client stuck to a deregistered target %q", got)
 	}
-	if hs := rt.TargetHealth("site"); len(hs) != 3 {
+	if hs := dp.TargetHealth("site"); len(hs) != 3 {
 		t.Fatalf("TargetHealth %+v, want 2 healthy and 1 draining", hs)
 	}
 }

@@ -120,11 +120,13 @@ func TestLoadStickinessKey(t *testing.T) {
 	if _, err := LoadStickinessKey(dir); err == nil {
 		t.Fatal("a damaged key file was accepted")
 	}
-	rt := New(Options{})
-	if err := rt.SetStickinessKey(k1); err != nil || !bytes.Equal(rt.stickyKey, k1) {
-		t.Fatal("SetStickinessKey did not take the key")
+	if dp := New(Options{StickinessKey: k1}); !bytes.Equal(dp.stickyKey, k1) {
+		t.Fatal("Options.StickinessKey was not taken")
 	}
-	if err := rt.SetStickinessKey([]byte("short")); err == nil {
-		t.Fatal("a short key was accepted")
-	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a short key was accepted")
+		}
+	}()
+	New(Options{StickinessKey: []byte("short")})
 }

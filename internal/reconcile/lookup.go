@@ -7,8 +7,8 @@ import "github.com/albatross-lb/albatross/internal/function"
 // Function returns the running function called name, for the Lambda Invoke API. It is the same
 // function (and pool of warm environments) that Lambda target groups invoke. ok is false when no
 // function of that name is running.
-func (rt *Runtime) Function(name string) (inv function.Invoker, ok bool) {
-	s := rt.functions
+func (dp *DataPlane) Function(name string) (inv function.Invoker, ok bool) {
+	s := dp.functions
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rf, ok := s.running[name]

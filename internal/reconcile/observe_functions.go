@@ -7,8 +7,8 @@ import (
 
 // functionSamples are the function metrics (invocations, errors, throttles, durations,
 // concurrency, environments by state) of every running function, read at scrape time.
-func (rt *Runtime) functionSamples() []observe.Sample {
-	s := rt.functions
+func (dp *DataPlane) functionSamples() []observe.Sample {
+	s := dp.functions
 	s.mu.Lock()
 	names := make([]string, 0, len(s.running))
 	stats := make([]function.Stats, 0, len(s.running))

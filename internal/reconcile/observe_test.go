@@ -7,7 +7,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +21,7 @@ import (
 // §8.2) and in the metrics (§9); without a bucket nothing is uploaded.
 func TestAccessLogsAndMetricsEndToEnd(t *testing.T) {
 	dataDir := t.TempDir()
-	rt := New(Options{CacheDir: filepath.Join(dataDir, "cache"), DrainTimeout: 5 * time.Second})
+	dp := New(Options{CacheDir: filepath.Join(dataDir, "cache"), DrainTimeout: 5 * time.Second})
 	cfg := &config.Config{LoadBalancers: []config.LoadBalancer{{
 		Name:       "web",
 		Attributes: map[string]string{"access_logs.s3.enabled": "true", "access_logs.s3.prefix": "p"},
@@ -30,11 +29,11 @@ func TestAccessLogsAndMetricsEndToEnd(t *testing.T) {
 			Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: "418", ContentType: "text/plain", MessageBody: "tea"}}}}},
 	}}}
 	ctx := context.Background()
-	if err := rt.Apply(ctx, cfg); err != nil {
+	if err := dp.Apply(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 	var addr string
-	for _, a := range rt.Addrs() {
+	for _, a := range dp.Addrs() {
 		addr = a.String()
 	}
 	for range 2 {
@@ -49,12 +48,9 @@ func TestAccessLogsAndMetricsEndToEnd(t *testing.T) {
 	}
 	var metrics bytes.Buffer
 	w := bufio.NewWriter(&metrics)
-	rt.Metrics().WriteTo(w)
+	dp.Metrics().WriteTo(w)
 	_ = w.Flush()
-	if err := rt.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := rt.CloseObservability(ctx); err != nil {
+	if err := dp.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(metrics.String(), `alb_http_fixed_response_count_total{load_balancer="app/web/`) ||
@@ -83,35 +79,5 @@ func TestAccessLogsAndMetricsEndToEnd(t *testing.T) {
 		if testing.Verbose() {
 			t.Log(l)
 		}
-	}
-}
-
-// TestExplainHandler: the running configuration explained over HTTP.
-func TestExplainHandler(t *testing.T) {
-	rt := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache")})
-	cfg := &config.Config{LoadBalancers: []config.LoadBalancer{{Name: "web", Listeners: []config.Listener{{Port: 0, Address: "127.0.0.1",
-		DefaultActions: []config.Action{{Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: "200"}}}}}}}}
-	ctx := context.Background()
-	if err := rt.Apply(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	testCases := []struct {
-		desc, query string
-		status      int
-		want        string
-	}{
-		{desc: "default rule", query: "url=http://h:0/x", status: 200, want: "default rule: runs"},
-		{desc: "no such listener", query: "url=http://h:81/x", status: 404, want: "no listener on port 81"},
-		{desc: "bad url", query: "url=nope", status: 400, want: "want http://"},
-	}
-	for _, tc := range testCases {
-		t.Run(tc.desc, func(t *testing.T) {
-			w := httptest.NewRecorder()
-			rt.ExplainHandler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/explain?"+tc.query, nil))
-			if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.want) {
-				t.Errorf("status %d body %q", w.Code, w.Body.String())
-			}
-		})
 	}
 }

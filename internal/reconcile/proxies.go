@@ -3,27 +3,26 @@ package reconcile
 import (
 	"sync"
 
-	"github.com/albatross-lb/albatross/internal/config"
-	targethttp "github.com/albatross-lb/albatross/internal/target/http"
+	"github.com/albatross-lb/albatross/internal/httptarget"
 )
 
 // proxyCache keeps one HTTP proxy, and so one keep-alive pool, per distinct set of options, so
 // that reloads do not drop pooled target connections.
 type proxyCache struct {
 	mu      sync.Mutex
-	proxies map[targethttp.Options]*targethttp.Proxy
+	proxies map[httptarget.Options]*httptarget.Proxy
 }
 
 func newProxyCache() *proxyCache {
-	return &proxyCache{proxies: map[targethttp.Options]*targethttp.Proxy{}}
+	return &proxyCache{proxies: map[httptarget.Options]*httptarget.Proxy{}}
 }
 
-func (c *proxyCache) get(o targethttp.Options) *targethttp.Proxy {
+func (c *proxyCache) get(o httptarget.Options) *httptarget.Proxy {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.proxies[o]
 	if !ok {
-		p = targethttp.New(o)
+		p = httptarget.New(o)
 		c.proxies[o] = p
 	}
 	return p
@@ -36,12 +35,4 @@ func (c *proxyCache) closeAll() {
 		p.Close()
 		delete(c.proxies, o)
 	}
-}
-
-// proxyOptions are the target connection settings of a load balancer (nil: defaults).
-func proxyOptions(lb *config.LoadBalancer) targethttp.Options {
-	if lb == nil {
-		return targethttp.Options{}
-	}
-	return targethttp.Options{ResponseTimeout: seconds(lb.Attribute("idle_timeout.timeout_seconds"))}
 }

@@ -9,10 +9,11 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
-	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
@@ -26,8 +27,12 @@ type Options struct {
 	Logger *slog.Logger
 	// CacheDir holds built function binaries and shipped runtime bootstraps.
 	CacheDir string
-	// BuildOutput receives the output of function builds, shown to the user.
-	BuildOutput interface{ Write([]byte) (int, error) }
+	// BuildOutput receives the output of function builds, shown to the user. nil discards it.
+	BuildOutput io.Writer
+	// StickinessKey authenticates every stickiness cookie (AWSALB, AWSALBAPP-0, AWSALBTG); at
+	// least 16 bytes, such as LoadStickinessKey reads from the data directory so that clients
+	// stay stuck across restarts. nil means a random key for this process.
+	StickinessKey []byte
 	// DrainTimeout bounds how long retired listeners and functions may finish work in flight.
 	// Zero means 30 s.
 	DrainTimeout time.Duration
@@ -40,18 +45,20 @@ type Options struct {
 	DebugFunction string
 }
 
-// Runtime is the running data plane. Apply replaces what it serves; Close stops it. Apply and
+// DataPlane is the running data plane. Apply replaces what it serves; Close stops it. Apply and
 // Close must not be called concurrently with each other (the caller serialises reloads).
-type Runtime struct {
+type DataPlane struct {
 	opts      Options
 	log       *slog.Logger
 	registry  *targetgroup.Registry
 	proxies   *proxyCache
 	functions *functionSet
 	stickyKey []byte
-	// observability is made on first use (obs), and lives as long as the Runtime.
+	// observability is made on first use (obs), and lives as long as the DataPlane.
 	obsOnce       sync.Once
 	observability *observability
+	// served is the configuration of the latest Apply that succeeded.
+	served atomic.Pointer[served]
 
 	mu        sync.Mutex
 	listeners map[string]*boundListener
@@ -63,18 +70,24 @@ type boundListener struct {
 }
 
 // New returns an empty data plane.
-func New(opts Options) *Runtime {
+func New(opts Options) *DataPlane {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
 	if opts.DrainTimeout == 0 {
 		opts.DrainTimeout = 30 * time.Second
 	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
+	key := append([]byte(nil), opts.StickinessKey...)
+	switch {
+	case len(key) == 0:
+		key = make([]byte, stickinessKeyLen)
+		_, _ = rand.Read(key)
+	case len(key) < 16:
+		panic(fmt.Sprintf("reconcile: stickiness key of %d bytes, want at least 16", len(key)))
+	}
 	registry := targetgroup.NewRegistry()
 	registry.SetLogger(opts.Logger)
-	return &Runtime{
+	return &DataPlane{
 		opts:      opts,
 		log:       opts.Logger,
 		registry:  registry,
@@ -86,109 +99,107 @@ func New(opts Options) *Runtime {
 }
 
 // Apply makes cfg the configuration being served. cfg must have passed Validate. The new graph
-// is built beside the old one; if anything fails (a function does not build, a port cannot be
-// bound) nothing changes and the error says why. Otherwise every listener switches to the new
+// is built beside the old one without changing anything live (build, then commit): if anything
+// fails (a function does not build, a certificate is missing, a port cannot be bound) what the
+// build prepared is released, nothing changes and the error says why. Otherwise every listener switches to the new
 // graph at once: requests in flight finish on the old one, added listeners open, removed ones
 // close after draining.
-func (rt *Runtime) Apply(ctx context.Context, cfg *config.Config) error {
-	fns, err := rt.functions.prepare(ctx, cfg)
+func (dp *DataPlane) Apply(ctx context.Context, cfg *config.Config) error {
+	fns, err := dp.functions.prepare(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	g, err := rt.build(cfg, fns)
+	g, err := dp.build(cfg, fns)
 	if err != nil {
+		dp.discard(g)
 		fns.abort()
 		return err
 	}
 
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	opened, err := rt.bindNew(g)
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	opened, err := dp.bindNew(g)
 	if err != nil {
 		for _, b := range opened {
 			_ = b.l.Close(context.Background())
 		}
+		dp.discard(g)
 		fns.abort()
 		return err
 	}
 	for addr, plan := range g.listeners {
-		b, ok := rt.listeners[addr]
+		b, ok := dp.listeners[addr]
 		if !ok {
 			b = opened[addr]
-			rt.listeners[addr] = b
+			dp.listeners[addr] = b
 		} else {
 			b.l.SetHandler(plan.handler)
 			b.l.SetOptions(plan.options)
 		}
 	}
-	for addr, b := range rt.listeners {
+	for addr, b := range dp.listeners {
 		if _, keep := g.listeners[addr]; !keep {
-			delete(rt.listeners, addr)
-			rt.log.Info("listener closing", "addr", addr)
-			go rt.drain(b.l)
+			delete(dp.listeners, addr)
+			dp.log.Info("listener closing", "addr", addr)
+			go dp.drain(b.l)
 		}
 	}
 	fns.commit()
-	rt.registry.Retain(g.targets)
+	dp.commit(g)
 	return nil
 }
 
 // bindNew binds every listener of g that is not bound yet, before anything is swapped, so that a
 // port that cannot be bound leaves the old configuration serving.
-func (rt *Runtime) bindNew(g *graph) (map[string]*boundListener, error) {
+func (dp *DataPlane) bindNew(g *graph) (map[string]*boundListener, error) {
 	opened := map[string]*boundListener{}
 	var errs []error
 	for addr, plan := range g.listeners {
-		if _, ok := rt.listeners[addr]; ok {
+		if _, ok := dp.listeners[addr]; ok {
 			continue
 		}
-		l, err := listener.Listen(addr, plan.handler, plan.options, rt.log)
+		l, err := listener.Listen(addr, plan.handler, plan.options, dp.log)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: cannot listen on %s: %w", plan.path, addr, err))
 			continue
 		}
-		rt.log.Info("listener bound", "addr", l.Addr().String(), "protocol", plan.protocol, "load_balancer", plan.loadBalancer)
+		dp.log.Info("listener bound", "addr", l.Addr().String(), "protocol", plan.protocol, "load_balancer", plan.loadBalancer)
 		opened[addr] = &boundListener{l: l, protocol: plan.protocol}
 	}
 	return opened, errors.Join(errs...)
 }
 
-func (rt *Runtime) drain(l *listener.Listener) {
-	ctx, cancel := context.WithTimeout(context.Background(), rt.opts.DrainTimeout)
+func (dp *DataPlane) drain(l *listener.Listener) {
+	ctx, cancel := context.WithTimeout(context.Background(), dp.opts.DrainTimeout)
 	defer cancel()
 	_ = l.Close(ctx)
 }
 
 // Addrs returns the bound address of every listener, keyed by its configured address.
-func (rt *Runtime) Addrs() map[string]net.Addr {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	out := make(map[string]net.Addr, len(rt.listeners))
-	for addr, b := range rt.listeners {
+func (dp *DataPlane) Addrs() map[string]net.Addr {
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	out := make(map[string]net.Addr, len(dp.listeners))
+	for addr, b := range dp.listeners {
 		out[addr] = b.l.Addr()
 	}
 	return out
 }
 
 // Close stops every listener (finishing requests in flight until ctx ends) and every function.
-func (rt *Runtime) Close(ctx context.Context) error {
-	rt.mu.Lock()
-	ls := rt.listeners
-	rt.listeners = map[string]*boundListener{}
-	rt.mu.Unlock()
+func (dp *DataPlane) Close(ctx context.Context) error {
+	dp.mu.Lock()
+	ls := dp.listeners
+	dp.listeners = map[string]*boundListener{}
+	dp.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, b := range ls {
 		wg.Go(func() { _ = b.l.Close(ctx) })
 	}
 	wg.Wait()
-	rt.registry.Close() // health checkers and drain timers
-	rt.proxies.closeAll()
-	fnErr := rt.functions.close(ctx)
+	dp.registry.Close() // health checkers and drain timers
+	dp.proxies.closeAll()
+	fnErr := dp.functions.close(ctx)
 	// After the listeners: the last access log lines are in, so the files can be finished.
-	return errors.Join(fnErr, rt.CloseObservability(ctx))
-}
-
-// listenAddr is the socket address of a listener: all interfaces when no address is set.
-func listenAddr(l *config.Listener) string {
-	return net.JoinHostPort(l.Address, strconv.Itoa(l.Port))
+	return errors.Join(fnErr, dp.closeObservability(ctx))
 }

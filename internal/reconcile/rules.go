@@ -1,16 +1,13 @@
 package reconcile
 
 import (
-	"sort"
-
 	"github.com/albatross-lb/albatross/internal/config"
-	"github.com/albatross-lb/albatross/internal/router"
 	"github.com/albatross-lb/albatross/internal/rule"
 )
 
-// ruleSpec translates a configured rule into the matcher's plain values, transforms included
+// RuleSpec translates a configured rule into the matcher's plain values, transforms included
 // (TRF-01..05: the table compiles them beside the conditions).
-func ruleSpec(r *config.Rule) rule.Rule {
+func RuleSpec(r *config.Rule) rule.Rule {
 	spec := rule.Rule{Priority: r.Priority}
 	for _, c := range r.Conditions {
 		spec.Conditions = append(spec.Conditions, conditionSpec(&c))
@@ -31,34 +28,6 @@ func rewriteSpecs(rws []config.Rewrite) []rule.Rewrite {
 	for i, rw := range rws {
 		out[i] = rule.Rewrite{Regex: rw.Regex, Replace: rw.Replace}
 	}
-	return out
-}
-
-// responseHeaderAttributes maps the listener attributes of HDR-RESP-01 (§10.2) to the response
-// headers they add.
-var responseHeaderAttributes = map[string]string{
-	"routing.http.response.strict_transport_security.header_value":        "Strict-Transport-Security",
-	"routing.http.response.access_control_allow_origin.header_value":      "Access-Control-Allow-Origin",
-	"routing.http.response.access_control_allow_methods.header_value":     "Access-Control-Allow-Methods",
-	"routing.http.response.access_control_allow_headers.header_value":     "Access-Control-Allow-Headers",
-	"routing.http.response.access_control_allow_credentials.header_value": "Access-Control-Allow-Credentials",
-	"routing.http.response.access_control_expose_headers.header_value":    "Access-Control-Expose-Headers",
-	"routing.http.response.access_control_max_age.header_value":           "Access-Control-Max-Age",
-	"routing.http.response.content_security_policy.header_value":          "Content-Security-Policy",
-	"routing.http.response.x_content_type_options.header_value":           "X-Content-Type-Options",
-	"routing.http.response.x_frame_options.header_value":                  "X-Frame-Options",
-}
-
-// responseHeaders returns the headers a listener's attributes add to responses, in a stable
-// order; unset or empty attributes add nothing (header modification is off by default).
-func responseHeaders(l *config.Listener) []router.ResponseHeader {
-	var out []router.ResponseHeader
-	for attr, name := range responseHeaderAttributes {
-		if v := l.Attributes[attr]; v != "" {
-			out = append(out, router.ResponseHeader{Name: name, Value: v})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 

@@ -24,7 +24,7 @@ func TestRuleSpecRegexAndTransforms(t *testing.T) {
 			{Type: config.TransformURLRewrite, URLRewriteConfig: &config.RewriteConfig{Rewrites: []config.Rewrite{{Regex: "^/p", Replace: "/q"}}}},
 		},
 	}
-	spec := ruleSpec(&r)
+	spec := RuleSpec(&r)
 	for i, want := range [][]string{{`^a\.`}, {`^/p`}, {`^b`}} {
 		if !slices.Equal(spec.Conditions[i].RegexValues, want) {
 			t.Errorf("condition %d regex values %q, want %q", i, spec.Conditions[i].RegexValues, want)

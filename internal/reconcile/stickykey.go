@@ -64,16 +64,6 @@ func LoadStickinessKey(dir string) ([]byte, error) {
 	return key, nil
 }
 
-// SetStickinessKey makes key (at least 16 bytes) authenticate every stickiness cookie, instead of
-// the random per-process key New generates. Call it before the first Apply.
-func (rt *Runtime) SetStickinessKey(key []byte) error {
-	if len(key) < 16 {
-		return fmt.Errorf("stickiness key: want at least 16 bytes, got %d", len(key))
-	}
-	rt.stickyKey = append([]byte(nil), key...)
-	return nil
-}
-
 // syncDir makes a new directory entry in dir durable.
 func syncDir(dir string) error {
 	f, err := os.Open(dir)

@@ -1,4 +1,4 @@
-// Package rule decides which listener rule handles a request (§2 of the data-plane spec). It
+// Package rule decides which listener rule handles a request (§2 in docs/spec.md). It
 // compiles plain condition values into matchers once, when a configuration is built, and then
 // evaluates a priority table on every request without allocating. It does no I/O and imports no
 // configuration package: the reconcile step hands it plain values.

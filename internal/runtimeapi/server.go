@@ -71,7 +71,7 @@ func (s runtimeState) String() string {
 }
 
 // New binds 127.0.0.1 on an OS-chosen port and starts serving. Binding happens here, before any
-// process exists, so the runtime can never race the listener (style habit 7).
+// process exists, so the runtime can never race the listener.
 func New(cfg Config) (*Server, error) {
 	if cfg.MaxResponseSize <= 0 {
 		cfg.MaxResponseSize = MaxPayloadSize

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,14 +17,16 @@ import (
 // and needs nothing beyond the standard library (docs/api.md, "Persistence").
 const stateFile = "state.json"
 
-// stateVersion is written into the file so that a future format can be recognised.
-const stateVersion = 1
+// stateVersion is the format of the state file this albatross writes. Version 1 named the spec
+// fields after the Go fields of the config model; version 2 names them as the configuration file
+// does (specformat.go). Both are read; only version 2 is written.
+const stateVersion = 2
 
 type disk struct{ dir string }
 
 type document struct {
-	Version   int       `json:"version"`
-	Resources Resources `json:"resources"`
+	Version   int           `json:"version"`
+	Resources diskResources `json:"resources"`
 }
 
 func openDisk(dir string) (*disk, *Resources, error) {
@@ -32,27 +35,61 @@ func openDisk(dir string) (*disk, *Resources, error) {
 		return nil, nil, fmt.Errorf("state: %w", err)
 	}
 	d := &disk{dir: dir}
-	data, err := os.ReadFile(filepath.Join(dir, stateFile))
+	path := filepath.Join(dir, stateFile)
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return d, &Resources{}, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("state: %w", err)
 	}
-	var doc document
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, nil, fmt.Errorf("state: %s is not a state file: %w", filepath.Join(dir, stateFile), err)
+	r, err := decodeDocument(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("state: %s: %w", path, err)
 	}
-	if doc.Version != stateVersion {
-		return nil, nil, fmt.Errorf("state: %s has version %d, this albatross reads %d",
-			filepath.Join(dir, stateFile), doc.Version, stateVersion)
+	return d, r, nil
+}
+
+// decodeDocument reads a state file of any version this albatross knows, strictly: a key it does
+// not know is an error, never a setting dropped.
+func decodeDocument(data []byte) (*Resources, error) {
+	var head struct {
+		Version   int             `json:"version"`
+		Resources json.RawMessage `json:"resources"`
 	}
-	return d, &doc.Resources, nil
+	if err := strictJSON(data, &head); err != nil {
+		return nil, fmt.Errorf("not a state file: %w", err)
+	}
+	switch head.Version {
+	case stateVersion:
+		var r diskResources
+		if err := strictJSON(head.Resources, &r); err != nil {
+			return nil, err
+		}
+		return fromDisk(&r), nil
+	case 1:
+		return decodeVersion1(head.Resources)
+	default:
+		return nil, fmt.Errorf("version %d, this albatross reads 1 and %d", head.Version, stateVersion)
+	}
+}
+
+// strictJSON decodes data into v, refusing unknown keys and trailing data.
+func strictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("data after the document")
+	}
+	return nil
 }
 
 // save atomically replaces the state file with r.
 func (d *disk) save(r *Resources) error {
-	data, err := json.MarshalIndent(document{Version: stateVersion, Resources: *r}, "", " ")
+	data, err := json.MarshalIndent(document{Version: stateVersion, Resources: toDisk(r)}, "", " ")
 	if err != nil {
 		return fmt.Errorf("state: %w", err)
 	}

@@ -5,94 +5,68 @@ package state
 
 // LoadBalancer returns the load balancer with the given ARN.
 func (r *Resources) LoadBalancer(arn string) *LoadBalancer {
-	for i := range r.LoadBalancers {
-		if r.LoadBalancers[i].ARN == arn {
-			return &r.LoadBalancers[i]
-		}
-	}
-	return nil
+	return find(r.LoadBalancers, func(lb *LoadBalancer) bool { return lb.ARN == arn })
 }
 
 // LoadBalancerByName returns the load balancer called name.
 func (r *Resources) LoadBalancerByName(name string) *LoadBalancer {
-	for i := range r.LoadBalancers {
-		if r.LoadBalancers[i].Spec.Name == name {
-			return &r.LoadBalancers[i]
-		}
-	}
-	return nil
+	return find(r.LoadBalancers, func(lb *LoadBalancer) bool { return lb.Spec.Name == name })
 }
 
 // Listener returns the listener with the given ARN.
 func (r *Resources) Listener(arn string) *Listener {
-	for i := range r.Listeners {
-		if r.Listeners[i].ARN == arn {
-			return &r.Listeners[i]
-		}
-	}
-	return nil
+	return find(r.Listeners, func(l *Listener) bool { return l.ARN == arn })
 }
 
 // ListenersOf returns the listeners of the load balancer lbARN, in creation order.
 func (r *Resources) ListenersOf(lbARN string) []*Listener {
-	var out []*Listener
-	for i := range r.Listeners {
-		if r.Listeners[i].LoadBalancerARN == lbARN {
-			out = append(out, &r.Listeners[i])
-		}
-	}
-	return out
+	return findAll(r.Listeners, func(l *Listener) bool { return l.LoadBalancerARN == lbARN })
 }
 
 // Rule returns the rule with the given ARN.
 func (r *Resources) Rule(arn string) *Rule {
-	for i := range r.Rules {
-		if r.Rules[i].ARN == arn {
-			return &r.Rules[i]
-		}
-	}
-	return nil
+	return find(r.Rules, func(x *Rule) bool { return x.ARN == arn })
 }
 
 // RulesOf returns the rules of the listener listenerARN, in creation order.
 func (r *Resources) RulesOf(listenerARN string) []*Rule {
-	var out []*Rule
-	for i := range r.Rules {
-		if r.Rules[i].ListenerARN == listenerARN {
-			out = append(out, &r.Rules[i])
-		}
-	}
-	return out
+	return findAll(r.Rules, func(x *Rule) bool { return x.ListenerARN == listenerARN })
 }
 
 // TargetGroup returns the target group with the given ARN.
 func (r *Resources) TargetGroup(arn string) *TargetGroup {
-	for i := range r.TargetGroups {
-		if r.TargetGroups[i].ARN == arn {
-			return &r.TargetGroups[i]
-		}
-	}
-	return nil
+	return find(r.TargetGroups, func(tg *TargetGroup) bool { return tg.ARN == arn })
 }
 
 // TargetGroupByName returns the target group called name.
 func (r *Resources) TargetGroupByName(name string) *TargetGroup {
-	for i := range r.TargetGroups {
-		if r.TargetGroups[i].Spec.Name == name {
-			return &r.TargetGroups[i]
+	return find(r.TargetGroups, func(tg *TargetGroup) bool { return tg.Spec.Name == name })
+}
+
+// Function returns the function called name.
+func (r *Resources) Function(name string) *Function {
+	return find(r.Functions, func(f *Function) bool { return f.Spec.FunctionName == name })
+}
+
+// find returns a pointer to the first record of s that matches, nil when none does.
+func find[T any](s []T, match func(*T) bool) *T {
+	for i := range s {
+		if match(&s[i]) {
+			return &s[i]
 		}
 	}
 	return nil
 }
 
-// Function returns the function called name.
-func (r *Resources) Function(name string) *Function {
-	for i := range r.Functions {
-		if r.Functions[i].Spec.FunctionName == name {
-			return &r.Functions[i]
+// findAll returns pointers to the records of s that match, in order.
+func findAll[T any](s []T, match func(*T) bool) []*T {
+	var out []*T
+	for i := range s {
+		if match(&s[i]) {
+			out = append(out, &s[i])
 		}
 	}
-	return nil
+	return out
 }
 
 // DeleteLoadBalancer removes the load balancer arn with its listeners and their rules.

@@ -11,7 +11,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/config"
 )
 
-// ApplyFunc makes a validated configuration the one served; it is reconcile.Runtime.Apply. It
+// ApplyFunc makes a validated configuration the one served; it is reconcile.DataPlane.Apply. It
 // must be all or nothing: on error the previous configuration keeps serving.
 type ApplyFunc func(ctx context.Context, cfg *config.Config) error
 

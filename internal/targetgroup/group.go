@@ -42,17 +42,24 @@ type Group struct {
 	digests []string
 }
 
-// NewGroup returns a group over targets. It records the group's slow-start and deregistration
-// settings on the targets, for them to use when they turn healthy or are removed: the newest
-// revision built wins.
+// NewGroup returns a group over targets. It changes nothing on the targets, which may be
+// serving a running revision: Activate does, once the revision is committed.
 func NewGroup(name, arn string, targets []*Target, o Options) *Group {
 	g := &Group{Name: name, ARN: arn, targets: targets, opts: o}
-	gs := &groupSettings{slowStart: o.SlowStart, delay: o.DeregistrationDelay, peers: targets}
 	for _, t := range targets {
-		t.settings.Store(gs)
 		g.digests = append(g.digests, targetDigest(arn, t.Addr))
 	}
 	return g
+}
+
+// Activate records the group's slow-start and deregistration settings on its targets, for them to
+// use when they turn healthy or are removed. Call it when the revision goes live, never for one
+// that may still be rejected: a rejected reload must not change how live targets drain.
+func (g *Group) Activate() {
+	gs := &groupSettings{slowStart: g.opts.SlowStart, delay: g.opts.DeregistrationDelay, peers: g.targets}
+	for _, t := range g.targets {
+		t.settings.Store(gs)
+	}
 }
 
 // Targets returns the registered targets. The slice must not be modified.

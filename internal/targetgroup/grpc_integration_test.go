@@ -20,8 +20,8 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/elberr"
 	"github.com/albatross-lb/albatross/internal/health"
+	"github.com/albatross-lb/albatross/internal/httptarget"
 	"github.com/albatross-lb/albatross/internal/observe"
-	targethttp "github.com/albatross-lb/albatross/internal/target/http"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
@@ -112,7 +112,7 @@ func grpcGroup(t *testing.T, codes health.Codes, servers ...*echoServer) (*targe
 	t.Helper()
 	reg := targetgroup.NewRegistry()
 	t.Cleanup(reg.Close)
-	proxy := targethttp.New(targethttp.Options{HTTP2: true})
+	proxy := httptarget.New(httptarget.Options{HTTP2: true})
 	t.Cleanup(proxy.Close)
 	var ts []*targetgroup.Target
 	keep := map[*targetgroup.Target]bool{}

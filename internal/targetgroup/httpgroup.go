@@ -10,7 +10,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/observe"
 )
 
-// Forwarder sends a request to one target address; target/http's Proxy implements it.
+// Forwarder sends a request to one target address; httptarget's Proxy implements it.
 type Forwarder interface {
 	Serve(w http.ResponseWriter, r *http.Request, addr string) error
 }

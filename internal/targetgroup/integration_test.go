@@ -13,8 +13,8 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/elberr"
 	"github.com/albatross-lb/albatross/internal/health"
+	"github.com/albatross-lb/albatross/internal/httptarget"
 	"github.com/albatross-lb/albatross/internal/observe"
-	targethttp "github.com/albatross-lb/albatross/internal/target/http"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
@@ -92,7 +92,7 @@ func waitState(t *testing.T, tg *targetgroup.Target, want targetgroup.State) {
 }
 
 // build registers backends in a registry with real HTTP health checks and returns the group.
-func build(reg *targetgroup.Registry, o targetgroup.Options, proxy *targethttp.Proxy, bs ...*backend) (*targetgroup.HTTPGroup, []*targetgroup.Target) {
+func build(reg *targetgroup.Registry, o targetgroup.Options, proxy *httptarget.Proxy, bs ...*backend) (*targetgroup.HTTPGroup, []*targetgroup.Target) {
 	var ts []*targetgroup.Target
 	keep := map[*targetgroup.Target]bool{}
 	for _, b := range bs {
@@ -103,7 +103,9 @@ func build(reg *targetgroup.Registry, o targetgroup.Options, proxy *targethttp.P
 		ts = append(ts, tg)
 		keep[tg] = true
 	}
-	g := targetgroup.NewHTTPGroup(targetgroup.NewGroup("web", "arn:web", ts, o), proxy)
+	group := targetgroup.NewGroup("web", "arn:web", ts, o)
+	group.Activate()
+	g := targetgroup.NewHTTPGroup(group, proxy)
 	reg.Retain(keep)
 	return g, ts
 }
@@ -116,7 +118,7 @@ func TestFlappingBackend(t *testing.T) {
 	stable, flappy := newBackend(t, 0), newBackend(t, 0)
 	reg := targetgroup.NewRegistry()
 	t.Cleanup(reg.Close)
-	proxy := targethttp.New(targethttp.Options{})
+	proxy := httptarget.New(httptarget.Options{})
 	t.Cleanup(proxy.Close)
 	g, ts := build(reg, targetgroup.Options{}, proxy, stable, flappy)
 	var current atomic.Pointer[targetgroup.HTTPGroup]
@@ -156,7 +158,7 @@ func TestDrainingUnderLoad(t *testing.T) {
 	a, b := newBackend(t, 300*time.Millisecond), newBackend(t, 300*time.Millisecond)
 	reg := targetgroup.NewRegistry()
 	t.Cleanup(reg.Close)
-	proxy := targethttp.New(targethttp.Options{})
+	proxy := httptarget.New(httptarget.Options{})
 	t.Cleanup(proxy.Close)
 	opts := targetgroup.Options{DeregistrationDelay: 5 * time.Second}
 	g, ts := build(reg, opts, proxy, a, b)
@@ -232,12 +234,13 @@ func TestDrainCut(t *testing.T) {
 	port := slow.Listener.Addr().(*net.TCPAddr).Port
 	reg := targetgroup.NewRegistry()
 	t.Cleanup(reg.Close)
-	proxy := targethttp.New(targethttp.Options{})
+	proxy := httptarget.New(httptarget.Options{})
 	t.Cleanup(proxy.Close)
 	tg := reg.Target("web", "127.0.0.1", port)
 	var current atomic.Pointer[targetgroup.HTTPGroup]
-	current.Store(targetgroup.NewHTTPGroup(targetgroup.NewGroup("web", "arn:web", []*targetgroup.Target{tg},
-		targetgroup.Options{DeregistrationDelay: 200 * time.Millisecond}), proxy))
+	group := targetgroup.NewGroup("web", "arn:web", []*targetgroup.Target{tg}, targetgroup.Options{DeregistrationDelay: 200 * time.Millisecond})
+	group.Activate()
+	current.Store(targetgroup.NewHTTPGroup(group, proxy))
 	reg.Retain(map[*targetgroup.Target]bool{tg: true})
 	url := frontend(t, &current).URL
 

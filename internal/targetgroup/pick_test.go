@@ -159,6 +159,7 @@ func TestSlowStart(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		old, fresh := NewTarget("127.0.0.1", 1), NewTarget("127.0.0.1", 2)
 		g := NewGroup("tg", "arn", []*Target{old, fresh}, Options{SlowStart: 100 * time.Second})
+		g.Activate()
 		old.SetHealthy(true) // a first target has no steady peer: not slowed
 		if old.InSlowStart() {
 			t.Fatal("first target of an empty group is in slow start")

@@ -13,20 +13,23 @@ import (
 
 // Registry keeps Target values by identity (target group name, target id and port) across
 // configuration revisions, so that health state and in-flight counts survive a reload
-// (style habit 2). It owns each target's health checker and the draining of removed targets
+// (a reload must not reset health checks or lose requests in flight). It owns each target's health checker and the draining of removed targets
 // (ALG-04). It is safe for concurrent use; Close stops everything it started.
 type Registry struct {
 	mu      sync.Mutex
 	targets map[string]*Target
-	log     atomic.Pointer[slog.Logger]
-	ctx     context.Context
-	cancel  context.CancelFunc
-	checks  sync.WaitGroup
+	// fresh are targets a revision being built asked for that are not registered yet: they join
+	// targets when Retain keeps them, and are forgotten by Abandon or the next Retain.
+	fresh  map[string]*Target
+	log    atomic.Pointer[slog.Logger]
+	ctx    context.Context
+	cancel context.CancelFunc
+	checks sync.WaitGroup
 }
 
 // NewRegistry returns an empty registry logging to slog.Default().
 func NewRegistry() *Registry {
-	reg := &Registry{targets: make(map[string]*Target)}
+	reg := &Registry{targets: make(map[string]*Target), fresh: make(map[string]*Target)}
 	reg.ctx, reg.cancel = context.WithCancel(context.Background())
 	reg.log.Store(slog.Default())
 	return reg
@@ -39,19 +42,31 @@ func (reg *Registry) SetLogger(l *slog.Logger) {
 	}
 }
 
-// Target returns the target registered as id:port in the named group, creating it on first use
-// (state initial). A draining target asked for again is registered anew when Retain keeps it.
+// Target returns the target registered as id:port in the named group. A target not registered
+// yet is made (state initial) but only registered when Retain keeps it, so that a revision that
+// is rejected leaves nothing behind; asked for again before then, it is the same target. A
+// draining target asked for again is registered anew when Retain keeps it.
 func (reg *Registry) Target(group, id string, port int) *Target {
 	key := targetKey(group, id, port)
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
-	t, ok := reg.targets[key]
+	if t, ok := reg.targets[key]; ok {
+		return t
+	}
+	t, ok := reg.fresh[key]
 	if !ok {
 		t = NewTarget(id, port)
 		t.reg, t.group = reg, group
-		reg.targets[key] = t
+		reg.fresh[key] = t
 	}
 	return t
+}
+
+// Abandon forgets the targets made for a revision that was rejected.
+func (reg *Registry) Abandon() {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	clear(reg.fresh)
 }
 
 // targetKey is the identity of a target in the registry: its group, id and port.
@@ -73,6 +88,12 @@ func (reg *Registry) Check(t *Target, spec CheckSpec) {
 func (reg *Registry) Retain(keep map[*Target]bool) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
+	for key, t := range reg.fresh {
+		if keep[t] {
+			reg.targets[key] = t
+		}
+	}
+	clear(reg.fresh)
 	for key, t := range reg.targets {
 		switch {
 		case keep[t]:

@@ -1,51 +1,34 @@
 package targetgroup
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/testkit"
+
 	"github.com/albatross-lb/albatross/internal/elberr"
 	"github.com/albatross-lb/albatross/internal/health"
 )
 
-// logBuffer is a goroutine-safe log sink.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func newTestRegistry(t *testing.T) (*Registry, *logBuffer) {
+func newTestRegistry(t *testing.T) (*Registry, *testkit.Buffer) {
 	reg := NewRegistry()
-	logs := &logBuffer{}
+	logs := &testkit.Buffer{}
 	reg.SetLogger(slog.New(slog.NewTextHandler(logs, nil)))
 	t.Cleanup(reg.Close)
 	return reg, logs
 }
 
 // TestRegistryIdentity: the same identity yields the same *Target across revisions, so health and
-// in-flight counts survive reloads (style habit 2).
+// in-flight counts survive reloads: a reload must not reset a target to initial or forget its
+// requests in flight.
 func TestRegistryIdentity(t *testing.T) {
 	t.Parallel()
 	reg, _ := newTestRegistry(t)
@@ -89,7 +72,9 @@ func TestDeregistrationDelay(t *testing.T) {
 		b.SetHealthy(true)
 		opts := Options{DeregistrationDelay: 30 * time.Second}
 		fwd := blockingForwarder{started: make(chan string, 4)}
-		old := NewHTTPGroup(NewGroup("web", "arn", []*Target{a, b}, opts), fwd)
+		oldGroup := NewGroup("web", "arn", []*Target{a, b}, opts)
+		oldGroup.Activate()
+		old := NewHTTPGroup(oldGroup, fwd)
 		reg.Retain(map[*Target]bool{a: true, b: true})
 
 		errs := make(chan error, 4)
@@ -97,7 +82,7 @@ func TestDeregistrationDelay(t *testing.T) {
 			go func() { errs <- old.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil)) }()
 			<-fwd.started
 		}
-		NewGroup("web", "arn", []*Target{a}, opts) // the new revision keeps a only
+		NewGroup("web", "arn", []*Target{a}, opts).Activate() // the new revision keeps a only
 		reg.Retain(map[*Target]bool{a: true})
 		if h := b.Health(); h.State != StateDraining || h.Reason != ReasonDeregistrationInProgress {
 			t.Fatalf("removed target is %+v, want draining", h)
@@ -149,7 +134,7 @@ func TestReregisterWhileDraining(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		reg, _ := newTestRegistry(t)
 		a := reg.Target("web", "127.0.0.1", 1)
-		NewGroup("web", "arn", []*Target{a}, Options{DeregistrationDelay: 10 * time.Second})
+		NewGroup("web", "arn", []*Target{a}, Options{DeregistrationDelay: 10 * time.Second}).Activate()
 		reg.Retain(map[*Target]bool{a: true})
 		reg.Retain(map[*Target]bool{})
 		time.Sleep(5 * time.Second)
@@ -294,5 +279,35 @@ func TestCheckSpecStates(t *testing.T) {
 				t.Fatalf("pick %v", got)
 			}
 		})
+	}
+}
+
+// TestRejectedRevisionLeavesNoTarget: a target made for a revision that is rejected (Abandon) is
+// never registered, and NewGroup does not touch the settings of live targets until Activate.
+func TestRejectedRevisionLeavesNoTarget(t *testing.T) {
+	t.Parallel()
+	reg, _ := newTestRegistry(t)
+	live := reg.Target("web", "127.0.0.1", 1)
+	NewGroup("web", "arn", []*Target{live}, Options{DeregistrationDelay: time.Second}).Activate()
+	reg.Retain(map[*Target]bool{live: true})
+
+	fresh := reg.Target("web", "127.0.0.1", 2)
+	if reg.Target("web", "127.0.0.1", 2) != fresh {
+		t.Fatal("a target asked for twice by one revision is two targets")
+	}
+	NewGroup("web", "arn", []*Target{live, fresh}, Options{DeregistrationDelay: time.Hour})
+	if _, ok := reg.Lookup("web", "127.0.0.1", 2); ok {
+		t.Error("a target of a revision not yet committed is registered")
+	}
+	reg.Abandon()
+	if _, ok := reg.Lookup("web", "127.0.0.1", 2); ok {
+		t.Error("an abandoned revision's target is registered")
+	}
+	if d := live.settings.Load().delay; d != time.Second {
+		t.Errorf("live target's deregistration delay %v after a revision that was not activated, want 1s", d)
+	}
+	reg.Retain(map[*Target]bool{live: true, fresh: true})
+	if _, ok := reg.Lookup("web", "127.0.0.1", 2); ok {
+		t.Error("Retain registered a target made before Abandon")
 	}
 }

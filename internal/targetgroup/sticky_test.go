@@ -89,7 +89,7 @@ func TestStickyReroute(t *testing.T) {
 	t.Parallel()
 	arn := "arn:tg"
 	valid := func(addr string, exp time.Duration) string {
-		return NewLBCookieStickiness(testKey, exp).seal(targetDigest(arn, addr), time.Now().Add(exp))
+		return NewLBCookieStickiness(testKey, exp).sealer.Seal(targetDigest(arn, addr), time.Now().Add(exp))
 	}
 	testCases := []struct {
 		desc   string
@@ -99,7 +99,7 @@ func TestStickyReroute(t *testing.T) {
 	}{
 		{desc: "valid cookie sticks", value: func(ts []*Target) string { return valid(ts[2].Addr, time.Hour) }, stuck: true},
 		{desc: "forged with another key", value: func(ts []*Target) string {
-			return NewLBCookieStickiness([]byte("attacker-key-0123456789"), time.Hour).seal(targetDigest(arn, ts[2].Addr), time.Now().Add(time.Hour))
+			return NewLBCookieStickiness([]byte("attacker-key-0123456789"), time.Hour).sealer.Seal(targetDigest(arn, ts[2].Addr), time.Now().Add(time.Hour))
 		}},
 		{desc: "URL-encoded value", value: func(ts []*Target) string {
 			return strings.NewReplacer("+", "%2B", "/", "%2F", "=", "%3D").Replace(valid(ts[2].Addr, time.Hour))
@@ -107,7 +107,7 @@ func TestStickyReroute(t *testing.T) {
 		{desc: "garbage", value: func([]*Target) string { return "not-a-cookie" }},
 		{desc: "expired", value: func(ts []*Target) string { return valid(ts[2].Addr, -time.Hour) }},
 		{desc: "other target group", value: func(ts []*Target) string {
-			return NewLBCookieStickiness(testKey, time.Hour).seal(targetDigest("arn:other", ts[2].Addr), time.Now().Add(time.Hour))
+			return NewLBCookieStickiness(testKey, time.Hour).sealer.Seal(targetDigest("arn:other", ts[2].Addr), time.Now().Add(time.Hour))
 		}},
 		{desc: "unhealthy target", value: func(ts []*Target) string { return valid(ts[2].Addr, time.Hour) },
 			mutate: func(ts []*Target) { ts[2].SetHealthy(false) }},

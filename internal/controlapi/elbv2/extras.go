@@ -1,18 +1,15 @@
 package elbv2
 
 import (
-	"maps"
-
 	"github.com/albatross-lb/albatross/internal/controlapi"
-	"github.com/albatross-lb/albatross/internal/state"
 )
 
 // extraOps are the calls tools make around the core ones (minimum subset item 2): listener
 // attributes are real; the rest describe fixed facts or accept settings that have no meaning
 // on a single host (subnets, security groups).
 var extraOps = map[string]operation{
-	"DescribeListenerAttributes":   describeListenerAttributes,
-	"ModifyListenerAttributes":     modifyListenerAttributes,
+	"DescribeListenerAttributes":   listenerAttributes.describe,
+	"ModifyListenerAttributes":     listenerAttributes.modify,
 	"DescribeAccountLimits":        describeAccountLimits,
 	"DescribeSSLPolicies":          func(*call) (any, error) { return sslPoliciesResult{}, nil },
 	"DescribeListenerCertificates": describeListenerCertificates,
@@ -23,42 +20,6 @@ var extraOps = map[string]operation{
 
 type sslPoliciesResult struct {
 	SslPolicies []struct{} `xml:"SslPolicies>member"`
-}
-
-func describeListenerAttributes(c *call) (any, error) {
-	l, err := c.listener("ListenerArn")
-	if err != nil {
-		return nil, err
-	}
-	return attributesResult{Attributes: renderAttributes(l.Spec.EffectiveAttributes())}, nil
-}
-
-func modifyListenerAttributes(c *call) (any, error) {
-	if _, err := c.listener("ListenerArn"); err != nil {
-		return nil, err
-	}
-	attrs, err := parseAttributes(c.form)
-	if err != nil {
-		return nil, err
-	}
-	arn := c.form.String("ListenerArn")
-	var out map[string]string
-	err = c.update(func(snap *state.Snapshot, api *state.Resources) error {
-		l := api.Listener(arn)
-		if l == nil {
-			return fileOwned("Listener", arn)
-		}
-		if l.Spec.Attributes == nil {
-			l.Spec.Attributes = map[string]string{}
-		}
-		maps.Copy(l.Spec.Attributes, attrs)
-		out = l.Spec.EffectiveAttributes()
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return attributesResult{Attributes: renderAttributes(out)}, nil
 }
 
 type limit struct {

@@ -1,6 +1,6 @@
 // Package elbv2 serves the Elastic Load Balancing v2 Query API (version 2015-12-01) over the
 // desired state, so that the aws CLI and the AWS SDKs manage Albatross's load balancers, target
-// groups, listeners and rules (aws-apis-spec Part A).
+// groups, listeners and rules (docs/spec.md Part A).
 package elbv2
 
 import (
@@ -148,7 +148,7 @@ func (c *call) update(change func(snap *state.Snapshot, api *state.Resources) er
 }
 
 // fileOwned refuses changes to a resource that the configuration file defines: the file is its
-// source of truth (issue item 3).
+// source of truth, and an API change would be lost at its next reload.
 func fileOwned(kind, arn string) error {
 	return controlapi.Errorf("OperationNotPermitted",
 		"%s %s is defined in the configuration file; change it there (Albatross reloads the file on change)", kind, arn)

@@ -200,14 +200,7 @@ func deleteListener(c *call) (any, error) {
 
 // listener returns the listener whose ARN is in the form at key.
 func (c *call) listener(key string) (*state.Listener, error) {
-	if err := c.form.Require(key); err != nil {
-		return nil, err
-	}
-	l := c.snap.Listener(c.form.String(key))
-	if l == nil {
-		return nil, listenerNotFound()
-	}
-	return l, nil
+	return lookup(c, key, c.snap.Listener, listenerNotFound)
 }
 
 func listenerNotFound() error {

@@ -3,7 +3,6 @@ package elbv2
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"maps"
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/controlapi"
@@ -14,8 +13,8 @@ var loadBalancerOps = map[string]operation{
 	"CreateLoadBalancer":             createLoadBalancer,
 	"DescribeLoadBalancers":          describeLoadBalancers,
 	"DeleteLoadBalancer":             deleteLoadBalancer,
-	"DescribeLoadBalancerAttributes": describeLoadBalancerAttributes,
-	"ModifyLoadBalancerAttributes":   modifyLoadBalancerAttributes,
+	"DescribeLoadBalancerAttributes": loadBalancerAttributes.describe,
+	"ModifyLoadBalancerAttributes":   loadBalancerAttributes.modify,
 }
 
 type loadBalancersResult struct {
@@ -73,27 +72,21 @@ func describeLoadBalancers(c *call) (any, error) {
 		return nil, controlapi.Errorf("ValidationError", "Load balancer names and load balancer ARNs cannot be specified at the same time")
 	}
 	var lbs []*state.LoadBalancer
+	var err error
 	switch {
 	case len(arns) > 0:
-		for _, arn := range arns {
-			lb := c.snap.LoadBalancer(arn)
-			if lb == nil {
-				return nil, lbNotFound()
-			}
-			lbs = append(lbs, lb)
-		}
+		lbs, err = each(arns, c.snap.LoadBalancer, func(string) error { return lbNotFound() })
 	case len(names) > 0:
-		for _, n := range names {
-			lb := c.snap.LoadBalancerByName(n)
-			if lb == nil {
-				return nil, controlapi.Errorf("LoadBalancerNotFound", "Load balancers '[%s]' not found", n)
-			}
-			lbs = append(lbs, lb)
-		}
+		lbs, err = each(names, c.snap.LoadBalancerByName, func(n string) error {
+			return controlapi.Errorf("LoadBalancerNotFound", "Load balancers '[%s]' not found", n)
+		})
 	default:
 		for i := range c.snap.LoadBalancers {
 			lbs = append(lbs, &c.snap.LoadBalancers[i])
 		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	start, end, next, err := page(c.form, len(lbs))
 	if err != nil {
@@ -121,7 +114,7 @@ func deleteLoadBalancer(c *call) (any, error) {
 		if lb.Source == state.SourceFile {
 			return fileOwned("Load balancer", arn)
 		}
-		if lb.Spec.Attribute("deletion_protection.enabled") == "true" {
+		if lb.Spec.Attribute(config.AttrDeletionProtection) == "true" {
 			return controlapi.Errorf("OperationNotPermitted", "Load balancer '%s' cannot be deleted because deletion protection is enabled", arn)
 		}
 		api.DeleteLoadBalancer(arn)
@@ -129,52 +122,9 @@ func deleteLoadBalancer(c *call) (any, error) {
 	})
 }
 
-func describeLoadBalancerAttributes(c *call) (any, error) {
-	lb, err := c.loadBalancer("LoadBalancerArn")
-	if err != nil {
-		return nil, err
-	}
-	return attributesResult{Attributes: renderAttributes(lb.Spec.EffectiveAttributes())}, nil
-}
-
-func modifyLoadBalancerAttributes(c *call) (any, error) {
-	if _, err := c.loadBalancer("LoadBalancerArn"); err != nil {
-		return nil, err
-	}
-	attrs, err := parseAttributes(c.form)
-	if err != nil {
-		return nil, err
-	}
-	arn := c.form.String("LoadBalancerArn")
-	var out map[string]string
-	err = c.update(func(snap *state.Snapshot, api *state.Resources) error {
-		lb := api.LoadBalancer(arn)
-		if lb == nil {
-			return fileOwned("Load balancer", arn)
-		}
-		if lb.Spec.Attributes == nil {
-			lb.Spec.Attributes = map[string]string{}
-		}
-		maps.Copy(lb.Spec.Attributes, attrs)
-		out = lb.Spec.EffectiveAttributes()
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return attributesResult{Attributes: renderAttributes(out)}, nil
-}
-
 // loadBalancer returns the load balancer whose ARN is in the form at key.
 func (c *call) loadBalancer(key string) (*state.LoadBalancer, error) {
-	if err := c.form.Require(key); err != nil {
-		return nil, err
-	}
-	lb := c.snap.LoadBalancer(c.form.String(key))
-	if lb == nil {
-		return nil, lbNotFound()
-	}
-	return lb, nil
+	return lookup(c, key, c.snap.LoadBalancer, lbNotFound)
 }
 
 func lbNotFound() error {

@@ -1,6 +1,6 @@
 package elbv2
 
-// XML output shapes (aws-apis-spec A.5, A.6 "Data shapes"). Element names are the model's,
+// XML output shapes (docs/spec.md A.5, A.6 "Data shapes"). Element names are the model's,
 // exact case; lists are wrapped in <member>; absent scalars are omitted, never empty (A.5.2).
 
 type xmlLoadBalancer struct {

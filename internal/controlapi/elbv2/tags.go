@@ -13,7 +13,8 @@ var tagOps = map[string]operation{
 	"DescribeTags": describeTags,
 }
 
-// sourceTag marks resources defined in the configuration file in DescribeTags (issue item 3).
+// sourceTag marks resources defined in the configuration file in DescribeTags, so that API users
+// can tell which resources they cannot change.
 var sourceTag = state.Tag{Key: "albatross:source", Value: string(state.SourceFile)}
 
 type tagsResult struct {

@@ -1,7 +1,6 @@
 package elbv2
 
 import (
-	"maps"
 	"reflect"
 
 	"github.com/albatross-lb/albatross/internal/config"
@@ -14,8 +13,8 @@ var targetGroupOps = map[string]operation{
 	"DescribeTargetGroups":          describeTargetGroups,
 	"ModifyTargetGroup":             modifyTargetGroup,
 	"DeleteTargetGroup":             deleteTargetGroup,
-	"DescribeTargetGroupAttributes": describeTargetGroupAttributes,
-	"ModifyTargetGroupAttributes":   modifyTargetGroupAttributes,
+	"DescribeTargetGroupAttributes": targetGroupAttributes.describe,
+	"ModifyTargetGroupAttributes":   targetGroupAttributes.modify,
 }
 
 type targetGroupsResult struct {
@@ -120,23 +119,14 @@ func describeTargetGroups(c *call) (any, error) {
 	f := c.form
 	arns, names, lbARN := f.Strings("TargetGroupArns"), f.Strings("Names"), f.String("LoadBalancerArn")
 	var tgs []*state.TargetGroup
+	var err error
 	switch {
 	case len(arns) > 0:
-		for _, arn := range arns {
-			tg := c.snap.TargetGroup(arn)
-			if tg == nil {
-				return nil, tgNotFound()
-			}
-			tgs = append(tgs, tg)
-		}
+		tgs, err = each(arns, c.snap.TargetGroup, func(string) error { return tgNotFound() })
 	case len(names) > 0:
-		for _, n := range names {
-			tg := c.snap.TargetGroupByName(n)
-			if tg == nil {
-				return nil, controlapi.Errorf("TargetGroupNotFound", "Target groups '[%s]' not found", n)
-			}
-			tgs = append(tgs, tg)
-		}
+		tgs, err = each(names, c.snap.TargetGroupByName, func(n string) error {
+			return controlapi.Errorf("TargetGroupNotFound", "Target groups '[%s]' not found", n)
+		})
 	default:
 		if lbARN != "" && c.snap.LoadBalancer(lbARN) == nil {
 			return nil, lbNotFound()
@@ -147,6 +137,9 @@ func describeTargetGroups(c *call) (any, error) {
 				tgs = append(tgs, tg)
 			}
 		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	start, end, next, err := page(f, len(tgs))
 	if err != nil {
@@ -205,52 +198,9 @@ func deleteTargetGroup(c *call) (any, error) {
 	})
 }
 
-func describeTargetGroupAttributes(c *call) (any, error) {
-	tg, err := c.targetGroup("TargetGroupArn")
-	if err != nil {
-		return nil, err
-	}
-	return attributesResult{Attributes: renderAttributes(tg.Spec.EffectiveAttributes())}, nil
-}
-
-func modifyTargetGroupAttributes(c *call) (any, error) {
-	if _, err := c.targetGroup("TargetGroupArn"); err != nil {
-		return nil, err
-	}
-	attrs, err := parseAttributes(c.form)
-	if err != nil {
-		return nil, err
-	}
-	arn := c.form.String("TargetGroupArn")
-	var out map[string]string
-	err = c.update(func(snap *state.Snapshot, api *state.Resources) error {
-		tg := api.TargetGroup(arn)
-		if tg == nil {
-			return fileOwned("Target group", arn)
-		}
-		if tg.Spec.Attributes == nil {
-			tg.Spec.Attributes = map[string]string{}
-		}
-		maps.Copy(tg.Spec.Attributes, attrs)
-		out = tg.Spec.EffectiveAttributes()
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return attributesResult{Attributes: renderAttributes(out)}, nil
-}
-
 // targetGroup returns the target group whose ARN is in the form at key.
 func (c *call) targetGroup(key string) (*state.TargetGroup, error) {
-	if err := c.form.Require(key); err != nil {
-		return nil, err
-	}
-	tg := c.snap.TargetGroup(c.form.String(key))
-	if tg == nil {
-		return nil, tgNotFound()
-	}
-	return tg, nil
+	return lookup(c, key, c.snap.TargetGroup, tgNotFound)
 }
 
 func tgNotFound() error {

@@ -5,7 +5,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/controlapi"
 )
 
-// Rule transforms on the wire (aws-apis-spec A.6 CreateRule/ModifyRule, TRF-01..05):
+// Rule transforms on the wire (docs/spec.md A.6 CreateRule/ModifyRule, TRF-01..05):
 // Transforms.member.N.{Type, HostHeaderRewriteConfig.Rewrites.member.M.{Regex,Replace},
 // UrlRewriteConfig.Rewrites.member.M.{Regex,Replace}}, plus ResetTransforms on ModifyRule.
 // The shapes map one to one onto config.Transform, which config.Validate checks when the

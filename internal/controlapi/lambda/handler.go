@@ -1,5 +1,5 @@
 // Package lambda serves the AWS Lambda REST API subset that the aws CLI and the SDKs use against
-// Albatross: Invoke (aws-apis-spec Part C), function management from zip files, concurrency and
+// Albatross: Invoke (docs/spec.md Part C), function management from zip files, concurrency and
 // permissions. Functions are the same records and running processes that Lambda target groups
 // use.
 package lambda
@@ -19,7 +19,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/state"
 )
 
-// Functions finds running functions; reconcile.Runtime implements it.
+// Functions finds running functions; reconcile.DataPlane implements it.
 type Functions interface {
 	Function(name string) (function.Invoker, bool)
 }

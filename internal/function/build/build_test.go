@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -12,15 +11,17 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 // newBuilder returns a Builder with a fresh cache whose toolchain output is captured.
-func newBuilder(t *testing.T) (*Builder, *syncBuffer) {
+func newBuilder(t *testing.T) (*Builder, *testkit.Buffer) {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go toolchain not on PATH")
 	}
-	out := &syncBuffer{}
+	out := &testkit.Buffer{}
 	return &Builder{CacheDir: t.TempDir(), Output: out}, out
 }
 
@@ -206,22 +207,4 @@ func TestBuildCancelled(t *testing.T) {
 	if _, err := b.Build(ctx, copyTree(t, "standalone")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Build error = %v, want context.Canceled", err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of several builds.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
 }

@@ -14,10 +14,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -99,7 +100,7 @@ func (f *fakeAPI) report(w http.ResponseWriter, r *http.Request) {
 // runtimeProcess is a bootstrap started by Command against a fakeAPI.
 type runtimeProcess struct {
 	cmd    *exec.Cmd
-	output *lockedBuffer
+	output *testkit.Buffer
 	exited chan struct{}
 }
 
@@ -125,7 +126,7 @@ func startRuntime(t *testing.T, api *fakeAPI, runtime, handler, codeDir string) 
 		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/fn",
 		"AWS_LAMBDA_LOG_STREAM_NAME=2026/01/01/[$LATEST]0123456789abcdef",
 	}
-	p := &runtimeProcess{cmd: cmd, output: &lockedBuffer{}, exited: make(chan struct{})}
+	p := &runtimeProcess{cmd: cmd, output: &testkit.Buffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.output, p.output
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -168,23 +169,6 @@ func (p *runtimeProcess) waitExit(t *testing.T) int {
 		t.Fatal("runtime did not exit")
 		return 0
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // checkGolden compares the records with testdata/golden/<name>.json (rewritten with -update).

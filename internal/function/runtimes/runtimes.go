@@ -1,7 +1,7 @@
 // Package runtimes says what to execute for a function's runtime: the function's own executable
 // `bootstrap` for provided runtimes, or a local node / python3 interpreter running a small
 // bootstrap program that Albatross ships (embedded) and that speaks the Lambda Runtime API
-// (aws-apis-spec B.1) on behalf of the handler.
+// (docs/spec.md B.1) on behalf of the handler.
 package runtimes
 
 import (

@@ -1,0 +1,138 @@
+package process
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
+)
+
+// The test binary doubles as the supervised process: with PROCESS_HELPER set, TestMain runs a
+// helper behaviour instead of the tests, so no extra build is needed.
+func TestMain(m *testing.M) {
+	if mode := os.Getenv("PROCESS_HELPER"); mode != "" {
+		runHelper(mode)
+		return
+	}
+	code := m.Run()
+	if err := testkit.Leaked(); code == 0 && err != nil {
+		fmt.Fprintln(os.Stderr, err) // every goroutine has an owner that stops it
+		code = 1
+	}
+	os.Exit(code)
+}
+
+func runHelper(mode string) {
+	switch mode {
+	case "lines":
+		fmt.Println("first line")
+		fmt.Fprintln(os.Stderr, "to stderr")
+		fmt.Println()
+		fmt.Println(strings.Repeat("x", maxLine+10))
+		fmt.Print("no trailing newline")
+		os.Exit(3)
+	case "sleep":
+		fmt.Println("ready")
+		time.Sleep(time.Minute)
+	case "ignore-term":
+		signal.Ignore(syscall.SIGTERM)
+		fmt.Println("ready")
+		time.Sleep(time.Minute)
+	case "grandchild":
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = []string{"PROCESS_HELPER=sleep"}
+		if err := cmd.Start(); err != nil {
+			os.Exit(2)
+		}
+		fmt.Println(cmd.Process.Pid)
+		time.Sleep(time.Minute)
+	case "alloc":
+		b := make([]byte, 64<<20)
+		for i := range b {
+			b[i] = byte(i)
+		}
+		fmt.Println("ready")
+		time.Sleep(time.Minute)
+		fmt.Println(b[len(b)-1])
+	case "burst":
+		w := bufio.NewWriter(os.Stdout)
+		for i := range 2000 {
+			fmt.Fprintf(w, "line %d\n", i)
+		}
+		fmt.Fprint(w, "partial")
+		w.Flush()
+		_ = os.WriteFile(os.Getenv("WRITTEN"), nil, 0o644)
+		time.Sleep(time.Minute)
+	case "env":
+		for _, kv := range os.Environ() {
+			fmt.Println(kv)
+		}
+		wd, _ := os.Getwd()
+		fmt.Println("WD=" + wd)
+	}
+}
+
+// collector gathers mirrored lines and signals each new one.
+type collector struct {
+	lines chan string
+}
+
+func newCollector() *collector { return &collector{lines: make(chan string, 1024)} }
+
+func (c *collector) output(stream Stream, line string) {
+	c.lines <- string(stream) + ": " + line
+}
+
+// next returns the next line or fails after a bound.
+func (c *collector) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case l := <-c.lines:
+		return l
+	case <-time.After(10 * time.Second):
+		t.Fatal("no output line")
+		return ""
+	}
+}
+
+func startHelper(t *testing.T, mode string, out func(Stream, string)) *Process {
+	t.Helper()
+	p, err := Start(Config{
+		Command: []string{os.Args[0]},
+		Dir:     t.TempDir(),
+		Env:     []string{"PROCESS_HELPER=" + mode},
+		Output:  out,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Stop(0) })
+	return p
+}
+
+func alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// A zombie (state Z) is dead for our purposes: it only waits to be reaped by its new parent.
+	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	return len(fields) > 0 && fields[0] != "Z"
+}
+
+func scanLines(s string) []string {
+	var out []string
+	sc := bufio.NewScanner(strings.NewReader(s))
+	for sc.Scan() {
+		out = append(out, sc.Text())
+	}
+	return out
+}

@@ -1,0 +1,144 @@
+// Package process spawns and supervises function processes: one process group per child, the
+// Lambda environment (B.4), output mirrored line by line, exits delivered as typed events, and a
+// two-step stop (SIGTERM, then SIGKILL after a grace period).
+package process
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Stream names the output stream a line came from.
+type Stream string
+
+// The two mirrored streams.
+const (
+	Stdout Stream = "stdout"
+	Stderr Stream = "stderr"
+)
+
+// Config describes one process to start.
+type Config struct {
+	// Command is the program and its arguments; Command[0] is looked up in PATH when it has no slash.
+	Command []string
+	// Dir is the working directory (LAMBDA_TASK_ROOT for functions).
+	Dir string
+	// Env is the complete environment, KEY=VALUE; nothing is inherited. See LambdaEnv.
+	Env []string
+	// Output receives every line the process writes, without its newline; lines longer than
+	// 256 KiB arrive in pieces. It is called from two goroutines (one per stream) and must be
+	// safe for that. nil discards output.
+	Output func(stream Stream, line string)
+}
+
+// Process is a started process and its process group. Its methods are safe for concurrent use.
+type Process struct {
+	cmd     *exec.Cmd
+	started time.Time
+	exited  chan struct{}
+	exit    Exit
+	output  sync.WaitGroup
+	flusher flusher
+
+	mu      sync.Mutex
+	stopped bool // Stop or Kill was called
+
+	rss rssSample
+}
+
+// Start starts cfg.Command in its own process group (so a stop reaches every descendant) and
+// begins mirroring its output.
+func Start(cfg Config) (*Process, error) {
+	if len(cfg.Command) == 0 {
+		return nil, errors.New("process: empty command")
+	}
+	cmd := exec.Command(cfg.Command[0], cfg.Command[1:]...)
+	cmd.Dir = cfg.Dir
+	cmd.Env = cfg.Env
+	if cmd.Env == nil {
+		cmd.Env = []string{}
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	p := &Process{cmd: cmd, exited: make(chan struct{})}
+	if err := p.attachOutput(cfg.Output); err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		// Closing the write ends lets the mirroring goroutines see EOF and end.
+		closeAll([]*os.File{cmd.Stdout.(*os.File), cmd.Stderr.(*os.File)})
+		return nil, err
+	}
+	p.started = time.Now()
+	// The parent keeps its copies of the write ends for Flush markers; wait closes them once
+	// the group is gone so that the readers see EOF.
+	p.flusher.writers = []*os.File{cmd.Stdout.(*os.File), cmd.Stderr.(*os.File)}
+	go p.wait()
+	return p, nil
+}
+
+// PID is the process ID, which is also the process group ID.
+func (p *Process) PID() int { return p.cmd.Process.Pid }
+
+// Started is when the process was started.
+func (p *Process) Started() time.Time { return p.started }
+
+// Exited is closed once the process has exited, its group has been cleaned up and all of its
+// output has been delivered.
+func (p *Process) Exited() <-chan struct{} { return p.exited }
+
+// Exit describes how the process ended. It blocks until Exited is closed.
+func (p *Process) Exit() Exit {
+	<-p.exited
+	return p.exit
+}
+
+// wait reaps the process, kills what is left of its group (a function's background children do
+// not outlive its environment, B.5), waits for the output to drain, and publishes the exit.
+func (p *Process) wait() {
+	err := p.cmd.Wait()
+	_ = syscall.Kill(-p.PID(), syscall.SIGKILL)
+	p.flusher.close()
+	p.output.Wait()
+	p.mu.Lock()
+	p.exit = newExit(p.cmd.ProcessState, err, p.stopped)
+	p.mu.Unlock()
+	close(p.exited)
+}
+
+// Stop ends the process group in two steps: SIGTERM, then SIGKILL if the process is still there
+// after grace (B.5). It blocks until the process has exited and returns its Exit.
+func (p *Process) Stop(grace time.Duration) Exit {
+	p.signal(syscall.SIGTERM)
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	select {
+	case <-p.exited:
+	case <-timer.C:
+		p.signal(syscall.SIGKILL)
+	}
+	return p.Exit()
+}
+
+// Kill sends SIGKILL to the process group without waiting.
+func (p *Process) Kill() { p.signal(syscall.SIGKILL) }
+
+func (p *Process) signal(sig syscall.Signal) {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
+	select {
+	case <-p.exited:
+	default:
+		_ = syscall.Kill(-p.PID(), sig)
+	}
+}
+
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		_ = f.Close()
+	}
+}
