@@ -49,8 +49,17 @@ func specTree(v reflect.Value) any {
 		out := map[string]any{}
 		for i := range v.NumField() {
 			f := v.Type().Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
 			if !f.IsExported() || name == "-" || v.Field(i).IsZero() {
+				continue
+			}
+			if opts == "inline" {
+				// An inlined struct's keys sit beside the outer ones, as yaml reads them.
+				if inner, ok := specTree(v.Field(i)).(map[string]any); ok {
+					for k, x := range inner {
+						out[k] = x
+					}
+				}
 				continue
 			}
 			if name == "" {

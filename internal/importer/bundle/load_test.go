@@ -77,9 +77,9 @@ func TestLoadProblems(t *testing.T) {
 	}
 	for _, want := range []string{
 		"web.json --param x: a describe bundle takes no parameters",
-		"web.json:125:35 TargetGroups[0].TargetHealthDescriptions[0].Target.Id: needed and not given: targets:i-0f76fade",
-		"web.json:126:35 TargetGroups[0].TargetHealthDescriptions[1].Target.Id: needed and not given: targets:i-0f76fadf",
-		"web.json:154:33 Functions[0]: needed and not given: code:api (a local zip or folder for function api, in --values code)",
+		`web.json:125:35 TargetGroups[0].TargetHealthDescriptions[0].Target.Id: "i-0f76fade:80" or "i-0f76fade" is needed and not given`,
+		`web.json:126:35 TargetGroups[0].TargetHealthDescriptions[1].Target.Id: "i-0f76fadf:80" or "i-0f76fadf" is needed and not given`,
+		`web.json:154:33 Functions[0]: "api" is needed and not given: pass --values FILE with it under "code:" (a local zip or folder for function api, in --values code)`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("problems lack %q; got:\n%v", want, err)

@@ -104,7 +104,7 @@ resource "aws_lb_target_group_attachment" "web" {
   target_id        = aws_instance.web.id
 }
 `},
-			want: []string{"main.tf:25:22 aws_lb_target_group_attachment.web.target_id: needed and not given: targets:aws_instance.web"},
+			want: []string{`main.tf:25:22 aws_lb_target_group_attachment.web.target_id: "aws_instance.web" is needed and not given: pass --values FILE with it under "targets:"`},
 		},
 		{
 			desc: "computed attribute of a resource Albatross does not build",
@@ -139,7 +139,7 @@ resource "aws_lambda_function" "f" {
 `},
 			want: []string{
 				"main.tf:7:19 aws_lambda_function.f.function_name: remote state output shared.prefix is not given: set it in --values as tfstate:shared.prefix",
-				"main.tf:9:19 aws_lambda_function.f.s3_key: needed and not given: code:s3://artifacts/f.zip",
+				`main.tf:9:19 aws_lambda_function.f.s3_key: "s3://artifacts/f.zip" is needed and not given: pass --values FILE with it under "code:"`,
 			},
 		},
 		{
