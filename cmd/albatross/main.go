@@ -3,6 +3,7 @@
 //
 //	albatross serve --config FILE [--api-addr HOST:PORT] [--data-dir DIR]
 //	albatross validate --config FILE
+//	albatross version
 package main
 
 import (
@@ -29,6 +30,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return targets(args[1:], stdout, stderr)
 	case "explain":
 		return explain(args[1:], stdout, stderr)
+	case "version", "--version":
+		return version(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -45,5 +48,6 @@ func usage(w io.Writer) {
   albatross validate --config FILE
   albatross targets --api-addr HOST:PORT [--target-group NAME] [--api-credentials ID:SECRET|@FILE]
   albatross explain --config FILE [-H 'Header: value'] [--source-ip IP] METHOD URL
+  albatross version
 `)
 }

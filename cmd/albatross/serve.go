@@ -16,6 +16,7 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/config/file"
+	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/reconcile"
 	"github.com/albatross-lb/albatross/internal/state"
 )
@@ -74,6 +75,8 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 }
 
 func runServer(f serveFlags, log *slog.Logger) error {
+	build := readBuildInfo()
+	log.Info("albatross starting", build.logAttrs()...)
 	dataDir, err := resolveDataDir(f.dataDir)
 	if err != nil {
 		return err
@@ -83,6 +86,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		CacheDir:    filepath.Join(dataDir, "cache"),
 		BuildOutput: os.Stderr,
 	})
+	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))
 	// Stickiness cookies stay valid across restarts with the same data directory.
 	key, err := reconcile.LoadStickinessKey(dataDir)
 	if err != nil {

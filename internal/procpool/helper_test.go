@@ -20,8 +20,16 @@ func TestMain(m *testing.M) {
 		runHelper(mode)
 		return
 	}
+	// A descriptor without close-on-exec, as albatross may inherit one from whatever started it:
+	// function processes must not receive it (TestLimitsApplied).
+	if _, err := syscall.Open(inheritedMarker, syscall.O_RDONLY, 0); err != nil {
+		panic(err)
+	}
 	os.Exit(m.Run())
 }
+
+// inheritedMarker is the file TestMain holds open without close-on-exec.
+var inheritedMarker = os.DevNull
 
 func runHelper(mode string) {
 	switch mode {
@@ -63,6 +71,46 @@ func runHelper(mode string) {
 		fmt.Fprint(w, "partial")
 		w.Flush()
 		_ = os.WriteFile(os.Getenv("WRITTEN"), nil, 0o644)
+		time.Sleep(time.Minute)
+	case "limits":
+		b, _ := os.ReadFile("/proc/self/limits")
+		fmt.Print(string(b))
+		oom, _ := os.ReadFile("/proc/self/oom_score_adj")
+		fmt.Print("oom_score_adj " + string(oom))
+		fds, _ := os.ReadDir("/proc/self/fd")
+		for _, fd := range fds {
+			target, _ := os.Readlink("/proc/self/fd/" + fd.Name())
+			fmt.Println("fd " + fd.Name() + " " + target)
+		}
+		cg, _ := os.ReadFile("/proc/self/cgroup")
+		fmt.Print(string(cg))
+	case "setsid", "daemon":
+		// setsid: a child in a session of its own; daemon: the same, then its parent (this
+		// intermediate, started by the root) exits, so the child is orphaned.
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = []string{"PROCPOOL_HELPER=sleep"}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if mode == "daemon" {
+			cmd.Env = []string{"PROCPOOL_HELPER=setsid"}
+		}
+		cmd.Stdout = os.Stdout
+		if err := cmd.Start(); err != nil {
+			os.Exit(2)
+		}
+		if mode == "setsid" {
+			fmt.Println(cmd.Process.Pid)
+			time.Sleep(time.Minute)
+		}
+		// daemon: the grandchild prints its pid ("setsid" mode) then this process waits for
+		// that line to be written before returning.
+		time.Sleep(time.Minute)
+	case "supervisor":
+		// Albatross in miniature: starts a function process and then dies without stopping it.
+		p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=sleep"}})
+		if err != nil {
+			os.Exit(2)
+		}
+		fmt.Println(p.PID())
 		time.Sleep(time.Minute)
 	case "env":
 		for _, kv := range os.Environ() {

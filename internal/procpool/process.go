@@ -1,6 +1,7 @@
-// Package procpool spawns and supervises function processes: one process group per child, the
-// Lambda environment (B.4), output mirrored line by line, exits delivered as typed events, and a
-// two-step stop (SIGTERM, then SIGKILL after a grace period).
+// Package procpool spawns and supervises function processes: one process group (and, where the
+// kernel allows, one cgroup) per child, resource limits, death with albatross, the Lambda
+// environment (B.4), output mirrored line by line, exits delivered as typed events, and a
+// two-step stop (SIGTERM, then SIGKILL after a grace period) that reaches every descendant.
 package procpool
 
 import (
@@ -33,6 +34,8 @@ type Config struct {
 	// 256 KiB arrive in pieces. It is called from two goroutines (one per stream) and must be
 	// safe for that. nil discards output.
 	Output func(stream Stream, line string)
+	// Limits bound the process tree; the zero value means Lambda's quotas and no memory bound.
+	Limits Limits
 }
 
 // Process is a started process and its process group. Its methods are safe for concurrent use.
@@ -43,9 +46,12 @@ type Process struct {
 	exit    Exit
 	output  sync.WaitGroup
 	flusher flusher
+	limits  Limits
+	contain containment
 
 	mu      sync.Mutex
-	stopped bool // Stop or Kill was called
+	stopped bool          // Stop or Kill was called
+	known   map[int]int64 // descendants seen so far: pid -> start time, for orphans (see seen)
 
 	rss rssSample
 }
@@ -62,17 +68,21 @@ func Start(cfg Config) (*Process, error) {
 	if cmd.Env == nil {
 		cmd.Env = []string{}
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	p := &Process{cmd: cmd, exited: make(chan struct{})}
+	closeInheritedOnExec()
+	p := &Process{cmd: cmd, exited: make(chan struct{}), limits: cfg.Limits.withDefaults(), known: map[int]int64{}}
+	p.contain = prepare(cmd, p.limits)
 	if err := p.attachOutput(cfg.Output); err != nil {
+		p.contain.release()
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
 		// Closing the write ends lets the mirroring goroutines see EOF and end.
 		closeAll([]*os.File{cmd.Stdout.(*os.File), cmd.Stderr.(*os.File)})
+		p.contain.release()
 		return nil, err
 	}
 	p.started = time.Now()
+	p.contain.started(p.PID(), p.limits)
 	// The parent keeps its copies of the write ends for Flush markers; wait closes them once
 	// the group is gone so that the readers see EOF.
 	p.flusher.writers = []*os.File{cmd.Stdout.(*os.File), cmd.Stderr.(*os.File)}
@@ -96,11 +106,13 @@ func (p *Process) Exit() Exit {
 	return p.exit
 }
 
-// wait reaps the process, kills what is left of its group (a function's background children do
-// not outlive its environment, B.5), waits for the output to drain, and publishes the exit.
+// wait reaps the process, kills what is left of its tree (a function's background children do
+// not outlive its environment, B.5, not even those that left its process group with setsid),
+// waits for the output to drain, and publishes the exit.
 func (p *Process) wait() {
 	err := p.cmd.Wait()
-	_ = syscall.Kill(-p.PID(), syscall.SIGKILL)
+	p.contain.killAll(p.PID(), p.orphans())
+	p.contain.release()
 	p.flusher.close()
 	p.output.Wait()
 	p.mu.Lock()
@@ -132,8 +144,18 @@ func (p *Process) signal(sig syscall.Signal) {
 	p.mu.Unlock()
 	select {
 	case <-p.exited:
+		return
 	default:
-		_ = syscall.Kill(-p.PID(), sig)
+	}
+	if sig == syscall.SIGKILL {
+		p.contain.killAll(p.PID(), p.orphans())
+		return
+	}
+	_ = syscall.Kill(-p.PID(), sig)
+	for _, pid := range p.Tree() {
+		if pid != p.PID() {
+			_ = syscall.Kill(pid, sig)
+		}
 	}
 }
 

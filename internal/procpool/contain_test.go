@@ -1,0 +1,138 @@
+//go:build linux
+
+package procpool
+
+import (
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestLimitsApplied: a function process runs with Lambda's file descriptor quota (or the one
+// configured), no core files, an OOM score that makes it die before albatross, and only its
+// three standard descriptors: nothing albatross has open (state file, data dir lock, sockets)
+// is inherited.
+func TestLimitsApplied(t *testing.T) {
+	t.Parallel()
+	// A descriptor of our own, open across the start (as the state file or a listener would
+	// be): it must not reach the child.
+	secret, err := os.Open(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer secret.Close()
+	c := newCollector()
+	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=limits"}, Output: c.output,
+		Limits: Limits{MaxOpenFiles: 77}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Exit()
+	close(c.lines)
+	var out []string
+	for l := range c.lines {
+		out = append(out, strings.TrimPrefix(l, "stdout: "))
+	}
+	want := map[string][]string{
+		"Max open files":     {"77", "77"},
+		"Max core file size": {"0", "0"},
+	}
+	for _, line := range out {
+		for name, w := range want {
+			if rest, ok := strings.CutPrefix(line, name); ok {
+				f := strings.Fields(rest)
+				if len(f) < 2 || f[0] != w[0] || f[1] != w[1] {
+					t.Errorf("%s = %q; want soft %s hard %s", name, rest, w[0], w[1])
+				}
+				delete(want, name)
+			}
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("limits not reported: %v in %q", want, out)
+	}
+	if !contains(out, "oom_score_adj 1000") {
+		t.Errorf("oom_score_adj not 1000 in %q", out)
+	}
+	for _, l := range out {
+		f := strings.Fields(l)
+		if len(f) != 3 || f[0] != "fd" || f[1] == "0" || f[1] == "1" || f[1] == "2" {
+			continue
+		}
+		if target := f[2]; target == os.Args[0] || target == inheritedMarker || strings.HasPrefix(target, "socket:") || strings.HasPrefix(target, "pipe:") {
+			t.Errorf("inherited descriptor: %s", l)
+		}
+	}
+}
+
+// TestStopReachesSetsidChildren: a child that left the process group with setsid is still
+// stopped with its environment, and so is a daemon whose parent exited (orphaned). Both are
+// found through the environment's cgroup where cgroup v2 is writable, else through the
+// descendants seen while their parents lived.
+func TestStopReachesSetsidChildren(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"setsid", "daemon"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			c := newCollector()
+			p := startHelper(t, mode, c.output)
+			child, err := strconv.Atoi(strings.TrimPrefix(c.next(t), "stdout: "))
+			if err != nil || !alive(child) {
+				t.Fatalf("no child (%v)", err)
+			}
+			p.Tree() // what MaxRSS does after every invocation
+			p.Stop(time.Second)
+			if alive(child) {
+				_ = syscall.Kill(child, syscall.SIGKILL)
+				t.Fatalf("child %d outlived its environment", child)
+			}
+		})
+	}
+}
+
+// TestFunctionDiesWithSupervisor: when the supervising process dies without stopping its
+// function (SIGKILL, a crash), the function process dies too: the parent-death signal.
+func TestFunctionDiesWithSupervisor(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = []string{"PROCPOOL_HELPER=supervisor"}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var buf [32]byte
+	n, _ := out.Read(buf[:])
+	child, err := strconv.Atoi(strings.TrimSpace(string(buf[:n])))
+	if err != nil || !alive(child) {
+		t.Fatalf("no function process: %q", buf[:n])
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for alive(child) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if alive(child) {
+		_ = syscall.Kill(child, syscall.SIGKILL)
+		t.Fatalf("function process %d outlived its supervisor", child)
+	}
+	if dir := findCgroupParent(); dir != "" {
+		removeStaleCgroups(dir) // the supervisor's, which it had no chance to remove
+	}
+}
+
+func contains(lines []string, s string) bool {
+	for _, l := range lines {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
