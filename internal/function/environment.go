@@ -3,6 +3,7 @@ package function
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"os"
 	"sync/atomic"
 	"time"
@@ -38,7 +39,15 @@ type environment struct {
 // (B.5). onExit is called when the process exits by itself later. Failures are *initFailure,
 // or ErrStopped when ctx ends (the pool is closing).
 func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit func(*environment)) (*environment, error) {
-	srv, err := runtimeapi.New(runtimeapi.Config{FunctionName: spec.Name, FunctionVersion: "$LATEST", Handler: spec.Handler})
+	owner := newPeerOwner()
+	srv, err := runtimeapi.New(runtimeapi.Config{
+		FunctionName: spec.Name, FunctionVersion: "$LATEST", Handler: spec.Handler,
+		AllowPeer: owner.allow,
+		Refused: func(client netip.AddrPort) {
+			spec.Logger.Warn("Runtime API connection refused: not a process of the execution environment",
+				"function", spec.Name, "client", client.String())
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +65,9 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 			RuntimeAPI: srv.Addr(), InitializationType: initType, HostPath: os.Getenv("PATH"), Variables: spec.Env,
 		}),
 		Output: env.output,
+		Limits: procpool.Limits{MemoryBytes: int64(spec.MemoryMB) << 20},
 	})
+	owner.set(env.proc)
 	if err != nil {
 		_ = srv.Close()
 		return nil, spawnFailure(spec.Command[0], err)

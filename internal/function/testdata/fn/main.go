@@ -30,6 +30,10 @@ type request struct {
 var inFlight atomic.Int32
 
 func main() {
+	if pid := os.Getenv("FN_INTRUDE_PID"); pid != "" {
+		intrude(pid)
+		return
+	}
 	switch os.Getenv("FN_INIT") {
 	case "exit":
 		fmt.Println("init: exiting")
