@@ -39,6 +39,10 @@ const refusedResponse = "HTTP/1.1 403 Forbidden\r\nContent-Type: application/jso
 
 func refuse(c net.Conn) {
 	_ = c.SetDeadline(time.Now().Add(time.Second))
+	// Wait for the request to begin, so that an HTTP client reads the answer as the response to
+	// it; what it says is never looked at.
+	var discard [4096]byte
+	_, _ = c.Read(discard[:])
 	_, _ = c.Write([]byte(refusedResponse))
 	_ = c.Close()
 }
