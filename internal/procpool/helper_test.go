@@ -43,9 +43,14 @@ func runHelper(mode string) {
 	case "sleep":
 		fmt.Println("ready")
 		time.Sleep(time.Minute)
-	case "ignore-term":
+	case "ignore-term", "ignore-term-detached":
 		signal.Ignore(syscall.SIGTERM)
 		fmt.Println("ready")
+		if mode == "ignore-term-detached" {
+			// Holds no pipe of the environment, so only a kill that finds it ends it.
+			os.Stdout.Close()
+			os.Stderr.Close()
+		}
 		time.Sleep(time.Minute)
 	case "grandchild":
 		cmd := exec.Command(os.Args[0])
@@ -84,25 +89,25 @@ func runHelper(mode string) {
 		}
 		cg, _ := os.ReadFile("/proc/self/cgroup")
 		fmt.Print(string(cg))
-	case "setsid", "daemon":
-		// setsid: a child in a session of its own; daemon: the same, then its parent (this
-		// intermediate, started by the root) exits, so the child is orphaned.
+	case "setsid", "daemon", "orphan":
+		// setsid: a child in a session of its own. daemon: an intermediate ("orphan") that
+		// starts such a child, prints its pid and exits, leaving it orphaned.
 		cmd := exec.Command(os.Args[0])
-		cmd.Env = []string{"PROCPOOL_HELPER=sleep"}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		cmd.Env = []string{"PROCPOOL_HELPER=ignore-term-detached"} // only SIGKILL ends it
 		if mode == "daemon" {
-			cmd.Env = []string{"PROCPOOL_HELPER=setsid"}
+			cmd.Env = []string{"PROCPOOL_HELPER=orphan"}
 		}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: mode != "daemon"}
 		cmd.Stdout = os.Stdout
 		if err := cmd.Start(); err != nil {
 			os.Exit(2)
 		}
-		if mode == "setsid" {
+		if mode != "daemon" {
 			fmt.Println(cmd.Process.Pid)
-			time.Sleep(time.Minute)
 		}
-		// daemon: the grandchild prints its pid ("setsid" mode) then this process waits for
-		// that line to be written before returning.
+		if mode == "orphan" {
+			os.Exit(0)
+		}
 		time.Sleep(time.Minute)
 	case "supervisor":
 		// Albatross in miniature: starts a function process and then dies without stopping it.
