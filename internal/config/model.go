@@ -16,6 +16,17 @@ type Config struct {
 	LoadBalancers []LoadBalancer `yaml:"load_balancers"`
 	TargetGroups  []TargetGroup  `yaml:"target_groups"`
 	Functions     []Function     `yaml:"functions"`
+	// Albatross holds settings of Albatross's own, with no AWS API field behind them.
+	Albatross Settings `yaml:"albatross"`
+}
+
+// Settings are Albatross's own top-level settings (the `albatross:` block).
+type Settings struct {
+	// ConcurrentExecutions is the account's concurrency limit: the most invocations in flight
+	// across all functions, as Lambda's account quota. nil means DefaultConcurrencyLimit.
+	// Reserved concurrency is carved out of it, and at least MinUnreservedConcurrency must stay
+	// unreserved.
+	ConcurrentExecutions *int `yaml:"concurrent_executions"`
 }
 
 // LoadBalancer is one application load balancer: a set of listeners sharing attributes.
