@@ -53,13 +53,13 @@ var ReservedEnvironmentVariables = []string{
 
 // Function limits (Lambda CreateFunction / quotas).
 const (
-	minFunctionTimeout     = 1
-	maxFunctionTimeout     = 900
-	minFunctionMemory      = 128
-	maxFunctionMemory      = 10240
-	maxEnvironmentBytes    = 4096
-	maxHandlerLen          = 128
-	maxDescriptionLen      = 256
+	minFunctionTimeout  = 1
+	maxFunctionTimeout  = 900
+	minFunctionMemory   = 128
+	maxFunctionMemory   = 10240
+	maxEnvironmentBytes = 4096
+	maxHandlerLen       = 128
+	maxDescriptionLen   = 256
 )
 
 var (
