@@ -64,8 +64,9 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 			Handler: spec.Handler, Runtime: spec.Runtime, TaskRoot: spec.TaskRoot, RuntimeDir: spec.RuntimeDir,
 			RuntimeAPI: srv.Addr(), InitializationType: initType, HostPath: os.Getenv("PATH"), Variables: spec.Env,
 		}),
-		Output: env.output,
-		Limits: procpool.Limits{MemoryBytes: int64(spec.MemoryMB) << 20},
+		Output:    env.output,
+		Truncated: func(_ procpool.Stream, dropped int) { spec.logLimit.cut(dropped) },
+		Limits:    procpool.Limits{MemoryBytes: int64(spec.MemoryMB) << 20},
 	})
 	owner.set(env.proc)
 	if err != nil {
@@ -128,15 +129,25 @@ func (e *environment) initFailed(err error) error {
 
 // output receives each line the process writes (procpool), for the invocation in progress or,
 // before the first one, for the Init phase.
+// Lines over the function's log budget still reach the log tail (X-Amz-Log-Result, bounded)
+// but not the logger; a summary line counts them.
 func (e *environment) output(_ procpool.Stream, line string) {
+	ok, dropped := e.spec.logLimit.allow(line, time.Now())
+	dropped.log(e.spec.Logger, e.spec.Name)
 	if l := e.sink.Load(); l != nil {
-		l.line(line)
+		if ok {
+			l.line(line)
+		} else {
+			l.tail.add(line)
+		}
 		return
 	}
 	if !e.invoked.Load() {
 		e.initLog.add(line)
 	}
-	e.spec.Logger.Info(line, "function", e.spec.Name)
+	if ok {
+		e.spec.Logger.Info(line, "function", e.spec.Name)
+	}
 }
 
 // awaitExit gives the process up to StopGrace to exit by itself.
@@ -153,4 +164,5 @@ func (e *environment) awaitExit() {
 func (e *environment) stop() {
 	e.proc.Stop(e.spec.StopGrace)
 	_ = e.srv.Close()
+	e.spec.logLimit.flush().log(e.spec.Logger, e.spec.Name)
 }

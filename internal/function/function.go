@@ -31,6 +31,7 @@ func New(spec Spec) (*Function, error) {
 	if err != nil {
 		return nil, err
 	}
+	spec.logLimit = newLogLimiter()
 	f := &Function{spec: spec}
 	f.pool = newPool(spec.poolConfig(), workerHooks[*environment]{
 		start: func(ctx context.Context, provisioned bool) (*environment, error) {

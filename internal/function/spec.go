@@ -89,6 +89,8 @@ type Spec struct {
 	InitTimeout time.Duration
 	// StopGrace is the SIGTERM to SIGKILL delay; 0 means DefaultStopGrace.
 	StopGrace time.Duration
+
+	logLimit *logLimiter // the function's log output budget, shared by its environments
 }
 
 // withDefaults returns s with zero values replaced, or every problem found.

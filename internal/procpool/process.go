@@ -30,10 +30,12 @@ type Config struct {
 	Dir string
 	// Env is the complete environment, KEY=VALUE; nothing is inherited. See LambdaEnv.
 	Env []string
-	// Output receives every line the process writes, without its newline; lines longer than
-	// 256 KiB arrive in pieces. It is called from two goroutines (one per stream) and must be
+	// Output receives every line the process writes, without its newline; a line longer than
+	// 256 KiB is cut there and the rest discarded (see Truncated). It is called from two goroutines (one per stream) and must be
 	// safe for that. nil discards output.
 	Output func(stream Stream, line string)
+	// Truncated, when set, is told how many bytes were discarded from each cut line.
+	Truncated func(stream Stream, dropped int)
 	// Limits bound the process tree; the zero value means Lambda's quotas and no memory bound.
 	Limits Limits
 }
@@ -71,7 +73,7 @@ func Start(cfg Config) (*Process, error) {
 	closeInheritedOnExec()
 	p := &Process{cmd: cmd, exited: make(chan struct{}), limits: cfg.Limits.withDefaults(), known: map[int]int64{}}
 	p.contain = prepare(cmd, p.limits)
-	if err := p.attachOutput(cfg.Output); err != nil {
+	if err := p.attachOutput(cfg.Output, cfg.Truncated); err != nil {
 		p.contain.release()
 		return nil, err
 	}
