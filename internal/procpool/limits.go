@@ -1,3 +1,5 @@
+//go:build unix
+
 package procpool
 
 // Lambda's per-environment quotas (B.3): 1,024 processes or threads and 1,024 file descriptors.

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package procpool spawns and supervises function processes: one process group (and, where the
 // kernel allows, one cgroup) per child, resource limits, death with albatross, the Lambda
 // environment (B.4), output mirrored line by line, exits delivered as typed events, and a
