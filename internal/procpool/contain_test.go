@@ -152,3 +152,41 @@ func contains(lines []string, s string) bool {
 	}
 	return false
 }
+
+// TestWatchdogKillsGroupWhenSupervisorGoes: macOS has no parent-death signal; its stand-in is a
+// watchdog shell that kills the function's process group once albatross's end of a pipe closes,
+// which the kernel does when albatross dies. Closing that end here plays the death.
+func TestWatchdogKillsGroupWhenSupervisorGoes(t *testing.T) {
+	t.Parallel()
+	c := newCollector()
+	p := startHelper(t, "sleep", c.output)
+	c.next(t) // ready
+	d := startWatchdog(p.PID())
+	if d == nil {
+		t.Fatal("watchdog did not start")
+	}
+	_ = d.pipe.Close()
+	ex := p.Exit()
+	if ex.Signal != syscall.SIGKILL || ex.Stopped {
+		t.Errorf("function exit = %s (stopped %v); want killed by the watchdog", ex, ex.Stopped)
+	}
+	_ = d.cmd.Wait()
+}
+
+// TestShellLimits: macOS's way to limit a process it cannot prlimit, checked where /proc can
+// show the result: the command runs under its own pid with the file and core limits set.
+func TestShellLimits(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(os.Args[0], "arg one")
+	cmd.Env = []string{"PROCPOOL_HELPER=limits"}
+	execWithShellLimits(cmd, Limits{MaxOpenFiles: 55})
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Max open files            55                   55", "Max core file size        0                    0"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("limits lack %q:\n%s", want, out)
+		}
+	}
+}
