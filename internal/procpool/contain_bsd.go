@@ -29,8 +29,8 @@ func (c *containment) started(pid int, _ Limits) {
 	c.watchdog = startWatchdog(pid)
 }
 
-// tree is the process and the descendants Tree saw before (no /proc to walk here).
-func (c containment) tree(root int) []int { return []int{root} }
+// tree is the process tree as far as it can be walked: without /proc, the process alone.
+func (c containment) tree(root int) []int { return descendants(root) }
 
 func (c containment) killAll(root int, known []int) {
 	_ = syscall.Kill(-root, syscall.SIGKILL)

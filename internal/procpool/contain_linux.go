@@ -8,6 +8,10 @@ import (
 	"unsafe"
 )
 
+// oomScoreAdj makes function processes the kernel's first choice under memory pressure, so that
+// a function that eats the machine's memory dies before the load balancer does.
+const oomScoreAdj = 1000
+
 // ru_maxrss is in kilobytes on Linux.
 const maxRSSUnit = 1024
 

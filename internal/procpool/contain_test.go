@@ -170,7 +170,7 @@ func TestWatchdogKillsGroupWhenSupervisorGoes(t *testing.T) {
 	if ex.Signal != syscall.SIGKILL || ex.Stopped {
 		t.Errorf("function exit = %s (stopped %v); want killed by the watchdog", ex, ex.Stopped)
 	}
-	_ = d.cmd.Wait()
+	d.stop()
 }
 
 // TestShellLimits: macOS's way to limit a process it cannot prlimit, checked where /proc can

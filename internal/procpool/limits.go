@@ -8,10 +8,6 @@ const (
 	DefaultMaxOpenFiles = 1024
 )
 
-// oomScoreAdj makes function processes the kernel's first choice under memory pressure, so that
-// a function that eats the machine's memory dies before the load balancer does.
-const oomScoreAdj = 1000
-
 // Limits bound one process tree, where the platform offers a way (docs/security.md lists which
 // limit holds where). Zero values mean the defaults.
 type Limits struct {
