@@ -190,3 +190,52 @@ func TestShellLimits(t *testing.T) {
 		}
 	}
 }
+
+// cgroupFile skips the test unless p's environment has a cgroup with the given control file:
+// the memory and pids controllers exist only where cgroup v2 delegates them (docs/security.md).
+func cgroupFile(t *testing.T, p *Process, name string) {
+	t.Helper()
+	if p.contain.cgroup == nil {
+		t.Skip("no writable cgroup v2 here")
+	}
+	if _, err := os.Stat(p.contain.cgroup.dir + "/" + name); err != nil {
+		t.Skipf("cgroup v2 here lacks %s (controller not delegated)", name)
+	}
+}
+
+// TestMemoryBounded: a function that allocates past memory_size is killed by the kernel, as
+// Lambda's OOM kill does, where the memory controller is available.
+func TestMemoryBounded(t *testing.T) {
+	t.Parallel()
+	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=alloc"}, Limits: Limits{MemoryBytes: 32 << 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Stop(0) })
+	cgroupFile(t, p, "memory.max")
+	if ex := p.Exit(); ex.Signal != syscall.SIGKILL {
+		t.Errorf("allocating 64 MiB under a 32 MiB bound: exit %s; want signal: killed", ex)
+	}
+}
+
+// TestProcessesBounded: a function cannot start more processes and threads than MaxProcs, where
+// the pids controller is available.
+func TestProcessesBounded(t *testing.T) {
+	t.Parallel()
+	c := newCollector()
+	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=forks"}, Output: c.output, Limits: Limits{MaxProcs: 24}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Stop(0) })
+	cgroupFile(t, p, "pids.max")
+	for {
+		line := c.next(t)
+		if n, ok := strings.CutPrefix(line, "stdout: started "); ok {
+			if started, _ := strconv.Atoi(n); started >= 24 {
+				t.Errorf("started %d children under a bound of 24 processes and threads", started)
+			}
+			return
+		}
+	}
+}

@@ -109,6 +109,18 @@ func runHelper(mode string) {
 			os.Exit(0)
 		}
 		time.Sleep(time.Minute)
+	case "forks":
+		// Starts up to 40 sleeping children and reports how many the limits allowed.
+		started := 0
+		for range 40 {
+			cmd := exec.Command(os.Args[0])
+			cmd.Env = []string{"PROCPOOL_HELPER=sleep"}
+			if cmd.Start() != nil {
+				break
+			}
+			started++
+		}
+		fmt.Println("started", started)
 	case "supervisor":
 		// Albatross in miniature: starts a function process and then dies without stopping it.
 		p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=sleep"}})
