@@ -49,3 +49,22 @@ func TestUnreservedMinimumMessage(t *testing.T) {
 		t.Fatalf("got %v; want %q", err, want)
 	}
 }
+
+// TestDecodeAccountConcurrency: the key lives in the top-level albatross block, and an unknown
+// key there is refused like any other.
+func TestDecodeAccountConcurrency(t *testing.T) {
+	t.Parallel()
+	c, err := Parse([]byte("albatross:\n  concurrent_executions: 250\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.EffectiveConcurrentExecutions(); got != 250 {
+		t.Errorf("EffectiveConcurrentExecutions = %d; want 250", got)
+	}
+	if got := (&Config{}).EffectiveConcurrentExecutions(); got != DefaultConcurrencyLimit {
+		t.Errorf("default = %d; want %d", got, DefaultConcurrencyLimit)
+	}
+	if _, err := Parse([]byte("albatross:\n  concurrency: 250\n")); err == nil {
+		t.Error("an unknown key in the albatross block was accepted")
+	}
+}
