@@ -35,6 +35,8 @@ func (p *Process) OwnsPeer(client, server netip.AddrPort) bool {
 // socketInode finds the socket whose local end is client and remote end is server in
 // /proc/net/tcp, the table of the network namespace albatross lives in.
 func socketInode(client, server netip.AddrPort) (string, bool) {
+	client = netip.AddrPortFrom(client.Addr().Unmap(), client.Port())
+	server = netip.AddrPortFrom(server.Addr().Unmap(), server.Port())
 	local, remote, ok := procNetAddr(client), procNetAddr(server), client.Addr().Is4() && server.Addr().Is4()
 	if !ok {
 		return "", false
