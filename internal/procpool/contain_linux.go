@@ -88,3 +88,13 @@ func (c containment) release() {
 		c.cgroup.remove()
 	}
 }
+
+// hideFromChildren makes albatross non-dumpable. The kernel then gives its /proc/<pid> files to
+// root and refuses ptrace, so a function of the same user can no longer read albatross's
+// environment (ALBATROSS_API_CREDENTIALS), memory or open files. /proc/<pid>/cmdline stays
+// readable, so credentials must not be passed as a flag value (use @FILE or the variable).
+// Exec resets the flag, so function processes are unaffected. It also means albatross writes no
+// core dump.
+func hideFromChildren() {
+	_, _, _ = syscall.RawSyscall(syscall.SYS_PRCTL, syscall.PR_SET_DUMPABLE, 0, 0)
+}

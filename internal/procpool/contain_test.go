@@ -239,3 +239,25 @@ func TestProcessesBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestSupervisorHiddenFromFunctions: once a function process has started, albatross is not
+// dumpable, so a function of the same user cannot read albatross's /proc/<pid>/environ (where
+// ALBATROSS_API_CREDENTIALS lives). Root bypasses the check, so the read is tried only when the
+// tests do not run as root.
+func TestSupervisorHiddenFromFunctions(t *testing.T) {
+	t.Parallel()
+	c := newCollector()
+	p := startHelper(t, "read-parent-environ", c.output)
+	dumpable, _, _ := syscall.RawSyscall(syscall.SYS_PRCTL, syscall.PR_GET_DUMPABLE, 0, 0)
+	if dumpable != 0 {
+		t.Errorf("albatross is dumpable (%d) after starting a function", dumpable)
+	}
+	line := c.next(t)
+	p.Exit()
+	if os.Geteuid() == 0 {
+		t.Skipf("running as root, which reads any process's environ (the function saw %q)", line)
+	}
+	if line == "stdout: read-parent-environ: <nil>" {
+		t.Errorf("the function read albatross's environ")
+	}
+}

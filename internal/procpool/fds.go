@@ -13,7 +13,7 @@ import (
 var inheritedOnce sync.Once
 
 // closeInheritedOnExec marks every descriptor above stderr close-on-exec, once, before the first
-// process starts. Go opens its own files close-on-exec, but descriptors albatross inherited from
+// process starts; it also hides albatross from its children (hideFromChildren). Go opens its own files close-on-exec, but descriptors albatross inherited from
 // whatever started it (a shell, a supervisor, a test harness) are not, and exec would pass them
 // on to every function.
 func closeInheritedOnExec() {
@@ -22,6 +22,7 @@ func closeInheritedOnExec() {
 		if runtime.GOOS != "linux" {
 			dir = "/dev/fd"
 		}
+		hideFromChildren()
 		entries, err := os.ReadDir(dir)
 		if err != nil {
 			return

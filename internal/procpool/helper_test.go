@@ -109,6 +109,9 @@ func runHelper(mode string) {
 			os.Exit(0)
 		}
 		time.Sleep(time.Minute)
+	case "read-parent-environ":
+		_, err := os.ReadFile("/proc/" + strconv.Itoa(os.Getppid()) + "/environ")
+		fmt.Println("read-parent-environ:", err)
 	case "forks":
 		// Starts up to 40 sleeping children and reports how many the limits allowed.
 		started := 0
