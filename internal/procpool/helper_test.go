@@ -3,6 +3,7 @@ package procpool
 import (
 	"bufio"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -109,6 +110,14 @@ func runHelper(mode string) {
 			os.Exit(0)
 		}
 		time.Sleep(time.Minute)
+	case "connect":
+		conn, err := net.Dial("tcp", os.Getenv("ADDR"))
+		if err != nil {
+			os.Exit(2)
+		}
+		fmt.Println("connected")
+		time.Sleep(time.Minute)
+		conn.Close()
 	case "read-parent-environ":
 		_, err := os.ReadFile("/proc/" + strconv.Itoa(os.Getppid()) + "/environ")
 		fmt.Println("read-parent-environ:", err)

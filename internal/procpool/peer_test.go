@@ -4,7 +4,9 @@ package procpool
 
 import (
 	"encoding/binary"
+	"net"
 	"net/netip"
+	"os"
 	"testing"
 )
 
@@ -26,5 +28,46 @@ func TestProcNetAddr(t *testing.T) {
 		if got := procNetAddr(netip.MustParseAddrPort(tc.in)); got != tc.want {
 			t.Errorf("procNetAddr(%s) = %s; want %s (little-endian host)", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestOwnsPeer: a connection opened by the process is its own; one opened by another process
+// (here the test itself, which knows the address as any local process could) is not.
+func TestOwnsPeer(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c := newCollector()
+	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=connect", "ADDR=" + ln.Addr().String()}, Output: c.output})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Stop(0) })
+	own, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	foreignClient, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer foreignClient.Close()
+	foreign, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer foreign.Close()
+	ends := func(c net.Conn) (netip.AddrPort, netip.AddrPort) {
+		return c.RemoteAddr().(*net.TCPAddr).AddrPort(), c.LocalAddr().(*net.TCPAddr).AddrPort()
+	}
+	if !p.OwnsPeer(ends(own)) {
+		t.Error("the process's own connection was not recognised")
+	}
+	if p.OwnsPeer(ends(foreign)) {
+		t.Error("another process's connection was taken for the process's own")
 	}
 }
