@@ -42,3 +42,19 @@ func TestForeignProcessCannotUseRuntimeAPI(t *testing.T) {
 		t.Errorf("no log line for the refused connections:\n%s", logs.String())
 	}
 }
+
+// TestFunctionDoesNotSeeAPICredentials: albatross's own environment (where the control API's
+// credentials live) does not reach a function, whatever the function's configuration.
+func TestFunctionDoesNotSeeAPICredentials(t *testing.T) {
+	t.Setenv("ALBATROSS_API_CREDENTIALS", "AKIDALBATROSS:very-secret-key")
+	f, _ := newTestFunction(t, nil)
+	var ctx struct{ Env []string }
+	if err := json.Unmarshal(invoke(t, f, `{"action":"context"}`).Payload, &ctx); err != nil || len(ctx.Env) == 0 {
+		t.Fatalf("no environment from the function: %v", err)
+	}
+	for _, kv := range ctx.Env {
+		if strings.Contains(kv, "very-secret-key") || strings.HasPrefix(kv, "ALBATROSS_") {
+			t.Errorf("function sees %q", kv)
+		}
+	}
+}
