@@ -60,8 +60,9 @@ type Process struct {
 	rss rssSample
 }
 
-// Start starts cfg.Command in its own process group (so a stop reaches every descendant) and
-// begins mirroring its output.
+// Start starts cfg.Command contained: in its own process group and, where cgroup v2 is writable,
+// its own cgroup (so a stop reaches every descendant), under cfg.Limits, killed when albatross
+// dies; it begins mirroring its output.
 func Start(cfg Config) (*Process, error) {
 	if len(cfg.Command) == 0 {
 		return nil, errors.New("procpool: empty command")
