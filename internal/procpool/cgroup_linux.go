@@ -23,19 +23,32 @@ type cgroup struct {
 
 var (
 	cgroupParentOnce sync.Once
-	cgroupParent     string // "" when cgroup v2 is not writable here
+	cgroupMu         sync.Mutex
+	cgroupParent     string // "" when cgroup v2 is not writable here, guarded by cgroupMu
 	cgroupSeq        atomic.Uint64
 )
+
+// disableCgroups stops newCgroup from creating groups, after the kernel refused to start a
+// process in one.
+func disableCgroups() {
+	cgroupParentOnce.Do(func() {})
+	cgroupMu.Lock()
+	cgroupParent = ""
+	cgroupMu.Unlock()
+}
 
 // newCgroup creates a cgroup for one process with the given limits, or returns nil when the
 // machine offers no writable cgroup v2 (a container without delegation, cgroup v1 only). The
 // limits a cgroup lacks the controller for are skipped; Limits documents the fallbacks.
 func newCgroup(l Limits) *cgroup {
 	cgroupParentOnce.Do(func() { cgroupParent = findCgroupParent() })
-	if cgroupParent == "" {
+	cgroupMu.Lock()
+	parent := cgroupParent
+	cgroupMu.Unlock()
+	if parent == "" {
 		return nil
 	}
-	dir := filepath.Join(cgroupParent, "albatross-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(cgroupSeq.Add(1), 10))
+	dir := filepath.Join(parent, "albatross-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(cgroupSeq.Add(1), 10))
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil
 	}

@@ -19,11 +19,15 @@ type containment struct {
 
 // prepare runs cmd through /bin/sh, which lowers its own limits and then execs the real command
 // under the same pid, so the limits hold from the runtime's first instruction.
-func prepare(cmd *exec.Cmd, l Limits) containment {
+func prepare(cmd *exec.Cmd, l Limits, _ bool) containment {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	execWithShellLimits(cmd, l)
 	return containment{}
 }
+
+func (c containment) usedCgroup() bool { return false }
+
+func disableCgroups() {}
 
 func (c *containment) started(pid int, _ Limits) {
 	c.watchdog = startWatchdog(pid)

@@ -23,15 +23,20 @@ type containment struct {
 // prepare sets up cmd before it starts: its own process group, SIGKILL when albatross dies
 // (the parent-death signal), and its own cgroup, entered atomically by clone3 so that not even
 // the first instruction runs outside it.
-func prepare(cmd *exec.Cmd, l Limits) containment {
+func prepare(cmd *exec.Cmd, l Limits, useCgroup bool) containment {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	c := containment{cgroup: newCgroup(l)}
+	var c containment
+	if useCgroup {
+		c.cgroup = newCgroup(l)
+	}
 	if c.cgroup != nil {
 		cmd.SysProcAttr.UseCgroupFD = true
 		cmd.SysProcAttr.CgroupFD = c.cgroup.fd
 	}
 	return c
 }
+
+func (c containment) usedCgroup() bool { return c.cgroup != nil }
 
 // started applies what can only be applied to a running process: resource limits (prlimit)
 // and the OOM score. Both are inherited by every descendant. The process may run a few

@@ -261,3 +261,32 @@ func TestSupervisorHiddenFromFunctions(t *testing.T) {
 		t.Errorf("the function read albatross's environ")
 	}
 }
+
+// TestCgroupRefusedFallsBack: when the kernel will not start a process in its cgroup, the
+// process starts without one, and later ones do not try again. Not parallel: it swaps the
+// package's cgroup parent for a directory that is no cgroup, so clone3 refuses it.
+func TestCgroupRefusedFallsBack(t *testing.T) {
+	cgroupParentOnce.Do(func() { cgroupParent = findCgroupParent() })
+	cgroupMu.Lock()
+	saved := cgroupParent
+	cgroupParent = t.TempDir()
+	cgroupMu.Unlock()
+	defer func() {
+		cgroupMu.Lock()
+		cgroupParent = saved
+		cgroupMu.Unlock()
+	}()
+	c := newCollector()
+	p := startHelper(t, "sleep", c.output)
+	if line := c.next(t); line != "stdout: ready" {
+		t.Fatalf("got %q", line)
+	}
+	if p.contain.cgroup != nil {
+		t.Error("the process runs in the refused cgroup")
+	}
+	cgroupMu.Lock()
+	defer cgroupMu.Unlock()
+	if cgroupParent != "" {
+		t.Error("cgroups are still tried after the kernel refused one")
+	}
+}

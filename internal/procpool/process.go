@@ -67,15 +67,33 @@ func Start(cfg Config) (*Process, error) {
 	if len(cfg.Command) == 0 {
 		return nil, errors.New("procpool: empty command")
 	}
+	closeInheritedOnExec()
+	p, err := launch(cfg, true)
+	if err != nil && p != nil && p.contain.usedCgroup() {
+		// Maybe the kernel refused to start the process inside its cgroup (a delegation it does
+		// not grant after all). If it starts without one, run without cgroups from now on
+		// rather than not at all; if not, the cgroup was not the cause.
+		if retried, retryErr := launch(cfg, false); retryErr == nil {
+			disableCgroups()
+			return retried, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// launch starts the process; on failure it returns the unstarted Process for its containment.
+func launch(cfg Config, useCgroup bool) (*Process, error) {
 	cmd := exec.Command(cfg.Command[0], cfg.Command[1:]...)
 	cmd.Dir = cfg.Dir
 	cmd.Env = cfg.Env
 	if cmd.Env == nil {
 		cmd.Env = []string{}
 	}
-	closeInheritedOnExec()
 	p := &Process{cmd: cmd, exited: make(chan struct{}), limits: cfg.Limits.withDefaults(), known: map[int]int64{}}
-	p.contain = prepare(cmd, p.limits)
+	p.contain = prepare(cmd, p.limits, useCgroup)
 	if err := p.attachOutput(cfg.Output, cfg.Truncated); err != nil {
 		p.contain.release()
 		return nil, err
@@ -84,7 +102,7 @@ func Start(cfg Config) (*Process, error) {
 		// Closing the write ends lets the mirroring goroutines see EOF and end.
 		closeAll([]*os.File{cmd.Stdout.(*os.File), cmd.Stderr.(*os.File)})
 		p.contain.release()
-		return nil, err
+		return p, err
 	}
 	p.started = time.Now()
 	p.contain.started(p.PID(), p.limits)
