@@ -5,15 +5,16 @@ STATICCHECK := $(BIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
 PORT        ?= 8080
 
-.PHONY: all build test deps lint vet fmt-check staticcheck unit demo bench clean fuzz
+.PHONY: all build test deps lint vet fmt-check staticcheck unit cross demo bench clean fuzz
 
 all: build
 
 build:
 	$(GO) build -o $(BIN)/albatross ./cmd/albatross
 
-## test: everything CI runs — formatting, vet, staticcheck, and the whole suite with -race.
-test: deps lint unit
+## test: everything CI runs — formatting, vet, staticcheck, the macOS cross-check, and the whole
+## suite with -race.
+test: deps lint cross unit
 
 ## deps: Debian packages the tests use as real clients (aws CLI, Chromium); no-op when present.
 deps:
@@ -24,6 +25,16 @@ unit:
 	cd examples/seed && $(GO) test -race -count=1 -timeout 25m ./...
 
 lint: fmt-check vet staticcheck
+
+## cross: macOS (darwin/arm64, darwin/amd64) keeps building and vetting; a Windows build fails
+## with the one message that says to use WSL 2.
+cross:
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
+	# No code depends on the CPU: amd64 needs only the packages with per-OS files.
+	GOOS=darwin GOARCH=amd64 $(GO) vet ./internal/process/... ./internal/function/... ./cmd/albatross
+	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null ./cmd/albatross
+	@out=$$(GOOS=windows $(GO) build -o /dev/null ./cmd/albatross 2>&1); \
+	if ! echo "$$out" | grep -q use_WSL_2; then echo "a Windows build must fail with the WSL 2 message; got:"; echo "$$out"; exit 1; fi
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -7,6 +7,7 @@
 //	albatross targets   show the health of every target of a running server
 //	albatross import    print the Albatross YAML equivalent of a serverless.yml, template or module
 //	albatross capture   write a describe bundle of a running ALB
+//	albatross version   print what this binary is (version, revision, Go version)
 //
 // `albatross help` prints every command with its flags.
 package main
@@ -39,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return capture(args[1:], stdout, stderr)
 	case "import":
 		return importCmd(args[1:], stdout, stderr)
+	case "version", "--version":
+		return version(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -69,6 +72,8 @@ func usage(w io.Writer) {
       print the equivalent Albatross YAML, each item commented with its source
   albatross capture [--endpoint-url URL] [--load-balancer NAME[,NAME...]] [--region REGION] [-o FILE]
       write a describe bundle of a running ALB (credentials and region as the AWS SDK finds them)
+  albatross version
+      print the module version, VCS revision and time, whether the tree was modified, and the Go version
   albatross help
       print this text
 

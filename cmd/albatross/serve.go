@@ -17,6 +17,7 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/importer"
+	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/reconcile"
 	"github.com/albatross-lb/albatross/internal/state"
 )
@@ -106,6 +107,8 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 }
 
 func runServer(f serveFlags, log *slog.Logger) error {
+	build := readBuildInfo()
+	log.Info("albatross starting", build.logAttrs()...)
 	data, err := openDataDir(f.dataDir)
 	if err != nil {
 		return err
@@ -125,6 +128,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		WatchCode:     f.watchCode,
 		DebugFunction: f.debugFunction,
 	})
+	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

@@ -15,6 +15,9 @@ const (
 	// DefaultConcurrencyLimit caps a function without reserved concurrency, like the default
 	// account concurrency quota of 1000.
 	DefaultConcurrencyLimit = 1000
+	// MinUnreservedConcurrency is what reserved concurrency must leave to unreserved functions:
+	// Lambda's UnreservedConcurrentExecution minimum.
+	MinUnreservedConcurrency = 100
 )
 
 // Default identity used in ARNs (contract: "region us-east-1 and account 000000000000 unless
@@ -236,4 +239,23 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// EffectiveConcurrentExecutions is the account's concurrency limit in force.
+func (c *Config) EffectiveConcurrentExecutions() int {
+	if n := c.Albatross.ConcurrentExecutions; n != nil {
+		return *n
+	}
+	return DefaultConcurrencyLimit
+}
+
+// ReservedConcurrency is the sum of every function's reserved concurrency.
+func (c *Config) ReservedConcurrency() int {
+	sum := 0
+	for _, f := range c.Functions {
+		if r := f.ReservedConcurrentExecutions; r != nil && *r > 0 {
+			sum += *r
+		}
+	}
+	return sum
 }

@@ -19,6 +19,17 @@ type Config struct {
 	// UserPools is Albatross's own (no AWS key): where the Cognito user pools that
 	// authenticate-cognito actions name are found for local work (model_auth.go).
 	UserPools []UserPool `yaml:"albatross_user_pools"`
+	// Albatross holds settings of Albatross's own, with no AWS API field behind them.
+	Albatross Settings `yaml:"albatross"`
+}
+
+// Settings are Albatross's own top-level settings (the `albatross:` block).
+type Settings struct {
+	// ConcurrentExecutions is the account's concurrency limit: the most invocations in flight
+	// across all functions, as Lambda's account quota. nil means DefaultConcurrencyLimit.
+	// Reserved concurrency is carved out of it, and at least MinUnreservedConcurrency must stay
+	// unreserved.
+	ConcurrentExecutions *int `yaml:"concurrent_executions"`
 }
 
 // LoadBalancer is one application load balancer: a set of listeners sharing attributes.

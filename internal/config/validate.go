@@ -31,6 +31,7 @@ func (c *Config) Validate() error {
 	}
 	v.account()
 	v.functions()
+	v.accountConcurrency()
 	v.targetGroups()
 	v.loadBalancers()
 	v.listenerBindings()

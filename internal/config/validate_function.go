@@ -53,14 +53,13 @@ var ReservedEnvironmentVariables = []string{
 
 // Function limits (Lambda CreateFunction / quotas).
 const (
-	minFunctionTimeout     = 1
-	maxFunctionTimeout     = 900
-	minFunctionMemory      = 128
-	maxFunctionMemory      = 10240
-	maxEnvironmentBytes    = 4096
-	maxReservedConcurrency = DefaultConcurrencyLimit
-	maxHandlerLen          = 128
-	maxDescriptionLen      = 256
+	minFunctionTimeout  = 1
+	maxFunctionTimeout  = 900
+	minFunctionMemory   = 128
+	maxFunctionMemory   = 10240
+	maxEnvironmentBytes = 4096
+	maxHandlerLen       = 128
+	maxDescriptionLen   = 256
 )
 
 var (
@@ -146,16 +145,47 @@ func (v *validator) environment(p string, vars map[string]string) {
 	}
 }
 
-// concurrency checks reserved (0..1000) and provisioned (0..reserved) concurrency.
+// concurrency checks reserved (0..the account limit less the unreserved minimum) and
+// provisioned (0..reserved) concurrency.
 func (v *validator) concurrency(p string, f *Function) {
-	v.intIn(key(p, "reserved_concurrent_executions"), f.ReservedConcurrentExecutions, 0, maxReservedConcurrency)
+	limit := v.cfg.EffectiveConcurrentExecutions()
+	if r := f.ReservedConcurrentExecutions; r != nil && (*r < 0 || *r > limit) {
+		v.ps.Add(key(p, "reserved_concurrent_executions"), "must be 0..%d (the account's concurrency limit), got %d", limit, *r)
+	}
 	switch r := f.ReservedConcurrentExecutions; {
 	case f.ProvisionedConcurrency < 0:
 		v.ps.Add(key(p, "provisioned_concurrency"), "must not be negative, got %d", f.ProvisionedConcurrency)
 	case r != nil && f.ProvisionedConcurrency > *r:
 		v.ps.Add(key(p, "provisioned_concurrency"), "must not exceed reserved_concurrent_executions (%d), got %d", *r, f.ProvisionedConcurrency)
-	case r == nil && f.ProvisionedConcurrency > DefaultConcurrencyLimit:
-		v.ps.Add(key(p, "provisioned_concurrency"), "must not exceed the concurrency limit %d, got %d", DefaultConcurrencyLimit, f.ProvisionedConcurrency)
+	case r == nil && f.ProvisionedConcurrency > limit:
+		v.ps.Add(key(p, "provisioned_concurrency"), "must not exceed the concurrency limit %d, got %d", limit, f.ProvisionedConcurrency)
+	}
+}
+
+// accountConcurrency checks the account's concurrency limit and that reserved concurrency
+// leaves MinUnreservedConcurrency to the other functions, in the words of Lambda's
+// PutFunctionConcurrency. The problem is reported on the function whose reservation crosses
+// the line.
+func (v *validator) accountConcurrency() {
+	const maxLimit = 1_000_000
+	limit := v.cfg.EffectiveConcurrentExecutions()
+	if limit < MinUnreservedConcurrency || limit > maxLimit {
+		v.ps.Add("albatross.concurrent_executions", "must be %d..%d (at least the unreserved minimum), got %d", MinUnreservedConcurrency, maxLimit, limit)
+		return
+	}
+	sum := 0
+	for i, f := range v.cfg.Functions {
+		r := f.ReservedConcurrentExecutions
+		if r == nil || *r <= 0 || *r > limit {
+			continue // unreserved, or already reported as out of range
+		}
+		sum += *r
+		if limit-sum < MinUnreservedConcurrency {
+			v.ps.Add(key(idx("functions", i), "reserved_concurrent_executions"),
+				"Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d] (reserved in total %d of the account's %d)",
+				MinUnreservedConcurrency, sum, limit)
+			return
+		}
 	}
 }
 

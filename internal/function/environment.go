@@ -3,6 +3,7 @@ package function
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"os"
 	"sync/atomic"
 	"time"
@@ -38,7 +39,15 @@ type environment struct {
 // (B.5). onExit is called when the process exits by itself later. Failures are *initFailure,
 // or ErrStopped when ctx ends (the pool is closing).
 func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit func(*environment)) (*environment, error) {
-	srv, err := runtimeapi.New(runtimeapi.Config{FunctionName: spec.Name, FunctionVersion: "$LATEST", Handler: spec.Handler})
+	owner := newPeerOwner()
+	srv, err := runtimeapi.New(runtimeapi.Config{
+		FunctionName: spec.Name, FunctionVersion: "$LATEST", Handler: spec.Handler,
+		AllowPeer: owner.allow,
+		Refused: func(client netip.AddrPort) {
+			spec.Logger.Warn("Runtime API connection refused: not a process of the execution environment",
+				"function", spec.Name, "client", client.String())
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -55,8 +64,11 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 			Handler: spec.Handler, Runtime: spec.Runtime, TaskRoot: spec.TaskRoot, RuntimeDir: spec.RuntimeDir,
 			RuntimeAPI: srv.Addr(), InitializationType: initType, HostPath: os.Getenv("PATH"), Variables: spec.Env,
 		}),
-		Output: env.output,
+		Output:    env.output,
+		Truncated: func(_ process.Stream, dropped int) { spec.logLimit.cut(dropped) },
+		Limits:    process.Limits{MemoryBytes: int64(spec.MemoryMB) << 20},
 	})
+	owner.set(env.proc)
 	if err != nil {
 		_ = srv.Close()
 		return nil, spawnFailure(spec.Command[0], err)
@@ -117,15 +129,25 @@ func (e *environment) initFailed(err error) error {
 
 // output receives each line the process writes (process), for the invocation in progress or,
 // before the first one, for the Init phase.
+// Lines over the function's log budget still reach the log tail (X-Amz-Log-Result, bounded)
+// but not the logger; a summary line counts them.
 func (e *environment) output(_ process.Stream, line string) {
+	ok, dropped := e.spec.logLimit.allow(line, time.Now())
+	dropped.log(e.spec.Logger, e.spec.Name)
 	if l := e.sink.Load(); l != nil {
-		l.line(line)
+		if ok {
+			l.line(line)
+		} else {
+			l.tail.add(line)
+		}
 		return
 	}
 	if !e.invoked.Load() {
 		e.initLog.add(line)
 	}
-	e.spec.Logger.Info(line, "function", e.spec.Name)
+	if ok {
+		e.spec.Logger.Info(line, "function", e.spec.Name)
+	}
 }
 
 // awaitExit gives the process up to StopGrace to exit by itself.
@@ -142,4 +164,5 @@ func (e *environment) awaitExit() {
 func (e *environment) stop() {
 	e.proc.Stop(e.spec.StopGrace)
 	_ = e.srv.Close()
+	e.spec.logLimit.flush().log(e.spec.Logger, e.spec.Name)
 }

@@ -41,6 +41,7 @@ func New(spec Spec) (*Function, error) {
 	if err != nil {
 		return nil, err
 	}
+	spec.logLimit = newLogLimiter()
 	f := &Function{spec: spec}
 	code := spec
 	f.code.Store(&code)
@@ -82,12 +83,18 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) (*Response, error
 		return nil, err
 	}
 	inv := invocation{id: newRequestID(), payload: payload, opts: optionsFrom(ctx)}
+	unit := f.accountUnit()
+	if unit == nil {
+		f.pool.throttled()
+		return f.acquireFailed(inv.id, ErrAccountThrottled)
+	}
+	defer unit.releaseUnlessHanded()
 	for attempt := 1; ; attempt++ {
 		s, _, err := f.pool.acquire(ctx)
 		if err != nil {
 			return f.acquireFailed(inv.id, err)
 		}
-		done, err := f.background(s, inv)
+		done, err := f.background(s, inv, unit)
 		if err != nil {
 			return nil, err
 		}
@@ -103,8 +110,10 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) (*Response, error
 	}
 }
 
-// background starts run on its own goroutine, owned by f so that Close can wait for it.
-func (f *Function) background(s *slot[*environment], inv invocation) (<-chan outcome, error) {
+// background starts run on its own goroutine, owned by f so that Close can wait for it. The
+// account unit travels with the run: an invocation whose caller gave up still runs, and
+// counts, until its end, as in Lambda.
+func (f *Function) background(s *slot[*environment], inv invocation, unit *accountUnit) (<-chan outcome, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.closed {
@@ -113,8 +122,10 @@ func (f *Function) background(s *slot[*environment], inv invocation) (<-chan out
 	}
 	done := make(chan outcome, 1)
 	f.wg.Add(1)
+	unit.hand()
 	go func() {
 		defer f.wg.Done()
+		defer unit.takeBack()
 		defer func() {
 			// A bug in run must not kill the process (issue 11): the invocation fails as the
 			// service's fault (502 LambdaUnhandledException at the load balancer), and its

@@ -219,3 +219,10 @@ func (p *pool[W]) snapshot() poolSnapshot {
 	}
 	return snap
 }
+
+// throttled counts an invocation throttled before it reached the pool (account concurrency).
+func (p *pool[W]) throttled() {
+	p.mu.Lock()
+	p.stats.throttles++
+	p.mu.Unlock()
+}

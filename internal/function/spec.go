@@ -74,6 +74,10 @@ type Spec struct {
 
 	// UnreservedLimit caps environments when Reserved is -1; 0 means DefaultUnreservedLimit.
 	UnreservedLimit int
+	// Account, when set and Reserved is -1, is the concurrency this function shares with the
+	// account's other unreserved functions; when it is used up, invocations are throttled at
+	// once with ErrAccountThrottled, as Lambda throttles. nil means no account limit.
+	Account *Account
 	// QueueLength is how many invocations may wait for a free environment; 0 means
 	// DefaultQueueLength, -1 means none wait (throttle at once, like Lambda itself).
 	QueueLength int
@@ -88,6 +92,8 @@ type Spec struct {
 	// Watch, when set, reloads the code when its sources change (the developer loop, see
 	// CodeWatch). Nil means the code is read once per environment start and never watched.
 	Watch *CodeWatch
+
+	logLimit *logLimiter // the function's log output budget, shared by its environments
 }
 
 // withDefaults returns s with zero values replaced, or every problem found.

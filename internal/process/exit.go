@@ -1,3 +1,5 @@
+//go:build unix
+
 package process
 
 import (
@@ -44,7 +46,7 @@ func newExit(state *os.ProcessState, waitErr error, stopped bool) Exit {
 		e.Signal = ws.Signal()
 	}
 	if ru, ok := state.SysUsage().(*syscall.Rusage); ok {
-		e.MaxRSS = ru.Maxrss * 1024 // Linux reports kilobytes
+		e.MaxRSS = ru.Maxrss * maxRSSUnit
 	}
 	return e
 }

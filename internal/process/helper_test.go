@@ -3,6 +3,7 @@ package process
 import (
 	"bufio"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -22,6 +23,11 @@ func TestMain(m *testing.M) {
 		runHelper(mode)
 		return
 	}
+	// A descriptor without close-on-exec, as albatross may inherit one from whatever started it:
+	// function processes must not receive it (TestLimitsApplied).
+	if _, err := syscall.Open(inheritedMarker, syscall.O_RDONLY, 0); err != nil {
+		panic(err)
+	}
 	code := m.Run()
 	if err := testkit.Leaked(); code == 0 && err != nil {
 		fmt.Fprintln(os.Stderr, err) // every goroutine has an owner that stops it
@@ -29,6 +35,9 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// inheritedMarker is the file TestMain holds open without close-on-exec.
+var inheritedMarker = os.DevNull
 
 func runHelper(mode string) {
 	switch mode {
@@ -42,9 +51,14 @@ func runHelper(mode string) {
 	case "sleep":
 		fmt.Println("ready")
 		time.Sleep(time.Minute)
-	case "ignore-term":
+	case "ignore-term", "ignore-term-detached":
 		signal.Ignore(syscall.SIGTERM)
 		fmt.Println("ready")
+		if mode == "ignore-term-detached" {
+			// Holds no pipe of the environment, so only a kill that finds it ends it.
+			os.Stdout.Close()
+			os.Stderr.Close()
+		}
 		time.Sleep(time.Minute)
 	case "grandchild":
 		cmd := exec.Command(os.Args[0])
@@ -70,6 +84,69 @@ func runHelper(mode string) {
 		fmt.Fprint(w, "partial")
 		w.Flush()
 		_ = os.WriteFile(os.Getenv("WRITTEN"), nil, 0o644)
+		time.Sleep(time.Minute)
+	case "limits":
+		b, _ := os.ReadFile("/proc/self/limits")
+		fmt.Print(string(b))
+		oom, _ := os.ReadFile("/proc/self/oom_score_adj")
+		fmt.Print("oom_score_adj " + string(oom))
+		fds, _ := os.ReadDir("/proc/self/fd")
+		for _, fd := range fds {
+			target, _ := os.Readlink("/proc/self/fd/" + fd.Name())
+			fmt.Println("fd " + fd.Name() + " " + target)
+		}
+		cg, _ := os.ReadFile("/proc/self/cgroup")
+		fmt.Print(string(cg))
+	case "setsid", "daemon", "orphan":
+		// setsid: a child in a session of its own. daemon: an intermediate ("orphan") that
+		// starts such a child, prints its pid and exits, leaving it orphaned.
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = []string{"PROCPOOL_HELPER=ignore-term-detached"} // only SIGKILL ends it
+		if mode == "daemon" {
+			cmd.Env = []string{"PROCPOOL_HELPER=orphan"}
+		}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: mode != "daemon"}
+		cmd.Stdout = os.Stdout
+		if err := cmd.Start(); err != nil {
+			os.Exit(2)
+		}
+		if mode != "daemon" {
+			fmt.Println(cmd.Process.Pid)
+		}
+		if mode == "orphan" {
+			os.Exit(0)
+		}
+		time.Sleep(time.Minute)
+	case "connect":
+		conn, err := net.Dial("tcp", os.Getenv("ADDR"))
+		if err != nil {
+			os.Exit(2)
+		}
+		fmt.Println("connected")
+		time.Sleep(time.Minute)
+		conn.Close()
+	case "read-parent-environ":
+		_, err := os.ReadFile("/proc/" + strconv.Itoa(os.Getppid()) + "/environ")
+		fmt.Println("read-parent-environ:", err)
+	case "forks":
+		// Starts up to 40 sleeping children and reports how many the limits allowed.
+		started := 0
+		for range 40 {
+			cmd := exec.Command(os.Args[0])
+			cmd.Env = []string{"PROCPOOL_HELPER=sleep"}
+			if cmd.Start() != nil {
+				break
+			}
+			started++
+		}
+		fmt.Println("started", started)
+	case "supervisor":
+		// Albatross in miniature: starts a function process and then dies without stopping it.
+		p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=sleep"}})
+		if err != nil {
+			os.Exit(2)
+		}
+		fmt.Println(p.PID())
 		time.Sleep(time.Minute)
 	case "env":
 		for _, kv := range os.Environ() {

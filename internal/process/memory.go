@@ -1,3 +1,5 @@
+//go:build unix
+
 package process
 
 import (
@@ -38,7 +40,7 @@ func (p *Process) MaxRSS() int64 {
 		return p.rss.value
 	}
 	var total int64
-	for _, pid := range descendants(p.PID()) {
+	for _, pid := range p.Tree() {
 		total += vmHWM(pid)
 	}
 	p.rss.value = max(p.rss.value, total)

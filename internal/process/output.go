@@ -1,3 +1,5 @@
+//go:build unix
+
 package process
 
 import (
@@ -6,13 +8,14 @@ import (
 	"os"
 )
 
-// maxLine bounds the length of one mirrored line; longer lines are delivered in pieces.
+// maxLine bounds the length of one mirrored line: Lambda's 256 KB limit on a log event. The
+// rest of a longer line is discarded and reported to Config.Truncated.
 const maxLine = 256 << 10
 
 // attachOutput gives the process plain pipes for stdout and stderr. Pipes are *os.File, so
 // exec.Cmd starts no copying goroutine and Wait does not hang on descendants that keep a copy
 // of the write end; our readers end when the group is gone.
-func (p *Process) attachOutput(output func(Stream, string)) error {
+func (p *Process) attachOutput(output func(Stream, string), truncated func(Stream, int)) error {
 	for _, stream := range []Stream{Stdout, Stderr} {
 		r, w, err := os.Pipe()
 		if err != nil {
@@ -27,23 +30,37 @@ func (p *Process) attachOutput(output func(Stream, string)) error {
 			p.cmd.Stderr = w
 		}
 		p.output.Add(1)
-		go p.mirror(r, stream, output)
+		go p.mirror(r, stream, output, truncated)
 	}
 	return nil
 }
 
-// mirror delivers r's lines to output until EOF, then closes r.
-func (p *Process) mirror(r *os.File, stream Stream, output func(Stream, string)) {
+// mirror delivers r's lines to output until EOF, then closes r. It never blocks on anything but
+// output, so a process that floods its pipes is drained as fast as output returns.
+func (p *Process) mirror(r *os.File, stream Stream, output func(Stream, string), truncated func(Stream, int)) {
 	defer p.output.Done()
 	defer r.Close()
 	br := bufio.NewReaderSize(r, maxLine)
+	cut := false // inside a line that was cut: discard up to its end
+	dropped := 0
 	for {
 		line, isPrefix, err := br.ReadLine()
 		text, isMarker := p.flusher.strip(string(line))
-		if !isMarker && (len(line) > 0 || (err == nil && !isPrefix)) || isMarker && text != "" {
+		switch {
+		case cut:
+			dropped += len(text)
+			if isMarker && text != "" || !isPrefix {
+				cut = false
+				if truncated != nil {
+					truncated(stream, dropped)
+				}
+				dropped = 0
+			}
+		case !isMarker && (len(line) > 0 || (err == nil && !isPrefix)) || isMarker && text != "":
 			if output != nil {
 				output(stream, text)
 			}
+			cut = isPrefix && !isMarker
 		}
 		if err != nil {
 			if err != io.EOF && output != nil {

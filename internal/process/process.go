@@ -1,6 +1,9 @@
-// Package process spawns and supervises function processes: one process group per child, the
-// Lambda environment (B.4), output mirrored line by line, exits delivered as typed events, and a
-// two-step stop (SIGTERM, then SIGKILL after a grace period).
+//go:build unix
+
+// Package process spawns and supervises function processes: one process group (and, where the
+// kernel allows, one cgroup) per child, resource limits, death with albatross, the Lambda
+// environment (B.4), output mirrored line by line, exits delivered as typed events, and a
+// two-step stop (SIGTERM, then SIGKILL after a grace period) that reaches every descendant.
 package process
 
 import (
@@ -29,10 +32,14 @@ type Config struct {
 	Dir string
 	// Env is the complete environment, KEY=VALUE; nothing is inherited. See LambdaEnv.
 	Env []string
-	// Output receives every line the process writes, without its newline; lines longer than
-	// 256 KiB arrive in pieces. It is called from two goroutines (one per stream) and must be
+	// Output receives every line the process writes, without its newline; a line longer than
+	// 256 KiB is cut there and the rest discarded (see Truncated). It is called from two goroutines (one per stream) and must be
 	// safe for that. nil discards output.
 	Output func(stream Stream, line string)
+	// Truncated, when set, is told how many bytes were discarded from each cut line.
+	Truncated func(stream Stream, dropped int)
+	// Limits bound the process tree; the zero value means Lambda's quotas and no memory bound.
+	Limits Limits
 }
 
 // Process is a started process and its process group. Its methods are safe for concurrent use.
@@ -43,36 +50,62 @@ type Process struct {
 	exit    Exit
 	output  sync.WaitGroup
 	flusher flusher
+	limits  Limits
+	contain containment
 
 	mu      sync.Mutex
-	stopped bool // Stop or Kill was called
+	stopped bool          // Stop or Kill was called
+	known   map[int]int64 // descendants seen so far: pid -> start time, for orphans (see seen)
 
 	rss rssSample
 }
 
-// Start starts cfg.Command in its own process group (so a stop reaches every descendant) and
-// begins mirroring its output.
+// Start starts cfg.Command contained: in its own process group and, where cgroup v2 is writable,
+// its own cgroup (so a stop reaches every descendant), under cfg.Limits, killed when albatross
+// dies; it begins mirroring its output.
 func Start(cfg Config) (*Process, error) {
 	if len(cfg.Command) == 0 {
 		return nil, errors.New("process: empty command")
 	}
+	closeInheritedOnExec()
+	p, err := launch(cfg, true)
+	if err != nil && p != nil && p.contain.usedCgroup() {
+		// Maybe the kernel refused to start the process inside its cgroup (a delegation it does
+		// not grant after all). If it starts without one, run without cgroups from now on
+		// rather than not at all; if not, the cgroup was not the cause.
+		if retried, retryErr := launch(cfg, false); retryErr == nil {
+			disableCgroups()
+			return retried, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// launch starts the process; on failure it returns the unstarted Process for its containment.
+func launch(cfg Config, useCgroup bool) (*Process, error) {
 	cmd := exec.Command(cfg.Command[0], cfg.Command[1:]...)
 	cmd.Dir = cfg.Dir
 	cmd.Env = cfg.Env
 	if cmd.Env == nil {
 		cmd.Env = []string{}
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	p := &Process{cmd: cmd, exited: make(chan struct{})}
-	if err := p.attachOutput(cfg.Output); err != nil {
+	p := &Process{cmd: cmd, exited: make(chan struct{}), limits: cfg.Limits.withDefaults(), known: map[int]int64{}}
+	p.contain = prepare(cmd, p.limits, useCgroup)
+	if err := p.attachOutput(cfg.Output, cfg.Truncated); err != nil {
+		p.contain.release()
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
 		// Closing the write ends lets the mirroring goroutines see EOF and end.
 		closeAll([]*os.File{cmd.Stdout.(*os.File), cmd.Stderr.(*os.File)})
-		return nil, err
+		p.contain.release()
+		return p, err
 	}
 	p.started = time.Now()
+	p.contain.started(p.PID(), p.limits)
 	// The parent keeps its copies of the write ends for Flush markers; wait closes them once
 	// the group is gone so that the readers see EOF.
 	p.flusher.writers = []*os.File{cmd.Stdout.(*os.File), cmd.Stderr.(*os.File)}
@@ -96,11 +129,13 @@ func (p *Process) Exit() Exit {
 	return p.exit
 }
 
-// wait reaps the process, kills what is left of its group (a function's background children do
-// not outlive its environment, B.5), waits for the output to drain, and publishes the exit.
+// wait reaps the process, kills what is left of its tree (a function's background children do
+// not outlive its environment, B.5, not even those that left its process group with setsid),
+// waits for the output to drain, and publishes the exit.
 func (p *Process) wait() {
 	err := p.cmd.Wait()
-	_ = syscall.Kill(-p.PID(), syscall.SIGKILL)
+	p.contain.killAll(p.PID(), p.orphans())
+	p.contain.release()
 	p.flusher.close()
 	p.output.Wait()
 	p.mu.Lock()
@@ -132,8 +167,18 @@ func (p *Process) signal(sig syscall.Signal) {
 	p.mu.Unlock()
 	select {
 	case <-p.exited:
+		return
 	default:
-		_ = syscall.Kill(-p.PID(), sig)
+	}
+	if sig == syscall.SIGKILL {
+		p.contain.killAll(p.PID(), p.orphans())
+		return
+	}
+	_ = syscall.Kill(-p.PID(), sig)
+	for _, pid := range p.Tree() {
+		if pid != p.PID() {
+			_ = syscall.Kill(pid, sig)
+		}
 	}
 }
 

@@ -10,19 +10,27 @@ import (
 	"time"
 )
 
-// TestOutputMirroredLineByLine: every line reaches the callback tagged with its stream, long
-// lines in pieces, and the exit arrives as a typed event worded like Runtime.ExitError (B.5).
+// TestOutputMirroredLineByLine: every line reaches the callback tagged with its stream, a line
+// over 256 KiB cut there (Lambda's log event limit) with the discarded bytes reported, and the exit arrives as a typed event worded like Runtime.ExitError (B.5).
 func TestOutputMirroredLineByLine(t *testing.T) {
 	t.Parallel()
 	c := newCollector()
-	p := startHelper(t, "lines", c.output)
+	var cut []string // written by the stdout reader, read after Exit
+	p, err := Start(Config{Command: []string{os.Args[0]}, Dir: t.TempDir(), Env: []string{"PROCPOOL_HELPER=lines"}, Output: c.output,
+		Truncated: func(s Stream, dropped int) { cut = append(cut, string(s)+": "+strconv.Itoa(dropped)) }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ex := p.Exit()
+	if len(cut) != 1 || cut[0] != "stdout: 10" {
+		t.Errorf("Truncated calls = %q; want the 10 bytes past 256 KiB of stdout", cut)
+	}
 	close(c.lines)
 	var got []string
 	for l := range c.lines {
 		got = append(got, l)
 	}
-	stdout := []string{"stdout: first line", "stdout: ", "stdout: " + strings.Repeat("x", maxLine), "stdout: xxxxxxxxxx", "stdout: no trailing newline"}
+	stdout := []string{"stdout: first line", "stdout: ", "stdout: " + strings.Repeat("x", maxLine), "stdout: no trailing newline"}
 	var onlyStdout []string
 	sawStderr := false
 	for _, l := range got {

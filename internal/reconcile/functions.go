@@ -21,6 +21,9 @@ type functionSet struct {
 	opts    Options
 	builder *build.Builder
 
+	// account is Lambda's account concurrency, shared by every unreserved function.
+	account *function.Account
+
 	mu      sync.Mutex
 	running map[string]*runningFunction
 }
@@ -35,12 +38,15 @@ func newFunctionSet(opts Options) *functionSet {
 		opts:    opts,
 		builder: &build.Builder{CacheDir: opts.CacheDir + "/build", Output: opts.BuildOutput, Logger: opts.Logger},
 		running: map[string]*runningFunction{},
+		account: function.NewAccount(config.DefaultConcurrencyLimit, 0),
 	}
 }
 
 // preparedFunctions is the function side of a configuration being applied.
 type preparedFunctions struct {
 	set     *functionSet
+	limit   int // the account's concurrency limit and the reserved total, applied at commit
+	reserve int
 	byName  map[string]*runningFunction
 	created []*runningFunction
 	// unavailable are the functions Albatross does not run (config.Function.Unavailable).
@@ -58,7 +64,8 @@ func (u unavailableFunction) Invoke(context.Context, []byte) (*function.Response
 // prepare builds and starts what cfg needs that is not running yet. Nothing running is stopped
 // until commit.
 func (s *functionSet) prepare(ctx context.Context, cfg *config.Config) (*preparedFunctions, error) {
-	p := &preparedFunctions{set: s, byName: map[string]*runningFunction{}, unavailable: map[string]unavailableFunction{}}
+	p := &preparedFunctions{set: s, byName: map[string]*runningFunction{}, unavailable: map[string]unavailableFunction{},
+		limit: cfg.EffectiveConcurrentExecutions(), reserve: cfg.ReservedConcurrency()}
 	var errs []error
 	for i := range cfg.Functions {
 		f := &cfg.Functions[i]
@@ -124,6 +131,10 @@ func (s *functionSet) spec(ctx context.Context, cfg *config.Config, f *config.Fu
 		Region:      cfg.EffectiveRegion(),
 		Logger:      s.opts.Logger,
 	}
+	if f.ReservedConcurrentExecutions == nil {
+		// Unreserved: shares the account's concurrency with the other unreserved functions.
+		spec.Reserved, spec.UnreservedLimit, spec.Account = -1, cfg.EffectiveConcurrentExecutions(), s.account
+	}
 	if f.Environment != nil {
 		spec.Env = f.Environment.Variables
 	}
@@ -142,8 +153,8 @@ func (s *functionSet) spec(ctx context.Context, cfg *config.Config, f *config.Fu
 // the function.
 func fingerprint(spec function.Spec) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%q %q %q %q %q %v %d %d %d %q %v", spec.Name, spec.ARN, spec.Command, spec.TaskRoot,
-		spec.Handler+"|"+spec.Runtime, spec.Timeout, spec.MemoryMB, spec.Reserved, spec.Provisioned, spec.Region, spec.Env)
+	fmt.Fprintf(&b, "%q %q %q %q %q %v %d %d %d %d %q %v", spec.Name, spec.ARN, spec.Command, spec.TaskRoot,
+		spec.Handler+"|"+spec.Runtime, spec.Timeout, spec.MemoryMB, spec.Reserved, spec.UnreservedLimit, spec.Provisioned, spec.Region, spec.Env)
 	if len(spec.Command) > 0 {
 		if st, err := os.Stat(spec.Command[0]); err == nil {
 			fmt.Fprintf(&b, " %d %d", st.Size(), st.ModTime().UnixNano())
@@ -191,6 +202,7 @@ func (p *preparedFunctions) abort() {
 // after giving invocations in flight on the old graph time to finish.
 func (p *preparedFunctions) commit() {
 	s := p.set
+	s.account.SetLimits(p.limit, p.reserve)
 	s.mu.Lock()
 	old := s.running
 	s.running = p.byName

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -31,6 +32,12 @@ type Config struct {
 	FunctionName, FunctionVersion, Handler string
 	// MaxResponseSize bounds /response and /error bodies; 0 means MaxPayloadSize.
 	MaxResponseSize int64
+	// AllowPeer, when set, decides for each new connection, from its client and server
+	// addresses, whether it comes from a process of the environment; refused connections get a
+	// 403 and are closed before anything they send is read. nil accepts every connection.
+	AllowPeer func(client, server netip.AddrPort) bool
+	// Refused, when set, is told about each refused connection (for a log line).
+	Refused func(client netip.AddrPort)
 }
 
 // Server is the Runtime API of one execution environment. It is safe for concurrent use. It
@@ -73,25 +80,33 @@ func (s runtimeState) String() string {
 // New binds 127.0.0.1 on an OS-chosen port and starts serving. Binding happens here, before any
 // process exists, so the runtime can never race the listener.
 func New(cfg Config) (*Server, error) {
-	if cfg.MaxResponseSize <= 0 {
-		cfg.MaxResponseSize = MaxPayloadSize
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
+	if cfg.AllowPeer != nil {
+		ln = &peerGuard{Listener: ln, allow: cfg.AllowPeer, refused: cfg.Refused}
+	}
+	s := newServer(cfg)
+	s.ln = ln
+	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// newServer is a Server that does not listen yet; tests drive its handlers directly.
+func newServer(cfg Config) *Server {
+	if cfg.MaxResponseSize <= 0 {
+		cfg.MaxResponseSize = MaxPayloadSize
+	}
+	return &Server{
 		cfg:        cfg,
-		ln:         ln,
 		pending:    make(chan *call),
 		closed:     make(chan struct{}),
 		ready:      make(chan struct{}),
 		initFailed: make(chan struct{}),
 		extensions: map[string]string{},
 	}
-	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.srv.Serve(ln) }()
-	return s, nil
 }
 
 // Addr is the host:port to hand to the runtime as AWS_LAMBDA_RUNTIME_API (no scheme, B.1).

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,6 +31,10 @@ type request struct {
 var inFlight atomic.Int32
 
 func main() {
+	if pid := os.Getenv("FN_INTRUDE_PID"); pid != "" {
+		intrude(pid)
+		return
+	}
 	switch os.Getenv("FN_INIT") {
 	case "exit":
 		fmt.Println("init: exiting")
@@ -71,6 +76,16 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	case "exit":
 		fmt.Println("exiting with", req.Code)
 		os.Exit(req.Code)
+	case "flood":
+		// Size bytes of 1000-byte lines, then one line over Lambda's 256 KB event limit.
+		w := bufio.NewWriterSize(os.Stdout, 1<<16)
+		line := strings.Repeat("f", 999) + "\n"
+		for range req.Size / 1000 {
+			w.WriteString(line)
+		}
+		w.WriteString(strings.Repeat("L", 300<<10) + "\n")
+		w.Flush()
+		return "flooded", nil
 	case "large":
 		return strings.Repeat("x", req.Size), nil
 	case "log":

@@ -1,0 +1,105 @@
+package process
+
+import (
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"unsafe"
+)
+
+// oomScoreAdj makes function processes the kernel's first choice under memory pressure, so that
+// a function that eats the machine's memory dies before the load balancer does.
+const oomScoreAdj = 1000
+
+// ru_maxrss is in kilobytes on Linux.
+const maxRSSUnit = 1024
+
+// containment is what Start set up around a process on this platform.
+type containment struct {
+	cgroup *cgroup // nil without a writable cgroup v2
+}
+
+// prepare sets up cmd before it starts: its own process group, SIGKILL when albatross dies
+// (the parent-death signal), and its own cgroup, entered atomically by clone3 so that not even
+// the first instruction runs outside it.
+func prepare(cmd *exec.Cmd, l Limits, useCgroup bool) containment {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	var c containment
+	if useCgroup {
+		c.cgroup = newCgroup(l)
+	}
+	if c.cgroup != nil {
+		cmd.SysProcAttr.UseCgroupFD = true
+		cmd.SysProcAttr.CgroupFD = c.cgroup.fd
+	}
+	return c
+}
+
+func (c containment) usedCgroup() bool { return c.cgroup != nil }
+
+// started applies what can only be applied to a running process: resource limits (prlimit)
+// and the OOM score. Both are inherited by every descendant. The process may run a few
+// instructions before they apply; the runtime has barely begun loading by then.
+func (c *containment) started(pid int, l Limits) {
+	setLimit(pid, syscall.RLIMIT_NOFILE, uint64(l.MaxOpenFiles))
+	setLimit(pid, syscall.RLIMIT_CORE, 0)
+	_ = os.WriteFile("/proc/"+strconv.Itoa(pid)+"/oom_score_adj", []byte(strconv.Itoa(oomScoreAdj)), 0)
+}
+
+// setLimit lowers both the soft and the hard limit; a limit already lower stays.
+func setLimit(pid, resource int, value uint64) {
+	var old syscall.Rlimit
+	if prlimit(pid, resource, nil, &old) != nil {
+		return
+	}
+	lim := syscall.Rlimit{Cur: min(old.Cur, value), Max: min(old.Max, value)}
+	_ = prlimit(pid, resource, &lim, nil)
+}
+
+func prlimit(pid, resource int, newLimit, old *syscall.Rlimit) error {
+	_, _, errno := syscall.RawSyscall6(syscall.SYS_PRLIMIT64, uintptr(pid), uintptr(resource),
+		uintptr(unsafe.Pointer(newLimit)), uintptr(unsafe.Pointer(old)), 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// tree lists every living process of the environment: the cgroup's members when there is one
+// (exact), else the process's descendants by parentage.
+func (c containment) tree(root int) []int {
+	if c.cgroup != nil {
+		return c.cgroup.pids()
+	}
+	return descendants(root)
+}
+
+// killAll SIGKILLs every process of the environment, wherever it went (setsid, double fork).
+func (c containment) killAll(root int, known []int) {
+	if c.cgroup != nil {
+		c.cgroup.kill()
+		return
+	}
+	_ = syscall.Kill(-root, syscall.SIGKILL)
+	for _, pid := range append(descendants(root), known...) {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
+
+// release frees what prepare created, once every process is gone.
+func (c containment) release() {
+	if c.cgroup != nil {
+		c.cgroup.remove()
+	}
+}
+
+// hideFromChildren makes albatross non-dumpable. The kernel then gives its /proc/<pid> files to
+// root and refuses ptrace, so a function of the same user can no longer read albatross's
+// environment (ALBATROSS_API_CREDENTIALS), memory or open files. /proc/<pid>/cmdline stays
+// readable, so credentials must not be passed as a flag value (use @FILE or the variable).
+// Exec resets the flag, so function processes are unaffected. It also means albatross writes no
+// core dump.
+func hideFromChildren() {
+	_, _, _ = syscall.RawSyscall(syscall.SYS_PRCTL, syscall.PR_SET_DUMPABLE, 0, 0)
+}
