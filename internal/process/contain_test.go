@@ -26,7 +26,7 @@ func TestLimitsApplied(t *testing.T) {
 	}
 	defer secret.Close()
 	c := newCollector()
-	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=limits"}, Output: c.output,
+	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCESS_HELPER=limits"}, Output: c.output,
 		Limits: Limits{MaxOpenFiles: 77}})
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +115,7 @@ func TestStopReachesSetsidChildren(t *testing.T) {
 func TestFunctionDiesWithSupervisor(t *testing.T) {
 	t.Parallel()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = []string{"PROCPOOL_HELPER=supervisor"}
+	cmd.Env = []string{"PROCESS_HELPER=supervisor"}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +178,7 @@ func TestWatchdogKillsGroupWhenSupervisorGoes(t *testing.T) {
 func TestShellLimits(t *testing.T) {
 	t.Parallel()
 	cmd := exec.Command(os.Args[0], "arg one")
-	cmd.Env = []string{"PROCPOOL_HELPER=limits"}
+	cmd.Env = []string{"PROCESS_HELPER=limits"}
 	execWithShellLimits(cmd, Limits{MaxOpenFiles: 55})
 	out, err := cmd.Output()
 	if err != nil {
@@ -207,7 +207,7 @@ func cgroupFile(t *testing.T, p *Process, name string) {
 // Lambda's OOM kill does, where the memory controller is available.
 func TestMemoryBounded(t *testing.T) {
 	t.Parallel()
-	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=alloc"}, Limits: Limits{MemoryBytes: 32 << 20}})
+	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCESS_HELPER=alloc"}, Limits: Limits{MemoryBytes: 32 << 20}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestMemoryBounded(t *testing.T) {
 func TestProcessesBounded(t *testing.T) {
 	t.Parallel()
 	c := newCollector()
-	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=forks"}, Output: c.output, Limits: Limits{MaxProcs: 24}})
+	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCESS_HELPER=forks"}, Output: c.output, Limits: Limits{MaxProcs: 24}})
 	if err != nil {
 		t.Fatal(err)
 	}

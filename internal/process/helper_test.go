@@ -101,9 +101,9 @@ func runHelper(mode string) {
 		// setsid: a child in a session of its own. daemon: an intermediate ("orphan") that
 		// starts such a child, prints its pid and exits, leaving it orphaned.
 		cmd := exec.Command(os.Args[0])
-		cmd.Env = []string{"PROCPOOL_HELPER=ignore-term-detached"} // only SIGKILL ends it
+		cmd.Env = []string{"PROCESS_HELPER=ignore-term-detached"} // only SIGKILL ends it
 		if mode == "daemon" {
-			cmd.Env = []string{"PROCPOOL_HELPER=orphan"}
+			cmd.Env = []string{"PROCESS_HELPER=orphan"}
 		}
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: mode != "daemon"}
 		cmd.Stdout = os.Stdout
@@ -133,7 +133,7 @@ func runHelper(mode string) {
 		started := 0
 		for range 40 {
 			cmd := exec.Command(os.Args[0])
-			cmd.Env = []string{"PROCPOOL_HELPER=sleep"}
+			cmd.Env = []string{"PROCESS_HELPER=sleep"}
 			if cmd.Start() != nil {
 				break
 			}
@@ -142,7 +142,7 @@ func runHelper(mode string) {
 		fmt.Println("started", started)
 	case "supervisor":
 		// Albatross in miniature: starts a function process and then dies without stopping it.
-		p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=sleep"}})
+		p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCESS_HELPER=sleep"}})
 		if err != nil {
 			os.Exit(2)
 		}

@@ -41,7 +41,7 @@ func TestOwnsPeer(t *testing.T) {
 	}
 	defer ln.Close()
 	c := newCollector()
-	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCPOOL_HELPER=connect", "ADDR=" + ln.Addr().String()}, Output: c.output})
+	p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCESS_HELPER=connect", "ADDR=" + ln.Addr().String()}, Output: c.output})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ func TestOutputMirroredLineByLine(t *testing.T) {
 	t.Parallel()
 	c := newCollector()
 	var cut []string // written by the stdout reader, read after Exit
-	p, err := Start(Config{Command: []string{os.Args[0]}, Dir: t.TempDir(), Env: []string{"PROCPOOL_HELPER=lines"}, Output: c.output,
+	p, err := Start(Config{Command: []string{os.Args[0]}, Dir: t.TempDir(), Env: []string{"PROCESS_HELPER=lines"}, Output: c.output,
 		Truncated: func(s Stream, dropped int) { cut = append(cut, string(s)+": "+strconv.Itoa(dropped)) }})
 	if err != nil {
 		t.Fatal(err)
