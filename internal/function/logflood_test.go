@@ -16,7 +16,11 @@ func TestLogFloodIsBounded(t *testing.T) {
 	t.Parallel()
 	f, logs := newTestFunction(t, func(s *Spec) { s.Timeout = 60 * time.Second })
 	const rate, burst = 64 << 10, 256 << 10
-	f.spec.logLimit = &logLimiter{rate: rate, burst: burst, tokens: burst} // before any environment exists
+	// Before any environment exists; environments start from the current code's spec (reload.go).
+	f.spec.logLimit = &logLimiter{rate: rate, burst: burst, tokens: burst}
+	code := *f.code.Load()
+	code.logLimit = f.spec.logLimit
+	f.code.Store(&code)
 	start := time.Now()
 	resp := invoke(t, f, `{"action":"flood","size":4194304}`)
 	if string(resp.Payload) != `"flooded"` {
