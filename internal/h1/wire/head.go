@@ -145,7 +145,7 @@ func (h *Head) Parse(buf []byte) (n int, err error) {
 			if next < 0 {
 				return 0, ErrHeaderLineTooLong
 			}
-			if len(buf)-start+h.HeaderBytes > maxHeaderBlock {
+			if len(buf)-start+h.HeaderBytes > maxHeaderBlock+len("\r\n") {
 				return 0, ErrHeadTooLarge
 			}
 			return 0, ErrIncomplete
