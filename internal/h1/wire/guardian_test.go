@@ -116,7 +116,9 @@ var guardianCases = []guardianCase{
 	{"obs-fold with tab", post("X-Fold: a", "\tb"), ReasonMultilineHeader, FramingNone},
 	// The guardian exempts Content-Type from MultilineHeader; a fold is a fold (docs/engine.md).
 	{"obs-fold of Content-Type", post("Content-Type: text/plain;", " charset=utf-8"), ReasonMultilineHeader, FramingNone},
+	// A fold is part of the previous value however much it looks like a field (RFC 9112 §5.2).
 	{"fold mimicking Transfer-Encoding", post("X-A: 1", " Transfer-Encoding: chunked", "Content-Length: 10"), ReasonMultilineHeader, FramingLength},
+	// Whitespace before the first field: consumed without processing (RFC 9112 §2.2).
 	{"leading whitespace on the first field", "POST / HTTP/1.1\r\n Transfer-Encoding: chunked\r\nHost: a\r\n\r\n", ReasonMultilineHeader, FramingNone},
 	{"missing colon", post("X-No-Colon"), ReasonMissingHeaderColon, FramingNone},
 	{"missing URI", reqLine("GET HTTP/1.1"), ReasonMissingURI, FramingNone},

@@ -159,10 +159,9 @@ func (h *Head) Parse(buf []byte) (n int, err error) {
 			return 0, ErrHeadTooLarge
 		}
 		if isOWS(line[0]) {
-			if h.continueField(line, &v) {
-				folded = true
-				continue
-			}
+			h.continueField(line, &v)
+			folded = true
+			continue
 		}
 		h.addField(line, &v)
 	}
@@ -258,31 +257,23 @@ func (h *Head) addField(line []byte, v *Verdict) {
 	} else {
 		f.Name, f.Value = line[:colon], trimOWS(line[colon+1:])
 	}
-	if len(line) > 0 && isOWS(line[0]) {
-		// Whitespace before the first field line (RFC 9112 §2.2) reads as a fold to some
-		// engines and as a new field to others.
-		v.note(ReasonMultilineHeader)
-	}
 	h.Fields = append(h.Fields, f)
 }
 
-// continueField treats an obs-fold line as the continuation of the previous field. A folded
-// line that looks like a field of its own (" Transfer-Encoding: chunked") is not merged: it
-// stays a field whose name starts with whitespace, so that classification sees it. continueField
-// reports whether the line was merged.
-func (h *Head) continueField(line []byte, v *Verdict) bool {
+// continueField handles a line that starts with whitespace. After a field it is obs-fold, a
+// continuation of that field whatever it holds (RFC 9112 §5.2), so " Transfer-Encoding: chunked"
+// there is part of the previous value, as net/http reads it too; before the first field it is
+// consumed without further processing (RFC 9112 §2.2). Either way it is MultilineHeader.
+func (h *Head) continueField(line []byte, v *Verdict) {
 	v.note(ReasonMultilineHeader)
-	if len(h.Fields) == 0 || bytes.IndexByte(line, ':') >= 0 {
-		return false
-	}
-	f := &h.Fields[len(h.Fields)-1]
-	if f.Flags&FieldNoColon != 0 {
-		return false
+	if len(h.Fields) == 0 {
+		return
 	}
 	rest := trimOWS(line)
 	if len(rest) == 0 {
-		return true
+		return
 	}
+	f := &h.Fields[len(h.Fields)-1]
 	// Extend the value over the line break: both slices lie in the same buffer, in order, so
 	// the difference of their capacities is the distance between their starts.
 	if len(f.Value) == 0 {
@@ -291,22 +282,35 @@ func (h *Head) continueField(line []byte, v *Verdict) bool {
 		f.Value = f.Value[:cap(f.Value)-cap(rest)+len(rest)]
 	}
 	f.Flags |= FieldFolded
-	return true
 }
 
-// unfold replaces the CR and LF bytes of folded values with spaces, as RFC 9112 §5.2 lets a
-// recipient do, so that a folded value can be forwarded as one line without a copy.
+// unfold replaces each obs-fold of a folded value, with the whitespace around it, by one space,
+// moving the value's bytes left inside the caller's buffer (RFC 9112 §5.2 lets a recipient
+// replace a fold by SP). The value then reads as net/http's does, without a copy.
 func unfold(fields []Field) {
 	for i := range fields {
-		if fields[i].Flags&FieldFolded == 0 {
+		f := &fields[i]
+		if f.Flags&FieldFolded == 0 {
 			continue
 		}
-		value := fields[i].Value
-		for j, c := range value {
-			if c == '\r' || c == '\n' {
-				value[j] = ' '
+		value, w := f.Value, 0
+		for r := 0; r < len(value); r++ {
+			c := value[r]
+			if c != '\r' && c != '\n' {
+				value[w] = c
+				w++
+				continue
 			}
+			for w > 0 && isOWS(value[w-1]) {
+				w--
+			}
+			for r+1 < len(value) && (isOWS(value[r+1]) || value[r+1] == '\r' || value[r+1] == '\n') {
+				r++
+			}
+			value[w] = ' '
+			w++
 		}
+		f.Value = value[:w]
 	}
 }
 

@@ -121,7 +121,7 @@ func TestObsFoldIsUnfoldedInPlace(t *testing.T) {
 	if _, err := h.Parse(buf); err != nil {
 		t.Fatal(err)
 	}
-	if got := string(h.Fields[1].Value); got != "a    b  \tc" || h.Fields[1].Flags&FieldFolded == 0 {
+	if got := string(h.Fields[1].Value); got != "a b c" || h.Fields[1].Flags&FieldFolded == 0 {
 		t.Errorf("folded value = %q, flags %b", got, h.Fields[1].Flags)
 	}
 	if string(h.Fields[2].Name) != "X-Next" || h.Verdict.Reason != ReasonMultilineHeader {
