@@ -15,7 +15,7 @@ var typicalHeads = map[string]string{
 		"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\nAccept-Encoding: gzip, deflate, br\r\n" +
 		"Accept-Language: en-US,en;q=0.9\r\nCookie: session=abc123; AWSALB=xyz\r\nReferer: https://www.example.com/\r\n" +
 		"Sec-Fetch-Mode: no-cors\r\nSec-Fetch-Site: same-origin\r\nCache-Control: no-cache\r\n\r\n",
-	"post": "POST /submit HTTP/1.1\r\nHost: a.example\r\nContent-Type: application/json\r\nContent-Length: 512\r\nX-Amzn-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793\r\n\r\n",
+	"post":    "POST /submit HTTP/1.1\r\nHost: a.example\r\nContent-Type: application/json\r\nContent-Length: 512\r\nX-Amzn-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793\r\n\r\n",
 	"chunked": "PUT /upload HTTP/1.1\r\nHost: a.example\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n",
 }
 

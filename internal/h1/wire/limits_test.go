@@ -26,11 +26,11 @@ func TestLimits(t *testing.T) {
 	}{
 		{"request line at the limit", target(maxRequestLine) + "Host: a\r\n\r\n", nil},
 		{"request line over the limit", target(maxRequestLine+1) + "Host: a\r\n\r\n", ErrRequestLineTooLong},
-		{"request line over the limit, no LF yet", target(maxRequestLine+1)[:maxRequestLine+1], ErrRequestLineTooLong},
+		{"request line over the limit, no LF yet", target(maxRequestLine + 1)[:maxRequestLine+1], ErrRequestLineTooLong},
 		{"request line below the limit, no LF yet", target(maxRequestLine)[:maxRequestLine-1], ErrIncomplete},
 		{"header line at the limit", "GET / HTTP/1.1\r\n" + field(maxHeaderLine) + "\r\n", nil},
 		{"header line over the limit", "GET / HTTP/1.1\r\n" + field(maxHeaderLine+1) + "\r\n", ErrHeaderLineTooLong},
-		{"header line over the limit, no LF yet", "GET / HTTP/1.1\r\n" + field(maxHeaderLine+1)[:maxHeaderLine+1], ErrHeaderLineTooLong},
+		{"header line over the limit, no LF yet", "GET / HTTP/1.1\r\n" + field(maxHeaderLine + 1)[:maxHeaderLine+1], ErrHeaderLineTooLong},
 		{"header block over the limit", "GET / HTTP/1.1\r\n" + manyFields.String() + "\r\n", ErrHeadTooLarge},
 		{"header block over the limit, incomplete", "GET / HTTP/1.1\r\n" + manyFields.String(), ErrHeadTooLarge},
 		{"empty lines before the request line", "\r\n\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", nil},
