@@ -64,3 +64,17 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+// TestCanonicalHeadsReserialiseExactly: a Compliant head written the canonical way ("Name: value",
+// CRLF) comes out of AppendTo byte for byte, names in their case and order.
+func TestCanonicalHeadsReserialiseExactly(t *testing.T) {
+	for name, raw := range typicalHeads {
+		var h Head
+		if _, err := h.Parse([]byte(raw)); err != nil || h.Verdict.Class != Compliant {
+			t.Fatalf("%s: %v %s", name, err, h.Verdict.Reason)
+		}
+		if got := string(h.AppendTo(nil)); got != raw {
+			t.Errorf("%s: re-serialised as %q", name, got)
+		}
+	}
+}
