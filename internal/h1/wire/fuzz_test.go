@@ -38,7 +38,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("error %v with n=%d", err, n)
 			}
 			if !errors.Is(err, ErrIncomplete) && !errors.Is(err, ErrRequestLineTooLong) &&
-				!errors.Is(err, ErrHeaderLineTooLong) && !errors.Is(err, ErrHeadTooLarge) {
+				!errors.Is(err, ErrHeaderLineTooLong) && !errors.Is(err, ErrHeadTooLarge) && !errors.Is(err, ErrEmptyLines) {
 				t.Fatalf("unknown error %v", err)
 			}
 			return

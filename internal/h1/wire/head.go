@@ -17,6 +17,8 @@ var (
 	ErrHeaderLineTooLong = errors.New("wire: header line too long")
 	// ErrHeadTooLarge: the header lines together exceed LIM-01's 64 K (400).
 	ErrHeadTooLarge = errors.New("wire: request header block too large")
+	// ErrEmptyLines: more empty lines before the request line than a client would send (400).
+	ErrEmptyLines = errors.New("wire: too many empty lines before the request line")
 )
 
 // Limits of LIM-01, counted on the bytes as received, line terminators included.
@@ -123,7 +125,7 @@ func (h *Head) Parse(buf []byte) (n int, err error) {
 			break
 		}
 		if skipped == maxLeadingEmptyLines {
-			return 0, ErrRequestLineTooLong
+			return 0, ErrEmptyLines
 		}
 	}
 	line, next, ok := nextLine(buf, pos, maxRequestLine, &v)

@@ -34,7 +34,7 @@ func TestLimits(t *testing.T) {
 		{"header block over the limit", "GET / HTTP/1.1\r\n" + manyFields.String() + "\r\n", ErrHeadTooLarge},
 		{"header block over the limit, incomplete", "GET / HTTP/1.1\r\n" + manyFields.String(), ErrHeadTooLarge},
 		{"empty lines before the request line", "\r\n\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", nil},
-		{"endless empty lines", strings.Repeat("\r\n", maxLeadingEmptyLines+2) + "GET / HTTP/1.1\r\n\r\n", ErrRequestLineTooLong},
+		{"endless empty lines", strings.Repeat("\r\n", maxLeadingEmptyLines+2) + "GET / HTTP/1.1\r\n\r\n", ErrEmptyLines},
 		{"nothing yet", "", ErrIncomplete},
 		{"a lone CR", "\r", ErrIncomplete},
 	}
