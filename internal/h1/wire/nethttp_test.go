@@ -39,6 +39,11 @@ func agreeWithNetHTTP(h *Head, r *http.Request) string {
 		}
 	}
 	theirs := r.Header.Clone()
+	for _, values := range theirs {
+		for i, v := range values {
+			values[i] = strings.TrimRight(v, " \t") // net/http keeps the space of an empty fold line
+		}
+	}
 	if len(mine["Content-Length"]) > 1 {
 		mine["Content-Length"] = mine["Content-Length"][:1] // net/http merges equal repeats
 	}
