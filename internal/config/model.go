@@ -76,6 +76,10 @@ type MutualAuthentication struct {
 	// AdvertiseTrustStoreCaNames is on or off (the API's strings): whether the TLS
 	// CertificateRequest lists the trust store's CA names. Empty means off.
 	AdvertiseTrustStoreCaNames string `yaml:"advertise_trust_store_ca_names"`
+	// TrustStoreRevocationLists are CRL files (PEM or DER, paths relative to the config file)
+	// signed by trust store CAs, the trust store's revocation lists of verify mode (MTLS-03); at
+	// most 30 (MTLS-06).
+	TrustStoreRevocationLists []string `yaml:"trust_store_revocation_lists"`
 }
 
 // EffectiveMode is the mode in force: off when unset.

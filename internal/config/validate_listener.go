@@ -103,6 +103,9 @@ func (v *validator) mutualAuthentication(p string, m *MutualAuthentication) {
 		if m.IgnoreClientCertificateExpiry {
 			v.ps.Add(key(p, "ignore_client_certificate_expiry"), "is only used in verify mode")
 		}
+		if len(m.TrustStoreRevocationLists) > 0 {
+			v.ps.Add(key(p, "trust_store_revocation_lists"), "is only used in verify mode")
+		}
 	case MTLSModeVerify:
 		if len(m.TrustStore) == 0 {
 			v.ps.Add(key(p, "trust_store"), "verify mode needs a trust store: one or more PEM files of CA certificates")
@@ -112,6 +115,7 @@ func (v *validator) mutualAuthentication(p string, m *MutualAuthentication) {
 				v.ps.Add(idx(key(p, "trust_store"), i), "is empty")
 			}
 		}
+		v.revocationLists(key(p, "trust_store_revocation_lists"), m.TrustStoreRevocationLists)
 	default:
 		v.ps.Add(key(p, "mode"), "must be off, passthrough or verify (MTLS-01), got %q", m.Mode)
 	}
@@ -191,4 +195,19 @@ func bindString(a netip.Addr, port int) string {
 		return "*:" + strconv.Itoa(port)
 	}
 	return netip.AddrPortFrom(a, uint16(port)).String()
+}
+
+// maxRevocationLists is the quota of revocation lists per trust store (MTLS-06).
+const maxRevocationLists = 30
+
+// revocationLists checks the paths of a trust store's revocation lists (MTLS-03, MTLS-06).
+func (v *validator) revocationLists(p string, files []string) {
+	if len(files) > maxRevocationLists {
+		v.ps.Add(p, "at most %d revocation lists per trust store (MTLS-06), got %d", maxRevocationLists, len(files))
+	}
+	for i, f := range files {
+		if f == "" {
+			v.ps.Add(idx(p, i), "is empty")
+		}
+	}
 }

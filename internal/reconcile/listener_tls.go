@@ -44,6 +44,7 @@ func tlsSettings(lb *config.LoadBalancer, l *config.Listener) tlsconf.Settings {
 			TrustStore:                    m.TrustStore,
 			IgnoreClientCertificateExpiry: m.IgnoreClientCertificateExpiry,
 			AdvertiseTrustStoreCANames:    m.AdvertiseTrustStoreCaNames == "on",
+			RevocationLists:               m.TrustStoreRevocationLists,
 		}
 	}
 	return s

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
@@ -66,6 +67,9 @@ func Resolve(cfg *config.Config, dir string) {
 				for k := range m.TrustStore {
 					join(&m.TrustStore[k])
 				}
+				for k := range m.TrustStoreRevocationLists {
+					join(&m.TrustStoreRevocationLists[k])
+				}
 			}
 		}
 	}
@@ -98,6 +102,7 @@ func CheckFiles(cfg *config.Config) config.Problems {
 			if m := l.MutualAuthentication; m.EffectiveMode() == config.MTLSModeVerify && len(m.TrustStore) > 0 {
 				p := fmt.Sprintf("load_balancers[%d].listeners[%d].mutual_authentication.trust_store", i, j)
 				checkTrustStore(&ps, p, m.TrustStore)
+				checkRevocationLists(&ps, p+"_revocation_lists", m)
 			}
 		}
 	}
@@ -150,5 +155,19 @@ func checkTrustStore(ps *config.Problems, p string, files []string) {
 		ps.Add(p, "%v", err)
 	case n > tlsconf.MaxTrustStoreCAs:
 		ps.Add(p, "at most %d CA certificates per trust store (MTLS-06), got %d", tlsconf.MaxTrustStoreCAs, n)
+	}
+}
+
+// checkRevocationLists loads a verify-mode trust store's revocation lists: each must parse and
+// be signed by a CA of the trust store (MTLS-03), within the MTLS-06 quotas.
+func checkRevocationLists(ps *config.Problems, p string, m *config.MutualAuthentication) {
+	if len(m.TrustStoreRevocationLists) == 0 || len(m.TrustStoreRevocationLists) > tlsconf.MaxRevocationLists || slices.Contains(m.TrustStoreRevocationLists, "") {
+		return // reported by Validate
+	}
+	if _, err := tlsconf.CountCACertificates(m.TrustStore); err != nil {
+		return // reported with the trust store
+	}
+	if _, err := tlsconf.LoadRevocations(m.TrustStoreRevocationLists, m.TrustStore); err != nil {
+		ps.Add(p, "%v", err)
 	}
 }
