@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"path/filepath"
 	"testing"
 	"time"
@@ -176,5 +177,65 @@ func TestACMEWithPebble(t *testing.T) {
 	// A name no entry lists gets the default (first) entry's certificate, never an issuance.
 	if _, err := clientFor(addr, "other.albatross.test", p.issuer, false).Get("https://" + addr + "/"); err == nil {
 		t.Error("a name outside the ACME domains was served a valid certificate")
+	}
+
+	// A restart: a new manager over the same cache directory, with pebble gone, still serves
+	// both certificates (and the account key is reused: nothing new is written).
+	p.server.Close()
+	restarted := settings
+	restarted.ACME = append([]ACME(nil), settings.ACME...)
+	for i := range restarted.ACME {
+		restarted.ACME[i].RenewBefore = time.Hour // another key: not the manager in memory
+	}
+	cfg2, err := ServerConfig(restarted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln2, _ := listen(t)
+	serveHTTPS(t, ln2, cfg2)
+	for _, name := range []string{"alpn.albatross.test", "http.albatross.test"} {
+		get(t, clientFor(ln2.Addr().String(), name, p.issuer, false), ln2.Addr().String())
+	}
+}
+
+// TestACMERenewal: when a certificate is due, autocert renews it in the background; new
+// handshakes get the new certificate while a connection opened before goes on with the old one.
+func TestACMERenewal(t *testing.T) {
+	httpLn, httpPort := listen(t)
+	_ = httpLn.Close() // tls-alpn-01 only
+	tlsLn, tlsPort := listen(t)
+	p := startPebble(t, httpPort, tlsPort, time.Hour)
+	// Renewing 2 h before the end of a 1 h certificate makes every certificate due at once.
+	cfg, err := ServerConfig(Settings{ACME: []ACME{{Domains: []string{"renew.albatross.test"},
+		DirectoryURL: p.directory, CARoots: p.roots, CacheDir: t.TempDir(), RenewBefore: 2 * time.Hour}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveHTTPS(t, tlsLn, cfg)
+	addr, name := tlsLn.Addr().String(), "renew.albatross.test"
+	open := clientFor(addr, name, p.issuer, true)
+	first := get(t, open, addr)
+	var renewed *x509.Certificate
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if c := get(t, clientFor(addr, name, p.issuer, false), addr); c.SerialNumber.Cmp(first.SerialNumber) != 0 {
+			renewed = c
+			break
+		}
+	}
+	if renewed == nil {
+		t.Fatal("the certificate was not renewed within a minute")
+	}
+	reused := false
+	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused },
+	})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+addr+"/", nil)
+	resp, err := open.Do(req)
+	if err != nil {
+		t.Fatalf("the connection opened before the renewal: %v", err)
+	}
+	_ = resp.Body.Close()
+	if !reused || resp.TLS.PeerCertificates[0].SerialNumber.Cmp(first.SerialNumber) != 0 {
+		t.Errorf("reused=%v serial %v, want the open connection with the first certificate %v", reused, resp.TLS.PeerCertificates[0].SerialNumber, first.SerialNumber)
 	}
 }
