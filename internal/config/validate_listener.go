@@ -53,7 +53,7 @@ func (v *validator) listener(p string, lb *LoadBalancer, l *Listener) {
 			v.ps.Add(key(p, "mutual_authentication"), "only HTTPS listeners take mutual authentication (MTLS-01)")
 		}
 	case ProtocolHTTPS:
-		v.https(p, l)
+		v.https(p, lb, l)
 	default:
 		v.ps.Add(key(p, "protocol"), "must be HTTP or HTTPS (LST-01), got %q", l.Protocol)
 	}
@@ -71,12 +71,16 @@ func (v *validator) listener(p string, lb *LoadBalancer, l *Listener) {
 }
 
 // https checks the certificates and policy of an HTTPS listener (TLS-01, TLS-04).
-func (v *validator) https(p string, l *Listener) {
+func (v *validator) https(p string, lb *LoadBalancer, l *Listener) {
 	if len(l.Certificates) == 0 {
 		v.ps.Add(key(p, "certificates"), "an HTTPS listener needs at least one certificate (TLS-01)")
 	}
 	for i, c := range l.Certificates {
 		cp := idx(key(p, "certificates"), i)
+		if c.ACME != nil {
+			v.acmeCertificate(cp, lb, c)
+			continue
+		}
 		if c.CertificateFile == "" {
 			v.ps.Add(key(cp, "certificate_file"), "is required")
 		}

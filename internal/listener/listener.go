@@ -35,6 +35,9 @@ type Options struct {
 	// Handshakes, when set, is told of every TLS handshake, successful or failed: the
 	// connection log (CLOG-01). nil means none is kept. Unused without TLS.
 	Handshakes HandshakeObserver
+	// ACMEHTTP01 makes an HTTP listener answer ACME http-01 challenges for the ACME
+	// certificates validated through it (tlsconf.HTTP01Handler) before routing.
+	ACMEHTTP01 bool
 }
 
 // HandshakeObserver receives every TLS handshake of an HTTPS listener (CLOG-01): conn is the

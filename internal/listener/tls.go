@@ -113,6 +113,9 @@ func (g *generation) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if g.opts.TLS != nil {
 		g.opts.TLSHeaders.Apply(r.Header, r.TLS)
 	}
+	if g.opts.ACMEHTTP01 && tlsconf.HTTP01Handler(w, r) {
+		return
+	}
 	g.l.serveHTTP(w, r)
 }
 

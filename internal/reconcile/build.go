@@ -116,7 +116,7 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	options, err := listenerOptions(lb, l)
+	options, err := listenerOptions(lb, l, acmeDir(b.rt.opts.CacheDir))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

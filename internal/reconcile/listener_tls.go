@@ -10,15 +10,18 @@ import (
 // for HTTPS, the TLS configuration and TLS request headers. The certificate and trust store
 // files are read here, so every Apply (a reload) serves new handshakes with the files as they
 // are now; a file that does not load fails the Apply and the old configuration keeps serving.
-func listenerOptions(lb *config.LoadBalancer, l *config.Listener) (listener.Options, error) {
+func listenerOptions(lb *config.LoadBalancer, l *config.Listener, acmeDir string) (listener.Options, error) {
 	opts := listener.Options{
 		IdleTimeout:     seconds(lb.Attribute(config.AttrIdleTimeoutSeconds)),
 		ClientKeepAlive: seconds(lb.Attribute(config.AttrClientKeepAliveSeconds)),
 	}
 	if l.EffectiveProtocol() != config.ProtocolHTTPS {
+		opts.ACMEHTTP01 = answersHTTP01(lb, l)
 		return opts, nil
 	}
-	cfg, err := tlsconf.ServerConfig(tlsSettings(lb, l))
+	settings := tlsSettings(lb, l)
+	settings.ACME, settings.ACMEDefault = acmeSettings(l, acmeDir)
+	cfg, err := tlsconf.ServerConfig(settings)
 	if err != nil {
 		return listener.Options{}, err
 	}
@@ -36,6 +39,9 @@ func listenerOptions(lb *config.LoadBalancer, l *config.Listener) (listener.Opti
 func tlsSettings(lb *config.LoadBalancer, l *config.Listener) tlsconf.Settings {
 	s := tlsconf.Settings{Policy: l.SSLPolicy, HTTP2: lb.Attribute(config.AttrHTTP2Enabled) != "false"}
 	for _, c := range l.Certificates {
+		if c.ACME != nil {
+			continue // acmeSettings
+		}
 		s.Certificates = append(s.Certificates, tlsconf.CertFile{CertificateFile: c.CertificateFile, PrivateKeyFile: c.PrivateKeyFile})
 	}
 	if m := l.MutualAuthentication; m != nil {

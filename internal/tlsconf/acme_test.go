@@ -4,89 +4,17 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"io"
 	"log"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/http/httptrace"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/letsencrypt/pebble/v2/ca"
-	"github.com/letsencrypt/pebble/v2/db"
-	"github.com/letsencrypt/pebble/v2/va"
-	"github.com/letsencrypt/pebble/v2/wfe"
-	"github.com/miekg/dns"
+	"github.com/albatross-lb/albatross/internal/tlsconf/tlstest"
 )
-
-// pebble is Let's Encrypt's test ACME server, run in-process from its own packages. Its
-// validation authority really dials the listeners under test: names resolve through a DNS
-// server of the test that answers 127.0.0.1 for every name, and the ports it dials for http-01
-// and tls-alpn-01 are the listeners'.
-type pebble struct {
-	directory string           // the directory URL
-	roots     string           // PEM file of the directory's HTTPS certificate
-	issuer    *x509.CertPool   // pebble's root CA, the issuer of the certificates it signs
-	server    *httptest.Server // the ACME API
-}
-
-// startPebble starts pebble for listeners on httpPort and tlsPort, issuing certificates valid
-// for validity.
-func startPebble(t *testing.T, httpPort, tlsPort int, validity time.Duration) *pebble {
-	t.Helper()
-	// No random sleeps before validations, no deliberately refused nonces: deterministic runs.
-	t.Setenv("PEBBLE_VA_NOSLEEP", "1")
-	t.Setenv("PEBBLE_WFE_NONCEREJECT", "0")
-	logger := log.New(io.Discard, "", 0)
-	if testing.Verbose() {
-		logger = log.New(&testLog{t}, "pebble ", 0)
-	}
-	store := db.NewMemoryStore()
-	authority := ca.New(logger, store, "", "ecdsa", 0, 1, map[string]ca.Profile{
-		"default": {Description: "test", ValidityPeriod: uint64(validity / time.Second)},
-	})
-	v := va.New(logger, httpPort, tlsPort, false, startDNS(t), store)
-	front := wfe.New(logger, store, v, authority, []string{"pebble.letsencrypt.org"}, false, false, 0, 0)
-	srv := httptest.NewTLSServer(front.Handler())
-	t.Cleanup(srv.Close)
-	p := &pebble{directory: srv.URL + wfe.DirectoryPath, server: srv, issuer: x509.NewCertPool()}
-	p.roots = writeFile(t, t.TempDir(), "roots.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
-	p.issuer.AddCert(authority.GetRootCert(0).Cert)
-	return p
-}
-
-type testLog struct{ t *testing.T }
-
-func (l *testLog) Write(b []byte) (int, error) { l.t.Log(string(b)); return len(b), nil }
-
-// startDNS serves A 127.0.0.1 for every name over TCP (pebble's resolver uses TCP) and returns
-// its address.
-func startDNS(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &dns.Server{Listener: ln, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
-		m := new(dns.Msg)
-		m.SetReply(q)
-		for _, question := range q.Question {
-			if question.Qtype == dns.TypeA {
-				m.Answer = append(m.Answer, &dns.A{
-					Hdr: dns.RR_Header{Name: question.Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60},
-					A:   net.IPv4(127, 0, 0, 1),
-				})
-			}
-		}
-		_ = w.WriteMsg(m)
-	})}
-	go func() { _ = srv.ActivateAndServe() }()
-	t.Cleanup(func() { _ = srv.Shutdown() })
-	return ln.Addr().String()
-}
 
 // serveHTTPS serves "ok" over TLS with cfg on ln until the test ends.
 func serveHTTPS(t *testing.T, ln net.Listener, cfg *tls.Config) {
@@ -155,12 +83,12 @@ func clientFor(addr, name string, roots *x509.CertPool, keepAlive bool) *http.Cl
 func TestACMEWithPebble(t *testing.T) {
 	httpLn, httpPort := listen(t)
 	tlsLn, tlsPort := listen(t)
-	p := startPebble(t, httpPort, tlsPort, 90*24*time.Hour)
+	p := tlstest.StartPebble(t, httpPort, tlsPort, 90*24*time.Hour)
 	serveHTTP01(t, httpLn)
 	cache := t.TempDir()
 	settings := Settings{ACME: []ACME{
-		{Domains: []string{"alpn.albatross.test"}, DirectoryURL: p.directory, CARoots: p.roots, CacheDir: filepath.Join(cache, "alpn")},
-		{Domains: []string{"http.albatross.test"}, DirectoryURL: p.directory, CARoots: p.roots, CacheDir: filepath.Join(cache, "http"), Challenge: ChallengeHTTP01},
+		{Domains: []string{"alpn.albatross.test"}, DirectoryURL: p.Directory, CARoots: p.Roots, CacheDir: filepath.Join(cache, "alpn")},
+		{Domains: []string{"http.albatross.test"}, DirectoryURL: p.Directory, CARoots: p.Roots, CacheDir: filepath.Join(cache, "http"), Challenge: ChallengeHTTP01},
 	}}
 	cfg, err := ServerConfig(settings)
 	if err != nil {
@@ -169,19 +97,19 @@ func TestACMEWithPebble(t *testing.T) {
 	serveHTTPS(t, tlsLn, cfg)
 	addr := tlsLn.Addr().String()
 	for _, name := range []string{"alpn.albatross.test", "http.albatross.test"} {
-		leaf := get(t, clientFor(addr, name, p.issuer, false), addr)
+		leaf := get(t, clientFor(addr, name, p.Issuer, false), addr)
 		if len(leaf.DNSNames) != 1 || leaf.DNSNames[0] != name {
 			t.Errorf("%s: certificate for %v", name, leaf.DNSNames)
 		}
 	}
 	// A name no entry lists gets the default (first) entry's certificate, never an issuance.
-	if _, err := clientFor(addr, "other.albatross.test", p.issuer, false).Get("https://" + addr + "/"); err == nil {
+	if _, err := clientFor(addr, "other.albatross.test", p.Issuer, false).Get("https://" + addr + "/"); err == nil {
 		t.Error("a name outside the ACME domains was served a valid certificate")
 	}
 
 	// A restart: a new manager over the same cache directory, with pebble gone, still serves
 	// both certificates (and the account key is reused: nothing new is written).
-	p.server.Close()
+	p.Server.Close()
 	restarted := settings
 	restarted.ACME = append([]ACME(nil), settings.ACME...)
 	for i := range restarted.ACME {
@@ -194,7 +122,7 @@ func TestACMEWithPebble(t *testing.T) {
 	ln2, _ := listen(t)
 	serveHTTPS(t, ln2, cfg2)
 	for _, name := range []string{"alpn.albatross.test", "http.albatross.test"} {
-		get(t, clientFor(ln2.Addr().String(), name, p.issuer, false), ln2.Addr().String())
+		get(t, clientFor(ln2.Addr().String(), name, p.Issuer, false), ln2.Addr().String())
 	}
 }
 
@@ -204,20 +132,20 @@ func TestACMERenewal(t *testing.T) {
 	httpLn, httpPort := listen(t)
 	_ = httpLn.Close() // tls-alpn-01 only
 	tlsLn, tlsPort := listen(t)
-	p := startPebble(t, httpPort, tlsPort, time.Hour)
+	p := tlstest.StartPebble(t, httpPort, tlsPort, time.Hour)
 	// Renewing 2 h before the end of a 1 h certificate makes every certificate due at once.
 	cfg, err := ServerConfig(Settings{ACME: []ACME{{Domains: []string{"renew.albatross.test"},
-		DirectoryURL: p.directory, CARoots: p.roots, CacheDir: t.TempDir(), RenewBefore: 2 * time.Hour}}})
+		DirectoryURL: p.Directory, CARoots: p.Roots, CacheDir: t.TempDir(), RenewBefore: 2 * time.Hour}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	serveHTTPS(t, tlsLn, cfg)
 	addr, name := tlsLn.Addr().String(), "renew.albatross.test"
-	open := clientFor(addr, name, p.issuer, true)
+	open := clientFor(addr, name, p.Issuer, true)
 	first := get(t, open, addr)
 	var renewed *x509.Certificate
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if c := get(t, clientFor(addr, name, p.issuer, false), addr); c.SerialNumber.Cmp(first.SerialNumber) != 0 {
+		if c := get(t, clientFor(addr, name, p.Issuer, false), addr); c.SerialNumber.Cmp(first.SerialNumber) != 0 {
 			renewed = c
 			break
 		}

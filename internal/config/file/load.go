@@ -4,6 +4,7 @@ package file
 import (
 	"crypto/ed25519"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -62,6 +63,9 @@ func Resolve(cfg *config.Config, dir string) {
 			for k := range certs {
 				join(&certs[k].CertificateFile)
 				join(&certs[k].PrivateKeyFile)
+				if a := certs[k].ACME; a != nil {
+					join(&a.CARoots)
+				}
 			}
 			if m := cfg.LoadBalancers[i].Listeners[j].MutualAuthentication; m != nil {
 				for k := range m.TrustStore {
@@ -98,6 +102,9 @@ func CheckFiles(cfg *config.Config) config.Problems {
 			for k, c := range l.Certificates {
 				p := fmt.Sprintf("load_balancers[%d].listeners[%d].certificates[%d]", i, j, k)
 				checkCertificate(&ps, p, c)
+				if c.ACME != nil && c.ACME.CARoots != "" {
+					checkCARoots(&ps, p+".acme.ca_roots", c.ACME.CARoots)
+				}
 			}
 			if m := l.MutualAuthentication; m.EffectiveMode() == config.MTLSModeVerify && len(m.TrustStore) > 0 {
 				p := fmt.Sprintf("load_balancers[%d].listeners[%d].mutual_authentication.trust_store", i, j)
@@ -169,5 +176,17 @@ func checkRevocationLists(ps *config.Problems, p string, m *config.MutualAuthent
 	}
 	if _, err := tlsconf.LoadRevocations(m.TrustStoreRevocationLists, m.TrustStore); err != nil {
 		ps.Add(p, "%v", err)
+	}
+}
+
+// checkCARoots loads the PEM roots an ACME entry trusts for its directory's HTTPS.
+func checkCARoots(ps *config.Problems, p, file string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		ps.Add(p, "%v", err)
+		return
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM(data) {
+		ps.Add(p, "%s holds no PEM certificate", file)
 	}
 }
