@@ -64,6 +64,12 @@ func (l *Listener) handshake(conn net.Conn, opts Options) {
 		return
 	}
 	state := tc.ConnectionState()
+	if state.NegotiatedProtocol == tlsconf.ACMEALPNProto {
+		// An ACME tls-alpn-01 validation only looks at the certificate (RFC 8737 §3); the
+		// connection carries no HTTP.
+		_ = tc.Close()
+		return
+	}
 	if state.NegotiatedProtocol == "h2" {
 		// net/http must get the bare *tls.Conn for HTTP/2, so its facts wait here for connContext.
 		l.sniByConn.Store(tc, sni)

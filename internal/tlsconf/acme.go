@@ -165,6 +165,10 @@ func HTTP01Handler(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// ACMEALPNProto is the ALPN protocol of tls-alpn-01 validations; a connection that negotiated
+// it carries no HTTP.
+const ACMEALPNProto = acme.ALPNProto
+
 // isALPNChallenge reports whether hello is an ACME server's tls-alpn-01 validation (RFC 8737),
 // which offers exactly the acme-tls/1 protocol.
 func isALPNChallenge(hello *tls.ClientHelloInfo) bool {
