@@ -107,6 +107,13 @@ func TestACMEWithPebble(t *testing.T) {
 		t.Error("a name outside the ACME domains was served a valid certificate")
 	}
 
+	// Outside a validation nobody gets a tls-alpn-01 certificate, nor an HTTP connection by
+	// offering acme-tls/1.
+	if c, err := tls.Dial("tcp", addr, &tls.Config{ServerName: "alpn.albatross.test", NextProtos: []string{"acme-tls/1"}, InsecureSkipVerify: true}); err == nil {
+		c.Close()
+		t.Error("an acme-tls/1 handshake succeeded outside a validation")
+	}
+
 	// A restart: a new manager over the same cache directory, with pebble gone, still serves
 	// both certificates (and the account key is reused: nothing new is written).
 	p.Server.Close()
