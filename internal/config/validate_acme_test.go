@@ -66,3 +66,19 @@ certificates:
 		t.Error("defaults")
 	}
 }
+
+// FuzzACMEDomain: the domain check never panics, and what it accepts has a dot, no wildcard
+// and only DNS characters, as autocert and ACME CAs need.
+func FuzzACMEDomain(f *testing.F) {
+	for _, s := range []string{"www.example.com", "*.example.com", "localhost", "a..b", "-a.b", "é.example"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, d string) {
+		if acmeDomainProblem(d) != "" {
+			return
+		}
+		if !strings.Contains(strings.Trim(d, "."), ".") || strings.ContainsAny(d, "* _/:") || len(d) > 253 {
+			t.Errorf("accepted %q", d)
+		}
+	})
+}
