@@ -64,10 +64,54 @@ type Listener struct {
 	Rules          []Rule   `yaml:"rules"`
 }
 
-// Certificate is a PEM certificate chain and its private key, paths relative to the config file.
+// Certificate is a PEM certificate chain and its private key, paths relative to the config file,
+// or (Albatross's own, not an ALB feature) a certificate obtained automatically through ACME.
 type Certificate struct {
 	CertificateFile string `yaml:"certificate_file"`
 	PrivateKeyFile  string `yaml:"private_key_file"`
+	// ACME, instead of the files, gets and renews the certificate from an ACME directory.
+	ACME *ACMECertificate `yaml:"acme"`
+}
+
+// ACME challenge types.
+const (
+	ACMEChallengeTLSALPN01 = "tls-alpn-01"
+	ACMEChallengeHTTP01    = "http-01"
+)
+
+// ACMECertificate is Albatross's own automatic certificate (docs/tls.md, "ACME").
+type ACMECertificate struct {
+	// Domains are the DNS names certificates are obtained for, each with at least one dot.
+	Domains []string `yaml:"domains"`
+	// DirectoryURL is the https:// URL of the ACME directory.
+	DirectoryURL string `yaml:"directory_url"`
+	// Email is the ACME account's contact. Optional.
+	Email string `yaml:"email"`
+	// Challenge is tls-alpn-01 (default; answered by this listener) or http-01 (answered by the
+	// load balancer's HTTP listener on HTTPPort).
+	Challenge string `yaml:"challenge"`
+	// HTTPPort is the port of the HTTP listener of the same load balancer that answers http-01
+	// challenges. Default 80; only with http-01.
+	HTTPPort int `yaml:"http_port"`
+	// CARoots is a PEM file of roots trusted for the directory's HTTPS, path relative to the
+	// config file. Empty means the system roots.
+	CARoots string `yaml:"ca_roots"`
+}
+
+// EffectiveChallenge is the challenge in force: tls-alpn-01 when unset.
+func (a *ACMECertificate) EffectiveChallenge() string {
+	if a.Challenge == "" {
+		return ACMEChallengeTLSALPN01
+	}
+	return a.Challenge
+}
+
+// EffectiveHTTPPort is the http-01 port in force: 80 when unset.
+func (a *ACMECertificate) EffectiveHTTPPort() int {
+	if a.HTTPPort == 0 {
+		return 80
+	}
+	return a.HTTPPort
 }
 
 // Mutual authentication modes (MTLS-01).
@@ -90,6 +134,10 @@ type MutualAuthentication struct {
 	// AdvertiseTrustStoreCaNames is on or off (the API's strings): whether the TLS
 	// CertificateRequest lists the trust store's CA names. Empty means off.
 	AdvertiseTrustStoreCaNames string `yaml:"advertise_trust_store_ca_names"`
+	// TrustStoreRevocationLists are CRL files (PEM or DER, paths relative to the config file)
+	// signed by trust store CAs, the trust store's revocation lists of verify mode (MTLS-03); at
+	// most 30 (MTLS-06).
+	TrustStoreRevocationLists []string `yaml:"trust_store_revocation_lists"`
 }
 
 // EffectiveMode is the mode in force: off when unset.

@@ -53,7 +53,7 @@ func (v *validator) listener(p string, lb *LoadBalancer, l *Listener) {
 			v.ps.Add(key(p, "mutual_authentication"), "only HTTPS listeners take mutual authentication (MTLS-01)")
 		}
 	case ProtocolHTTPS:
-		v.https(p, l)
+		v.https(p, lb, l)
 	default:
 		v.ps.Add(key(p, "protocol"), "must be HTTP or HTTPS (LST-01), got %q", l.Protocol)
 	}
@@ -71,12 +71,16 @@ func (v *validator) listener(p string, lb *LoadBalancer, l *Listener) {
 }
 
 // https checks the certificates and policy of an HTTPS listener (TLS-01, TLS-04).
-func (v *validator) https(p string, l *Listener) {
+func (v *validator) https(p string, lb *LoadBalancer, l *Listener) {
 	if len(l.Certificates) == 0 {
 		v.ps.Add(key(p, "certificates"), "an HTTPS listener needs at least one certificate (TLS-01)")
 	}
 	for i, c := range l.Certificates {
 		cp := idx(key(p, "certificates"), i)
+		if c.ACME != nil {
+			v.acmeCertificate(cp, lb, c)
+			continue
+		}
 		if c.CertificateFile == "" {
 			v.ps.Add(key(cp, "certificate_file"), "is required")
 		}
@@ -103,6 +107,9 @@ func (v *validator) mutualAuthentication(p string, m *MutualAuthentication) {
 		if m.IgnoreClientCertificateExpiry {
 			v.ps.Add(key(p, "ignore_client_certificate_expiry"), "is only used in verify mode")
 		}
+		if len(m.TrustStoreRevocationLists) > 0 {
+			v.ps.Add(key(p, "trust_store_revocation_lists"), "is only used in verify mode")
+		}
 	case MTLSModeVerify:
 		if len(m.TrustStore) == 0 {
 			v.ps.Add(key(p, "trust_store"), "verify mode needs a trust store: one or more PEM files of CA certificates")
@@ -112,6 +119,7 @@ func (v *validator) mutualAuthentication(p string, m *MutualAuthentication) {
 				v.ps.Add(idx(key(p, "trust_store"), i), "is empty")
 			}
 		}
+		v.revocationLists(key(p, "trust_store_revocation_lists"), m.TrustStoreRevocationLists)
 	default:
 		v.ps.Add(key(p, "mode"), "must be off, passthrough or verify (MTLS-01), got %q", m.Mode)
 	}
@@ -191,4 +199,19 @@ func bindString(a netip.Addr, port int) string {
 		return "*:" + strconv.Itoa(port)
 	}
 	return netip.AddrPortFrom(a, uint16(port)).String()
+}
+
+// maxRevocationLists is the quota of revocation lists per trust store (MTLS-06).
+const maxRevocationLists = 30
+
+// revocationLists checks the paths of a trust store's revocation lists (MTLS-03, MTLS-06).
+func (v *validator) revocationLists(p string, files []string) {
+	if len(files) > maxRevocationLists {
+		v.ps.Add(p, "at most %d revocation lists per trust store (MTLS-06), got %d", maxRevocationLists, len(files))
+	}
+	for i, f := range files {
+		if f == "" {
+			v.ps.Add(idx(p, i), "is empty")
+		}
+	}
 }

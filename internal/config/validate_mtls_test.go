@@ -33,6 +33,20 @@ func TestValidateMutualAuthentication(t *testing.T) {
 			https(c, &MutualAuthentication{Mode: "passthrough", TrustStore: []string{"ca.pem"},
 				IgnoreClientCertificateExpiry: true, AdvertiseTrustStoreCaNames: "on"})
 		}},
+		{desc: "MTLS-03 verify with revocation lists", mutate: func(c *Config) {
+			https(c, &MutualAuthentication{Mode: "verify", TrustStore: []string{"ca.pem"}, TrustStoreRevocationLists: []string{"a.crl"}})
+		}},
+		{desc: "revocation lists: no empty path, at most 30 (MTLS-06)", want: paths(ma+".trust_store_revocation_lists", ma+".trust_store_revocation_lists[1]"), mutate: func(c *Config) {
+			lists := make([]string, 31)
+			for i := range lists {
+				lists[i] = "a.crl"
+			}
+			lists[1] = ""
+			https(c, &MutualAuthentication{Mode: "verify", TrustStore: []string{"ca.pem"}, TrustStoreRevocationLists: lists})
+		}},
+		{desc: "revocation lists only in verify mode", want: paths(ma + ".trust_store_revocation_lists"), mutate: func(c *Config) {
+			https(c, &MutualAuthentication{Mode: "passthrough", TrustStoreRevocationLists: []string{"a.crl"}})
+		}},
 		{desc: "advertise is on or off", want: paths(ma + ".advertise_trust_store_ca_names"), mutate: func(c *Config) {
 			https(c, &MutualAuthentication{Mode: "verify", TrustStore: []string{"ca.pem"}, AdvertiseTrustStoreCaNames: "true"})
 		}},

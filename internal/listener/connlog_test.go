@@ -21,7 +21,8 @@ import (
 
 // TestConnectionLogThroughListener: a real HTTPS listener writes one connection log entry per
 // handshake (CLOG-01): a verified client certificate (Success with the leaf's facts), one
-// from an unknown CA (Failed:ClientCertUntrusted, MTLS-05, no latency), and bytes that are no
+// from an unknown CA (Failed:ClientCertUntrusted, MTLS-05, no latency), one on the trust
+// store's revocation list (Failed:ClientCertCrlHit), and bytes that are no
 // TLS at all (Failed:UnmappedConnectionError); each carries the conn_trace_id the access log
 // computes for the same client and listener port.
 func TestConnectionLogThroughListener(t *testing.T) {
@@ -31,12 +32,17 @@ func TestConnectionLogThroughListener(t *testing.T) {
 	trust, _ := clientCA.WriteFiles(t, f.dir, "client-ca")
 	alice := clientCA.Issue(t, tlstest.Spec{CN: "alice", Client: true, Serial: 0x3A5B1})
 	mallory := tlstest.NewCA(t, "Other CA").Issue(t, tlstest.Spec{CN: "mallory", Client: true}).TLS()
+	bob := clientCA.Issue(t, tlstest.Spec{CN: "bob", Client: true}) // on the revocation list
+	crl := filepath.Join(f.dir, "client-ca.crl")
+	if err := os.WriteFile(crl, clientCA.CRL(t, bob), 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	dir := t.TempDir()
 	loc := observe.LogLocation{AccountID: "000000000000", Region: "us-east-1", LoadBalancer: "app/web/50dc6c495c0c9188"}
 	clog := observe.NewConnectionLog(observe.ConnectionLogOptions{Location: loc, Dir: dir})
 	settings := tlsconf.Settings{Policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-		MutualAuth: tlsconf.MutualAuth{Mode: tlsconf.MTLSVerify, TrustStore: []string{trust}}}
+		MutualAuth: tlsconf.MutualAuth{Mode: tlsconf.MTLSVerify, TrustStore: []string{trust}, RevocationLists: []string{crl}}}
 	opts := f.options(t, settings, tlsconf.Headers{MTLSMode: tlsconf.MTLSVerify})
 	opts.Handshakes = clog
 	l, err := Listen("127.0.0.1:0", echoTLS, opts, nil)
@@ -47,6 +53,7 @@ func TestConnectionLogThroughListener(t *testing.T) {
 
 	good := dialTLS(t, addr, f, alice.TLS())
 	bad := dialTLS(t, addr, f, mallory)
+	revoked := dialTLS(t, addr, f, bob.TLS())
 	plain := dialPlain(t, addr)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -58,12 +65,13 @@ func TestConnectionLogThroughListener(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := connLogLines(t, dir)
-	if len(lines) != 3 {
-		t.Fatalf("%d entries, want 3:\n%s", len(lines), strings.Join(lines, "\n"))
+	if len(lines) != 4 {
+		t.Fatalf("%d entries, want 4:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	checkEntry(t, lines, good, port, " TLSv1.3 TLS_", `"CN=alice,O=Albatross Test" NotBefore=`, " 03A5B1 Success ")
 	checkEntry(t, lines, bad, port, " TLSv1.3 TLS_", ` - "CN=mallory,O=Albatross Test" `, " Failed:ClientCertUntrusted ")
+	checkEntry(t, lines, revoked, port, " TLSv1.3 TLS_", ` - "CN=bob,O=Albatross Test" `, " Failed:ClientCertCrlHit ")
 	checkEntry(t, lines, plain, port, ` - - - "-" - - Failed:UnmappedConnectionError `)
 }
 

@@ -67,6 +67,12 @@ func (l *Listener) handshake(conn net.Conn, opts Options) {
 		return
 	}
 	state := tc.ConnectionState()
+	if state.NegotiatedProtocol == tlsconf.ACMEALPNProto {
+		// An ACME tls-alpn-01 validation only looks at the certificate (RFC 8737 §3); the
+		// connection carries no HTTP.
+		_ = tc.Close()
+		return
+	}
 	if state.NegotiatedProtocol == "h2" {
 		// net/http must get the bare *tls.Conn for HTTP/2, so its facts wait here for connContext.
 		l.sniByConn.Store(tc, sni)
@@ -119,6 +125,9 @@ func (g *generation) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	forwarded.ResolveConnection(r.Header)
 	if g.opts.TLS != nil {
 		g.opts.TLSHeaders.Apply(r.Header, r.TLS)
+	}
+	if g.opts.ACMEHTTP01 && tlsconf.HTTP01Handler(w, r) {
+		return
 	}
 	w = applyIdleTimeout(w, r, g.opts.IdleTimeout)
 	g.l.serveHTTP(w, r)

@@ -114,7 +114,7 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	options, err := listenerOptions(b.cfg, lb, l)
+	options, err := listenerOptions(b.cfg, lb, l, acmeDir(b.dp.opts.CacheDir))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -12,7 +12,7 @@ import (
 // for HTTPS, the TLS configuration and TLS request headers. The certificate and trust store
 // files are read here, so every Apply (a reload) serves new handshakes with the files as they
 // are now; a file that does not load fails the Apply and the old configuration keeps serving.
-func listenerOptions(cfg *config.Config, lb *config.LoadBalancer, l *config.Listener) (listener.Options, error) {
+func listenerOptions(cfg *config.Config, lb *config.LoadBalancer, l *config.Listener, acmeDir string) (listener.Options, error) {
 	opts := listener.Options{
 		IdleTimeout:         seconds(lb.Attribute(config.AttrIdleTimeoutSeconds)),
 		ClientKeepAlive:     seconds(lb.Attribute(config.AttrClientKeepAliveSeconds)),
@@ -20,10 +20,12 @@ func listenerOptions(cfg *config.Config, lb *config.LoadBalancer, l *config.List
 		MaxConnectionsPerIP: atoi(lb.Attribute(config.AttrMaxConnectionsPerIP)),
 	}
 	if l.EffectiveProtocol() != config.ProtocolHTTPS {
+		opts.ACMEHTTP01 = answersHTTP01(lb, l)
 		return opts, nil
 	}
 	settings := tlsSettings(lb, l)
 	settings.Owner = tlsconf.ARNOwner{Region: cfg.EffectiveRegion(), AccountID: cfg.EffectiveAccountID()}
+	settings.ACME, settings.ACMEDefault = acmeSettings(l, acmeDir)
 	tlsCfg, err := tlsconf.ServerConfig(settings)
 	if err != nil {
 		return listener.Options{}, err
@@ -49,6 +51,9 @@ func atoi(s string) int {
 func tlsSettings(lb *config.LoadBalancer, l *config.Listener) tlsconf.Settings {
 	s := tlsconf.Settings{Policy: l.SSLPolicy, HTTP2: lb.Attribute(config.AttrHTTP2Enabled) != "false"}
 	for _, c := range l.Certificates {
+		if c.ACME != nil {
+			continue // acmeSettings
+		}
 		s.Certificates = append(s.Certificates, tlsconf.CertFile{CertificateFile: c.CertificateFile, PrivateKeyFile: c.PrivateKeyFile})
 	}
 	if m := l.MutualAuthentication; m != nil {
@@ -57,6 +62,7 @@ func tlsSettings(lb *config.LoadBalancer, l *config.Listener) tlsconf.Settings {
 			TrustStore:                    m.TrustStore,
 			IgnoreClientCertificateExpiry: m.IgnoreClientCertificateExpiry,
 			AdvertiseTrustStoreCANames:    m.AdvertiseTrustStoreCaNames == "on",
+			RevocationLists:               m.TrustStoreRevocationLists,
 		}
 	}
 	return s

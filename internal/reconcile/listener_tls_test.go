@@ -67,7 +67,7 @@ func TestListenerOptions(t *testing.T) {
 		{desc: "missing certificate file fails the build", mutate: func(_ *config.LoadBalancer, l *config.Listener) {
 			l.Certificates[0].CertificateFile = dir + "/missing.pem"
 		}, check: func(t *testing.T, lb *config.LoadBalancer, l *config.Listener) {
-			if _, err := listenerOptions(&config.Config{}, lb, l); err == nil {
+			if _, err := listenerOptions(&config.Config{}, lb, l, t.TempDir()); err == nil {
 				t.Error("no error")
 			}
 		}},
@@ -83,7 +83,7 @@ func TestListenerOptions(t *testing.T) {
 
 func mustOptions(t *testing.T, lb *config.LoadBalancer, l *config.Listener) listener.Options {
 	t.Helper()
-	o, err := listenerOptions(&config.Config{}, lb, l)
+	o, err := listenerOptions(&config.Config{}, lb, l, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

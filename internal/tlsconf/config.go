@@ -18,6 +18,12 @@ type Settings struct {
 	// Owner is the Region and account of the certificates' ARNs (CertificateARN); zero takes
 	// the defaults.
 	Owner ARNOwner
+	// ACME are certificates obtained and renewed automatically (Albatross's own); with them,
+	// Certificates may be empty.
+	ACME []ACME
+	// ACMEDefault makes ACME[0]'s first domain the default certificate instead of
+	// Certificates[0] (the configuration listed the ACME entry first).
+	ACMEDefault bool
 }
 
 // ServerConfig builds the tls.Config of a listener. Each call reads the files again, so a
@@ -28,12 +34,12 @@ func ServerConfig(s Settings) (*tls.Config, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown security policy %q (TLS-04)", s.Policy)
 	}
-	store, err := loadStore(s.Certificates, s.Owner)
+	getCertificate, acmeEntries, err := certificates(s)
 	if err != nil {
 		return nil, err
 	}
 	cfg := &tls.Config{
-		GetCertificate: store.GetCertificate,
+		GetCertificate: getCertificate,
 		MinVersion:     policy.MinVersion,
 		MaxVersion:     policy.MaxVersion,
 		CipherSuites:   policy.CipherSuites,
@@ -42,8 +48,37 @@ func ServerConfig(s Settings) (*tls.Config, error) {
 	if s.HTTP2 {
 		cfg.NextProtos = []string{"h2", "http/1.1"}
 	}
+	cfg.NextProtos = acmeProtos(cfg.NextProtos, acmeEntries)
 	if err := applyMutualAuth(cfg, s.MutualAuth); err != nil {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// certificates builds the certificate selection of s: the file store alone, or with ACME
+// entries the selector over both.
+func certificates(s Settings) (func(*tls.ClientHelloInfo) (*tls.Certificate, error), []*acmeCert, error) {
+	if len(s.ACME) == 0 {
+		store, err := loadStore(s.Certificates, s.Owner)
+		if err != nil {
+			return nil, nil, err
+		}
+		return store.GetCertificate, nil, nil
+	}
+	sel := &selector{acmeDefault: s.ACMEDefault || len(s.Certificates) == 0}
+	if len(s.Certificates) > 0 {
+		store, err := loadStore(s.Certificates, s.Owner)
+		if err != nil {
+			return nil, nil, err
+		}
+		sel.files = store
+	}
+	for _, a := range s.ACME {
+		c, err := loadACME(a)
+		if err != nil {
+			return nil, nil, err
+		}
+		sel.acme = append(sel.acme, c)
+	}
+	return sel.GetCertificate, sel.acme, nil
 }

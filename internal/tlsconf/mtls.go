@@ -27,6 +27,9 @@ type MutualAuth struct {
 	IgnoreClientCertificateExpiry bool
 	// AdvertiseTrustStoreCANames sends the trust store's subject names in the CertificateRequest.
 	AdvertiseTrustStoreCANames bool
+	// RevocationLists are CRL files (PEM or DER) signed by trust store CAs, used in verify mode:
+	// a client whose chain holds a listed serial fails the handshake (MTLS-03, MTLS-05).
+	RevocationLists []string
 }
 
 // maxChainDepth is the longest client chain accepted in verify mode, leaf included (MTLS-06).
@@ -94,12 +97,16 @@ func applyMutualAuth(cfg *tls.Config, m MutualAuth) error {
 		if err != nil {
 			return err
 		}
+		revoked, err := LoadRevocations(m.RevocationLists, m.TrustStore)
+		if err != nil {
+			return err
+		}
 		cfg.ClientAuth = tls.RequireAnyClientCert
 		if m.AdvertiseTrustStoreCANames {
 			// With RequireAnyClientCert, ClientCAs only fills the CertificateRequest's names.
 			cfg.ClientCAs = pool
 		}
-		cfg.VerifyPeerCertificate = verifyClient(pool, m.IgnoreClientCertificateExpiry)
+		cfg.VerifyPeerCertificate = verifyClient(pool, revoked, m.IgnoreClientCertificateExpiry)
 	default:
 		return fmt.Errorf("mutual authentication mode %q: want off, passthrough or verify", m.Mode)
 	}
@@ -124,9 +131,10 @@ func (e *VerifyError) Error() string {
 
 func (e *VerifyError) Unwrap() error { return e.Err }
 
-// verifyClient checks the client chain against pool for client authentication (MTLS-03). A
-// failure, a *VerifyError, fails the handshake: no HTTP response is sent (MTLS-05).
-func verifyClient(pool *x509.CertPool, ignoreExpiry bool) func([][]byte, [][]*x509.Certificate) error {
+// verifyClient checks the client chain against pool for client authentication and against the
+// revocation lists (MTLS-03). A failure, a *VerifyError, fails the handshake: no HTTP response
+// is sent (MTLS-05).
+func verifyClient(pool *x509.CertPool, revocations *Revocations, ignoreExpiry bool) func([][]byte, [][]*x509.Certificate) error {
 	return func(raw [][]byte, _ [][]*x509.Certificate) error {
 		if len(raw) == 0 {
 			return &VerifyError{Code: "ClientCertUntrusted", Err: errors.New("no client certificate")}
@@ -155,8 +163,14 @@ func verifyClient(pool *x509.CertPool, ignoreExpiry bool) func([][]byte, [][]*x5
 			// Verify as of a moment inside the leaf's validity, so only its dates are forgiven.
 			opts.CurrentTime = leaf.NotAfter.Add(-time.Second)
 		}
-		if _, err := leaf.Verify(opts); err != nil {
+		chains, err := leaf.Verify(opts)
+		if err != nil {
 			return &VerifyError{Code: verifyCode(err, leaf, opts.CurrentTime), Err: err}
+		}
+		for _, chain := range chains {
+			if c, hit := revocations.revoked(chain); hit {
+				return crlHit(c)
+			}
 		}
 		return nil
 	}

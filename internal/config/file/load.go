@@ -4,10 +4,12 @@ package file
 import (
 	"crypto/ed25519"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
@@ -61,10 +63,16 @@ func Resolve(cfg *config.Config, dir string) {
 			for k := range certs {
 				join(&certs[k].CertificateFile)
 				join(&certs[k].PrivateKeyFile)
+				if a := certs[k].ACME; a != nil {
+					join(&a.CARoots)
+				}
 			}
 			if m := cfg.LoadBalancers[i].Listeners[j].MutualAuthentication; m != nil {
 				for k := range m.TrustStore {
 					join(&m.TrustStore[k])
+				}
+				for k := range m.TrustStoreRevocationLists {
+					join(&m.TrustStoreRevocationLists[k])
 				}
 			}
 		}
@@ -94,10 +102,14 @@ func CheckFiles(cfg *config.Config) config.Problems {
 			for k, c := range l.Certificates {
 				p := fmt.Sprintf("load_balancers[%d].listeners[%d].certificates[%d]", i, j, k)
 				checkCertificate(&ps, p, c)
+				if c.ACME != nil && c.ACME.CARoots != "" {
+					checkCARoots(&ps, p+".acme.ca_roots", c.ACME.CARoots)
+				}
 			}
 			if m := l.MutualAuthentication; m.EffectiveMode() == config.MTLSModeVerify && len(m.TrustStore) > 0 {
 				p := fmt.Sprintf("load_balancers[%d].listeners[%d].mutual_authentication.trust_store", i, j)
 				checkTrustStore(&ps, p, m.TrustStore)
+				checkRevocationLists(&ps, p+"_revocation_lists", m)
 			}
 		}
 	}
@@ -150,5 +162,31 @@ func checkTrustStore(ps *config.Problems, p string, files []string) {
 		ps.Add(p, "%v", err)
 	case n > tlsconf.MaxTrustStoreCAs:
 		ps.Add(p, "at most %d CA certificates per trust store (MTLS-06), got %d", tlsconf.MaxTrustStoreCAs, n)
+	}
+}
+
+// checkRevocationLists loads a verify-mode trust store's revocation lists: each must parse and
+// be signed by a CA of the trust store (MTLS-03), within the MTLS-06 quotas.
+func checkRevocationLists(ps *config.Problems, p string, m *config.MutualAuthentication) {
+	if len(m.TrustStoreRevocationLists) == 0 || len(m.TrustStoreRevocationLists) > tlsconf.MaxRevocationLists || slices.Contains(m.TrustStoreRevocationLists, "") {
+		return // reported by Validate
+	}
+	if _, err := tlsconf.CountCACertificates(m.TrustStore); err != nil {
+		return // reported with the trust store
+	}
+	if _, err := tlsconf.LoadRevocations(m.TrustStoreRevocationLists, m.TrustStore); err != nil {
+		ps.Add(p, "%v", err)
+	}
+}
+
+// checkCARoots loads the PEM roots an ACME entry trusts for its directory's HTTPS.
+func checkCARoots(ps *config.Problems, p, file string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		ps.Add(p, "%v", err)
+		return
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM(data) {
+		ps.Add(p, "%s holds no PEM certificate", file)
 	}
 }

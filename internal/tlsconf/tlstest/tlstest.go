@@ -111,7 +111,7 @@ func issue(t testing.TB, s Spec, parent *Cert) *Cert {
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
 	}
 	if s.IsCA {
-		tmpl.IsCA, tmpl.KeyUsage, tmpl.ExtKeyUsage = true, x509.KeyUsageCertSign|x509.KeyUsageDigitalSignature, nil
+		tmpl.IsCA, tmpl.KeyUsage, tmpl.ExtKeyUsage = true, x509.KeyUsageCertSign|x509.KeyUsageCRLSign|x509.KeyUsageDigitalSignature, nil
 	}
 	signer, parentCert := key, tmpl
 	var chain []*x509.Certificate
@@ -188,4 +188,20 @@ func Pool(certs ...*Cert) *x509.CertPool {
 		p.AddCert(c.Leaf)
 	}
 	return p
+}
+
+// CRL is a PEM certificate revocation list signed by c (a CA) that revokes the given
+// certificates.
+func (c *Cert) CRL(t testing.TB, revoked ...*Cert) []byte {
+	t.Helper()
+	tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: time.Now().Add(-time.Hour), NextUpdate: time.Now().Add(24 * time.Hour)}
+	for _, r := range revoked {
+		tmpl.RevokedCertificateEntries = append(tmpl.RevokedCertificateEntries,
+			x509.RevocationListEntry{SerialNumber: r.Leaf.SerialNumber, RevocationTime: time.Now().Add(-time.Minute)})
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, tmpl, c.Leaf, c.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})
 }
