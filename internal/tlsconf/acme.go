@@ -179,6 +179,7 @@ func isALPNChallenge(hello *tls.ClientHelloInfo) bool {
 // (nil when there are none) and the ACME entries, in configuration order.
 type selector struct {
 	files *Store
+	owner ARNOwner // of the ACME certificates' ARNs
 	acme  []*acmeCert
 	// acmeDefault: the default certificate (the first entry, TLS-01) is acme[0]'s first domain.
 	acmeDefault bool
@@ -204,23 +205,35 @@ func (s *selector) GetCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate,
 	}
 	if s.files != nil {
 		if best := bestMatch(s.files.current(), hello); best != nil {
-			r.Record(true)
+			r.Record(true, best.arn)
 			return best.cert, nil
 		}
 	}
 	for _, a := range s.acme {
 		if sni != "" && slices.Contains(a.names, sni) {
-			r.Record(true)
-			return a.m.GetCertificate(hello)
+			return s.acmeRecorded(r, true, a, hello)
 		}
 	}
-	r.Record(false)
 	if s.files != nil && !s.acmeDefault {
-		return s.files.current()[0].cert, nil
+		def := s.files.current()[0]
+		r.Record(false, def.arn)
+		return def.cert, nil
 	}
 	def := *hello
 	def.ServerName = s.acme[0].names[0]
-	return s.acme[0].m.GetCertificate(&def)
+	return s.acmeRecorded(r, false, s.acme[0], &def)
+}
+
+// acmeRecorded answers with a's certificate and records it with its ARN (chosen_cert_arn), which
+// changes with every renewal as the certificate does.
+func (s *selector) acmeRecorded(r *SNIResult, matched bool, a *acmeCert, hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	c, err := a.m.GetCertificate(hello)
+	arn := ""
+	if err == nil && c != nil && len(c.Certificate) > 0 {
+		arn = CertificateARN(s.owner, c.Certificate[0])
+	}
+	r.Record(matched, arn)
+	return c, err
 }
 
 // acmeProtos adds acme-tls/1 to a listener's ALPN list when an entry answers tls-alpn-01, so

@@ -65,7 +65,7 @@ func certificates(s Settings) (func(*tls.ClientHelloInfo) (*tls.Certificate, err
 		}
 		return store.GetCertificate, nil, nil
 	}
-	sel := &selector{acmeDefault: s.ACMEDefault || len(s.Certificates) == 0}
+	sel := &selector{owner: s.Owner, acmeDefault: s.ACMEDefault || len(s.Certificates) == 0}
 	if len(s.Certificates) > 0 {
 		store, err := loadStore(s.Certificates, s.Owner)
 		if err != nil {
