@@ -5,6 +5,7 @@ package observe
 import (
 	"context"
 	"crypto/tls"
+	"net/http"
 	"net/netip"
 	"time"
 )
@@ -97,6 +98,16 @@ type Exchange struct {
 	// TransformStatus is request_transform_status (field 33): "" when no transform matched,
 	// "TransformSucceeded" or "TransformFailed" (§12.9 [amb], see docs/rules.md).
 	TransformStatus string
+	// Header is the request's header map, for the dashboard's explain of a recent request; it
+	// holds the forwarding headers the load balancer added too. Read only after Observe.
+	Header http.Header
+	// ErrorDetail says in words why a target's answer became ErrorReason (a Lambda response
+	// the ALB would reject: strict mode's explanation). It is shown on the dashboard, never
+	// sent to the client by itself.
+	ErrorDetail string
+	// LambdaEvent and LambdaResponse are the event sent to a function and the payload it
+	// answered with, nil for other targets.
+	LambdaEvent, LambdaResponse []byte
 }
 
 // InvalidHeaders says whether a request carried header names outside [-A-Za-z0-9]+ and what the

@@ -92,11 +92,12 @@ type Metrics struct {
 	rules   map[ruleKey]*atomic.Uint64
 	sources []func() []Sample
 	recent  recentRing
+	history *History
 }
 
 // NewMetrics returns an empty set of metrics.
 func NewMetrics() *Metrics {
-	return &Metrics{series: map[seriesKey]*series{}, rules: map[ruleKey]*atomic.Uint64{}}
+	return &Metrics{series: map[seriesKey]*series{}, rules: map[ruleKey]*atomic.Uint64{}, history: newHistory()}
 }
 
 // AddSource registers fn, called at every scrape for gauges and counters kept elsewhere

@@ -48,6 +48,7 @@ func (o *ListenerObserver) Observe(ex *Exchange) {
 			c.Add(1)
 		}
 		o.metrics.recent.add(ex, o.listener)
+		o.metrics.history.record(ex, o.listener)
 	}
 	for _, s := range o.sinks {
 		s.Observe(ex)

@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,6 +26,29 @@ type RecentRequest struct {
 	DurationMS  float64 `json:"duration_ms"`
 	TraceID     string  `json:"trace_id"`
 	ErrorReason string  `json:"error_reason,omitempty"`
+	// ID numbers the requests since start, for the detail view.
+	ID uint64 `json:"id"`
+	// Priority is the rule that matched (0: default rule, -1: error, -2: not routed).
+	Priority int    `json:"priority"`
+	Host     string `json:"host,omitempty"`
+	Client   string `json:"client,omitempty"`
+	// ErrorDetail, LambdaEvent and LambdaResponse are the exchange's, the payloads cut to
+	// recentPayloadSize bytes; they are sent only in the detail view.
+	ErrorDetail    string `json:"error_detail,omitempty"`
+	LambdaEvent    string `json:"-"`
+	LambdaResponse string `json:"-"`
+	// Header is the request's header map as the exchange holds it, for explain.
+	Header http.Header `json:"-"`
+}
+
+// recentPayloadSize bounds the Lambda event and response kept per recent request.
+const recentPayloadSize = 4096
+
+func truncated(b []byte) string {
+	if len(b) > recentPayloadSize {
+		return string(b[:recentPayloadSize]) + "…(truncated)"
+	}
+	return string(b)
 }
 
 // recentRing keeps the last recentSize requests. A short mutex section per request; the
@@ -39,14 +63,20 @@ func (r *recentRing) add(ex *Exchange, listener string) {
 	rr := RecentRequest{
 		Time: ex.Finished, LoadBalancer: ex.LoadBalancer, Listener: listener, Method: ex.Method, URI: ex.RequestURI,
 		Status: ex.Status, TargetGroup: resourceID(ex.TargetGroupARN), Target: ex.Target, Lambda: isLambda(ex),
-		TraceID: ex.TraceID, ErrorReason: ex.ErrorReason,
+		TraceID: ex.TraceID, ErrorReason: ex.ErrorReason, Priority: ex.MatchedRulePriority, Host: ex.RequestHost,
+		ErrorDetail: ex.ErrorDetail, LambdaEvent: truncated(ex.LambdaEvent), LambdaResponse: truncated(ex.LambdaResponse),
+		Header: ex.Header,
+	}
+	if ex.Client.IsValid() {
+		rr.Client = ex.Client.Addr().String()
 	}
 	if !ex.TargetSent.IsZero() && !ex.TargetResponded.IsZero() {
 		rr.DurationMS = float64(ex.TargetResponded.Sub(ex.TargetSent).Microseconds()) / 1000
 	}
 	r.mu.Lock()
-	r.buf[r.next%recentSize] = rr
 	r.next++
+	rr.ID = r.next
+	r.buf[(r.next-1)%recentSize] = rr
 	r.mu.Unlock()
 }
 
@@ -61,6 +91,19 @@ func (r *recentRing) snapshot() []RecentRequest {
 	}
 	return out
 }
+
+// find returns the recent request numbered id, if still kept.
+func (r *recentRing) find(id uint64) (RecentRequest, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if id == 0 || id > r.next || r.next-id >= recentSize {
+		return RecentRequest{}, false
+	}
+	return r.buf[(id-1)%recentSize], true
+}
+
+// RecentByID returns the recent request numbered id, false once it has left the ring.
+func (m *Metrics) RecentByID(id uint64) (RecentRequest, bool) { return m.recent.find(id) }
 
 // Recent returns the last finished requests, newest first.
 func (m *Metrics) Recent() []RecentRequest { return m.recent.snapshot() }

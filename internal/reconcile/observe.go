@@ -40,6 +40,8 @@ type observability struct {
 	uploader     *s3upload.Uploader
 	// tracer exports spans when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set, else nil.
 	tracer *otel.Exporter
+	// sampler feeds the dashboard's charts (dashboard_history.go).
+	sampler historySampler
 }
 
 // lbLog is a load balancer's access log and the settings it was opened with.
@@ -74,6 +76,7 @@ func (rt *Runtime) Metrics() *observe.Metrics { return rt.obs().metrics }
 // stay readable.
 func (rt *Runtime) CloseObservability(ctx context.Context) error {
 	o := rt.obs()
+	o.stopSampler()
 	o.mu.Lock()
 	logs := o.logs
 	o.logs = map[string]*lbLog{}

@@ -67,6 +67,9 @@ func (t *Target) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	resp, err := t.serve(r, ex)
 	if err != nil {
 		ex.ErrorReason = err.Reason
+		if err.Err != nil {
+			ex.ErrorDetail = headerSafe(err.Err.Error())
+		}
 		return err
 	}
 	ex.TargetStatus = resp.status
@@ -87,6 +90,7 @@ func (t *Target) serve(r *http.Request, ex *observe.Exchange) (*response, *elber
 	if err != nil {
 		return nil, asELBError(err)
 	}
+	ex.LambdaEvent = payload
 	ex.TargetSent = time.Now()
 	ctx := function.WithInvocationOptions(r.Context(), function.InvocationOptions{
 		TraceID:            xrayTraceHeader(ex.TraceID),
@@ -100,6 +104,7 @@ func (t *Target) serve(r *http.Request, ex *observe.Exchange) (*response, *elber
 	if out == nil {
 		return nil, internalError(http.StatusBadGateway, ReasonUnhandledException, errors.New("invoker returned no response"))
 	}
+	ex.LambdaResponse = out.Payload
 	if out.FunctionError != "" {
 		return nil, functionError(out)
 	}
