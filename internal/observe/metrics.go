@@ -92,7 +92,10 @@ type Metrics struct {
 	rules   map[ruleKey]*atomic.Uint64
 	sources []func() []Sample
 	recent  recentRing
-	history *History
+	// failures keeps failed requests longer than recent does; recentID numbers both.
+	failures recentRing
+	recentID atomic.Uint64
+	history  *History
 }
 
 // NewMetrics returns an empty set of metrics.

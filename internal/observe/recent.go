@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// recentSize is how many finished requests the dashboard can show.
+// recentSize is how many finished requests, and how many failed ones, the dashboard can show.
 const recentSize = 64
 
 // RecentRequest is a finished request as the dashboard lists it.
@@ -51,15 +51,16 @@ func truncated(b []byte) string {
 	return string(b)
 }
 
-// recentRing keeps the last recentSize requests. A short mutex section per request; the
-// strings are shared with the exchange, not copied.
+// recentRing keeps the last recentSize requests given to it. A short mutex section per request.
 type recentRing struct {
 	mu   sync.Mutex
 	buf  [recentSize]RecentRequest
 	next uint64
 }
 
-func (r *recentRing) add(ex *Exchange, listener string) {
+// recentRecord is ex as the dashboard lists it; the Lambda payloads are copied (bounded) since
+// the invoker may reuse its buffers.
+func recentRecord(ex *Exchange, listener string) RecentRequest {
 	rr := RecentRequest{
 		Time: ex.Finished, LoadBalancer: ex.LoadBalancer, Listener: listener, Method: ex.Method, URI: ex.RequestURI,
 		Status: ex.Status, TargetGroup: resourceID(ex.TargetGroupARN), Target: ex.Target, Lambda: isLambda(ex),
@@ -73,10 +74,28 @@ func (r *recentRing) add(ex *Exchange, listener string) {
 	if !ex.TargetSent.IsZero() && !ex.TargetResponded.IsZero() {
 		rr.DurationMS = float64(ex.TargetResponded.Sub(ex.TargetSent).Microseconds()) / 1000
 	}
+	return rr
+}
+
+// failed tells a request kept among the failures: a 5XX, or any load balancer error reason.
+func failed(rr *RecentRequest) bool { return rr.Status >= 500 || rr.ErrorReason != "" }
+
+// addRecent numbers ex and keeps it among the recent requests and, when it failed, among the
+// recent failures too: under load the last requests scroll by in a fraction of a second, the
+// failures stay until newer failures push them out.
+func (m *Metrics) addRecent(ex *Exchange, listener string) {
+	rr := recentRecord(ex, listener)
+	rr.ID = m.recentID.Add(1)
+	m.recent.put(rr)
+	if failed(&rr) {
+		m.failures.put(rr)
+	}
+}
+
+func (r *recentRing) put(rr RecentRequest) {
 	r.mu.Lock()
+	r.buf[r.next%recentSize] = rr
 	r.next++
-	rr.ID = r.next
-	r.buf[(r.next-1)%recentSize] = rr
 	r.mu.Unlock()
 }
 
@@ -92,18 +111,29 @@ func (r *recentRing) snapshot() []RecentRequest {
 	return out
 }
 
-// find returns the recent request numbered id, if still kept.
+// find returns the request numbered id, if still kept.
 func (r *recentRing) find(id uint64) (RecentRequest, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if id == 0 || id > r.next || r.next-id >= recentSize {
-		return RecentRequest{}, false
+	for i := range min(r.next, recentSize) {
+		if r.buf[i].ID == id {
+			return r.buf[i], true
+		}
 	}
-	return r.buf[(id-1)%recentSize], true
+	return RecentRequest{}, false
 }
 
-// RecentByID returns the recent request numbered id, false once it has left the ring.
-func (m *Metrics) RecentByID(id uint64) (RecentRequest, bool) { return m.recent.find(id) }
+// RecentByID returns the request numbered id while it is among the recent requests or the
+// recent failures.
+func (m *Metrics) RecentByID(id uint64) (RecentRequest, bool) {
+	if rr, ok := m.recent.find(id); ok {
+		return rr, true
+	}
+	return m.failures.find(id)
+}
+
+// RecentFailures returns the last failed requests (5XX or an error reason), newest first.
+func (m *Metrics) RecentFailures() []RecentRequest { return m.failures.snapshot() }
 
 // Recent returns the last finished requests, newest first.
 func (m *Metrics) Recent() []RecentRequest { return m.recent.snapshot() }

@@ -30,6 +30,8 @@ type dashState struct {
 	TargetGroups  []dashTG                `json:"target_groups"`
 	Functions     []dashFunction          `json:"functions"`
 	Recent        []observe.RecentRequest `json:"recent"`
+	// Failures are the last failed requests (5XX or an error reason), kept longer than Recent.
+	Failures []observe.RecentRequest `json:"failures"`
 }
 
 type dashLB struct {
@@ -83,7 +85,7 @@ type dashFunction struct {
 // dashboardState is the page's data, from the latest build's configuration and the counters.
 func (rt *Runtime) dashboardState() dashState {
 	o := rt.obs()
-	s := dashState{Recent: o.metrics.Recent(), Functions: rt.dashFunctions()}
+	s := dashState{Recent: o.metrics.Recent(), Failures: o.metrics.RecentFailures(), Functions: rt.dashFunctions()}
 	cfg := o.cfg.Load()
 	if cfg == nil {
 		return s
