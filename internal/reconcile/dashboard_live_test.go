@@ -160,7 +160,7 @@ func TestDashboardLiveInChromium(t *testing.T) {
 		t.Errorf("the forced 502 is not listed in red with its reason and rule:\n%s", recentTable(dom))
 	}
 	detail := dom[strings.Index(dom, `<div id="detail"`):]
-	detail = detail[:strings.Index(detail, `<table id="recent"`)]
+	detail = detail[:strings.Index(detail, `<div class="cols">`)]
 	for _, want := range []string{
 		"Request " + strconv.FormatUint(id, 10), "LambdaInvalidResponse", "rule 10 — now: rule 10 → forward to target group shop",
 		"rule 10: MATCH (runs)", "[yes] path-pattern", // the explain view
@@ -173,7 +173,7 @@ func TestDashboardLiveInChromium(t *testing.T) {
 	}
 	if shot := os.Getenv("ALBATROSS_DASHBOARD_SCREENSHOT"); shot != "" {
 		abs, _ := filepath.Abs(shot)
-		headlessChromium(t, bin, dash+"#request="+strconv.FormatUint(id, 10), "--screenshot="+abs, "--window-size=1280,1700", "--hide-scrollbars")
+		headlessChromium(t, bin, dash+"#status=5&request="+strconv.FormatUint(id, 10), "--screenshot="+abs, "--window-size=1360,1150", "--hide-scrollbars")
 		t.Logf("screenshot written to %s", abs)
 	}
 }
