@@ -41,12 +41,29 @@ const (
 	KindFunction     SeriesKind = "function"
 )
 
-// historyKey names a series; Name is the load balancer or target group ID, the function name,
-// "<lb> <listener> <priority>" for a rule, "<target group> <ip:port>" for a target.
+// historyKey names a series: name is the load balancer or target group ID or the function name;
+// a rule adds its listener and priority, a target its ip:port. Kept apart (not joined into one
+// string) so that counting a request allocates nothing.
 type historyKey struct {
-	kind SeriesKind
-	name string
+	kind     SeriesKind
+	name     string
+	sub      string // the listener of a rule, the ip:port of a target
+	priority int
 }
+
+// String is the series' name in history.json: see RuleName and TargetName.
+func (k historyKey) String() string {
+	switch k.kind {
+	case KindRule:
+		return RuleName(k.name, k.sub, k.priority)
+	case KindTarget:
+		return TargetName(k.name, k.sub)
+	}
+	return k.name
+}
+
+// TargetName is the name of a target's history series: the target group ID and the ip:port.
+func TargetName(targetGroup, target string) string { return targetGroup + " " + target }
 
 // point is one step of one series. Counts are per step; gauges are the last value set in the
 // step, NaN when none was.
@@ -137,16 +154,16 @@ func (h *History) record(ex *Exchange, listener string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if ex.LoadBalancer != "" {
-		h.count(historyKey{KindLoadBalancer, ex.LoadBalancer}, step, ex.Status, -1)
+		h.count(historyKey{kind: KindLoadBalancer, name: ex.LoadBalancer}, step, ex.Status, -1)
 	}
 	if tg != "" {
-		h.count(historyKey{KindTargetGroup, tg}, step, ex.Status, latency)
+		h.count(historyKey{kind: KindTargetGroup, name: tg}, step, ex.Status, latency)
 		if ex.Target != "" {
-			h.count(historyKey{KindTarget, tg + " " + ex.Target}, step, ex.Status, -1)
+			h.count(historyKey{kind: KindTarget, name: tg, sub: ex.Target}, step, ex.Status, -1)
 		}
 	}
 	if ex.MatchedRulePriority >= 0 {
-		if s := h.count(historyKey{KindRule, RuleName(ex.LoadBalancer, listener, ex.MatchedRulePriority)}, step, ex.Status, -1); s != nil && when.After(s.lastMatch) {
+		if s := h.count(historyKey{kind: KindRule, name: ex.LoadBalancer, sub: listener, priority: ex.MatchedRulePriority}, step, ex.Status, -1); s != nil && when.After(s.lastMatch) {
 			s.lastMatch = when
 		}
 	}
@@ -196,7 +213,7 @@ func (h *History) SampleFunctions(fns []FunctionSample) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, f := range fns {
-		_, p := h.at(historyKey{KindFunction, f.Name}, step)
+		_, p := h.at(historyKey{kind: KindFunction, name: f.Name}, step)
 		if p == nil {
 			continue
 		}
@@ -227,10 +244,10 @@ func (h *History) SampleHealth(targets []TargetState) {
 	defer h.mu.Unlock()
 	counts := map[string]*point{}
 	for _, t := range targets {
-		h.noteHealthLocked(historyKey{KindTarget, t.TargetGroup + " " + t.Target}, now, t)
+		h.noteHealthLocked(historyKey{kind: KindTarget, name: t.TargetGroup, sub: t.Target}, now, t)
 		p, seen := counts[t.TargetGroup]
 		if !seen {
-			if _, p = h.at(historyKey{KindTargetGroup, t.TargetGroup}, step); p != nil {
+			if _, p = h.at(historyKey{kind: KindTargetGroup, name: t.TargetGroup}, step); p != nil {
 				p.healthy, p.unhealthy, p.hasHealth = 0, 0, true
 			}
 			counts[t.TargetGroup] = p
@@ -299,7 +316,7 @@ func (h *History) noteHealthLocked(k historyKey, now time.Time, t TargetState) {
 func (h *History) HealthHistory(targetGroup, target string) []HealthChange {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if l := h.health[historyKey{KindTarget, targetGroup + " " + target}]; l != nil {
+	if l := h.health[historyKey{kind: KindTarget, name: targetGroup, sub: target}]; l != nil {
 		return append([]HealthChange(nil), l.changes...)
 	}
 	return nil
@@ -309,7 +326,7 @@ func (h *History) HealthHistory(targetGroup, target string) []HealthChange {
 func (h *History) LastMatch(lb, listener string, priority int) time.Time {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if s := h.series[historyKey{KindRule, RuleName(lb, listener, priority)}]; s != nil {
+	if s := h.series[historyKey{kind: KindRule, name: lb, sub: listener, priority: priority}]; s != nil {
 		return s.lastMatch
 	}
 	return time.Time{}
@@ -363,7 +380,7 @@ func (h *History) Charts() Charts {
 }
 
 func (s *historySeries) chart(k historyKey, end int64) ChartSeries {
-	c := ChartSeries{Kind: k.kind, Name: k.name}
+	c := ChartSeries{Kind: k.kind, Name: k.String()}
 	rate := func(n uint32) float64 { return float64(n) / HistoryStep.Seconds() }
 	gauge := func(v float64) float64 {
 		if math.IsNaN(v) {

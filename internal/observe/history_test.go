@@ -153,3 +153,13 @@ func TestHistoryBounded(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// BenchmarkHistoryRecord: counting one request into the charts' history.
+func BenchmarkHistoryRecord(b *testing.B) {
+	h := newHistory()
+	ex := exchangeAt(time.Now(), 200, time.Millisecond, "10.0.0.1:80")
+	b.ReportAllocs()
+	for b.Loop() {
+		h.record(ex, "HTTP:80")
+	}
+}

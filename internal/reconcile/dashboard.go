@@ -155,7 +155,7 @@ func (o *observability) dashTargetGroups(cfg *config.Config) []dashTG {
 					h := t.Health()
 					addr := targetAddr(h.ID, h.Port)
 					d.Targets = append(d.Targets, dashTarget{ID: h.ID, Port: h.Port, State: h.State.String(), Reason: h.Reason,
-						Series: d.Series + " " + addr, History: o.metrics.History().HealthHistory(d.Series, addr)})
+						Series: observe.TargetName(d.Series, addr), History: o.metrics.History().HealthHistory(d.Series, addr)})
 				}
 			}
 		}
