@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,39 @@ func TestDashboardState(t *testing.T) {
 	}
 	if len(s.Recent) != 1 || s.Recent[0].URI != "/teapot-state" || s.Recent[0].Status != 418 {
 		t.Errorf("recent %+v", s.Recent)
+	}
+	if rules[0].LastMatch == nil || rules[1].LastMatch != nil || !strings.HasSuffix(rules[0].Series, " 5") {
+		t.Errorf("last match and series of the rules %+v", rules)
+	}
+	// The rule's request is in the charts under the series the state names.
+	var h struct {
+		Series []struct {
+			Kind, Name string
+			Total      int
+		}
+	}
+	if err := json.Unmarshal([]byte(get(t, dash+"history.json")), &h); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, series := range h.Series {
+		found = found || (series.Kind == "rule" && series.Name == rules[0].Series && series.Total == 1)
+	}
+	if !found {
+		t.Errorf("history has no point for rule 5: %+v", h.Series)
+	}
+	// The detail of the request, and none for IDs never given or malformed.
+	var d dashRequest
+	if err := json.Unmarshal([]byte(get(t, dash+"request.json?id="+strconv.FormatUint(s.Recent[0].ID, 10))), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.URI != "/teapot-state" || !strings.Contains(d.Explain, "rule 5: MATCH (runs)") || !strings.HasPrefix(d.Rule, "rule 5 → fixed-response 418") {
+		t.Errorf("detail %+v", d)
+	}
+	for _, id := range []string{"999", "abc", "-1", ""} {
+		if body := get(t, dash+"request.json?id="+id); !strings.Contains(body, "no such recent request") {
+			t.Errorf("id %q: %s", id, body)
+		}
 	}
 	if page := get(t, dash); !strings.Contains(page, "<title>Albatross</title>") {
 		t.Errorf("page %.200s", page)
