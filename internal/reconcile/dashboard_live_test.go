@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -142,6 +144,7 @@ func TestDashboardLiveInChromium(t *testing.T) {
 	defer func() { close(stop); load.Wait() }()
 
 	id := waitForStatus(t, dash, 502)
+	sendRaw(t, lbAddr, "GET /shop/broken/<img/src=x/onerror=document.title='owned'> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	dom := headlessChromium(t, bin, dash+"#request="+strconv.FormatUint(id, 10), "--dump-dom")
 
 	charts := regexp.MustCompile(`<div class="chart" data-points="(\d+)" data-max="([0-9.]+)"><div class="title">([^<]*)</div>`).FindAllStringSubmatch(dom, -1)
@@ -155,6 +158,11 @@ func TestDashboardLiveInChromium(t *testing.T) {
 		if !seen[want] {
 			t.Errorf("chart %q has no points; charts: %q", want, charts)
 		}
+	}
+	// Values from requests are text, never markup (the attack: a URI carrying HTML).
+	if !strings.Contains(dom, "GET /shop/broken/&lt;img/src=x/onerror=document.title='owned'&gt;") || strings.Contains(dom, "<img") ||
+		strings.Contains(dom, "<title>owned") {
+		t.Errorf("a URI with markup was not shown as text:\n%s", recentTable(dom))
 	}
 	if !regexp.MustCompile(`<tr class="s5" data-id="\d+"><td>[^<]*</td><td>HTTP:\d+</td><td>GET /shop/broken</td><td class="status">502</td><td class="reason">LambdaInvalidResponse</td><td>rule 10</td>`).MatchString(dom) {
 		t.Errorf("the forced 502 is not listed in red with its reason and rule:\n%s", recentTable(dom))
@@ -175,6 +183,24 @@ func TestDashboardLiveInChromium(t *testing.T) {
 		abs, _ := filepath.Abs(shot)
 		headlessChromium(t, bin, dash+"#status=5&request="+strconv.FormatUint(id, 10), "--screenshot="+abs, "--window-size=1360,1150", "--hide-scrollbars")
 		t.Logf("screenshot written to %s", abs)
+	}
+}
+
+// sendRaw writes one raw request to addr and reads the answer (the client's own encoding would
+// escape what the test needs to send as is).
+func sendRaw(t *testing.T, addr, request string) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, request); err != nil {
+		t.Fatal(err)
+	}
+	if answer, _ := io.ReadAll(conn); !strings.HasPrefix(string(answer), "HTTP/1.1 502") {
+		t.Fatalf("raw request answered %.100q", answer)
 	}
 }
 
