@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/explain"
 	"github.com/albatross-lb/albatross/internal/importer"
 	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/reconcile"
@@ -127,6 +128,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		StickinessKey: key,
 		WatchCode:     f.watchCode,
 		DebugFunction: f.debugFunction,
+		ExplainRecent: explain.Recent,
 	})
 	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -73,6 +73,9 @@ func (t *Target) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	resp, err := t.serveRecovered(r, ex)
 	if err != nil {
 		ex.ErrorReason = err.Reason
+		if err.Err != nil {
+			ex.ErrorDetail = headerSafe(err.Err.Error())
+		}
 		return t.explainBuild(err)
 	}
 	ex.TargetStatus = resp.status
@@ -93,6 +96,7 @@ func (t *Target) serve(r *http.Request, ex *observe.Exchange) (*response, *elber
 	if err != nil {
 		return nil, asELBError(err)
 	}
+	ex.LambdaEvent = payload
 	ex.TargetSent = time.Now()
 	ctx := function.WithInvocationOptions(r.Context(), function.InvocationOptions{
 		TraceID:            xrayTraceHeader(ex.TraceID),
@@ -106,6 +110,7 @@ func (t *Target) serve(r *http.Request, ex *observe.Exchange) (*response, *elber
 	if out == nil {
 		return nil, internalError(http.StatusBadGateway, ReasonUnhandledException, errors.New("invoker returned no response"))
 	}
+	ex.LambdaResponse = out.Payload
 	if out.FunctionError != "" {
 		return nil, functionError(out)
 	}

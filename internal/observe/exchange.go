@@ -5,6 +5,7 @@ package observe
 import (
 	"context"
 	"crypto/tls"
+	"net/http"
 	"net/netip"
 	"time"
 )
@@ -110,6 +111,16 @@ type Exchange struct {
 	// token (ELBAuthFailure) or could not check it (ELBAuthError); authenticate actions report
 	// through ErrorReason instead (AUTH-04).
 	AuthFailed, AuthErrored bool
+	// Header is the request's header map, for the dashboard's explain of a recent request; it
+	// holds the forwarding headers the load balancer added too. Read only after Observe.
+	Header http.Header
+	// ErrorDetail says in words why a target's answer became ErrorReason (a Lambda response
+	// the ALB would reject: strict mode's explanation). It is shown on the dashboard, never
+	// sent to the client by itself.
+	ErrorDetail string
+	// LambdaEvent and LambdaResponse are the event sent to a function and the payload it
+	// answered with, nil for other targets.
+	LambdaEvent, LambdaResponse []byte
 }
 
 // InvalidHeaders says whether a request carried header names outside [-A-Za-z0-9]+ and what the

@@ -112,11 +112,15 @@ type Metrics struct {
 	recent  recentRing
 	// rejected are the RejectedConnectionCount counters by load balancer (connections.go).
 	rejected map[string]*RejectedConnections
+	// failures keeps failed requests longer than recent does; recentID numbers both.
+	failures recentRing
+	recentID atomic.Uint64
+	history  *History
 }
 
 // NewMetrics returns an empty set of metrics.
 func NewMetrics() *Metrics {
-	return &Metrics{series: map[seriesKey]*series{}, rules: map[ruleKey]*atomic.Uint64{}}
+	return &Metrics{series: map[seriesKey]*series{}, rules: map[ruleKey]*atomic.Uint64{}, history: newHistory()}
 }
 
 // AddSource registers fn, called at every scrape for gauges and counters kept elsewhere

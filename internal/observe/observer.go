@@ -47,7 +47,8 @@ func (o *ListenerObserver) Observe(ex *Exchange) {
 		if c := o.rules[ex.MatchedRulePriority]; c != nil {
 			c.Add(1)
 		}
-		o.metrics.recent.add(ex, o.listener)
+		o.metrics.addRecent(ex, o.listener)
+		o.metrics.history.record(ex, o.listener)
 	}
 	for _, s := range o.sinks {
 		s.Observe(ex)

@@ -1,12 +1,13 @@
 package observe
 
 import (
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// recentSize is how many finished requests the dashboard can show.
+// recentSize is how many finished requests, and how many failed ones, the dashboard can show.
 const recentSize = 64
 
 // RecentRequest is a finished request as the dashboard lists it.
@@ -25,25 +26,73 @@ type RecentRequest struct {
 	DurationMS  float64 `json:"duration_ms"`
 	TraceID     string  `json:"trace_id"`
 	ErrorReason string  `json:"error_reason,omitempty"`
+	// ID numbers the requests since start, for the detail view.
+	ID uint64 `json:"id"`
+	// Priority is the rule that matched (0: default rule, -1: error, -2: not routed).
+	Priority int    `json:"priority"`
+	Host     string `json:"host,omitempty"`
+	Client   string `json:"client,omitempty"`
+	// ErrorDetail, LambdaEvent and LambdaResponse are the exchange's, the payloads cut to
+	// recentPayloadSize bytes; they are sent only in the detail view.
+	ErrorDetail    string `json:"error_detail,omitempty"`
+	LambdaEvent    string `json:"-"`
+	LambdaResponse string `json:"-"`
+	// Header is the request's header map as the exchange holds it, for explain.
+	Header http.Header `json:"-"`
 }
 
-// recentRing keeps the last recentSize requests. A short mutex section per request; the
-// strings are shared with the exchange, not copied.
+// recentPayloadSize bounds the Lambda event and response kept per recent request.
+const recentPayloadSize = 4096
+
+func truncated(b []byte) string {
+	if len(b) > recentPayloadSize {
+		return string(b[:recentPayloadSize]) + "…(truncated)"
+	}
+	return string(b)
+}
+
+// recentRing keeps the last recentSize requests given to it. A short mutex section per request.
 type recentRing struct {
 	mu   sync.Mutex
 	buf  [recentSize]RecentRequest
 	next uint64
 }
 
-func (r *recentRing) add(ex *Exchange, listener string) {
+// recentRecord is ex as the dashboard lists it; the Lambda payloads are copied (bounded) since
+// the invoker may reuse its buffers.
+func recentRecord(ex *Exchange, listener string) RecentRequest {
 	rr := RecentRequest{
 		Time: ex.Finished, LoadBalancer: ex.LoadBalancer, Listener: listener, Method: ex.Method, URI: ex.RequestURI,
 		Status: ex.Status, TargetGroup: resourceID(ex.TargetGroupARN), Target: ex.Target, Lambda: isLambda(ex),
-		TraceID: ex.TraceID, ErrorReason: ex.ErrorReason,
+		TraceID: ex.TraceID, ErrorReason: ex.ErrorReason, Priority: ex.MatchedRulePriority, Host: ex.RequestHost,
+		ErrorDetail: ex.ErrorDetail, LambdaEvent: truncated(ex.LambdaEvent), LambdaResponse: truncated(ex.LambdaResponse),
+		Header: ex.Header,
+	}
+	if ex.Client.IsValid() {
+		rr.Client = ex.Client.Addr().String()
 	}
 	if !ex.TargetSent.IsZero() && !ex.TargetResponded.IsZero() {
 		rr.DurationMS = float64(ex.TargetResponded.Sub(ex.TargetSent).Microseconds()) / 1000
 	}
+	return rr
+}
+
+// failed tells a request kept among the failures: a 5XX, or any load balancer error reason.
+func failed(rr *RecentRequest) bool { return rr.Status >= 500 || rr.ErrorReason != "" }
+
+// addRecent numbers ex and keeps it among the recent requests and, when it failed, among the
+// recent failures too: under load the last requests scroll by in a fraction of a second, the
+// failures stay until newer failures push them out.
+func (m *Metrics) addRecent(ex *Exchange, listener string) {
+	rr := recentRecord(ex, listener)
+	rr.ID = m.recentID.Add(1)
+	m.recent.put(rr)
+	if failed(&rr) {
+		m.failures.put(rr)
+	}
+}
+
+func (r *recentRing) put(rr RecentRequest) {
 	r.mu.Lock()
 	r.buf[r.next%recentSize] = rr
 	r.next++
@@ -61,6 +110,30 @@ func (r *recentRing) snapshot() []RecentRequest {
 	}
 	return out
 }
+
+// find returns the request numbered id, if still kept.
+func (r *recentRing) find(id uint64) (RecentRequest, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := range min(r.next, recentSize) {
+		if r.buf[i].ID == id {
+			return r.buf[i], true
+		}
+	}
+	return RecentRequest{}, false
+}
+
+// RecentByID returns the request numbered id while it is among the recent requests or the
+// recent failures.
+func (m *Metrics) RecentByID(id uint64) (RecentRequest, bool) {
+	if rr, ok := m.recent.find(id); ok {
+		return rr, true
+	}
+	return m.failures.find(id)
+}
+
+// RecentFailures returns the last failed requests (5XX or an error reason), newest first.
+func (m *Metrics) RecentFailures() []RecentRequest { return m.failures.snapshot() }
 
 // Recent returns the last finished requests, newest first.
 func (m *Metrics) Recent() []RecentRequest { return m.recent.snapshot() }

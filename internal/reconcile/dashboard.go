@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/observe"
@@ -12,9 +13,16 @@ import (
 )
 
 // DashboardHandler serves the live dashboard; mount it at /dashboard/ on the API address (the
-// page is /dashboard/, its data /dashboard/state.json).
+// page is /dashboard/, its data /dashboard/state.json, history.json and request.json?id=N). The
+// first call starts sampling functions and target health for the charts.
 func (dp *DataPlane) DashboardHandler() http.Handler {
-	return dashboard.Handler(func() any { return dp.dashboardState() })
+	dp.startSampler()
+	h := dp.obs().metrics.History()
+	return dashboard.Handler(dashboard.Sources{
+		State:   func() any { return dp.dashboardState() },
+		History: func() any { return h.Charts() },
+		Request: dp.dashboardRequest,
+	})
 }
 
 type dashState struct {
@@ -22,6 +30,8 @@ type dashState struct {
 	TargetGroups  []dashTG                `json:"target_groups"`
 	Functions     []dashFunction          `json:"functions"`
 	Recent        []observe.RecentRequest `json:"recent"`
+	// Failures are the last failed requests (5XX or an error reason), kept longer than Recent.
+	Failures []observe.RecentRequest `json:"failures"`
 }
 
 type dashLB struct {
@@ -38,10 +48,15 @@ type dashRule struct {
 	Priority int    `json:"priority"`
 	Summary  string `json:"summary"`
 	Requests uint64 `json:"requests"`
+	// LastMatch is when the rule last routed a request in the last 15 minutes, omitted otherwise.
+	LastMatch *time.Time `json:"last_match,omitempty"`
+	// Series names the rule's history series in history.json.
+	Series string `json:"series"`
 }
 
 type dashTG struct {
 	Name    string       `json:"name"`
+	Series  string       `json:"series"`
 	Type    string       `json:"type"`
 	Targets []dashTarget `json:"targets"`
 }
@@ -51,6 +66,9 @@ type dashTarget struct {
 	Port   int    `json:"port,omitempty"`
 	State  string `json:"state"`
 	Reason string `json:"reason,omitempty"`
+	// Series names the target's history series; History is its recorded state changes.
+	Series  string                 `json:"series,omitempty"`
+	History []observe.HealthChange `json:"history,omitempty"`
 }
 
 type dashFunction struct {
@@ -61,12 +79,13 @@ type dashFunction struct {
 	Invocations uint64 `json:"invocations"`
 	Errors      uint64 `json:"errors"`
 	Throttles   uint64 `json:"throttles"`
+	ColdStarts  uint64 `json:"cold_starts"`
 }
 
 // dashboardState is the page's data, from the latest build's configuration and the counters.
 func (dp *DataPlane) dashboardState() dashState {
 	o := dp.obs()
-	s := dashState{Recent: o.metrics.Recent(), Functions: dp.dashFunctions()}
+	s := dashState{Recent: o.metrics.Recent(), Failures: o.metrics.RecentFailures(), Functions: dp.dashFunctions()}
 	sv := dp.served.Load()
 	if sv == nil {
 		return s
@@ -83,17 +102,25 @@ func (dp *DataPlane) dashboardState() dashState {
 			rules := slices.Clone(l.Rules)
 			slices.SortFunc(rules, func(a, b config.Rule) int { return a.Priority - b.Priority })
 			for _, r := range rules {
-				dl.Rules = append(dl.Rules, dashRule{Priority: r.Priority, Summary: ruleSummary(&r),
-					Requests: o.metrics.RuleRequests(id, name, r.Priority)})
+				dl.Rules = append(dl.Rules, o.dashRule(id, name, r.Priority, ruleSummary(&r)))
 			}
-			dl.Rules = append(dl.Rules, dashRule{Priority: 0, Summary: "default → " + DescribeAction(ptr(RoutingAction(l.DefaultActions)), ""),
-				Requests: o.metrics.RuleRequests(id, name, 0)})
+			dl.Rules = append(dl.Rules, o.dashRule(id, name, 0, "default → "+DescribeAction(ptr(RoutingAction(l.DefaultActions)), "")))
 			d.Listeners = append(d.Listeners, dl)
 		}
 		s.LoadBalancers = append(s.LoadBalancers, d)
 	}
-	s.TargetGroups = dashTargetGroups(sv)
+	s.TargetGroups = o.dashTargetGroups(sv)
 	return s
+}
+
+// dashRule is a rule's counters: requests since start and the last match.
+func (o *observability) dashRule(lb, listener string, priority int, summary string) dashRule {
+	r := dashRule{Priority: priority, Summary: summary, Requests: o.metrics.RuleRequests(lb, listener, priority),
+		Series: observe.RuleName(lb, listener, priority)}
+	if t := o.metrics.History().LastMatch(lb, listener, priority); !t.IsZero() {
+		r.LastMatch = &t
+	}
+	return r
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -117,15 +144,20 @@ func ruleSummary(r *config.Rule) string {
 }
 
 // dashTargetGroups lists every target group with its targets' health states.
-func dashTargetGroups(sv *served) []dashTG {
+func (o *observability) dashTargetGroups(sv *served) []dashTG {
+	cfg, groups := sv.cfg, &sv.groups
 	var out []dashTG
-	for i := range sv.cfg.TargetGroups {
-		tg := &sv.cfg.TargetGroups[i]
-		d := dashTG{Name: tg.Name, Type: tg.EffectiveTargetType()}
-		if hg, ok := sv.groups[tg.Name].(interface{ Targets() []*targetgroup.Target }); ok {
-			for _, t := range hg.Targets() {
-				h := t.Health()
-				d.Targets = append(d.Targets, dashTarget{ID: h.ID, Port: h.Port, State: h.State.String(), Reason: h.Reason})
+	for i := range cfg.TargetGroups {
+		tg := &cfg.TargetGroups[i]
+		d := dashTG{Name: tg.Name, Type: tg.EffectiveTargetType(), Series: tgID(cfg.TargetGroupARN(tg.Name))}
+		if groups != nil {
+			if hg, ok := (*groups)[tg.Name].(interface{ Targets() []*targetgroup.Target }); ok {
+				for _, t := range hg.Targets() {
+					h := t.Health()
+					addr := targetAddr(h.ID, h.Port)
+					d.Targets = append(d.Targets, dashTarget{ID: h.ID, Port: h.Port, State: h.State.String(), Reason: h.Reason,
+						Series: observe.TargetName(d.Series, addr), History: o.metrics.History().HealthHistory(d.Series, addr)})
+				}
 			}
 		}
 		if d.Type == config.TargetTypeLambda {
@@ -147,7 +179,7 @@ func (dp *DataPlane) dashFunctions() []dashFunction {
 	for name, rf := range s.running {
 		st := rf.fn.Stats()
 		out = append(out, dashFunction{Name: name, Starting: st.Starting, Idle: st.Idle, Busy: st.Busy,
-			Invocations: st.Invocations, Errors: st.Errors, Throttles: st.Throttles})
+			Invocations: st.Invocations, Errors: st.Errors, Throttles: st.Throttles, ColdStarts: st.ColdStarts})
 	}
 	slices.SortFunc(out, func(a, b dashFunction) int { return strings.Compare(a.Name, b.Name) })
 	return out

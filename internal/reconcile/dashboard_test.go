@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ import (
 // API-like server; it returns the listener's address and the dashboard's URL.
 func dashboardRuntime(t *testing.T) (lbAddr, dashURL string) {
 	t.Helper()
-	dp := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache")})
+	dp := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache"), ExplainRecent: explainStub})
 	fixed := func(code string) []config.Action {
 		return []config.Action{{Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: code, ContentType: "text/plain"}}}
 	}
@@ -70,6 +71,41 @@ func TestDashboardState(t *testing.T) {
 	if len(s.Recent) != 1 || s.Recent[0].URI != "/teapot-state" || s.Recent[0].Status != 418 {
 		t.Errorf("recent %+v", s.Recent)
 	}
+	if rules[0].LastMatch == nil || rules[1].LastMatch != nil || !strings.HasSuffix(rules[0].Series, " 5") {
+		t.Errorf("last match and series of the rules %+v", rules)
+	}
+	// The rule's request is in the charts under the series the state names.
+	var h struct {
+		Series []struct {
+			Kind, Name string
+			Total      int
+		}
+	}
+	if err := json.Unmarshal([]byte(get(t, dash+"history.json")), &h); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, series := range h.Series {
+		found = found || (series.Kind == "rule" && series.Name == rules[0].Series && series.Total == 1)
+	}
+	if !found {
+		t.Errorf("history has no point for rule 5: %+v", h.Series)
+	}
+	// The detail of the request, and none for IDs never given or malformed.
+	var d dashRequest
+	if err := json.Unmarshal([]byte(get(t, dash+"request.json?id="+strconv.FormatUint(s.Recent[0].ID, 10))), &d); err != nil {
+		t.Fatal(err)
+	}
+	// The explanation itself is package explain's (TestRecent there); here, that the detail view
+	// asks for it with the request as the client sent it.
+	if d.URI != "/teapot-state" || !strings.Contains(d.Explain, "explained GET http://") || !strings.Contains(d.Explain, "/teapot-state") || d.Rule != "stub rule" {
+		t.Errorf("detail %+v", d)
+	}
+	for _, id := range []string{"999", "abc", "-1", ""} {
+		if body := get(t, dash+"request.json?id="+id); !strings.Contains(body, "no such recent request") {
+			t.Errorf("id %q: %s", id, body)
+		}
+	}
 	if page := get(t, dash); !strings.Contains(page, "<title>Albatross</title>") {
 		t.Errorf("page %.200s", page)
 	}
@@ -113,4 +149,10 @@ func TestDashboardInChromium(t *testing.T) {
 	if !strings.Contains(dom, `<td class="num">1</td>`) {
 		t.Errorf("the rendered page does not count the rule's request:\n%s", dom)
 	}
+}
+
+// explainStub stands in for package explain, which sits above reconcile: it echoes what it was
+// asked to explain.
+func explainStub(_ *config.Config, method, url, _ string, _ []string) (string, string, error) {
+	return "stub rule", "explained " + method + " " + url, nil
 }

@@ -29,6 +29,8 @@ type observability struct {
 	uploader     *s3upload.Uploader
 	// tracer exports spans when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set, else nil.
 	tracer *otel.Exporter
+	// sampler feeds the dashboard's charts (dashboard_history.go).
+	sampler historySampler
 }
 
 // obs returns dp's observability, made on first use.
@@ -58,6 +60,7 @@ func (dp *DataPlane) Metrics() *observe.Metrics { return dp.obs().metrics }
 // the last lines are in. Metrics stay readable.
 func (dp *DataPlane) closeObservability(ctx context.Context) error {
 	o := dp.obs()
+	o.stopSampler()
 	errs := []error{o.accessLogs.close(ctx), o.connLogs.close(ctx)}
 	if o.tracer != nil {
 		errs = append(errs, o.tracer.Close(ctx))

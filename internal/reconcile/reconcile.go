@@ -43,6 +43,10 @@ type Options struct {
 	// DebugFunction names a function run under its language's debugger with concurrency 1
 	// (docs/functions.md "Debugging a function"). "" means none.
 	DebugFunction string
+	// ExplainRecent explains a recent request for the dashboard's detail view: the rule that
+	// ran, in one line, and the explain text (package explain provides it; it sits above
+	// reconcile). nil leaves the detail view without the explanation.
+	ExplainRecent func(cfg *config.Config, method, url, sourceIP string, headers []string) (rule, text string, err error)
 }
 
 // DataPlane is the running data plane. Apply replaces what it serves; Close stops it. Apply and

@@ -131,6 +131,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		HTTPVersion:         r.Proto,
 		UserAgent:           r.UserAgent(),
 		TLS:                 r.TLS,
+		Header:              r.Header,
 	}
 	if r.TLS != nil {
 		// TLS-03: the listener keeps the handshake's certificate choice in the connection's

@@ -8,7 +8,11 @@ import (
 
 // TestHandler: the page and its state at the documented paths, nothing but GET and HEAD.
 func TestHandler(t *testing.T) {
-	h := Handler(func() any { return map[string]int{"n": 1} })
+	h := Handler(Sources{
+		State:   func() any { return map[string]int{"n": 1} },
+		History: func() any { return map[string]int{"h": 2} },
+		Request: func(id string) (any, bool) { return map[string]string{"id": id}, id == "7" },
+	})
 	testCases := []struct {
 		desc, method, path string
 		status             int
@@ -16,6 +20,10 @@ func TestHandler(t *testing.T) {
 	}{
 		{desc: "page", method: "GET", path: "/dashboard/", status: 200, contentType: "text/html; charset=utf-8", body: "<title>Albatross</title>"},
 		{desc: "state", method: "GET", path: "/dashboard/state.json", status: 200, contentType: "application/json", body: `{"n":1}`},
+		{desc: "history", method: "GET", path: "/dashboard/history.json", status: 200, contentType: "application/json", body: `{"h":2}`},
+		{desc: "request kept", method: "GET", path: "/dashboard/request.json?id=7", status: 200, contentType: "application/json", body: `{"id":"7"}`},
+		{desc: "request gone", method: "GET", path: "/dashboard/request.json?id=8", status: 404, body: "no such recent request"},
+		{desc: "unknown data", method: "GET", path: "/dashboard/other.json", status: 404},
 		{desc: "POST refused", method: "POST", path: "/dashboard/", status: 405, body: "method not allowed"},
 	}
 	for _, tc := range testCases {

@@ -16,7 +16,7 @@ func TestLogin(t *testing.T) {
 	now := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
 	s := NewSessions(func(id, secret string) bool { return id == "AKID" && secret == "s3cret" })
 	s.Now = func() time.Time { return now }
-	page := s.Require(Handler(func() any { return map[string]int{"n": 1} }))
+	page := s.Require(Handler(Sources{State: func() any { return map[string]int{"n": 1} }}))
 	login := s.Login()
 
 	post := func(id, secret string) *httptest.ResponseRecorder {
