@@ -78,11 +78,25 @@ func (s *Store) SetFile(ctx context.Context, file *config.Config) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	loaded := s.now()
-	merged := merge(file, s.api)
+	api := s.api
+	pruned := clone(s.api)
+	if pruneRegistrations(file, pruned) {
+		api = pruned
+	}
+	merged := merge(file, api)
 	if err := s.validateAndApply(ctx, merged); err != nil {
 		return err
 	}
-	s.file, s.fileTime = clone(file), loaded
+	if api != s.api && s.disk != nil {
+		if err := s.disk.save(api); err != nil {
+			// Put the data plane back to what it served.
+			if rerr := s.apply(ctx, merge(s.file, s.api)); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("restoring the previous configuration: %w", rerr))
+			}
+			return err
+		}
+	}
+	s.file, s.fileTime, s.api = clone(file), loaded, api
 	s.snap.Store(newSnapshot(s.file, loaded, s.api, merged))
 	return nil
 }
