@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The Albatross seed demo in one command (`make demo`): builds what it needs, starts an S3 server
 # (versitygw) seeded with the site's assets, three instances of the ticket-site monolith, and
-# Albatross in front of them with three Lambda functions, on 127.0.0.1:${PORT:-8080}. Ctrl-C (or
+# Albatross in front of them with three Lambda functions, on 127.0.0.1:${PORT:-8080}, with its
+# control API (ELBv2 and Lambda APIs, dashboard, explain) on 127.0.0.1:${API_PORT}. Ctrl-C (or
 # SIGTERM) stops everything it started.
 #
 # Usage: run.sh [PATH_TO_ALBATROSS]   (without it, albatross is built from this checkout)
-# Environment: PORT (default 8080). The internal ports are the first free ones above PORT.
+# Environment: PORT (default 8080); API_PORT (default: the first free port above PORT after the
+# internal ones). The internal ports are the first free ones above PORT.
 set -euo pipefail
 
 seed_dir=$(cd "$(dirname "$0")" && pwd)
@@ -62,7 +64,15 @@ free_ports() {
 }
 
 listening "$PORT" && die "port $PORT is in use; choose another with PORT=9000 make demo"
-read -r SITE1_PORT SITE2_PORT CHECKOUT_PORT S3_PORT <<<"$(free_ports 4)"
+read -r SITE1_PORT SITE2_PORT CHECKOUT_PORT S3_PORT FREE_API_PORT <<<"$(free_ports 5)"
+if [[ -n ${API_PORT:-} ]]; then
+	listening "$API_PORT" && die "API_PORT $API_PORT is in use; choose another with API_PORT=9100 make demo"
+else
+	API_PORT=$FREE_API_PORT
+fi
+# The demo's API listens on loopback only, where Albatross needs no signature check; the AWS CLI
+# still signs every request, so it gets these dummy credentials.
+DEMO_AWS_ENV="AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_DEFAULT_REGION=us-east-1"
 
 # build runs `go build -v` for a label, showing how many packages compiled: the first build of
 # versitygw and the AWS SDK takes minutes on a small machine, later ones come from the cache.
@@ -141,11 +151,19 @@ sed -e "s|\${PORT}|$PORT|g" -e "s|\${SITE1_PORT}|$SITE1_PORT|g" -e "s|\${SITE2_P
 	-e "s|\${S3_SECRET_ACCESS_KEY}|$S3_SECRET_ACCESS_KEY|g" "$seed_dir/albatross.yaml.tmpl" >"$config"
 "$albatross" validate --config "$config" || die "the generated config is invalid: $config"
 
-say "starting Albatross on 127.0.0.1:$PORT (it links the three Go functions on first start)"
-start albatross "$albatross" serve --config "$config"
+say "starting Albatross on 127.0.0.1:$PORT, its API on 127.0.0.1:$API_PORT (it links the three Go functions on first start)"
+# The demo's data dir (API state, unpacked functions) lives and dies with the demo, so that no
+# resource made through the API in an earlier run comes back with stale ports.
+start albatross "$albatross" serve --config "$config" --api-addr "127.0.0.1:$API_PORT" --data-dir "$work/data"
 wait_http albatross "http://127.0.0.1:$PORT/api/events" 300
+wait_http albatross "http://127.0.0.1:$API_PORT/healthz"
 
 base=http://127.0.0.1:$PORT
+api=http://127.0.0.1:$API_PORT
+# The site group's ARN, asked of the API itself (ELBv2 Query API), for a ready-to-paste CLI line.
+site_arn=$(curl -fsS --max-time 5 "$api/" -d 'Action=DescribeTargetGroups&Version=2015-12-01&Names.member.1=site' |
+	sed -n 's:.*<TargetGroupArn>\([^<]*\)</TargetGroupArn>.*:\1:p' | head -n 1)
+[[ -n $site_arn ]] || die "the control API on $api did not describe the target group site"
 cat <<MSG
 
 == Albatross Tickets on $base — open it in a browser, or try:
@@ -162,6 +180,14 @@ cat <<MSG
    curl -sI $base/events                            # monolith, round robin: X-Instance site-1 / site-2
    curl -sI $base/checkout                          # checkout group: always X-Instance checkout-1
    The config is $config: edit a rule and save, Albatross reloads it (see the README).
+
+== The control API on $api (loopback only, no signature checked):
+   Dashboard:  $api/dashboard/
+   Explain:    $albatross explain --config $config GET $base/api/events
+               curl -s '$api/explain?method=GET&url=$base/api/events'
+   AWS CLI (dummy credentials: the CLI signs, the loopback API checks no signature):
+   $DEMO_AWS_ENV aws --endpoint-url $api elbv2 describe-target-health --target-group-arn $site_arn
+   $DEMO_AWS_ENV aws --endpoint-url $api lambda list-functions --query 'Functions[].FunctionName'
    Logs: $work/logs. Press Ctrl-C to stop everything.
 == Demo ready on $base
 MSG
