@@ -7,7 +7,8 @@
 #
 # Usage: run.sh [PATH_TO_ALBATROSS]   (without it, albatross is built from this checkout)
 # Environment: PORT (default 8080); API_PORT (default: the first free port above PORT after the
-# internal ones). The internal ports are the first free ones above PORT.
+# internal ones); ALBATROSS_DEMO_DATA_DIR (default ~/.cache/albatross-demo). The internal ports
+# are the first free ones above PORT.
 set -euo pipefail
 
 seed_dir=$(cd "$(dirname "$0")" && pwd)
@@ -103,8 +104,9 @@ if [[ -z $albatross ]]; then
 	albatross=$work/bin/albatross
 fi
 build "monolith + seeder" "$seed_dir" -o "$work/bin/" ./cmd/monolith ./cmd/seed
-# The flags Albatross builds functions with (internal/function/build), so its builds hit this cache.
-build "functions (warm the cache)" "$seed_dir" -trimpath -tags=lambda.norpc -buildvcs=false ./functions/...
+# The flags and CGO_ENABLED=0 Albatross builds functions with (internal/function/build), so its
+# builds hit this cache (with cgo on, every package above net would compile again).
+CGO_ENABLED=0 build "functions (warm the cache)" "$seed_dir" -trimpath -tags=lambda.norpc -buildvcs=false ./functions/...
 build "versitygw (S3 server)" "$seed_dir" -o "$work/bin/versitygw" github.com/versity/versitygw/cmd/versitygw
 
 # start NAME CMD...: runs CMD in the background in a process group of its own, its output in
@@ -152,9 +154,13 @@ sed -e "s|\${PORT}|$PORT|g" -e "s|\${SITE1_PORT}|$SITE1_PORT|g" -e "s|\${SITE2_P
 "$albatross" validate --config "$config" || die "the generated config is invalid: $config"
 
 say "starting Albatross on 127.0.0.1:$PORT, its API on 127.0.0.1:$API_PORT (it links the three Go functions on first start)"
-# The demo's data dir (API state, unpacked functions) lives and dies with the demo, so that no
-# resource made through the API in an earlier run comes back with stale ports.
-start albatross "$albatross" serve --config "$config" --api-addr "127.0.0.1:$API_PORT" --data-dir "$work/data"
+# The demo has a data dir of its own, so that the resources of an albatross the user runs with the
+# default one never show up here. Its function builds are kept (later runs start in seconds), its
+# API state is not: a resource made through the API in an earlier run would come back with stale
+# ports.
+data_dir=${ALBATROSS_DEMO_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/albatross-demo}
+rm -rf "$data_dir/state"
+start albatross "$albatross" serve --config "$config" --api-addr "127.0.0.1:$API_PORT" --data-dir "$data_dir"
 wait_http albatross "http://127.0.0.1:$PORT/api/events" 300
 wait_http albatross "http://127.0.0.1:$API_PORT/healthz"
 
