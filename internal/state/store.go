@@ -73,7 +73,9 @@ func Open(opts Options) (*Store, error) {
 }
 
 // SetFile replaces the configuration file's part of the state (at start and on every reload)
-// and applies the merged configuration. On error nothing changes.
+// and applies the merged configuration. Registrations of targets on file groups that the new file
+// no longer has (or has with another target type) are dropped and the state saved. On error
+// nothing changes.
 func (s *Store) SetFile(ctx context.Context, file *config.Config) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
