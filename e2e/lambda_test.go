@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -196,4 +198,17 @@ func TestLambdaTargets(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("HEAD gets the function's GET headers, its Content-Length included, and no body", func(t *testing.T) {
+		// The Python function answers HEAD with the length of the body a GET would get.
+		answer := rawWait(t, port, "HEAD /python/p HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 20*time.Second)
+		head, rest, _ := strings.Cut(answer, "\r\n\r\n")
+		if !strings.HasPrefix(head, "HTTP/1.1 200") || rest != "" {
+			t.Fatalf("HEAD answer %q; want a 200 without a body", answer)
+		}
+		lengths := regexp.MustCompile(`(?mi)^Content-Length: (\d+)\r?$`).FindAllStringSubmatch(head, -1)
+		if len(lengths) != 1 || lengths[0][1] == "0" || !strings.Contains(strings.ToLower(head), "content-type: application/json") {
+			t.Errorf("HEAD headers:\n%s\nwant one non-zero Content-Length (the GET body's) and the function's Content-Type", head)
+		}
+	})
 }

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The Albatross seed demo in one command (`make demo`): builds what it needs, starts an S3 server
 # (versitygw) seeded with the site's assets, three instances of the ticket-site monolith, and
-# Albatross in front of them with three Lambda functions, on 127.0.0.1:${PORT:-8080}. Ctrl-C (or
+# Albatross in front of them with three Lambda functions, on 127.0.0.1:${PORT:-8080}, with its
+# control API (ELBv2 and Lambda APIs, dashboard, explain) on 127.0.0.1:${API_PORT}. Ctrl-C (or
 # SIGTERM) stops everything it started.
 #
 # Usage: run.sh [PATH_TO_ALBATROSS]   (without it, albatross is built from this checkout)
-# Environment: PORT (default 8080). The internal ports are the first free ones above PORT.
+# Environment: PORT (default 8080); API_PORT (default: the first free port above PORT after the
+# internal ones); ALBATROSS_DEMO_DATA_DIR (default ~/.cache/albatross-demo). The internal ports
+# are the first free ones above PORT.
 set -euo pipefail
 
 seed_dir=$(cd "$(dirname "$0")" && pwd)
@@ -62,7 +65,15 @@ free_ports() {
 }
 
 listening "$PORT" && die "port $PORT is in use; choose another with PORT=9000 make demo"
-read -r SITE1_PORT SITE2_PORT CHECKOUT_PORT S3_PORT <<<"$(free_ports 4)"
+read -r SITE1_PORT SITE2_PORT CHECKOUT_PORT S3_PORT FREE_API_PORT <<<"$(free_ports 5)"
+if [[ -n ${API_PORT:-} ]]; then
+	listening "$API_PORT" && die "API_PORT $API_PORT is in use; choose another with API_PORT=9100 make demo"
+else
+	API_PORT=$FREE_API_PORT
+fi
+# The demo's API listens on loopback only, where Albatross needs no signature check; the AWS CLI
+# still signs every request, so it gets these dummy credentials.
+DEMO_AWS_ENV="AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_DEFAULT_REGION=us-east-1"
 
 # build runs `go build -v` for a label, showing how many packages compiled: the first build of
 # versitygw and the AWS SDK takes minutes on a small machine, later ones come from the cache.
@@ -93,8 +104,9 @@ if [[ -z $albatross ]]; then
 	albatross=$work/bin/albatross
 fi
 build "monolith + seeder" "$seed_dir" -o "$work/bin/" ./cmd/monolith ./cmd/seed
-# The flags Albatross builds functions with (internal/function/build), so its builds hit this cache.
-build "functions (warm the cache)" "$seed_dir" -trimpath -tags=lambda.norpc -buildvcs=false ./functions/...
+# The flags and CGO_ENABLED=0 Albatross builds functions with (internal/function/build), so its
+# builds hit this cache (with cgo on, every package above net would compile again).
+CGO_ENABLED=0 build "functions (warm the cache)" "$seed_dir" -trimpath -tags=lambda.norpc -buildvcs=false ./functions/...
 build "versitygw (S3 server)" "$seed_dir" -o "$work/bin/versitygw" github.com/versity/versitygw/cmd/versitygw
 
 # start NAME CMD...: runs CMD in the background in a process group of its own, its output in
@@ -141,11 +153,23 @@ sed -e "s|\${PORT}|$PORT|g" -e "s|\${SITE1_PORT}|$SITE1_PORT|g" -e "s|\${SITE2_P
 	-e "s|\${S3_SECRET_ACCESS_KEY}|$S3_SECRET_ACCESS_KEY|g" "$seed_dir/albatross.yaml.tmpl" >"$config"
 "$albatross" validate --config "$config" || die "the generated config is invalid: $config"
 
-say "starting Albatross on 127.0.0.1:$PORT (it links the three Go functions on first start)"
-start albatross "$albatross" serve --config "$config"
+say "starting Albatross on 127.0.0.1:$PORT, its API on 127.0.0.1:$API_PORT (it links the three Go functions on first start)"
+# The demo has a data dir of its own, so that the resources of an albatross the user runs with the
+# default one never show up here. Its function builds are kept (later runs start in seconds), its
+# API state is not: a resource made through the API in an earlier run would come back with stale
+# ports.
+data_dir=${ALBATROSS_DEMO_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/albatross-demo}
+rm -rf "$data_dir/state"
+start albatross "$albatross" serve --config "$config" --api-addr "127.0.0.1:$API_PORT" --data-dir "$data_dir"
 wait_http albatross "http://127.0.0.1:$PORT/api/events" 300
+wait_http albatross "http://127.0.0.1:$API_PORT/healthz"
 
 base=http://127.0.0.1:$PORT
+api=http://127.0.0.1:$API_PORT
+# The site group's ARN, asked of the API itself (ELBv2 Query API), for a ready-to-paste CLI line.
+site_arn=$(curl -fsS --max-time 5 "$api/" -d 'Action=DescribeTargetGroups&Version=2015-12-01&Names.member.1=site' |
+	sed -n 's:.*<TargetGroupArn>\([^<]*\)</TargetGroupArn>.*:\1:p' | head -n 1)
+[[ -n $site_arn ]] || die "the control API on $api did not describe the target group site"
 cat <<MSG
 
 == Albatross Tickets on $base — open it in a browser, or try:
@@ -162,6 +186,14 @@ cat <<MSG
    curl -sI $base/events                            # monolith, round robin: X-Instance site-1 / site-2
    curl -sI $base/checkout                          # checkout group: always X-Instance checkout-1
    The config is $config: edit a rule and save, Albatross reloads it (see the README).
+
+== The control API on $api (loopback only, no signature checked):
+   Dashboard:  $api/dashboard/
+   Explain:    $albatross explain --config $config GET $base/api/events
+               curl -s '$api/explain?method=GET&url=$base/api/events'
+   AWS CLI (dummy credentials: the CLI signs, the loopback API checks no signature):
+   $DEMO_AWS_ENV aws --endpoint-url $api elbv2 describe-target-health --target-group-arn $site_arn
+   $DEMO_AWS_ENV aws --endpoint-url $api lambda list-functions --query 'Functions[].FunctionName'
    Logs: $work/logs. Press Ctrl-C to stop everything.
 == Demo ready on $base
 MSG

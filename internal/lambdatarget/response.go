@@ -20,7 +20,8 @@ type response struct {
 	description string
 	header      http.Header
 	body        []byte
-	// declaredLength is the Content-Length the function sent, which is replaced (LAM-25).
+	// declaredLength is the Content-Length the function sent, which is replaced (LAM-25) except
+	// in a HEAD answer without a body (head.go).
 	declaredLength string
 	// warn says whether warnings are collected: only strict mode logs them, so the default path
 	// formats none.
@@ -87,9 +88,6 @@ func parseResponse(payload []byte, multiValue, warn bool) (*response, *elberr.Er
 func (resp *response) warnBody() {
 	if !resp.warn {
 		return
-	}
-	if resp.declaredLength != "" && resp.declaredLength != strconv.Itoa(len(resp.body)) {
-		resp.warnf("Content-Length %s replaced by the body's real length %d", resp.declaredLength, len(resp.body))
 	}
 	if len(resp.body) == 0 {
 		return

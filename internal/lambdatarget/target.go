@@ -8,7 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -118,6 +117,7 @@ func (t *Target) serve(r *http.Request, ex *observe.Exchange) (*response, *elber
 	if rejected != nil {
 		return nil, t.rejected(r.Context(), out.RequestID, rejected)
 	}
+	resp.warnLength(r)
 	for _, warning := range resp.warnings { // collected in strict mode only
 		t.log.WarnContext(r.Context(), "lambda response accepted but suspicious",
 			"request_id", out.RequestID, "target_group_arn", t.opts.TargetGroupARN, "warning", warning)
@@ -217,7 +217,7 @@ func isWebSocketUpgrade(h http.Header) bool {
 }
 
 // writeResponse sends a validated response. Content-Length is computed (LAM-25); 204 and 304
-// carry no body; HEAD gets the length but no body. No Content-Type is sniffed when the function
+// carry no body; HEAD gets no body, and the function's Content-Length when it sent none (head.go). No Content-Type is sniffed when the function
 // sent none: the ALB adds nothing. The status line carries Go's standard reason phrase, not
 // statusDescription (§12.3).
 func writeResponse(w http.ResponseWriter, r *http.Request, resp *response) {
@@ -229,8 +229,8 @@ func writeResponse(w http.ResponseWriter, r *http.Request, resp *response) {
 		h["Content-Type"] = nil // suppresses net/http's content sniffing
 	}
 	noBody := resp.status == http.StatusNoContent || resp.status == http.StatusNotModified
-	if !noBody {
-		h["Content-Length"] = []string{strconv.Itoa(len(resp.body))}
+	if n := contentLength(r, resp); !noBody && n != "" {
+		h["Content-Length"] = []string{n}
 	}
 	w.WriteHeader(resp.status)
 	if !noBody && r.Method != http.MethodHead && len(resp.body) > 0 {

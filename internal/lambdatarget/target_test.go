@@ -202,12 +202,3 @@ func TestStrictLogging(t *testing.T) {
 		})
 	}
 }
-
-// TestHEAD: a HEAD request gets the computed length but no body.
-func TestHEAD(t *testing.T) {
-	t.Parallel()
-	res := serve(t, Options{Invoker: returning(`{"statusCode":200,"body":"hello"}`)}, newRequest("HEAD", "/", "", nil))
-	if res.err != nil || res.rec.Body.Len() != 0 || res.rec.Header().Get("Content-Length") != "5" {
-		t.Errorf("HEAD: err %v, body %q, Content-Length %q", res.err, res.rec.Body, res.rec.Header().Get("Content-Length"))
-	}
-}

@@ -85,6 +85,7 @@ func merge(file *config.Config, api *Resources) *config.Config {
 		out = clone(file)
 	}
 	a := clone(api)
+	addRegistered(out, a)
 	for _, lb := range a.LoadBalancers {
 		spec := lb.Spec
 		for _, l := range a.ListenersOf(lb.ARN) {

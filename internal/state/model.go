@@ -63,6 +63,10 @@ type TargetGroup struct {
 	Created time.Time          `json:"created"`
 	Tags    []Tag              `json:"tags,omitempty"`
 	Spec    config.TargetGroup `json:"spec"`
+	// Registered holds, in a Snapshot's record of a file target group, the targets registered
+	// through the API (Spec stays as the file says). It is never persisted in a record: the
+	// store keeps them in Resources.Registrations.
+	Registered []config.Target `json:"-"`
 }
 
 // Function is a Lambda function record.
@@ -95,4 +99,6 @@ type Resources struct {
 	Rules         []Rule         `json:"rules"`
 	TargetGroups  []TargetGroup  `json:"target_groups"`
 	Functions     []Function     `json:"functions"`
+	// Registrations are the targets the API registered on the file's target groups.
+	Registrations []Registration `json:"registrations,omitempty"`
 }

@@ -20,6 +20,10 @@ type Snapshot struct {
 func newSnapshot(file *config.Config, loaded time.Time, api *Resources, merged *config.Config) *Snapshot {
 	r := fromFile(file, loaded)
 	a := clone(api)
+	for i := range r.TargetGroups {
+		tg := &r.TargetGroups[i]
+		tg.Registered = registeredFor(&tg.Spec, a.Registration(tg.Spec.Name))
+	}
 	r.LoadBalancers = append(r.LoadBalancers, a.LoadBalancers...)
 	r.Listeners = append(r.Listeners, a.Listeners...)
 	r.Rules = append(r.Rules, a.Rules...)

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/albatross-lb/albatross/internal/config"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -153,16 +154,56 @@ type diskResources struct {
 	Rules         []onDisk[Rule]         `json:"rules"`
 	TargetGroups  []onDisk[TargetGroup]  `json:"target_groups"`
 	Functions     []onDisk[Function]     `json:"functions"`
+	// Registrations are the targets the API registered on the file's target groups.
+	Registrations []diskRegistration `json:"registrations,omitempty"`
+}
+
+// diskRegistration is a Registration with explicit key names for its targets, so that renaming
+// a field of config.Target never silently drops a registered target.
+type diskRegistration struct {
+	TargetGroup string       `json:"target_group"`
+	TargetType  string       `json:"target_type"`
+	Targets     []diskTarget `json:"targets"`
+}
+
+type diskTarget struct {
+	ID               string `json:"id"`
+	Port             int    `json:"port,omitempty"`
+	AvailabilityZone string `json:"availability_zone,omitempty"`
+}
+
+func registrationsToDisk(in []Registration) []diskRegistration {
+	var out []diskRegistration
+	for _, r := range in {
+		d := diskRegistration{TargetGroup: r.TargetGroup, TargetType: r.TargetType}
+		for _, t := range r.Targets {
+			d.Targets = append(d.Targets, diskTarget{ID: t.ID, Port: t.Port, AvailabilityZone: t.AvailabilityZone})
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func registrationsFromDisk(in []diskRegistration) []Registration {
+	var out []Registration
+	for _, d := range in {
+		r := Registration{TargetGroup: d.TargetGroup, TargetType: d.TargetType}
+		for _, t := range d.Targets {
+			r.Targets = append(r.Targets, config.Target{ID: t.ID, Port: t.Port, AvailabilityZone: t.AvailabilityZone})
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func toDisk(r *Resources) diskResources {
 	return diskResources{LoadBalancers: wrap(r.LoadBalancers), Listeners: wrap(r.Listeners), Rules: wrap(r.Rules),
-		TargetGroups: wrap(r.TargetGroups), Functions: wrap(r.Functions)}
+		TargetGroups: wrap(r.TargetGroups), Functions: wrap(r.Functions), Registrations: registrationsToDisk(r.Registrations)}
 }
 
 func fromDisk(d *diskResources) *Resources {
 	return &Resources{LoadBalancers: unwrap(d.LoadBalancers), Listeners: unwrap(d.Listeners), Rules: unwrap(d.Rules),
-		TargetGroups: unwrap(d.TargetGroups), Functions: unwrap(d.Functions)}
+		TargetGroups: unwrap(d.TargetGroups), Functions: unwrap(d.Functions), Registrations: registrationsFromDisk(d.Registrations)}
 }
 
 func wrap[R record](in []R) []onDisk[R] {

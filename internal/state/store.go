@@ -73,16 +73,32 @@ func Open(opts Options) (*Store, error) {
 }
 
 // SetFile replaces the configuration file's part of the state (at start and on every reload)
-// and applies the merged configuration. On error nothing changes.
+// and applies the merged configuration. Registrations of targets on file groups that the new file
+// no longer has (or has with another target type) are dropped and the state saved. On error
+// nothing changes.
 func (s *Store) SetFile(ctx context.Context, file *config.Config) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	loaded := s.now()
-	merged := merge(file, s.api)
+	api := s.api
+	pruned := clone(s.api)
+	if pruneRegistrations(file, pruned) {
+		api = pruned
+	}
+	merged := merge(file, api)
 	if err := s.validateAndApply(ctx, merged); err != nil {
 		return err
 	}
-	s.file, s.fileTime = clone(file), loaded
+	if api != s.api && s.disk != nil {
+		if err := s.disk.save(api); err != nil {
+			// Put the data plane back to what it served.
+			if rerr := s.apply(ctx, merge(s.file, s.api)); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("restoring the previous configuration: %w", rerr))
+			}
+			return err
+		}
+	}
+	s.file, s.fileTime, s.api = clone(file), loaded, api
 	s.snap.Store(newSnapshot(s.file, loaded, s.api, merged))
 	return nil
 }

@@ -69,8 +69,8 @@ func startDemo(t *testing.T) *demo {
 		t.Fatalf("run.sh was not ready within %s\n%s", limit, d.output())
 	}
 	d.ports = append(d.ports, internalPorts(d.output())...)
-	if len(d.ports) != 5 {
-		t.Fatalf("want PORT and 4 internal ports in the output, found %v\n%s", d.ports, d.output())
+	if len(d.ports) != 6 {
+		t.Fatalf("want PORT, 4 internal ports and the API port in the output, found %v\n%s", d.ports, d.output())
 	}
 	return d
 }
@@ -120,12 +120,13 @@ func (d *demo) stop(t *testing.T) error {
 var (
 	s3PortLine   = regexp.MustCompile(`S3 server .* on 127\.0\.0\.1:(\d+)`)
 	monolithLine = regexp.MustCompile(`site-1 :(\d+), site-2 :(\d+), checkout-1 :(\d+)`)
+	apiPortLine  = regexp.MustCompile(`its API on 127\.0\.0\.1:(\d+)`)
 )
 
 // internalPorts returns the S3 and monolith ports run.sh announced.
 func internalPorts(out string) []int {
 	var ports []int
-	for _, re := range []*regexp.Regexp{s3PortLine, monolithLine} {
+	for _, re := range []*regexp.Regexp{s3PortLine, monolithLine, apiPortLine} {
 		m := re.FindStringSubmatch(out)
 		for _, s := range m[1:] {
 			n, _ := strconv.Atoi(s)

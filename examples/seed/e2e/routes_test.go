@@ -30,6 +30,7 @@ func TestDemo(t *testing.T) {
 	t.Run("API validation error is a 400 JSON error", func(t *testing.T) { checkValidation(t, d.base) })
 	t.Run("assets stream from S3 with headers and 304", func(t *testing.T) { checkAssets(t, d.base) })
 	t.Run("checkout has its own target group", func(t *testing.T) { checkCheckout(t, d.base) })
+	t.Run("the printed control API lines answer", func(t *testing.T) { checkControlAPI(t, d) })
 
 	procs := descendants(d.cmd.Process.Pid)
 	if runtime.GOOS == "linux" && len(procs) < 8 { // s3, 3 monoliths, albatross, 3 functions, log

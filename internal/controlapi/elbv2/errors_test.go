@@ -16,7 +16,8 @@ var codeRe = regexp.MustCompile(`<Code>([^<]*)</Code>`)
 func setupErrors(t *testing.T) *testAPI {
 	t.Helper()
 	file := &config.Config{
-		TargetGroups:  []config.TargetGroup{{Name: "file-tg", Port: 80}},
+		TargetGroups: []config.TargetGroup{{Name: "file-tg", Port: 80, Targets: []config.Target{{ID: "10.0.0.1"}}},
+			{Name: "file-fn", TargetType: config.TargetTypeLambda, Targets: []config.Target{{ID: "f"}}}},
 		LoadBalancers: []config.LoadBalancer{{Name: "file-lb"}},
 		Functions:     []config.Function{{FunctionName: "f", Runtime: "provided.al2023", Code: "/nonexistent"}},
 	}
@@ -55,7 +56,10 @@ func TestErrorCodes(t *testing.T) {
 		{"page size too large", "DescribeTargetGroups", []string{"PageSize=401"}, 400, "ValidationError"},
 		{"bad marker", "DescribeTargetGroups", []string{"Marker=zzz"}, 400, "ValidationError"},
 		{"target group in use", "DeleteTargetGroup", []string{"TargetGroupArn=" + tgARN0("web")}, 400, "ResourceInUse"},
-		{"file target group", "RegisterTargets", []string{"TargetGroupArn=" + fileTG, "Targets.member.1.Id=127.0.0.1"}, 400, "OperationNotPermitted"},
+		{"deregister a target the file lists", "DeregisterTargets", []string{"TargetGroupArn=" + fileTG, "Targets.member.1.Id=10.0.0.1"}, 400, "OperationNotPermitted"},
+		{"deregister from a file group a target never registered", "DeregisterTargets", []string{"TargetGroupArn=" + fileTG, "Targets.member.1.Id=10.0.0.9"}, 400, "InvalidTarget"},
+		{"register on a file lambda group", "RegisterTargets", []string{"TargetGroupArn=" + testIdentity.TargetGroupARN("file-fn"), "Targets.member.1.Id=g"}, 400, "OperationNotPermitted"},
+		{"register an invalid target on a file group", "RegisterTargets", []string{"TargetGroupArn=" + fileTG, "Targets.member.1.Id=not an address"}, 400, "ValidationError"},
 		{"delete file target group", "DeleteTargetGroup", []string{"TargetGroupArn=" + fileTG}, 400, "OperationNotPermitted"},
 		{"deregister unknown target", "DeregisterTargets", []string{"TargetGroupArn=" + tgARN0("web"), "Targets.member.1.Id=10.0.0.9"}, 400, "InvalidTarget"},
 		{"second function in a lambda group", "RegisterTargets", []string{"TargetGroupArn=" + tgARN0("fn"), "Targets.member.1.Id=other"}, 400, "ValidationError"},

@@ -53,7 +53,7 @@ type targetHealthResult struct {
 }
 
 func registerTargets(c *call) (any, error) {
-	return nil, c.changeTargets(func(tg *config.TargetGroup, targets []config.Target) error {
+	return nil, c.changeTargets(registerOnFileGroup, func(tg *config.TargetGroup, targets []config.Target) error {
 		for _, t := range targets {
 			if indexOfTarget(tg, t) < 0 {
 				tg.Targets = append(tg.Targets, t)
@@ -66,7 +66,7 @@ func registerTargets(c *call) (any, error) {
 // deregisterTargets removes targets; the data plane lets their requests in flight finish
 // (deregistration delay) while new requests go elsewhere.
 func deregisterTargets(c *call) (any, error) {
-	return nil, c.changeTargets(func(tg *config.TargetGroup, targets []config.Target) error {
+	return nil, c.changeTargets(deregisterFromFileGroup, func(tg *config.TargetGroup, targets []config.Target) error {
 		for _, t := range targets {
 			i := indexOfTarget(tg, t)
 			if i < 0 {
@@ -78,7 +78,9 @@ func deregisterTargets(c *call) (any, error) {
 	})
 }
 
-func (c *call) changeTargets(change func(tg *config.TargetGroup, targets []config.Target) error) error {
+// changeTargets applies change to an API target group's targets, or fileChange to the
+// API-registered targets of a file target group (file_targets.go).
+func (c *call) changeTargets(fileChange fileTargetsChange, change func(tg *config.TargetGroup, targets []config.Target) error) error {
 	if _, err := c.targetGroup("TargetGroupArn"); err != nil {
 		return err
 	}
@@ -93,7 +95,7 @@ func (c *call) changeTargets(change func(tg *config.TargetGroup, targets []confi
 	return c.update(func(snap *state.Snapshot, api *state.Resources) error {
 		tg := api.TargetGroup(arn)
 		if tg == nil {
-			return fileOwned("Target group", arn)
+			return changeFileTargets(snap.TargetGroup(arn), api, targets, fileChange)
 		}
 		return change(&tg.Spec, targets)
 	})
@@ -121,7 +123,7 @@ func describeTargetHealth(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	tg := &rec.Spec
+	tg := rec.Served()
 	asked, err := parseTargets(c.form)
 	if err != nil {
 		return nil, err

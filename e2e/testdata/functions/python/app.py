@@ -3,9 +3,9 @@ import json
 
 
 def handler(event, context):
-    return {
-        "statusCode": 200,
-        "headers": {"content-type": "application/json"},
-        "body": json.dumps({"runtime": "python", "method": event["httpMethod"], "path": event["path"],
-                            "query": event["queryStringParameters"], "requestId": context.aws_request_id}),
-    }
+    body = json.dumps({"runtime": "python", "method": event["httpMethod"], "path": event["path"],
+                       "query": event["queryStringParameters"], "requestId": context.aws_request_id})
+    if event["httpMethod"] == "HEAD":
+        # As web frameworks answer HEAD: the GET's header fields, its length included, no body.
+        return {"statusCode": 200, "headers": {"content-type": "application/json", "content-length": str(len(body))}}
+    return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": body}
