@@ -71,6 +71,7 @@ var allowed = map[string][]string{
 	"internal/importer/lambdacode":     {},
 	"internal/importer/serverless":     {"internal/config", "internal/importer/cloudformation", "internal/importer/values", "internal/importer/yamlsrc"},
 	"internal/function/codedir":        {},
+	"internal/h1/wire":                 {"internal/elberr"},
 	"internal/function/watch":          {},
 	"internal/importer/lambdart":       {"internal/config"},
 	"internal/importer/values":         {},

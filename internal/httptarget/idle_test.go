@@ -73,7 +73,11 @@ func TestWebSocketIdle(t *testing.T) {
 				ended := make(chan struct{})
 				go func() { _, _ = io.Copy(io.Discard, br); close(ended) }()
 				for tc.targetTalk {
-					time.Sleep(200 * time.Millisecond)
+					select {
+					case <-ended: // the tunnel is gone: nothing left to keep alive
+						return
+					case <-time.After(200 * time.Millisecond):
+					}
 					if _, err := c.Write([]byte("t")); err != nil {
 						return
 					}

@@ -10,7 +10,7 @@ import (
 // Its Content-Length then describes the GET representation: computing one from the empty body
 // (LAM-25 for every other response) would announce a 0-byte resource. So for a HEAD answered
 // without a body the function's own Content-Length is kept, and none is sent when it gave none
-// (§8.6 lets a HEAD response leave it out). A function that ignores the method and returns the
+// (RFC 9110 section 8.6 lets a HEAD response leave it out). A function that ignores the method and returns the
 // GET body gets that body's length, without the body.
 
 // contentLength returns the Content-Length of resp as an answer to r, "" for none.

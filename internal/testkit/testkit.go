@@ -37,6 +37,8 @@ var background = []goleak.Option{
 	// The standard library's HTTP client keeps idle connections to test servers briefly.
 	goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
 	goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+	// pebble, the ACME test server, starts validation workers that it has no way to stop.
+	goleak.IgnoreTopFunction("github.com/letsencrypt/pebble/v2/va.VAImpl.processTasks"),
 }
 
 // Main runs the package's tests, then fails the run when goroutines they started are still

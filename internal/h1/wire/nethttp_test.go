@@ -49,7 +49,7 @@ func agreeWithNetHTTP(h *Head, r *http.Request) string {
 	}
 	if len(h.Target) == 0 || h.Target[0] != '/' {
 		// net/http takes the host of an absolute-form or authority-form target (RFC 9112
-		// §3.2.2); that is the connection loop's rule to apply, not the parser's.
+		// section 3.2.2); that is the connection loop's rule to apply, not the parser's.
 		host = r.Host
 	}
 	if host != strings.TrimRight(r.Host, " \t") { // net/http keeps a fold's trailing space
