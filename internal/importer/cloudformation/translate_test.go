@@ -109,3 +109,101 @@ func TestHTTPSCertificatesFromValues(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestAuthActions: AuthenticateOidcConfig, AuthenticateCognitoConfig and JwtValidationConfig
+// become the model's authentication actions, in front of the rule's forward (ACT-01).
+func TestAuthActions(t *testing.T) {
+	src := `Resources:
+  LB: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer}
+  L:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LB
+      Port: 443
+      Protocol: HTTPS
+      Certificates: [{CertificateArn: arn:aws:acm:us-east-1:1:certificate/abc}]
+      DefaultActions:
+        - Type: authenticate-oidc
+          Order: 1
+          AuthenticateOidcConfig:
+            Issuer: https://idp.example.com
+            AuthorizationEndpoint: https://idp.example.com/authorize
+            TokenEndpoint: https://idp.example.com/token
+            UserInfoEndpoint: https://idp.example.com/userinfo
+            ClientId: web
+            ClientSecret: s3cret
+            Scope: openid email
+            SessionTimeout: 3600
+            OnUnauthenticatedRequest: deny
+            AuthenticationRequestExtraParams: {prompt: login}
+        - {Type: fixed-response, Order: 2, FixedResponseConfig: {StatusCode: "200"}}
+  R:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref L
+      Priority: 1
+      Conditions: [{Field: path-pattern, Values: [/api/*]}]
+      Actions:
+        - Type: jwt-validation
+          Order: 1
+          JwtValidationConfig:
+            JwksEndpoint: https://idp.example.com/jwks
+            Issuer: https://idp.example.com
+            AdditionalClaims: [{Format: space-separated-values, Name: scope, Values: [read]}]
+        - {Type: fixed-response, Order: 2, FixedResponseConfig: {StatusCode: "200"}}
+  C:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref L
+      Priority: 2
+      Conditions: [{Field: path-pattern, Values: [/app/*]}]
+      Actions:
+        - Type: authenticate-cognito
+          Order: 1
+          AuthenticateCognitoConfig:
+            UserPoolArn: arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc
+            UserPoolClientId: client
+            UserPoolDomain: tickets
+        - {Type: fixed-response, Order: 2, FixedResponseConfig: {StatusCode: "200"}}
+`
+	dir := t.TempDir()
+	valuesPath := filepath.Join(dir, "values.yaml")
+	if err := os.WriteFile(valuesPath, []byte("values:\n  acm:arn:aws:acm:us-east-1:1:certificate/abc: {certificate_file: cert.pem, private_key_file: key.pem}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := values.Load(valuesPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := Parse([]byte(src), Options{File: "t.yaml", Values: vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tmpl.Translate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := res.Config.LoadBalancers[0].Listeners[0]
+	o := l.DefaultActions[0].AuthenticateOidcConfig
+	if o == nil || o.Issuer != "https://idp.example.com" || o.ClientID != "web" || o.ClientSecret != "s3cret" || o.Scope != "openid email" ||
+		o.SessionTimeout == nil || *o.SessionTimeout != 3600 || o.OnUnauthenticatedRequest != "deny" || o.AuthenticationRequestExtraParams["prompt"] != "login" {
+		t.Errorf("oidc = %+v", o)
+	}
+	var jwt, cognito bool
+	for _, r := range l.Rules {
+		if j := r.Actions[0].JwtValidationConfig; j != nil {
+			jwt = j.JwksEndpoint == "https://idp.example.com/jwks" && len(j.AdditionalClaims) == 1 && j.AdditionalClaims[0].Values[0] == "read"
+		}
+		if c := r.Actions[0].AuthenticateCognitoConfig; c != nil {
+			cognito = c.UserPoolClientID == "client" && c.UserPoolDomain == "tickets"
+		}
+	}
+	if !jwt || !cognito {
+		t.Errorf("rules = %+v", l.Rules)
+	}
+	// The translated actions pass the same validation as Albatross YAML; only the certificate
+	// files, which this test does not write, are left to the file check.
+	if err := res.Config.Validate(); err != nil {
+		t.Errorf("validate: %v", err)
+	}
+}

@@ -221,7 +221,9 @@ func TestNamesMatchServerless(t *testing.T) {
 	}
 }
 
-func TestAuthorizerActionsAreNotYetSupported(t *testing.T) {
+// TestAuthorizerBecomesAuthenticateOIDC: an alb event's authorizer compiles, as Serverless v3
+// compiles it, to an authenticate-oidc action that runs before the forward.
+func TestAuthorizerBecomesAuthenticateOIDC(t *testing.T) {
 	extra := `  alb:
     authorizers:
       corp:
@@ -232,9 +234,25 @@ func TestAuthorizerActionsAreNotYetSupported(t *testing.T) {
         tokenEndpoint: https://idp/token
         userInfoEndpoint: https://idp/userinfo`
 	yml := strings.Replace(svc(extra, "1"), "            path: /api/*", "            path: /api/*\n          authorizer: corp", 1)
-	_, err := service(t, yml, Options{})
-	if err == nil || !strings.Contains(err.Error(), "authenticate-oidc actions are not yet supported by the importer") {
-		t.Fatalf("err = %v", err)
+	res, err := service(t, yml, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, lb := range res.Config.LoadBalancers {
+		for _, l := range lb.Listeners {
+			for _, r := range l.Rules {
+				for _, a := range r.Actions {
+					if c := a.AuthenticateOidcConfig; c != nil {
+						found = a.Type == "authenticate-oidc" && c.Issuer == "https://idp" && c.ClientID == "c" &&
+							c.TokenEndpoint == "https://idp/token" && len(r.Actions) == 2
+					}
+				}
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no authenticate-oidc action from the authorizer: %+v", res.Config.LoadBalancers)
 	}
 }
 
