@@ -167,7 +167,10 @@ wait_http albatross "http://127.0.0.1:$API_PORT/healthz"
 base=http://127.0.0.1:$PORT
 api=http://127.0.0.1:$API_PORT
 # The site group's ARN, asked of the API itself (ELBv2 Query API), for a ready-to-paste CLI line.
-site_arn=$(curl -fsS --max-time 5 "$api/" -d 'Action=DescribeTargetGroups&Version=2015-12-01&Names.member.1=site' |
+# Every API request carries a SigV4 signature (docs/security.md); with no --api-credentials any
+# well-formed one is accepted, so curl signs with dummy credentials.
+site_arn=$(curl -fsS --max-time 5 --aws-sigv4 aws:amz:us-east-1:elasticloadbalancing --user demo:demo \
+	"$api/" -d 'Action=DescribeTargetGroups&Version=2015-12-01&Names.member.1=site' |
 	sed -n 's:.*<TargetGroupArn>\([^<]*\)</TargetGroupArn>.*:\1:p' | head -n 1)
 [[ -n $site_arn ]] || die "the control API on $api did not describe the target group site"
 cat <<MSG
@@ -187,11 +190,11 @@ cat <<MSG
    curl -sI $base/checkout                          # checkout group: always X-Instance checkout-1
    The config is $config: edit a rule and save, Albatross reloads it (see the README).
 
-== The control API on $api (loopback only, no signature checked):
+== The control API on $api (loopback only; every request is signed, and any signature is accepted):
    Dashboard:  $api/dashboard/
    Explain:    $albatross explain --config $config GET $base/api/events
-               curl -s '$api/explain?method=GET&url=$base/api/events'
-   AWS CLI (dummy credentials: the CLI signs, the loopback API checks no signature):
+               curl -s --aws-sigv4 aws:amz:us-east-1:albatross --user demo:demo '$api/explain?method=GET&url=http%3A%2F%2F127.0.0.1%3A$PORT%2Fapi%2Fevents'
+   AWS CLI (dummy credentials: the CLI signs, the loopback API accepts any signature):
    $DEMO_AWS_ENV aws --endpoint-url $api elbv2 describe-target-health --target-group-arn $site_arn
    $DEMO_AWS_ENV aws --endpoint-url $api lambda list-functions --query 'Functions[].FunctionName'
    Logs: $work/logs. Press Ctrl-C to stop everything.

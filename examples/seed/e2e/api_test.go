@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -8,6 +11,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 var (
@@ -50,7 +57,7 @@ func checkControlAPI(t *testing.T, d *demo) {
 	// The same call the CLI makes, without the CLI: the API answers for the file's site group.
 	api := strings.TrimSuffix(dashboard, "dashboard/")
 	form := url.Values{"Action": {"DescribeTargetHealth"}, "Version": {"2015-12-01"}, "TargetGroupArn": {arn}}
-	resp, body = do(t, "POST", api, http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, form.Encode())
+	resp, body = signedPost(t, api, form.Encode())
 	if resp.StatusCode != 200 || strings.Count(string(body), "<Id>127.0.0.1</Id>") != 2 {
 		t.Errorf("DescribeTargetHealth of %s: %d\n%s\nwant the two site instances", arn, resp.StatusCode, body)
 	}
@@ -66,4 +73,30 @@ func checkControlAPI(t *testing.T, d *demo) {
 	if err != nil || !strings.Contains(string(got), "TargetHealthDescriptions") {
 		t.Errorf("the printed aws CLI line failed: %v\n%s\n%s", err, line, got)
 	}
+}
+
+// signedPost sends an ELBv2 Query API request signed as every SDK signs it: the API refuses
+// unsigned calls, and without --api-credentials accepts any well-formed signature.
+func signedPost(t *testing.T, api, form string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), "POST", api, strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	sum := sha256.Sum256([]byte(form))
+	creds := aws.Credentials{AccessKeyID: "demo", SecretAccessKey: "demo"}
+	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(sum[:]), "elasticloadbalancing", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
 }
