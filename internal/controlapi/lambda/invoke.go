@@ -147,9 +147,14 @@ func (h *Handler) invokeEvent(inv function.Invoker, payload []byte, opts functio
 func invokeError(err error) *controlapi.Error {
 	switch {
 	case errors.Is(err, function.ErrThrottled):
+		// The account's limit, shared by unreserved functions, has its own reason (C.4).
+		reason := "ReservedFunctionConcurrentInvocationLimitExceeded"
+		if errors.Is(err, function.ErrAccountThrottled) {
+			reason = "ConcurrentInvocationLimitExceeded"
+		}
 		return &controlapi.Error{Code: "TooManyRequestsException", Status: http.StatusTooManyRequests,
 			Message: "Rate Exceeded.", Header: http.Header{"Retry-After": {"1"}},
-			Fields: map[string]string{"Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"}}
+			Fields: map[string]string{"Reason": reason}}
 	case errors.Is(err, function.ErrRequestTooLarge):
 		return requestTooLarge(maxSyncPayload)
 	case errors.Is(err, function.ErrStopped):
