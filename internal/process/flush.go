@@ -56,22 +56,27 @@ func (p *Process) Flush(timeout time.Duration) bool {
 }
 
 // strip removes a marker from a line read from the pipe: it reports the text before the marker
-// (a partial line the process wrote without a newline) and whether there was a marker, which is
-// then acknowledged.
+// (a partial line the process wrote without a newline) and whether there was a marker. The
+// caller acknowledges the marker once that text has been delivered, or Flush could return
+// before it.
 func (f *flusher) strip(line string) (string, bool) {
 	i := strings.Index(line, flushMarker)
 	if i < 0 {
 		return line, false
 	}
+	return line[:i], true
+}
+
+// ack tells a waiting Flush that one pipe has delivered everything up to its marker.
+func (f *flusher) ack() {
 	f.ackMu.Lock()
+	defer f.ackMu.Unlock()
 	if f.acks != nil {
 		select {
 		case f.acks <- struct{}{}:
 		default:
 		}
 	}
-	f.ackMu.Unlock()
-	return line[:i], true
 }
 
 // close closes the parent's write ends; called once the process group is gone.

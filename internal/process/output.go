@@ -62,6 +62,9 @@ func (p *Process) mirror(r *os.File, stream Stream, output func(Stream, string),
 			}
 			cut = isPrefix && !isMarker
 		}
+		if isMarker {
+			p.flusher.ack()
+		}
 		if err != nil {
 			if err != io.EOF && output != nil {
 				output(stream, "process: reading output: "+err.Error())
