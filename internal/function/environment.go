@@ -3,11 +3,13 @@ package function
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/netip"
 	"os"
 	"sync/atomic"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/process"
 	"github.com/albatross-lb/albatross/internal/runtimeapi"
 )
@@ -67,6 +69,11 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 		Output:    env.output,
 		Truncated: func(_ process.Stream, dropped int) { spec.logLimit.cut(dropped) },
 		Limits:    process.Limits{MemoryBytes: int64(spec.MemoryMB) << 20},
+		// A bug in the output path (a log handler, say) kills this environment, not albatross;
+		// the pool replaces it on demand.
+		Panicked: func(v any) {
+			observe.Panicked(context.Background(), spec.Logger, "function_process", v, slog.String("function", spec.Name))
+		},
 	})
 	owner.set(env.proc)
 	if err != nil {
@@ -76,6 +83,7 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 	alive, markExited := context.WithCancelCause(context.Background())
 	env.alive = alive
 	go func() {
+		defer observe.Recover(spec.Logger, "function_environment")
 		<-env.proc.Exited()
 		markExited(&exitedError{env.proc.Exit()})
 		onExit(env)
