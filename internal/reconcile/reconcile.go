@@ -145,7 +145,7 @@ func (dp *DataPlane) Apply(ctx context.Context, cfg *config.Config) error {
 		if _, keep := g.listeners[addr]; !keep {
 			delete(dp.listeners, addr)
 			dp.log.Info("listener closing", "addr", addr)
-			go dp.drain(b.l)
+			go drainListener(dp.log, b.l, dp.opts.DrainTimeout)
 		}
 	}
 	fns.commit()
@@ -171,12 +171,6 @@ func (dp *DataPlane) bindNew(g *graph) (map[string]*boundListener, error) {
 		opened[addr] = &boundListener{l: l, protocol: plan.protocol}
 	}
 	return opened, errors.Join(errs...)
-}
-
-func (dp *DataPlane) drain(l *listener.Listener) {
-	ctx, cancel := context.WithTimeout(context.Background(), dp.opts.DrainTimeout)
-	defer cancel()
-	_ = l.Close(ctx)
 }
 
 // Addrs returns the bound address of every listener, keyed by its configured address.
