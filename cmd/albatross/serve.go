@@ -40,6 +40,9 @@ type serveFlags struct {
 	// apiAllowHosts are host names accepted in Host besides the API's address, localhost and
 	// loopback addresses (docs/security.md).
 	apiAllowOrigins, apiAllowHosts []string
+	// concurrentExecutions, when set, is the account's concurrency limit, over the file's
+	// albatross.concurrent_executions.
+	concurrentExecutions *int
 	// imp reads --config in any format (serverless.yml, templates, ...).
 	imp importFlags
 }
@@ -60,6 +63,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.BoolVar(&f.watchCode, "watch-code", true, "reload a function when its code folder changes (rebuild for build: go); false for production")
 	fs.StringVar(&f.debugFunction, "debug-function", "", "run function `NAME` under its debugger (dlv, node --inspect, debugpy) with concurrency 1")
+	fs.Func("concurrent-executions", "the account's concurrency `limit` for all functions, over albatross.concurrent_executions (default 1000)", concurrentExecutionsFlag(&f.concurrentExecutions))
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -163,7 +167,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 			return err
 		}
 	}
-	if err := store.SetFile(ctx, cfg); err != nil {
+	if err := store.SetFile(ctx, withAccountLimit(cfg, f.concurrentExecutions)); err != nil {
 		shutdown(rt, log)
 		return err
 	}
@@ -246,7 +250,7 @@ func reload(ctx context.Context, store *state.Store, f serveFlags, watcher *impo
 	}
 	if err == nil {
 		logImport(log, res)
-		err = store.SetFile(ctx, res.Config)
+		err = store.SetFile(ctx, withAccountLimit(res.Config, f.concurrentExecutions))
 	}
 	if err != nil {
 		var problems config.Problems
