@@ -40,6 +40,11 @@ type Config struct {
 	Truncated func(stream Stream, dropped int)
 	// Limits bound the process tree; the zero value means Lambda's quotas and no memory bound.
 	Limits Limits
+	// User, when set, is the identity the process runs as (albatross must be root). Its
+	// processes and threads are then also bounded by RLIMIT_NPROC = Limits.MaxProcs, set before
+	// the first instruction, and a stop kills every process of the uid: give each process a
+	// uid of its own (UIDRange).
+	User *User
 	// Panicked, when set, is told of a panic recovered in this package's goroutines for the
 	// process (a bug in Output, say); it is called from the recovering function, so the stack
 	// still shows the panic. nil logs it on slog's default logger. The process is killed.
@@ -106,12 +111,12 @@ func launch(cfg Config, useCgroup bool) (*Process, error) {
 	p := &Process{cmd: cmd, exited: make(chan struct{}), limits: cfg.Limits.withDefaults(), known: map[int]int64{},
 		onPanic: cfg.Panicked, launched: make(chan struct{}), afterReap: cfg.afterReap}
 	defer close(p.launched)
-	p.contain = prepare(cmd, p.limits, useCgroup)
+	p.contain = prepare(cmd, p.limits, useCgroup, cfg.User)
 	if err := p.attachOutput(cfg.Output, cfg.Truncated); err != nil {
 		p.contain.release()
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	if err := withProcessLimit(cfg.User, p.limits.MaxProcs, cmd.Start); err != nil {
 		// Closing the write ends lets the mirroring goroutines see EOF and end.
 		closeAll([]*os.File{cmd.Stdout.(*os.File), cmd.Stderr.(*os.File)})
 		p.contain.release()
