@@ -53,6 +53,11 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 	if err != nil {
 		return nil, err
 	}
+	user, err := spec.acquireUser()
+	if err != nil {
+		_ = srv.Close()
+		return nil, err
+	}
 	env := &environment{spec: spec, srv: srv, provisioned: provisioned}
 	initType := process.InitOnDemand
 	if provisioned {
@@ -69,6 +74,7 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 		Output:    env.output,
 		Truncated: func(_ process.Stream, dropped int) { spec.logLimit.cut(dropped) },
 		Limits:    process.Limits{MemoryBytes: int64(spec.MemoryMB) << 20},
+		User:      user,
 		// A bug in the output path (a log handler, say) kills this environment, not albatross;
 		// the pool replaces it on demand.
 		Panicked: func(v any) {
@@ -78,6 +84,7 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 	owner.set(env.proc)
 	if err != nil {
 		_ = srv.Close()
+		spec.releaseUser(user)
 		return nil, spawnFailure(spec.Command[0], err)
 	}
 	alive, markExited := context.WithCancelCause(context.Background())
@@ -85,6 +92,7 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 	go func() {
 		defer observe.Recover(spec.Logger, "function_environment")
 		<-env.proc.Exited()
+		spec.releaseUser(user) // every process of the uid is gone by now
 		markExited(&exitedError{env.proc.Exit()})
 		onExit(env)
 	}()
