@@ -43,6 +43,8 @@ type serveFlags struct {
 	// concurrentExecutions, when set, is the account's concurrency limit, over the file's
 	// albatross.concurrent_executions.
 	concurrentExecutions *int
+	// functionUIDs, when set, runs every execution environment as a uid of its own.
+	functionUIDs *uidRange
 	// imp reads --config in any format (serverless.yml, templates, ...).
 	imp importFlags
 }
@@ -64,6 +66,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.BoolVar(&f.watchCode, "watch-code", true, "reload a function when its code folder changes (rebuild for build: go); false for production")
 	fs.StringVar(&f.debugFunction, "debug-function", "", "run function `NAME` under its debugger (dlv, node --inspect, debugpy) with concurrency 1")
 	fs.Func("concurrent-executions", "the account's concurrency `limit` for all functions, over albatross.concurrent_executions (default 1000)", concurrentExecutionsFlag(&f.concurrentExecutions))
+	fs.Func("function-uids", "run each function environment as its own uid from `FIRST-LAST` (needs root; e.g. 1900000000-1900065535)", functionUIDsFlag(&f.functionUIDs))
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -120,6 +123,15 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	}
 	defer data.close()
 	dataDir := data.path
+	var functionUIDs [2]uint32
+	if f.functionUIDs != nil {
+		if err := prepareForFunctionUsers(dataDir); err != nil {
+			return err
+		}
+		functionUIDs = [2]uint32{f.functionUIDs.first, f.functionUIDs.last}
+	} else if os.Geteuid() == 0 {
+		log.Warn("functions run as root: they can read the data dir (state, stickiness key) and everything else; give them users of their own with --function-uids")
+	}
 	// Stickiness cookies stay valid across restarts with the same data directory.
 	key, err := reconcile.LoadStickinessKey(dataDir)
 	if err != nil {
@@ -132,6 +144,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		StickinessKey: key,
 		WatchCode:     f.watchCode,
 		DebugFunction: f.debugFunction,
+		FunctionUIDs:  functionUIDs,
 		ExplainRecent: explain.Recent,
 	})
 	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))

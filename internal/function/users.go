@@ -9,6 +9,13 @@ import (
 	"github.com/albatross-lb/albatross/internal/process"
 )
 
+// UIDRange is process.UIDRange, for packages that configure functions without starting
+// processes themselves.
+type UIDRange = process.UIDRange
+
+// NewUIDRange is process.NewUIDRange.
+func NewUIDRange(first, last uint32) (*UIDRange, error) { return process.NewUIDRange(first, last) }
+
 // acquireUser gives an environment its own uid when Spec.Users is set (nil otherwise), after
 // checking that the uid can reach everything the environment runs: a folder it cannot search
 // would fail the runtime in ways far from the cause, so the cold start fails here instead,

@@ -25,6 +25,9 @@ type functionSet struct {
 	// account is Lambda's account concurrency, shared by every unreserved function.
 	account *function.Account
 
+	// users hands out function uids (Options.FunctionUIDs), nil without.
+	users *function.UIDRange
+
 	mu      sync.Mutex
 	running map[string]*runningFunction
 }
@@ -35,7 +38,16 @@ type runningFunction struct {
 }
 
 func newFunctionSet(opts Options) *functionSet {
+	var users *function.UIDRange
+	if r := opts.FunctionUIDs; r != [2]uint32{} {
+		// serve checked the range; a bad one leaves functions on albatross's own uid, said loudly.
+		var err error
+		if users, err = function.NewUIDRange(r[0], r[1]); err != nil {
+			opts.Logger.Error("function users off", "error", err)
+		}
+	}
 	return &functionSet{
+		users:   users,
 		opts:    opts,
 		builder: &build.Builder{CacheDir: opts.CacheDir + "/build", Output: opts.BuildOutput, Logger: opts.Logger},
 		running: map[string]*runningFunction{},
@@ -123,6 +135,7 @@ func (s *functionSet) spec(ctx context.Context, cfg *config.Config, f *config.Fu
 		ARN:         cfg.FunctionARN(f.FunctionName),
 		Command:     command,
 		TaskRoot:    f.Code,
+		Users:       s.users,
 		Handler:     f.Handler,
 		Runtime:     f.Runtime,
 		Timeout:     f.EffectiveTimeout(),

@@ -43,6 +43,9 @@ type Options struct {
 	// DebugFunction names a function run under its language's debugger with concurrency 1
 	// (docs/functions.md "Debugging a function"). "" means none.
 	DebugFunction string
+	// FunctionUIDs, when not zero, is the range FIRST..LAST from which every execution
+	// environment gets a uid of its own (function.Spec.Users; serve --function-uids).
+	FunctionUIDs [2]uint32
 	// ExplainRecent explains a recent request for the dashboard's detail view: the rule that
 	// ran, in one line, and the explain text (package explain provides it; it sits above
 	// reconcile). nil leaves the detail view without the explanation.
