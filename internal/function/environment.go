@@ -44,7 +44,7 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 	owner := newPeerOwner()
 	srv, err := runtimeapi.New(runtimeapi.Config{
 		FunctionName: spec.Name, FunctionVersion: "$LATEST", Handler: spec.Handler,
-		AllowPeer: owner.allow,
+		AllowPeer: guardedPeerCheck(spec, owner.allow),
 		Refused: func(client netip.AddrPort) {
 			spec.Logger.Warn("Runtime API connection refused: not a process of the execution environment",
 				"function", spec.Name, "client", client.String())

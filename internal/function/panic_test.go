@@ -2,7 +2,9 @@ package function
 
 import (
 	"context"
+	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,4 +145,19 @@ func TestPanicInReloadKeepsWatching(t *testing.T) {
 		}
 		return strings.Contains(string(invoke(t, f, `{"action":"context"}`).Payload), "CODE_VERSION=2")
 	})
+}
+
+// TestPanickingPeerCheckRefuses: a peer check that panics on the Runtime API's accept loop is
+// counted and refuses the connection instead of ending the process.
+func TestPanickingPeerCheckRefuses(t *testing.T) {
+	t.Parallel()
+	before := observe.PanicCount("function_peer_check")
+	spec := &Spec{Name: "fn", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	check := guardedPeerCheck(spec, func(netip.AddrPort, netip.AddrPort) bool { panic("injected: peer check bug") })
+	if check(netip.MustParseAddrPort("127.0.0.1:1"), netip.MustParseAddrPort("127.0.0.1:2")) {
+		t.Error("a panicking check allowed the connection")
+	}
+	if got := observe.PanicCount("function_peer_check") - before; got != 1 {
+		t.Errorf("counted %d panics, want 1", got)
+	}
 }
