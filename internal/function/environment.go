@@ -46,6 +46,7 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 		FunctionName: spec.Name, FunctionVersion: "$LATEST", Handler: spec.Handler,
 		AllowPeer: guardedPeerCheck(spec, owner.allow),
 		Refused: func(client netip.AddrPort) {
+			defer observe.Recover(spec.Logger, "function_peer_check") // on the accept loop too
 			spec.Logger.Warn("Runtime API connection refused: not a process of the execution environment",
 				"function", spec.Name, "client", client.String())
 		},
