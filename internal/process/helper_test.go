@@ -199,7 +199,7 @@ func (c *collector) next(t *testing.T) string {
 	select {
 	case l := <-c.lines:
 		return l
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second): // generous: the helper may run race-instrumented on a loaded machine
 		t.Fatal("no output line")
 		return ""
 	}

@@ -72,7 +72,8 @@ func TestRunsAsItsOwnUser(t *testing.T) {
 // no process of the uid, and new processes still start.
 func TestForkBombContainedByUser(t *testing.T) {
 	requireRoot(t)
-	t.Parallel()
+	// Not parallel: it keeps the machine busy for a few seconds, and tests with a bound on a
+	// helper's progress (TestMaxRSS) run after it.
 	dir, bin := reachableBinary(t)
 	uids := testUIDs(t, 1_900_100_010)
 	u, err := uids.Acquire()
