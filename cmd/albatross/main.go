@@ -58,7 +58,8 @@ func usage(w io.Writer) {
   albatross serve [--config PATH] [IMPORT FLAGS] [--api-addr HOST:PORT] [--data-dir DIR]
                   [--api-credentials ID:SECRET|@FILE] [--api-allow-remote]
                   [--api-allow-origin ORIGIN]... [--api-allow-host NAME]...
-                  [--watch-code=true|false] [--debug-function NAME]
+                  [--watch-code=true|false] [--debug-function NAME] [--concurrent-executions N]
+                  [--function-uids FIRST-LAST]
                   [--log-format text|json] [--log-level debug|info|warn|error]
       run the load balancers and functions of PATH (reloaded on change and on SIGHUP) and, with
       --api-addr, the ELBv2/Lambda control API, /metrics, /explain and /dashboard/

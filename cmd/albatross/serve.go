@@ -40,6 +40,11 @@ type serveFlags struct {
 	// apiAllowHosts are host names accepted in Host besides the API's address, localhost and
 	// loopback addresses (docs/security.md).
 	apiAllowOrigins, apiAllowHosts []string
+	// concurrentExecutions, when set, is the account's concurrency limit, over the file's
+	// albatross.concurrent_executions.
+	concurrentExecutions *int
+	// functionUIDs, when set, runs every execution environment as a uid of its own.
+	functionUIDs *uidRange
 	// imp reads --config in any format (serverless.yml, templates, ...).
 	imp importFlags
 }
@@ -60,6 +65,8 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.BoolVar(&f.watchCode, "watch-code", true, "reload a function when its code folder changes (rebuild for build: go); false for production")
 	fs.StringVar(&f.debugFunction, "debug-function", "", "run function `NAME` under its debugger (dlv, node --inspect, debugpy) with concurrency 1")
+	fs.Func("concurrent-executions", "the account's concurrency `limit` for all functions, over albatross.concurrent_executions (default 1000)", concurrentExecutionsFlag(&f.concurrentExecutions))
+	fs.Func("function-uids", "run each function environment as its own uid from `FIRST-LAST` (needs root; e.g. 1900000000-1900065535)", functionUIDsFlag(&f.functionUIDs))
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -116,6 +123,15 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	}
 	defer data.close()
 	dataDir := data.path
+	var functionUIDs [2]uint32
+	if f.functionUIDs != nil {
+		if err := prepareForFunctionUsers(dataDir); err != nil {
+			return err
+		}
+		functionUIDs = [2]uint32{f.functionUIDs.first, f.functionUIDs.last}
+	} else if os.Geteuid() == 0 {
+		log.Warn("functions run as root: they can read the data dir (state, stickiness key) and everything else; give them users of their own with --function-uids")
+	}
 	// Stickiness cookies stay valid across restarts with the same data directory.
 	key, err := reconcile.LoadStickinessKey(dataDir)
 	if err != nil {
@@ -128,6 +144,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		StickinessKey: key,
 		WatchCode:     f.watchCode,
 		DebugFunction: f.debugFunction,
+		FunctionUIDs:  functionUIDs,
 		ExplainRecent: explain.Recent,
 	})
 	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))
@@ -163,7 +180,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 			return err
 		}
 	}
-	if err := store.SetFile(ctx, cfg); err != nil {
+	if err := store.SetFile(ctx, withAccountLimit(cfg, f.concurrentExecutions)); err != nil {
 		shutdown(rt, log)
 		return err
 	}
@@ -246,7 +263,7 @@ func reload(ctx context.Context, store *state.Store, f serveFlags, watcher *impo
 	}
 	if err == nil {
 		logImport(log, res)
-		err = store.SetFile(ctx, res.Config)
+		err = store.SetFile(ctx, withAccountLimit(res.Config, f.concurrentExecutions))
 	}
 	if err != nil {
 		var problems config.Problems

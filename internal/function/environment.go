@@ -3,11 +3,13 @@ package function
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/netip"
 	"os"
 	"sync/atomic"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/process"
 	"github.com/albatross-lb/albatross/internal/runtimeapi"
 )
@@ -42,13 +44,19 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 	owner := newPeerOwner()
 	srv, err := runtimeapi.New(runtimeapi.Config{
 		FunctionName: spec.Name, FunctionVersion: "$LATEST", Handler: spec.Handler,
-		AllowPeer: owner.allow,
+		AllowPeer: guardedPeerCheck(spec, owner.allow),
 		Refused: func(client netip.AddrPort) {
+			defer observe.Recover(spec.Logger, "function_peer_check") // on the accept loop too
 			spec.Logger.Warn("Runtime API connection refused: not a process of the execution environment",
 				"function", spec.Name, "client", client.String())
 		},
 	})
 	if err != nil {
+		return nil, err
+	}
+	user, err := spec.acquireUser()
+	if err != nil {
+		_ = srv.Close()
 		return nil, err
 	}
 	env := &environment{spec: spec, srv: srv, provisioned: provisioned}
@@ -67,16 +75,25 @@ func startEnvironment(ctx context.Context, spec *Spec, provisioned bool, onExit 
 		Output:    env.output,
 		Truncated: func(_ process.Stream, dropped int) { spec.logLimit.cut(dropped) },
 		Limits:    process.Limits{MemoryBytes: int64(spec.MemoryMB) << 20},
+		User:      user,
+		// A bug in the output path (a log handler, say) kills this environment, not albatross;
+		// the pool replaces it on demand.
+		Panicked: func(v any) {
+			observe.Panicked(context.Background(), spec.Logger, "function_process", v, slog.String("function", spec.Name))
+		},
 	})
 	owner.set(env.proc)
 	if err != nil {
 		_ = srv.Close()
+		spec.releaseUser(user)
 		return nil, spawnFailure(spec.Command[0], err)
 	}
 	alive, markExited := context.WithCancelCause(context.Background())
 	env.alive = alive
 	go func() {
+		defer observe.Recover(spec.Logger, "function_environment")
 		<-env.proc.Exited()
+		spec.releaseUser(user) // every process of the uid is gone by now
 		markExited(&exitedError{env.proc.Exit()})
 		onExit(env)
 	}()

@@ -54,6 +54,9 @@ func New(spec Spec) (*Function, error) {
 			return env, err
 		},
 		stop: (*environment).stop,
+		panicked: func(v any) {
+			observe.Panicked(context.Background(), f.spec.Logger, "function_pool", v, slog.String("function", f.spec.Name))
+		},
 	})
 	f.pool.warm()
 	if spec.Watch != nil {
@@ -62,6 +65,7 @@ func New(spec Spec) (*Function, error) {
 		f.wg.Add(1)
 		go func() {
 			defer f.wg.Done()
+			defer observe.Recover(f.spec.Logger, "function_watch")
 			f.watchCode(ctx, spec.Watch)
 		}()
 	}

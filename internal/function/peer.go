@@ -1,9 +1,12 @@
 package function
 
 import (
+	"context"
+	"log/slog"
 	"net/netip"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/process"
 )
 
@@ -34,4 +37,19 @@ func (o *peerOwner) allow(client, server netip.AddrPort) bool {
 		return false
 	}
 	return o.proc != nil && o.proc.OwnsPeer(client, server)
+}
+
+// guardedPeerCheck runs the peer check on the Runtime API server's accept loop, where a panic
+// would end the process (net/http recovers handlers, not Accept): a check that panics is
+// reported and refuses the connection, and the loop goes on.
+func guardedPeerCheck(spec *Spec, allow func(client, server netip.AddrPort) bool) func(client, server netip.AddrPort) bool {
+	return func(client, server netip.AddrPort) (ok bool) {
+		defer func() {
+			if v := recover(); v != nil {
+				observe.Panicked(context.Background(), spec.Logger, "function_peer_check", v, slog.String("function", spec.Name))
+				ok = false
+			}
+		}()
+		return allow(client, server)
+	}
 }

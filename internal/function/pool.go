@@ -2,6 +2,8 @@ package function
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -25,6 +27,41 @@ type workerHooks[W comparable] struct {
 	start func(ctx context.Context, provisioned bool) (W, error)
 	// stop ends a worker; it may block and is called from a goroutine the pool tracks.
 	stop func(W)
+	// panicked, when set, reports a panic recovered from start or stop (see guarded).
+	panicked func(value any)
+}
+
+// errStartPanicked fails a cold start whose start hook panicked.
+var errStartPanicked = errors.New("function: internal error: panic while starting an execution environment")
+
+// guarded wraps start and stop, which run on the pool's own goroutines, so that a bug in them
+// costs one worker, not the process (issue 11): a start that panics fails like an init error
+// (the invocation waiting for it gets the error, the backoff applies, a provisioned worker is
+// retried), a stop that panics ends there.
+func (h workerHooks[W]) guarded() workerHooks[W] {
+	start, stop, report := h.start, h.stop, h.panicked
+	if report == nil {
+		report = func(any) {}
+	}
+	h.start = func(ctx context.Context, provisioned bool) (w W, err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				report(v)
+				var zero W
+				w, err = zero, fmt.Errorf("%w: %v", errStartPanicked, v)
+			}
+		}()
+		return start(ctx, provisioned)
+	}
+	h.stop = func(w W) {
+		defer func() {
+			if v := recover(); v != nil {
+				report(v)
+			}
+		}()
+		stop(w)
+	}
+	return h
 }
 
 // pool is the execution-environment pool of one function (B.5): one invocation per worker at a
@@ -80,7 +117,7 @@ type poolStats struct {
 
 func newPool[W comparable](cfg poolConfig, hooks workerHooks[W]) *pool[W] {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &pool[W]{cfg: cfg, hooks: hooks, ctx: ctx, stopC: cancel, slots: map[W]*slot[W]{}}
+	p := &pool[W]{cfg: cfg, hooks: hooks.guarded(), ctx: ctx, stopC: cancel, slots: map[W]*slot[W]{}}
 	p.backoff = backoff{base: cfg.backoffBase, max: cfg.backoffMax}
 	return p
 }

@@ -259,3 +259,51 @@ func TestPoolReplacesProvisioned(t *testing.T) {
 		}
 	})
 }
+
+// TestPoolContainsPanickingHooks: a start hook that panics fails the cold start like an init
+// error (the caller gets it, nothing hangs), a stop hook that panics ends there; both are
+// reported and the pool still closes.
+func TestPoolContainsPanickingHooks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var reported []any
+		startPanics := true
+		hooks := workerHooks[*fakeWorker]{
+			start: func(context.Context, bool) (*fakeWorker, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				if startPanics {
+					panic("injected: start bug")
+				}
+				return &fakeWorker{}, nil
+			},
+			stop: func(*fakeWorker) { panic("injected: stop bug") },
+			panicked: func(v any) {
+				mu.Lock()
+				defer mu.Unlock()
+				reported = append(reported, v)
+			},
+		}
+		p := newPool(testPoolConfig(), hooks)
+		if _, _, err := p.acquire(context.Background()); !errors.Is(err, errStartPanicked) {
+			t.Fatalf("acquire = %v, want errStartPanicked", err)
+		}
+		mu.Lock()
+		startPanics = false
+		mu.Unlock()
+		time.Sleep(time.Second) // past the init backoff
+		s, _, err := p.acquire(context.Background())
+		if err != nil {
+			t.Fatalf("acquire after the panic = %v", err)
+		}
+		p.discard(s)
+		if err := p.close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(reported) != 2 || reported[0] != "injected: start bug" || reported[1] != "injected: stop bug" {
+			t.Errorf("reported %v, want the start and the stop panic", reported)
+		}
+	})
+}

@@ -2,10 +2,12 @@ package function
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/function/watch"
+	"github.com/albatross-lb/albatross/internal/observe"
 )
 
 // CodeWatch turns on the developer loop for a function (docs/functions.md "The developer
@@ -49,7 +51,18 @@ func (f *Function) watchCode(ctx context.Context, w *CodeWatch) {
 		return
 	}
 	log.Debug("watching the function's code", "dirs", dirs)
-	tree.Run(ctx, w.Debounce, func() { f.reload(ctx, tree, w) })
+	tree.Run(ctx, w.Debounce, func() { f.reloadGuarded(ctx, tree, w) })
+}
+
+// reloadGuarded is one reload that cannot end the watch: a panic (in Rebuild, say) is reported,
+// the previous code keeps serving, and the next change reloads again.
+func (f *Function) reloadGuarded(ctx context.Context, tree *watch.Tree, w *CodeWatch) {
+	defer func() {
+		if v := recover(); v != nil {
+			observe.Panicked(ctx, f.spec.Logger, "function_reload", v, slog.String("function", f.spec.Name))
+		}
+	}()
+	f.reload(ctx, tree, w)
 }
 
 // reload swaps in the new code: rebuild if there is a build, then renew the pool, so that

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/process"
 )
 
 // Defaults for the zero values of Spec's fields.
@@ -52,6 +54,11 @@ type Spec struct {
 	TaskRoot string
 	// RuntimeDir is LAMBDA_RUNTIME_DIR; "" means TaskRoot.
 	RuntimeDir string
+	// Users, when set, gives every execution environment a uid of its own to run as
+	// (albatross must be root): it cannot read albatross's private files, and its processes
+	// and threads are bounded by RLIMIT_NPROC. Its code must be readable by other users; an
+	// environment whose code is not fails to start, saying which folder stops it.
+	Users *process.UIDRange
 	// Handler and Runtime become _HANDLER and AWS_EXECUTION_ENV (B.4).
 	Handler, Runtime string
 	// Env holds the function's environment variables.

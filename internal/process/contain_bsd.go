@@ -19,8 +19,11 @@ type containment struct {
 
 // prepare runs cmd through /bin/sh, which lowers its own limits and then execs the real command
 // under the same pid, so the limits hold from the runtime's first instruction.
-func prepare(cmd *exec.Cmd, l Limits, _ bool) containment {
+func prepare(cmd *exec.Cmd, l Limits, _ bool, user *User) containment {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if user != nil {
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: user.UID, Gid: user.GID, Groups: []uint32{}}
+	}
 	execWithShellLimits(cmd, l)
 	return containment{}
 }
@@ -48,6 +51,10 @@ func (c containment) release() {
 		c.watchdog.stop()
 	}
 }
+
+// withProcessLimit starts as is: the shell of execWithShellLimits would be the place for
+// RLIMIT_NPROC, and macOS has no user-per-environment setup to make it meaningful.
+func withProcessLimit(_ *User, _ int, start func() error) error { return start() }
 
 // hideFromChildren does nothing here: macOS has no per-process setting that stops a process of
 // the same user from reading albatross's arguments and environment (ps eww), so functions are

@@ -18,14 +18,19 @@ const maxRSSUnit = 1024
 // containment is what Start set up around a process on this platform.
 type containment struct {
 	cgroup *cgroup // nil without a writable cgroup v2
+	user   *User   // the environment's own uid, or nil (albatross's own)
 }
 
 // prepare sets up cmd before it starts: its own process group, SIGKILL when albatross dies
 // (the parent-death signal), and its own cgroup, entered atomically by clone3 so that not even
 // the first instruction runs outside it.
-func prepare(cmd *exec.Cmd, l Limits, useCgroup bool) containment {
+func prepare(cmd *exec.Cmd, l Limits, useCgroup bool, user *User) containment {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	var c containment
+	c := containment{user: user}
+	if user != nil {
+		// An empty Groups drops albatross's supplementary groups too.
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: user.UID, Gid: user.GID, Groups: []uint32{}}
+	}
 	if useCgroup {
 		c.cgroup = newCgroup(l)
 	}
@@ -69,14 +74,22 @@ func prlimit(pid, resource int, newLimit, old *syscall.Rlimit) error {
 // tree lists every living process of the environment: the cgroup's members when there is one
 // (exact), else the process's descendants by parentage.
 func (c containment) tree(root int) []int {
-	if c.cgroup != nil {
+	switch {
+	case c.cgroup != nil:
 		return c.cgroup.pids()
+	case c.user != nil:
+		return processesOf(c.user.UID)
 	}
 	return descendants(root)
 }
 
 // killAll SIGKILLs every process of the environment, wherever it went (setsid, double fork).
 func (c containment) killAll(root int, known []int) {
+	if c.user != nil {
+		// Every process of the uid is the environment's, however it got away. Wait until they
+		// are gone, so that the uid is free for the next environment when the exit is published.
+		defer killUser(c.user.UID)
+	}
 	if c.cgroup != nil {
 		c.cgroup.kill()
 		return

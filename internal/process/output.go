@@ -40,6 +40,7 @@ func (p *Process) attachOutput(output func(Stream, string), truncated func(Strea
 func (p *Process) mirror(r *os.File, stream Stream, output func(Stream, string), truncated func(Stream, int)) {
 	defer p.output.Done()
 	defer r.Close()
+	defer p.recoverMirror(r)
 	br := bufio.NewReaderSize(r, maxLine)
 	cut := false // inside a line that was cut: discard up to its end
 	dropped := 0

@@ -40,6 +40,18 @@ type Config struct {
 	Truncated func(stream Stream, dropped int)
 	// Limits bound the process tree; the zero value means Lambda's quotas and no memory bound.
 	Limits Limits
+	// User, when set, is the identity the process runs as (albatross must be root). Its
+	// processes and threads are then also bounded by RLIMIT_NPROC = Limits.MaxProcs, set before
+	// the first instruction, and a stop kills every process of the uid: give each process a
+	// uid of its own (UIDRange).
+	User *User
+	// Panicked, when set, is told of a panic recovered in this package's goroutines for the
+	// process (a bug in Output, say); it is called from the recovering function, so the stack
+	// still shows the panic. nil logs it on slog's default logger. The process is killed.
+	Panicked func(value any)
+
+	// afterReap, in tests, runs in the reaper right after the process was reaped.
+	afterReap func()
 }
 
 // Process is a started process and its process group. Its methods are safe for concurrent use.
@@ -52,6 +64,10 @@ type Process struct {
 	flusher flusher
 	limits  Limits
 	contain containment
+	onPanic func(any)
+	// launched is closed once cmd.Start has returned, whatever it returned.
+	launched  chan struct{}
+	afterReap func()
 
 	mu      sync.Mutex
 	stopped bool          // Stop or Kill was called
@@ -92,13 +108,15 @@ func launch(cfg Config, useCgroup bool) (*Process, error) {
 	if cmd.Env == nil {
 		cmd.Env = []string{}
 	}
-	p := &Process{cmd: cmd, exited: make(chan struct{}), limits: cfg.Limits.withDefaults(), known: map[int]int64{}}
-	p.contain = prepare(cmd, p.limits, useCgroup)
+	p := &Process{cmd: cmd, exited: make(chan struct{}), limits: cfg.Limits.withDefaults(), known: map[int]int64{},
+		onPanic: cfg.Panicked, launched: make(chan struct{}), afterReap: cfg.afterReap}
+	defer close(p.launched)
+	p.contain = prepare(cmd, p.limits, useCgroup, cfg.User)
 	if err := p.attachOutput(cfg.Output, cfg.Truncated); err != nil {
 		p.contain.release()
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	if err := withProcessLimit(cfg.User, p.limits.MaxProcs, cmd.Start); err != nil {
 		// Closing the write ends lets the mirroring goroutines see EOF and end.
 		closeAll([]*os.File{cmd.Stdout.(*os.File), cmd.Stderr.(*os.File)})
 		p.contain.release()
@@ -134,8 +152,13 @@ func (p *Process) Exit() Exit {
 // waits for the output to drain, and publishes the exit.
 func (p *Process) wait() {
 	err := p.cmd.Wait()
-	p.contain.killAll(p.PID(), p.orphans())
-	p.contain.release()
+	p.reapGuarded(func() {
+		if p.afterReap != nil {
+			p.afterReap()
+		}
+		p.contain.killAll(p.PID(), p.orphans())
+	})
+	p.reapGuarded(p.contain.release)
 	p.flusher.close()
 	p.output.Wait()
 	p.mu.Lock()

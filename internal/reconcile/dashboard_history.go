@@ -30,7 +30,7 @@ func (dp *DataPlane) startSampler() {
 			tick := time.NewTicker(observe.HistoryStep)
 			defer tick.Stop()
 			for {
-				dp.sampleHistory()
+				guarded(dp.log, "dashboard_history", dp.sampleHistory) // a bad sample costs that sample
 				select {
 				case <-tick.C:
 				case <-o.sampler.stop:

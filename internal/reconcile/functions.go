@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -24,6 +25,9 @@ type functionSet struct {
 	// account is Lambda's account concurrency, shared by every unreserved function.
 	account *function.Account
 
+	// users hands out function uids (Options.FunctionUIDs), nil without.
+	users *function.UIDRange
+
 	mu      sync.Mutex
 	running map[string]*runningFunction
 }
@@ -34,7 +38,16 @@ type runningFunction struct {
 }
 
 func newFunctionSet(opts Options) *functionSet {
+	var users *function.UIDRange
+	if r := opts.FunctionUIDs; r != [2]uint32{} {
+		// serve checked the range; a bad one leaves functions on albatross's own uid, said loudly.
+		var err error
+		if users, err = function.NewUIDRange(r[0], r[1]); err != nil {
+			opts.Logger.Error("function users off", "error", err)
+		}
+	}
 	return &functionSet{
+		users:   users,
 		opts:    opts,
 		builder: &build.Builder{CacheDir: opts.CacheDir + "/build", Output: opts.BuildOutput, Logger: opts.Logger},
 		running: map[string]*runningFunction{},
@@ -122,6 +135,7 @@ func (s *functionSet) spec(ctx context.Context, cfg *config.Config, f *config.Fu
 		ARN:         cfg.FunctionARN(f.FunctionName),
 		Command:     command,
 		TaskRoot:    f.Code,
+		Users:       s.users,
 		Handler:     f.Handler,
 		Runtime:     f.Runtime,
 		Timeout:     f.EffectiveTimeout(),
@@ -190,11 +204,11 @@ func (p *preparedFunctions) invokedARN(cfg *config.Config, id string) string {
 // abort stops the functions this preparation started.
 func (p *preparedFunctions) abort() {
 	for _, rf := range p.created {
-		go func() {
+		go guarded(p.set.opts.Logger, "function_retire", func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			_ = rf.fn.Close(ctx)
-		}()
+		})
 	}
 }
 
@@ -211,7 +225,7 @@ func (p *preparedFunctions) commit() {
 		if p.byName[name] == rf {
 			continue
 		}
-		go retire(rf.fn, s.opts.DrainTimeout)
+		go retire(s.opts.Logger, rf.fn, s.opts.DrainTimeout)
 	}
 }
 
@@ -219,26 +233,31 @@ func (p *preparedFunctions) commit() {
 // requests on the old graph started have finished (bounded by drain): a reload fails no request.
 // Requests that had already resolved the old function may still invoke it just after the swap,
 // so it must be seen idle twice in a row.
-func retire(fn *function.Function, drain time.Duration) {
-	ctx, cancel := context.WithTimeout(context.Background(), drain)
-	defer cancel()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for quiet := 0; quiet < 2; {
-		select {
-		case <-ctx.Done():
-			quiet = 2
-		case <-tick.C:
-			if st := fn.Stats(); st.Busy == 0 && st.Queued == 0 && st.Starting == 0 {
-				quiet++
-			} else {
-				quiet = 0
+func retire(log *slog.Logger, fn retiree, drain time.Duration) {
+	// A panic while waiting ends the wait; the function is closed all the same.
+	guarded(log, "function_retire", func() {
+		ctx, cancel := context.WithTimeout(context.Background(), drain)
+		defer cancel()
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for quiet := 0; quiet < 2; {
+			select {
+			case <-ctx.Done():
+				quiet = 2
+			case <-tick.C:
+				if st := fn.Stats(); st.Busy == 0 && st.Queued == 0 && st.Starting == 0 {
+					quiet++
+				} else {
+					quiet = 0
+				}
 			}
 		}
-	}
-	closeCtx, cancelClose := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancelClose()
-	_ = fn.Close(closeCtx)
+	})
+	guarded(log, "function_retire", func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = fn.Close(ctx)
+	})
 }
 
 // close stops every running function.

@@ -43,6 +43,9 @@ type Options struct {
 	// DebugFunction names a function run under its language's debugger with concurrency 1
 	// (docs/functions.md "Debugging a function"). "" means none.
 	DebugFunction string
+	// FunctionUIDs, when not zero, is the range FIRST..LAST from which every execution
+	// environment gets a uid of its own (function.Spec.Users; serve --function-uids).
+	FunctionUIDs [2]uint32
 	// ExplainRecent explains a recent request for the dashboard's detail view: the rule that
 	// ran, in one line, and the explain text (package explain provides it; it sits above
 	// reconcile). nil leaves the detail view without the explanation.
@@ -145,7 +148,7 @@ func (dp *DataPlane) Apply(ctx context.Context, cfg *config.Config) error {
 		if _, keep := g.listeners[addr]; !keep {
 			delete(dp.listeners, addr)
 			dp.log.Info("listener closing", "addr", addr)
-			go dp.drain(b.l)
+			go drainListener(dp.log, b.l, dp.opts.DrainTimeout)
 		}
 	}
 	fns.commit()
@@ -171,12 +174,6 @@ func (dp *DataPlane) bindNew(g *graph) (map[string]*boundListener, error) {
 		opened[addr] = &boundListener{l: l, protocol: plan.protocol}
 	}
 	return opened, errors.Join(errs...)
-}
-
-func (dp *DataPlane) drain(l *listener.Listener) {
-	ctx, cancel := context.WithTimeout(context.Background(), dp.opts.DrainTimeout)
-	defer cancel()
-	_ = l.Close(ctx)
 }
 
 // Addrs returns the bound address of every listener, keyed by its configured address.

@@ -68,7 +68,9 @@ func Unpack(root, function string, zipped []byte) (Code, error) {
 	if Check(code.Dir) == nil {
 		return code, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(code.Dir), 0o700); err != nil {
+	// Searchable, not listable: with function users (serve --function-uids), an environment's
+	// uid must reach its code; the data dir above keeps everyone else out otherwise.
+	if err := os.MkdirAll(filepath.Dir(code.Dir), 0o711); err != nil {
 		return Code{}, err
 	}
 	if err := writeFileDurably(code.Dir+".zip", zipped, 0o600); err != nil {
@@ -130,6 +132,9 @@ func unpackFolder(dir string, zipped []byte) error {
 	if err := extract(zipped, tmp); err != nil {
 		return err
 	}
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp made it 0700; runtimes list it
+		return err
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
@@ -144,6 +149,44 @@ func unpackFolder(dir string, zipped []byte) error {
 		return err
 	}
 	return writeFileDurably(dir+".done", []byte(digest+"\n"), 0o600)
+}
+
+// OpenToFunctionUsers lets other uids reach the code folders under root, as function users
+// need: root and each function's folder become searchable but not listable (0711), each code
+// folder readable (0755). The zips and completion markers beside them stay private (0600).
+// Folders made before function users existed were private.
+func OpenToFunctionUsers(root string) error {
+	if err := os.MkdirAll(root, 0o711); err != nil {
+		return err
+	}
+	if err := os.Chmod(root, 0o711); err != nil {
+		return err
+	}
+	functions, err := os.ReadDir(root)
+	if err != nil {
+		return err
+	}
+	for _, fn := range functions {
+		if !fn.IsDir() {
+			continue
+		}
+		dir := filepath.Join(root, fn.Name())
+		if err := os.Chmod(dir, 0o711); err != nil {
+			return err
+		}
+		codes, err := os.ReadDir(dir)
+		if err != nil {
+			return err
+		}
+		for _, c := range codes {
+			if c.IsDir() && !strings.HasPrefix(c.Name(), ".") {
+				if err := os.Chmod(filepath.Join(dir, c.Name()), 0o755); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // isPlainName reports whether name is one path element that stays where it is put.

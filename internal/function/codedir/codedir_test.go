@@ -174,3 +174,43 @@ func TestRepairRefusesADamagedZip(t *testing.T) {
 		t.Errorf("Repair: %v; want a refusal", err)
 	}
 }
+
+// TestFolderModesForFunctionUsers: a function running as another uid can reach its code folder
+// (its function folder searchable, the code folder readable) but not list the functions nor
+// read the zip or marker beside the code; OpenToFunctionUsers gives folders made before the
+// same modes.
+func TestFolderModesForFunctionUsers(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join(t.TempDir(), "functions")
+	code, err := Unpack(root, "f", zipOf(t, entry{name: "bootstrap", body: "#!/bin/sh\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		t.Helper()
+		for path, want := range map[string]os.FileMode{
+			root: 0o711, filepath.Dir(code.Dir): 0o711, code.Dir: 0o755, code.Dir + ".zip": 0o600, code.Dir + ".done": 0o600,
+		} {
+			st, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Mode().Perm() != want {
+				t.Errorf("%s: %s mode %04o, want %04o", when, path, st.Mode().Perm(), want)
+			}
+		}
+	}
+	check("after Unpack")
+	for _, dir := range []string{root, filepath.Dir(code.Dir), code.Dir} {
+		if err := os.Chmod(dir, 0o700); err != nil { // as an older albatross left them
+			t.Fatal(err)
+		}
+	}
+	if err := OpenToFunctionUsers(root); err != nil {
+		t.Fatal(err)
+	}
+	check("after OpenToFunctionUsers")
+	if err := Check(code.Dir); err != nil {
+		t.Errorf("modes of folders are not part of the digest: %v", err)
+	}
+}

@@ -26,6 +26,8 @@ type request struct {
 	Msg    string `json:"msg"`
 	Code   int    `json:"code"`
 	Dir    string `json:"dir"`
+	// Paths are the files the "read" action tries, as a hostile function would.
+	Paths []string `json:"paths"`
 }
 
 var inFlight atomic.Int32
@@ -66,6 +68,16 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	switch req.Action {
 	case "echo":
 		return raw, nil
+	case "read":
+		out := map[string]string{"uid": strconv.Itoa(os.Getuid())}
+		for _, p := range req.Paths {
+			if b, err := os.ReadFile(p); err != nil {
+				out[p] = err.Error()
+			} else {
+				out[p] = "read: " + string(b)
+			}
+		}
+		return out, nil
 	case "sleep":
 		time.Sleep(time.Duration(req.Ms) * time.Millisecond)
 		return "slept", nil
