@@ -43,14 +43,15 @@ type Options struct {
 	Read func(path string)
 }
 
-// Detect reports whether path is a Terraform module: a folder holding .tf files, a .tf file,
-// or content that parses as HCL with Terraform's top-level blocks.
+// Detect reports whether path is a Terraform module: a folder holding .tf or .tf.json files, a
+// .tf or .tf.json file, or content that parses as HCL with Terraform's top-level blocks.
 func Detect(path string, content []byte) bool {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		m, _ := filepath.Glob(filepath.Join(path, "*.tf"))
-		return len(m) > 0
+		j, _ := filepath.Glob(filepath.Join(path, "*.tf.json"))
+		return len(m)+len(j) > 0
 	}
-	if strings.HasSuffix(path, ".tf") {
+	if strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json") {
 		return true
 	}
 	if len(content) == 0 {
