@@ -55,8 +55,8 @@ func (w *Watcher) Set(paths ...string) error {
 		if st, err := os.Stat(abs); err == nil && st.IsDir() {
 			continue
 		}
+		abs, dir := existingParent(abs)
 		files[abs] = true
-		dir := filepath.Dir(abs)
 		if !w.dirs[dir] {
 			if err := w.fs.Add(dir); err != nil {
 				return fmt.Errorf("config watch %s: %w", dir, err)
@@ -66,6 +66,23 @@ func (w *Watcher) Set(paths ...string) error {
 	}
 	w.files = files
 	return nil
+}
+
+// existingParent returns the folder to watch for a file: its own folder, or, when that does not
+// exist (yet), the nearest folder above it that does, together with the first missing name
+// under it, whose creation is the change to wait for (the next load then watches deeper).
+func existingParent(abs string) (file, dir string) {
+	file, dir = abs, filepath.Dir(abs)
+	for {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			return file, dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return file, dir
+		}
+		file, dir = dir, parent
+	}
 }
 
 func (w *Watcher) watched(name string) bool {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestWatcherSeesEveryWatchedFileAndOnlyThem(t *testing.T) {
@@ -41,5 +42,29 @@ func TestWatcherSeesEveryWatchedFileAndOnlyThem(t *testing.T) {
 	case <-changes:
 		t.Fatal("one burst must give one reload")
 	default:
+	}
+}
+
+// TestWatcherWaitsForMissingFolders: a watched file in a folder that does not exist yet (a zip a
+// build will write) does not stop the watch; creating the folder is a change.
+func TestWatcherWaitsForMissingFolders(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "build", "out", "fn.zip")
+	w, err := NewWatcher(missing)
+	if err != nil {
+		t.Fatalf("a file in a missing folder: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	changes := make(chan struct{}, 10)
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = w.Run(ctx, func() { changes <- struct{}{} }) })
+	defer func() { cancel(); wg.Wait() }()
+	if err := os.Mkdir(filepath.Join(dir, "build"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changes:
+	case <-time.After(time.Minute):
+		t.Fatal("creating the missing folder was not seen")
 	}
 }
