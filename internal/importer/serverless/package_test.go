@@ -155,3 +155,28 @@ func TestProvisionedConcurrency(t *testing.T) {
 		t.Errorf("targets = %s\nwant %s", got, want)
 	}
 }
+
+// FuzzMatchPatterns: no glob pattern or file name makes package selection panic; a pattern is
+// reported as invalid, or leaves nothing (NO_MATCHED_FILES), or selects a subset of the files.
+func FuzzMatchPatterns(f *testing.F) {
+	f.Add("!**/*.test.js", "src/a.test.js")
+	f.Add("{a,b}/[!c]*", "a/d")
+	f.Add("[", "x")
+	f.Add("**/", ".env")
+	f.Add("\\", "a\\b")
+	f.Fuzz(func(t *testing.T, pattern, file string) {
+		files := []string{"serverless.yml", "src/a.js", file}
+		got, err := matchPatterns(files, packageSpec{exclude: []string{pattern}, include: []string{"!" + pattern, pattern}})
+		if err != nil {
+			return
+		}
+		for _, g := range got {
+			if !slices.Contains(files, g) {
+				t.Fatalf("selected %q, not one of the files", g)
+			}
+		}
+		if _, err := matchPatterns([]string{file}, packageSpec{include: []string{file}}); err != nil && !strings.Contains(err.Error(), "invalid glob") && !strings.Contains(err.Error(), "NO_MATCHED_FILES") {
+			t.Fatalf("unexpected error %v", err)
+		}
+	})
+}
