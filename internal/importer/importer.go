@@ -134,6 +134,9 @@ func load(format Format, path string, content []byte, opts Options) (*Result, er
 		if perr := opts.Ports.Apply(cfg); perr != nil {
 			return nil, perr
 		}
+		if uerr := withUserPools(res, opts); uerr != nil {
+			return nil, uerr
+		}
 		return finish(res, err)
 	}
 	return nil, fmt.Errorf("unknown format %q: use albatross, serverless, cloudformation, terraform or bundle", format)
@@ -154,6 +157,9 @@ func loadCloudFormation(path string, content []byte, opts Options) (*Result, err
 	if perr := opts.Ports.Apply(res.Config); perr != nil {
 		return nil, perr
 	}
+	if uerr := withUserPools(res, opts); uerr != nil {
+		return nil, uerr
+	}
 	return finish(res, terr)
 }
 
@@ -167,6 +173,9 @@ func loadServerless(path string, opts Options) (*Result, error) {
 	res := &Result{Config: sres.Config, Sources: sres.Sources, Warnings: sres.Warnings, Watch: sres.Watch}
 	if perr := opts.Ports.Apply(res.Config); perr != nil {
 		return nil, perr
+	}
+	if uerr := withUserPools(res, opts); uerr != nil {
+		return nil, uerr
 	}
 	return finish(res, err)
 }
