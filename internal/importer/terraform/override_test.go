@@ -159,3 +159,43 @@ func TestOverrideProblems(t *testing.T) {
 		t.Error("isOverrideFile does not follow Terraform's names")
 	}
 }
+
+// TestOverridesAndJSONAsTerraformEvaluates: a module mixing override files (native and JSON),
+// a JSON variable file, terraform.tfvars(.json) and *.auto.tfvars(.json) gives the value
+// Terraform 1.11.4 itself gave for the same files (`terraform apply` of an output with this
+// expression printed "override kept 9090 json-kept auto-b-json x${y} a${b}"): overridden
+// defaults converted to the primary type, locals replaced one by one, tfvars in Terraform's
+// order, and JSON strings in variable files and variable defaults taken as written.
+func TestOverridesAndJSONAsTerraformEvaluates(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, map[string]string{
+		"main.tf": `
+variable "port" {
+  type    = number
+  default = 8080
+}
+variable "v" { default = "default" }
+variable "lit" { type = string }
+locals {
+  body = "primary"
+  kind = "text/plain"
+}
+locals { other = "kept" }
+resource "aws_lb" "main" { name = "${local.body} ${local.other} ${var.port} ${local.kind} ${var.v} ${var.lit} ${var.j}" }
+`,
+		"vars.tf.json":          `{"variable": {"j": {"type": "string", "default": "a${b}"}}}`,
+		"override.tf":           "variable \"port\" { default = \"9090\" }\nlocals { body = \"override\" }\n",
+		"z_override.tf.json":    `{"locals": {"kind": "json-${local.other}"}}`,
+		"terraform.tfvars":      "v = \"tfvars\"\n",
+		"terraform.tfvars.json": `{"v": "json", "lit": "x${y}"}`,
+		"a.auto.tfvars":         "v = \"auto-a\"\n",
+		"b.auto.tfvars.json":    `{"v": "auto-b-json"}`,
+	})
+	cfg, err := Load(dir, Options{CodeDir: t.TempDir(), Env: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.LoadBalancers[0].Name, "override kept 9090 json-kept auto-b-json x${y} a${b}"; got != want {
+		t.Errorf("got %q, want %q (Terraform's)", got, want)
+	}
+}
