@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // copyTree copies a fixture folder so that the test can add build outputs to it.
@@ -108,7 +109,7 @@ func TestTerraformModuleServed(t *testing.T) {
 	valuesFile := filepath.Join(dir, "values.yaml")
 	writeFile(t, valuesFile, fmt.Sprintf("targets:\n  aws_instance.web[0]: %s\n  aws_instance.web[1]: %s\n", web0.addr, web1.addr))
 	port := freePort(t)
-	startSource(t, filepath.Join(dir, "main.tf"), port, "--values", valuesFile, "--port-map", fmt.Sprintf("80=%d", port))
+	inst := startSource(t, filepath.Join(dir, "main.tf"), port, "--values", valuesFile, "--port-map", fmt.Sprintf("80=%d", port))
 	ports := []int{port}
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	c := client()
@@ -183,6 +184,35 @@ func TestTerraformModuleServed(t *testing.T) {
 		resp, _, body := get(t, "GET", "/json", nil)
 		if resp.StatusCode != 200 || body != "from shop-default json" {
 			t.Errorf("got %d %q, want the JSON rule's fixed response", resp.StatusCode, body)
+		}
+	})
+	t.Run("an override file added to the module reloads it", func(t *testing.T) {
+		writeFile(t, filepath.Join(dir, "override.tf"), `resource "aws_lb_listener" "http" {
+  default_action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "overridden"
+      status_code  = "404"
+    }
+  }
+}
+`)
+		inst.waitLog("configuration reloaded", 1)
+		// The reload is applied after it is logged; wait for the data plane to serve it.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			resp, _, body := get(t, "GET", "/nothing", nil)
+			if resp.StatusCode == 404 && body == "overridden" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("got %d %q, want the overriding default action", resp.StatusCode, body)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if resp, a, _ := get(t, "GET", "/orders", nil); resp.StatusCode != 200 || a.Function != "shop-default-orders" {
+			t.Errorf("after the reload /orders: %d %+v", resp.StatusCode, a)
 		}
 	})
 }

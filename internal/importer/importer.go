@@ -49,7 +49,8 @@ type Result struct {
 	Config *config.Config
 	Format Format
 	// Watch are the files (and code folders or zips) the configuration was built from: a
-	// change to any of them should reload it.
+	// change to any of them should reload it. "FOLDER/*" and "FOLDER/..." stand for the files
+	// directly in a folder and below it (see Watcher).
 	Watch []string
 	// Sources maps config paths ("load_balancers[0].listeners[1]") to where each item came
 	// from, for comments in `albatross import` and for problems.

@@ -54,8 +54,8 @@ func TestPackagePatterns(t *testing.T) {
 			t.Errorf("%s package = %s\nwant %s", f.FunctionName, got, want[f.FunctionName])
 		}
 	}
-	if !slices.Contains(res.Watch, dir) {
-		t.Errorf("watch = %v, want the service folder %s", res.Watch, dir)
+	if !slices.Contains(res.Watch, filepath.Join(dir, "...")) {
+		t.Errorf("watch = %v, want the service folder's tree %s/...", res.Watch, dir)
 	}
 	// An edit changes the package on the next load.
 	if err := os.WriteFile(filepath.Join(dir, "src", "worker.js"), []byte("exports.handler = async () => ({})\n"), 0o644); err != nil {

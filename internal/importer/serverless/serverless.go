@@ -112,8 +112,9 @@ func load(abs string, data []byte, opts Options) (*Result, error) {
 	res := &Result{Config: cres.Config, Sources: cres.Sources, Warnings: append(c.warnings, cres.Warnings...), Template: tmpl}
 	res.Watch = append([]string{abs}, r.watch...)
 	if c.watchDir {
-		// Code built from package patterns is a copy: its source is the service folder.
-		res.Watch = append(res.Watch, c.dir)
+		// Code built from package patterns is a copy: an edit anywhere in the service folder
+		// must build it again ("FOLDER/..." to importer.Watcher).
+		res.Watch = append(res.Watch, c.dir+string(filepath.Separator)+"...")
 	}
 	res.Watch = append(res.Watch, cres.Watch...)
 	sort.Strings(res.Warnings)

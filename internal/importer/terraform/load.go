@@ -37,9 +37,10 @@ type Options struct {
 	CodeDir string
 	// Notice receives one line per skipped resource and per approximation; nil discards them.
 	Notice func(string)
-	// Read, when set, is called with every file and folder the load read — module folders,
-	// .tf and .tfvars files, files read by file() and templatefile(), archive sources, zip
-	// packages — so that live reload can watch them.
+	// Read, when set, is called with every file and folder the load read — module folders (as
+	// "FOLDER/*"), .tf and .tfvars files, files read by file() and templatefile(), archive
+	// sources (a source_dir that is copied as "FOLDER/..."), zip packages — so that live reload
+	// can watch them (importer.Watcher).
 	Read func(path string)
 }
 
@@ -141,6 +142,13 @@ func (ev *evaluator) providerRegion(s *scope) string {
 	}
 	return ""
 }
+
+// The folder forms of a watched path that importer.Watcher understands: every file directly in
+// the folder, or every file below it.
+var (
+	watchFiles = string(filepath.Separator) + "*"
+	watchTree  = string(filepath.Separator) + "..."
+)
 
 // read reports a file or folder the load depends on.
 func (ev *evaluator) read(path string) {

@@ -69,7 +69,7 @@ var metaArguments = map[string]bool{"count": true, "for_each": true, "depends_on
 // parseModule reads every .tf file of dir. Problems are reported with positions; a module that
 // does not parse is returned nil.
 func parseModule(dir string, ps *problems, read func(string)) *module {
-	read(dir)
+	read(dir + watchFiles) // a file added to the folder (an override, a .tf.json) changes the module
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		ps.add(hcl.Range{}, "", "cannot read module folder: %v", err)
