@@ -53,8 +53,9 @@ func TestCaptureRoundTrip(t *testing.T) {
 	lb := need(ec.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("shop")})).LoadBalancers[0]
 	need(ec.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: lb.LoadBalancerArn,
 		Attributes: []elbtypes.LoadBalancerAttribute{{Key: aws.String("idle_timeout.timeout_seconds"), Value: aws.String("42")}}}))
+	capturedPort := freePort(t)
 	listener := need(ec.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: elbtypes.ProtocolEnumHttp,
-		Port: aws.Int32(int32(freePort(t))), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: webTG}}})).Listeners[0]
+		Port: aws.Int32(int32(capturedPort)), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: webTG}}})).Listeners[0]
 	path := func(p string) elbtypes.RuleCondition {
 		return elbtypes.RuleCondition{Field: aws.String("path-pattern"), PathPatternConfig: &elbtypes.PathPatternConditionConfig{Values: []string{p}}}
 	}
@@ -93,6 +94,12 @@ func TestCaptureRoundTrip(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(alphaCode, "app.py"), pyFunction("alpha-local"))
 	writeFile(t, filepath.Join(dir, "values.yaml"), fmt.Sprintf("code:\n  alpha: %s\ntargets:\n  \"127.0.0.1:%d\": %s\n", alphaCode, captured.port, replacement.addr))
+	// The bundle is served as a user would: `albatross serve --config bundle.json --values FILE`,
+	// with the captured port (still held by the API instance) moved by --port-map.
+	port := freePort(t)
+	startSource(t, bundleFile, port, "--values", filepath.Join(dir, "values.yaml"), "--port-map", fmt.Sprintf("%d=%d", capturedPort, port))
+	ports := []int{port}
+	// The captured attributes are what the importer reads from the bundle.
 	vals, err := values.Load(filepath.Join(dir, "values.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -104,8 +111,6 @@ func TestCaptureRoundTrip(t *testing.T) {
 	if got := cfg.LoadBalancers[0].Attributes["idle_timeout.timeout_seconds"]; got != "42" {
 		t.Errorf("idle timeout attribute = %q, want the captured 42", got)
 	}
-	yml, ports := importedYAML(t, cfg)
-	start(t, yml, ports...)
 	base := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
 	c := client()
 

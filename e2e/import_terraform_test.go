@@ -11,32 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/albatross-lb/albatross/internal/config"
-	"github.com/albatross-lb/albatross/internal/importer/terraform"
-	"github.com/albatross-lb/albatross/internal/importer/values"
-	"go.yaml.in/yaml/v3"
+	"time"
 )
-
-// importedYAML stands in for `serve --config <module>` until the import framework dispatches
-// formats: it loads through the importer and writes the configuration as Albatross YAML. Every
-// listener moves to a free port (what --port-map will do); ports are returned in order.
-func importedYAML(t *testing.T, cfg *config.Config) (string, []int) {
-	t.Helper()
-	var ports []int
-	for i := range cfg.LoadBalancers {
-		for j := range cfg.LoadBalancers[i].Listeners {
-			l := &cfg.LoadBalancers[i].Listeners[j]
-			l.Port, l.Address = freePort(t), "127.0.0.1"
-			ports = append(ports, l.Port)
-		}
-	}
-	out, err := yaml.Marshal(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out), ports
-}
 
 // copyTree copies a fixture folder so that the test can add build outputs to it.
 func copyTree(t *testing.T, src string) string {
@@ -109,10 +85,12 @@ type tfAnswer struct {
 	Multi    bool   `json:"multiValue"`
 }
 
-// TestTerraformModuleServed serves the shop fixture — a root module with a for_each module
-// whose functions come from archive_file, count over EC2 instances attached to a target group,
-// a zip-deployed function behind an alias, a dynamic condition block and tfvars — and requests
-// every route, checking which function or target answered.
+// TestTerraformModuleServed runs `albatross serve --config main.tf` on the shop fixture as a
+// user would — a root module with a for_each module whose functions come from archive_file,
+// count over EC2 instances attached to a target group, a zip-deployed function behind an alias,
+// a dynamic condition block, tfvars, and a rule added in a .tf.json file — with --values mapping
+// the instances and --port-map moving port 80, and requests every route, checking which
+// function or target answered.
 func TestTerraformModuleServed(t *testing.T) {
 	for _, tool := range []string{"node", "python3"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -121,22 +99,19 @@ func TestTerraformModuleServed(t *testing.T) {
 	}
 	dir := copyTree(t, "../internal/importer/terraform/testdata/shop")
 	zipFolder(t, filepath.Join(dir, "legacy"), filepath.Join(dir, "dist", "legacy.zip"))
+	writeFile(t, filepath.Join(dir, "json.tf.json"), `{"resource": {"aws_lb_listener_rule": {"json": {
+  "listener_arn": "${aws_lb_listener.http.arn}",
+  "priority": 950,
+  "condition": {"path_pattern": {"values": ["/json"]}},
+  "action": {"type": "fixed-response", "fixed_response": {"content_type": "text/plain", "status_code": "200", "message_body": "from ${local.prefix} json"}}
+}}}}`)
 	web0, web1 := startBackend(t, "web-0", nil), startBackend(t, "web-1", nil)
 	valuesFile := filepath.Join(dir, "values.yaml")
-	if err := os.WriteFile(valuesFile, []byte(fmt.Sprintf("targets:\n  aws_instance.web[0]: %s\n  aws_instance.web[1]: %s\n", web0.addr, web1.addr)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	vals, err := values.Load(valuesFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := terraform.Load(dir, terraform.Options{Values: vals, CodeDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	yml, ports := importedYAML(t, cfg)
-	start(t, yml, ports...)
-	base := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
+	writeFile(t, valuesFile, fmt.Sprintf("targets:\n  aws_instance.web[0]: %s\n  aws_instance.web[1]: %s\n", web0.addr, web1.addr))
+	port := freePort(t)
+	inst := startSource(t, filepath.Join(dir, "main.tf"), port, "--values", valuesFile, "--port-map", fmt.Sprintf("80=%d", port))
+	ports := []int{port}
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	c := client()
 
 	get := func(t *testing.T, method, path string, header http.Header) (*http.Response, tfAnswer, string) {
@@ -203,6 +178,41 @@ func TestTerraformModuleServed(t *testing.T) {
 		resp, _, body = get(t, "GET", "/nothing", nil)
 		if resp.StatusCode != 404 || body != "no route" {
 			t.Errorf("got %d %q, want the default 404", resp.StatusCode, body)
+		}
+	})
+	t.Run("a rule from a .tf.json file", func(t *testing.T) {
+		resp, _, body := get(t, "GET", "/json", nil)
+		if resp.StatusCode != 200 || body != "from shop-default json" {
+			t.Errorf("got %d %q, want the JSON rule's fixed response", resp.StatusCode, body)
+		}
+	})
+	t.Run("an override file added to the module reloads it", func(t *testing.T) {
+		writeFile(t, filepath.Join(dir, "override.tf"), `resource "aws_lb_listener" "http" {
+  default_action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "overridden"
+      status_code  = "404"
+    }
+  }
+}
+`)
+		inst.waitLog("configuration reloaded", 1)
+		// The reload is applied after it is logged; wait for the data plane to serve it.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			resp, _, body := get(t, "GET", "/nothing", nil)
+			if resp.StatusCode == 404 && body == "overridden" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("got %d %q, want the overriding default action", resp.StatusCode, body)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if resp, a, _ := get(t, "GET", "/orders", nil); resp.StatusCode != 200 || a.Function != "shop-default-orders" {
+			t.Errorf("after the reload /orders: %d %+v", resp.StatusCode, a)
 		}
 	})
 }

@@ -69,7 +69,7 @@ var allowed = map[string][]string{
 	"internal/importer":                {"internal/config", "internal/config/file", "internal/importer/bundle", "internal/importer/cloudformation", "internal/importer/serverless", "internal/importer/terraform", "internal/importer/values", "internal/importer/yamlsrc"},
 	"internal/importer/terraform":      {"internal/config", "internal/importer/lambdacode", "internal/importer/values"},
 	"internal/importer/lambdacode":     {},
-	"internal/importer/serverless":     {"internal/config", "internal/importer/cloudformation", "internal/importer/values", "internal/importer/yamlsrc"},
+	"internal/importer/serverless":     {"internal/config", "internal/importer/cloudformation", "internal/importer/lambdacode", "internal/importer/values", "internal/importer/yamlsrc"},
 	"internal/function/codedir":        {},
 	"internal/h1/wire":                 {"internal/elberr"},
 	"internal/function/watch":          {},

@@ -49,7 +49,8 @@ type Result struct {
 	Config *config.Config
 	Format Format
 	// Watch are the files (and code folders or zips) the configuration was built from: a
-	// change to any of them should reload it.
+	// change to any of them should reload it. "FOLDER/*" and "FOLDER/..." stand for the files
+	// directly in a folder and below it (see Watcher).
 	Watch []string
 	// Sources maps config paths ("load_balancers[0].listeners[1]") to where each item came
 	// from, for comments in `albatross import` and for problems.
@@ -134,6 +135,9 @@ func load(format Format, path string, content []byte, opts Options) (*Result, er
 		if perr := opts.Ports.Apply(cfg); perr != nil {
 			return nil, perr
 		}
+		if uerr := withUserPools(res, opts); uerr != nil {
+			return nil, uerr
+		}
 		return finish(res, err)
 	}
 	return nil, fmt.Errorf("unknown format %q: use albatross, serverless, cloudformation, terraform or bundle", format)
@@ -154,6 +158,9 @@ func loadCloudFormation(path string, content []byte, opts Options) (*Result, err
 	if perr := opts.Ports.Apply(res.Config); perr != nil {
 		return nil, perr
 	}
+	if uerr := withUserPools(res, opts); uerr != nil {
+		return nil, uerr
+	}
 	return finish(res, terr)
 }
 
@@ -167,6 +174,9 @@ func loadServerless(path string, opts Options) (*Result, error) {
 	res := &Result{Config: sres.Config, Sources: sres.Sources, Warnings: sres.Warnings, Watch: sres.Watch}
 	if perr := opts.Ports.Apply(res.Config); perr != nil {
 		return nil, perr
+	}
+	if uerr := withUserPools(res, opts); uerr != nil {
+		return nil, uerr
 	}
 	return finish(res, err)
 }

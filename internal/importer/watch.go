@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,15 +18,34 @@ const debounceDelay = 100 * time.Millisecond
 
 // Watcher watches the files a configuration was built from: the file given with --config, the
 // files its variables read, the values file and code zips. The set changes with each load
-// (Set); folders are watched for their files' sake, never recursively (function code folders
-// have their own watcher).
+// (Set). A plain folder in the set is skipped (function code folders have their own watcher);
+// "FOLDER/*" watches every file directly in a folder (a Terraform module: a new .tf file
+// reloads) and "FOLDER/..." every file below it (the sources of a package Albatross copies
+// from patterns or excludes, whose edits must rebuild it), leaving out dependency and tool
+// folders (node_modules, .git, .serverless, .terraform, __pycache__) and watching at most
+// maxTreeDirs folders of one tree.
 type Watcher struct {
 	fs *fsnotify.Watcher
 
 	mu    sync.Mutex
 	files map[string]bool
 	dirs  map[string]bool
+	// trees are the folders any of whose files counts as a change.
+	trees map[string]bool
 }
+
+// maxTreeDirs bounds the folders watched for one folder in the set (inotify watches are a
+// per-user resource); a larger tree is watched at its top folder only.
+const maxTreeDirs = 256
+
+// skippedTreeDirs are folders of dependencies and tools that no configuration is built from.
+var skippedTreeDirs = map[string]bool{"node_modules": true, ".git": true, ".serverless": true, ".terraform": true, "__pycache__": true}
+
+// Suffixes of the folder forms of a watched path.
+const (
+	FolderFiles = string(filepath.Separator) + "*"
+	FolderTree  = string(filepath.Separator) + "..."
+)
 
 // NewWatcher starts watching paths; changes are queued until Run.
 func NewWatcher(paths ...string) (*Watcher, error) {
@@ -33,7 +53,7 @@ func NewWatcher(paths ...string) (*Watcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config watch: %w", err)
 	}
-	w := &Watcher{fs: fw, files: map[string]bool{}, dirs: map[string]bool{}}
+	w := &Watcher{fs: fw, files: map[string]bool{}, dirs: map[string]bool{}, trees: map[string]bool{}}
 	if err := w.Set(paths...); err != nil {
 		_ = fw.Close()
 		return nil, err
@@ -46,8 +66,30 @@ func NewWatcher(paths ...string) (*Watcher, error) {
 func (w *Watcher) Set(paths ...string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	files := map[string]bool{}
+	files, trees := map[string]bool{}, map[string]bool{}
 	for _, p := range paths {
+		var dirs []string
+		switch {
+		case strings.HasSuffix(p, FolderTree):
+			dirs = treeDirs(absPath(strings.TrimSuffix(p, FolderTree)))
+		case strings.HasSuffix(p, FolderFiles):
+			dirs = []string{absPath(strings.TrimSuffix(p, FolderFiles))}
+		}
+		if dirs != nil {
+			for _, d := range dirs {
+				if st, err := os.Stat(d); err != nil || !st.IsDir() {
+					continue
+				}
+				if !w.dirs[d] {
+					if err := w.fs.Add(d); err != nil {
+						return fmt.Errorf("config watch %s: %w", d, err)
+					}
+					w.dirs[d] = true
+				}
+				trees[d] = true
+			}
+			continue
+		}
 		abs, err := filepath.Abs(p)
 		if err != nil {
 			return fmt.Errorf("config watch: %w", err)
@@ -55,8 +97,8 @@ func (w *Watcher) Set(paths ...string) error {
 		if st, err := os.Stat(abs); err == nil && st.IsDir() {
 			continue
 		}
+		abs, dir := existingParent(abs)
 		files[abs] = true
-		dir := filepath.Dir(abs)
 		if !w.dirs[dir] {
 			if err := w.fs.Add(dir); err != nil {
 				return fmt.Errorf("config watch %s: %w", dir, err)
@@ -64,14 +106,58 @@ func (w *Watcher) Set(paths ...string) error {
 			w.dirs[dir] = true
 		}
 	}
-	w.files = files
+	w.files, w.trees = files, trees
 	return nil
+}
+
+// treeDirs lists root and the folders below it to watch, root first.
+func treeDirs(root string) []string {
+	var out []string
+	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if p != root && skippedTreeDirs[d.Name()] {
+			return filepath.SkipDir
+		}
+		out = append(out, p)
+		return nil
+	})
+	if len(out) > maxTreeDirs {
+		return out[:1]
+	}
+	return out
+}
+
+// existingParent returns the folder to watch for a file: its own folder, or, when that does not
+// exist (yet), the nearest folder above it that does, together with the first missing name
+// under it, whose creation is the change to wait for (the next load then watches deeper).
+func existingParent(abs string) (file, dir string) {
+	file, dir = abs, filepath.Dir(abs)
+	for {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			return file, dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return file, dir
+		}
+		file, dir = dir, parent
+	}
 }
 
 func (w *Watcher) watched(name string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.files[filepath.Clean(name)]
+	name = filepath.Clean(name)
+	return w.files[name] || (w.trees[filepath.Dir(name)] && !skippedTreeDirs[filepath.Base(name)])
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
 
 // Run calls onChange after each (debounced) change of a watched file until ctx ends, then

@@ -139,6 +139,12 @@ func (x *translator) samFunction(r *resource) {
 			f.Code = x.codeFrom(r, p, "CodeUri", loc, f.FunctionName)
 		}
 	}
+	if pc := p.value("ProvisionedConcurrencyConfig"); pc != nil {
+		// SAM puts it on the AutoPublishAlias; the alias runs this function.
+		if n := x.intp(m(pc, "ProvisionedConcurrentExecutions"), p, "ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions"); n != nil {
+			f.ProvisionedConcurrency = *n
+		}
+	}
 	x.addFunction(r, f)
 }
 
@@ -180,4 +186,30 @@ func mergeNode(g, l *yaml.Node) *yaml.Node {
 		return &out
 	}
 	return l
+}
+
+// provisionedConcurrency adds a version's or alias's ProvisionedConcurrencyConfig to the
+// function's provisioned_concurrency: environments started at once and kept warm. Albatross
+// holds one version of a function, so the provisioned concurrency of all its versions and
+// aliases adds up on it; validation keeps the sum within its reserved concurrency.
+func (x *translator) provisionedConcurrency(r *resource) {
+	p := x.props(r)
+	pc := p.value("ProvisionedConcurrencyConfig")
+	if pc == nil {
+		return
+	}
+	n := x.intp(m(pc, "ProvisionedConcurrentExecutions"), p, "ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions")
+	if n == nil {
+		p.problem("ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions", "is required")
+		return
+	}
+	name := functionNameOf(p.str("FunctionName"))
+	for i := range x.cfg.Functions {
+		if x.cfg.Functions[i].FunctionName == name {
+			x.cfg.Functions[i].ProvisionedConcurrency += *n
+			return
+		}
+	}
+	x.res.Warnings = append(x.res.Warnings, fmt.Sprintf("%s: %s.ProvisionedConcurrencyConfig has no effect: %q is not a function of this template",
+		x.t.where(p.at("ProvisionedConcurrencyConfig"), r.id), p.path, name))
 }

@@ -64,9 +64,12 @@ func (t *Template) Translate() (*Result, error) {
 		switch {
 		case !r.enabled:
 			x.res.Warnings = append(x.res.Warnings, fmt.Sprintf("%s: skipped %s (%s): its Condition is false", t.where(r.key, r.id), t.origin(id), r.typ))
-		case r.typ == typePermission || r.typ == typeVersion || r.typ == typeAlias:
-			// Permissions always allow the load balancer here; versions and aliases are
-			// resolved where a target names them (their ARNs invoke the function).
+		case r.typ == typeVersion || r.typ == typeAlias:
+			// Versions and aliases are resolved where a target names them (their ARNs invoke
+			// the function); their provisioned concurrency pre-starts its environments.
+			x.provisionedConcurrency(r)
+		case r.typ == typePermission:
+			// Permissions always allow the load balancer here.
 		case !translated(r.typ):
 			x.res.Warnings = append(x.res.Warnings, fmt.Sprintf("%s: skipped %s (%s): Albatross does not run this resource type", t.where(r.key, r.id), t.origin(id), r.typ))
 		}

@@ -117,3 +117,54 @@ func TestFolder(t *testing.T) {
 		t.Errorf("got %v, want not a zip package", err)
 	}
 }
+
+// TestSelect: only the named files are copied, with their executable bits; the folder is named
+// by content, so the same selection is reused and a changed file gives a new folder; names
+// leaving the folder are refused.
+func TestSelect(t *testing.T) {
+	t.Parallel()
+	src, root := t.TempDir(), t.TempDir()
+	for name, data := range map[string]string{"handler.js": "a", "lib/util.js": "b", "secret.txt": "c"} {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(src, "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"lib/util.js", "handler.js", "bootstrap", "handler.js"}
+	dir, err := Select(src, names, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			got = append(got, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if strings.Join(got, " ") != "bootstrap handler.js lib/util.js" {
+		t.Errorf("files = %v", got)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "bootstrap")); err != nil || st.Mode().Perm()&0o111 == 0 {
+		t.Errorf("bootstrap lost its executable bit: %v", st)
+	}
+	if again, err := Select(src, names, root); err != nil || again != dir {
+		t.Errorf("same selection: %s, %v; want %s", again, err, dir)
+	}
+	if err := os.WriteFile(filepath.Join(src, "handler.js"), []byte("changed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := Select(src, names, root); err != nil || changed == dir {
+		t.Errorf("changed file: %s, %v; want a new folder", changed, err)
+	}
+	if _, err := Select(src, []string{"../outside"}, root); err == nil {
+		t.Error("a name leaving the folder was accepted")
+	}
+}

@@ -307,7 +307,7 @@ func (c *compiler) targetGroup(e *albEvent) (string, *yaml.Node) {
 			name = name[:32]
 		}
 	}
-	target := mapNode(at, "Fn::GetAtt", seqNode(at, sNode(normalizeName(e.fn)+"LambdaFunction", at), sNode("Arn", at)))
+	target := c.lambdaTarget(e)
 	props := mapNode(at,
 		"TargetType", sNode("lambda", at),
 		"Targets", seqNode(at, mapNode(at, "Id", target)),
@@ -347,9 +347,7 @@ func (c *compiler) targetGroup(e *albEvent) (string, *yaml.Node) {
 // permissions is permissions.js: the two permissions of a function on an ALB.
 func (c *compiler) permissions(e *albEvent) map[string]*yaml.Node {
 	at := e.node
-	fnArn := func() *yaml.Node {
-		return mapNode(at, "Fn::GetAtt", seqNode(at, sNode(normalizeName(e.fn)+"LambdaFunction", at), sNode("Arn", at)))
-	}
+	fnArn := func() *yaml.Node { return c.lambdaTarget(e) }
 	perm := func(withSource bool) *yaml.Node {
 		props := mapNode(at, "FunctionName", fnArn(), "Action", sNode("lambda:InvokeFunction", at),
 			"Principal", sNode("elasticloadbalancing.amazonaws.com", at))
@@ -360,4 +358,16 @@ func (c *compiler) permissions(e *albEvent) map[string]*yaml.Node {
 	}
 	n := normalizeName(e.fn)
 	return map[string]*yaml.Node{n + "LambdaPermissionAlb": perm(true), n + "LambdaPermissionRegisterTarget": perm(false)}
+}
+
+// lambdaTarget is resolve-lambda-target.js: the function's ARN, qualified by its target alias
+// when it has one (provisionedConcurrency).
+func (c *compiler) lambdaTarget(e *albEvent) *yaml.Node {
+	at := e.node
+	arn := mapNode(at, "Fn::GetAtt", seqNode(at, sNode(normalizeName(e.fn)+"LambdaFunction", at), sNode("Arn", at)))
+	alias, ok := c.targetAliases[e.fn]
+	if !ok {
+		return arn
+	}
+	return mapNode(at, "Fn::Join", seqNode(at, sNode(":", at), seqNode(at, arn, sNode(alias, at))))
 }

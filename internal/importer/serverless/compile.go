@@ -2,7 +2,8 @@ package serverless
 
 import (
 	"fmt"
-	"path/filepath"
+	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -25,6 +26,15 @@ type compiler struct {
 	code    map[string]string
 	// files names the file of resources that ${file()} brought in.
 	files map[string]string
+	// packages are the code folders built from package patterns, by pattern set; fileList is
+	// the service folder's files, listed once; watchDir says a package was built from it.
+	packages map[string]string
+	fileList []string
+	watchDir bool
+	// targetAliases are the aliases alb targets name, by function key; aliases are the alias
+	// resources to add to the template.
+	targetAliases map[string]string
+	aliases       map[string]*yaml.Node
 }
 
 func (c *compiler) compile() *yaml.Node {
@@ -57,6 +67,10 @@ func (c *compiler) compile() *yaml.Node {
 		}
 		set(resources, id, res)
 		c.origins[id] = "functions." + fn.name
+		for aid, alias := range c.aliases {
+			set(resources, aid, alias)
+		}
+		clear(c.aliases)
 		for i, ev := range asList(yamlsrc.Get(fn.node, "events")) {
 			alb := yamlsrc.Get(ev, "alb")
 			if alb == nil {
@@ -175,7 +189,18 @@ func (c *compiler) function(name string, fn *yaml.Node) (string, *yaml.Node) {
 		set(props, "Handler", h)
 		set(props, "Runtime", firstOf(g("runtime"), prov("runtime"), sNode("nodejs16.x", fn)))
 		set(props, "Code", mapNode(at, "S3Bucket", sNode("serverless-deployment-bucket", at), "S3Key", sNode(c.service+".zip", at)))
-		c.code[id] = c.codeLocation(fn)
+		c.code[id] = c.codeLocation(name, fn)
+	}
+	if rc := g("reservedConcurrency"); rc != nil && !yamlsrc.IsNull(rc) {
+		// functions.js sets it when it is truthy or 0.
+		if _, ok := wholeNumber(rc); ok {
+			set(props, "ReservedConcurrentExecutions", rc)
+		} else {
+			c.errs.At(c.file, rc, p+".reservedConcurrency", "must be a whole number of 0 or more")
+		}
+	}
+	if pc := g("provisionedConcurrency"); pc != nil && !yamlsrc.IsNull(pc) {
+		c.provisioned(name, id, pc)
 	}
 	env := merge(prov("environment"), g("environment"))
 	if env != nil {
@@ -189,20 +214,6 @@ func (c *compiler) function(name string, fn *yaml.Node) (string, *yaml.Node) {
 		set(res, "DependsOn", seqNode(dep, asList(dep)...))
 	}
 	return id, res
-}
-
-// codeLocation is where a function's code is: its package.artifact, the service's
-// package.artifact, else the service folder itself.
-func (c *compiler) codeLocation(fn *yaml.Node) string {
-	for _, a := range []*yaml.Node{yamlsrc.Get(yamlsrc.Get(fn, "package"), "artifact"), c.r.at("package", "artifact")} {
-		if a != nil && a.Value != "" {
-			if filepath.IsAbs(a.Value) {
-				return a.Value
-			}
-			return filepath.Join(c.dir, a.Value)
-		}
-	}
-	return c.dir
 }
 
 func firstOf(ns ...*yaml.Node) *yaml.Node {
@@ -221,4 +232,48 @@ func scalarValue(n *yaml.Node) string {
 		return ""
 	}
 	return n.Value
+}
+
+// provisioned compiles provisionedConcurrency as functions.js does: a non-zero value makes the
+// alias <Fn>ProvConcLambdaAlias, named "provisioned", with ProvisionedConcurrencyConfig, and the
+// function's alb targets name that alias (resolve-lambda-target.js). Albatross holds one version
+// of a function, so the alias points at it; the CloudFormation importer turns the alias's
+// provisioned concurrency into the function's pre-started environments.
+func (c *compiler) provisioned(name, fnID string, pc *yaml.Node) {
+	n, ok := wholeNumber(pc)
+	if !ok {
+		c.errs.At(c.file, pc, "functions."+name+".provisionedConcurrency", "must be a whole number of 0 or more")
+		return
+	}
+	if n == 0 {
+		return
+	}
+	at := pc
+	c.targetAliases[name] = provisionedAlias
+	c.aliases[normalizeName(name)+"ProvConcLambdaAlias"] = mapNode(at,
+		"Type", sNode("AWS::Lambda::Alias", at),
+		"Properties", mapNode(at,
+			"FunctionName", mapNode(at, "Ref", sNode(fnID, at)),
+			"FunctionVersion", sNode("$LATEST", at),
+			"Name", sNode(provisionedAlias, at),
+			"ProvisionedConcurrencyConfig", mapNode(at, "ProvisionedConcurrentExecutions", iNode(n, at))),
+		"DependsOn", sNode(fnID, at))
+	c.origins[normalizeName(name)+"ProvConcLambdaAlias"] = "functions." + name + ".provisionedConcurrency"
+}
+
+// provisionedAlias is naming.getLambdaProvisionedConcurrencyAliasName.
+const provisionedAlias = "provisioned"
+
+// wholeNumber reads a non-negative whole number (a number, or a string of one, as Serverless's
+// Number() does).
+func wholeNumber(n *yaml.Node) (int, bool) {
+	n = yamlsrc.Deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return 0, false
+	}
+	v, err := strconv.Atoi(strings.TrimSpace(n.Value))
+	if err != nil || v < 0 {
+		return 0, false
+	}
+	return v, true
 }

@@ -1,9 +1,12 @@
 package serverless
 
 import (
+	"archive/zip"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -51,6 +54,8 @@ func TestRoutingMatchesServerlessPackage(t *testing.T) {
 	if err != nil || len(fixtures) == 0 {
 		t.Fatalf("no fixtures in %s: %v", fixtureDir, err)
 	}
+	// Packaging (patterns, individually) and provisionedConcurrency, which e2e does not serve.
+	fixtures = append(fixtures, filepath.Join("testdata", "package", "serverless.yml"))
 	for _, f := range fixtures {
 		name := filepath.Base(filepath.Dir(f))
 		t.Run(name, func(t *testing.T) {
@@ -58,7 +63,8 @@ func TestRoutingMatchesServerlessPackage(t *testing.T) {
 			in := differentialInputs[name]
 			dir := copyDir(t, filepath.Dir(f))
 			env := func(k string) (string, bool) { v, ok := in.env[k]; return v, ok }
-			ours, err := Load(dir, Options{Stage: in.stage, Params: in.params, Env: env, CacheDir: t.TempDir()})
+			cache := t.TempDir()
+			ours, err := Load(dir, Options{Stage: in.stage, Params: in.params, Env: env, CacheDir: cache})
 			if err != nil {
 				t.Fatalf("importer: %v", err)
 			}
@@ -102,6 +108,9 @@ func TestRoutingMatchesServerlessPackage(t *testing.T) {
 			a, b := routing(t, ours.Config), routing(t, theirs.Config)
 			if a != b {
 				t.Errorf("the importer and sls package differ:\n--- importer\n%s\n--- sls package\n%s", a, b)
+			}
+			if n := comparePackages(t, dir, cache, data, ours.Config.Functions); name == "package" && n != 2 {
+				t.Errorf("compared %d packages, want both functions of the package fixture", n)
 			}
 		})
 	}
@@ -156,4 +165,53 @@ func copyDir(t *testing.T, src string) string {
 		t.Fatal(fmt.Errorf("copy %s: %w", src, err))
 	}
 	return dst
+}
+
+// comparePackages checks that every function the importer built a package for runs from
+// exactly the files of the zip sls package wrote for it (named by the function's Code.S3Key).
+func comparePackages(t *testing.T, dir, cache string, template []byte, fns []config.Function) (compared int) {
+	t.Helper()
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string
+			Properties struct {
+				FunctionName any
+				Code         struct{ S3Key any }
+			}
+		}
+	}
+	if err := json.Unmarshal(template, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	zips := map[string]string{}
+	for _, r := range tmpl.Resources {
+		name, _ := r.Properties.FunctionName.(string)
+		key, _ := r.Properties.Code.S3Key.(string)
+		if r.Type == "AWS::Lambda::Function" && name != "" && key != "" {
+			zips[name] = filepath.Join(dir, ".serverless", path.Base(key))
+		}
+	}
+	for _, fn := range fns {
+		if !strings.HasPrefix(fn.Code, cache) {
+			continue // no patterns: the function runs from the service folder itself
+		}
+		zr, err := zip.OpenReader(zips[fn.FunctionName])
+		if err != nil {
+			t.Errorf("%s: the zip sls package wrote: %v", fn.FunctionName, err)
+			continue
+		}
+		var theirs []string
+		for _, f := range zr.File {
+			if !f.FileInfo().IsDir() {
+				theirs = append(theirs, f.Name)
+			}
+		}
+		zr.Close()
+		compared++
+		slices.Sort(theirs)
+		if a, b := strings.Join(filesIn(t, fn.Code), " "), strings.Join(theirs, " "); a != b {
+			t.Errorf("%s: the importer's package differs from sls package's zip:\n importer: %s\n sls:      %s", fn.FunctionName, a, b)
+		}
+	}
+	return compared
 }

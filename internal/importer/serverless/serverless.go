@@ -95,7 +95,8 @@ func load(abs string, data []byte, opts Options) (*Result, error) {
 	}
 	r := &resolver{file: name, dir: filepath.Dir(abs), root: root, opts: opts, state: map[*yaml.Node]int{},
 		files: map[string]*yaml.Node{}, fileOf: map[*yaml.Node]string{}}
-	c := &compiler{r: r, file: name, dir: filepath.Dir(abs), origins: map[string]string{}, code: map[string]string{}, files: map[string]string{}}
+	c := &compiler{r: r, file: name, dir: filepath.Dir(abs), origins: map[string]string{}, code: map[string]string{}, files: map[string]string{}, packages: map[string]string{},
+		targetAliases: map[string]string{}, aliases: map[string]*yaml.Node{}}
 	tmpl := c.compile()
 	if len(c.errs) > 0 || len(r.errs) > 0 {
 		return nil, append(r.errs, c.errs...)
@@ -110,6 +111,11 @@ func load(abs string, data []byte, opts Options) (*Result, error) {
 	cres, terr := t.Translate()
 	res := &Result{Config: cres.Config, Sources: cres.Sources, Warnings: append(c.warnings, cres.Warnings...), Template: tmpl}
 	res.Watch = append([]string{abs}, r.watch...)
+	if c.watchDir {
+		// Code built from package patterns is a copy: an edit anywhere in the service folder
+		// must build it again ("FOLDER/..." to importer.Watcher).
+		res.Watch = append(res.Watch, c.dir+string(filepath.Separator)+"...")
+	}
 	res.Watch = append(res.Watch, cres.Watch...)
 	sort.Strings(res.Warnings)
 	return res, terr

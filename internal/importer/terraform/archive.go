@@ -93,7 +93,11 @@ func (ev *evaluator) archiveSources(b *block) (files []lambdacode.File, folder s
 	if dir, ok := b.knownString("source_dir"); ok {
 		n++
 		dir = resolvePath(ev.root, dir)
-		ev.read(dir)
+		if len(excludes) == 0 {
+			ev.read(dir) // run in place: the function's own code watcher sees edits
+		} else {
+			ev.read(dir + watchTree) // a copy: an edit must build it again
+		}
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err

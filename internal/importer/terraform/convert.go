@@ -171,11 +171,7 @@ func (c *converter) listener(inst *instance) {
 	if len(actions) == 0 {
 		c.ev.ps.add(b.rng, inst.addr+".default_action", "is required")
 	}
-	for _, a := range actions {
-		if act, ok := c.action(a); ok {
-			l.DefaultActions = append(l.DefaultActions, act)
-		}
-	}
+	l.DefaultActions = c.actions(actions)
 	lb := &c.cfg.LoadBalancers[lbIdx]
 	c.listeners[inst.value.GetAttr("arn").AsString()] = listenerAt{lb: lbIdx, listener: len(lb.Listeners)}
 	lb.Listeners = append(lb.Listeners, l)
@@ -227,11 +223,7 @@ func (c *converter) rule(inst *instance) {
 			r.Conditions = append(r.Conditions, cond...)
 		}
 	}
-	for _, ab := range b.children("action") {
-		if act, ok := c.action(ab); ok {
-			r.Actions = append(r.Actions, act)
-		}
-	}
+	r.Actions = c.actions(b.children("action"))
 	for _, tb := range b.children("transform") {
 		if t, ok := c.transform(tb); ok {
 			r.Transforms = append(r.Transforms, t)

@@ -42,10 +42,11 @@ func (c *converter) functionCode(inst *instance) string {
 	}
 	if name, ok := ev.str(b, "filename"); ok {
 		p := resolvePath(ev.root, name)
-		ev.read(p)
 		if dir, ok := ev.archives[filepath.Clean(p)]; ok {
+			// The archive is never written: its sources are what is read (and watched).
 			return dir
 		}
+		ev.read(p)
 		dir, err := lambdacode.Folder(p, ev.codeRoot())
 		if err != nil {
 			a := b.attrs["filename"]

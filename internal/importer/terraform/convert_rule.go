@@ -40,11 +40,30 @@ func (c *converter) action(b *block) (config.Action, bool) {
 		} else {
 			ev.ps.add(b.rng, b.path+".fixed_response", "is required for a fixed-response action")
 		}
-	case "authenticate-cognito", "authenticate-oidc":
-		ev.ps.add(b.attrs["type"].expr.Range(), b.path+".type", "%s actions are not supported by Albatross", t)
-		return config.Action{}, false
+	case config.ActionAuthenticateOIDC, config.ActionAuthenticateCognito, config.ActionJWTValidation:
+		if !c.authAction(b, &a) {
+			return config.Action{}, false
+		}
 	}
 	return a, true
+}
+
+// actions converts a list of default_action or action blocks. An action without order takes its
+// position in the list (1, 2, ...), as the AWS provider sends it, so that an authenticate block
+// followed by a forward block needs no order, as in the provider's own examples.
+func (c *converter) actions(blocks []*block) []config.Action {
+	var out []config.Action
+	for i, b := range blocks {
+		a, ok := c.action(b)
+		if !ok {
+			continue
+		}
+		if b.attrs["order"] == nil {
+			a.Order = i + 1
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // targetGroupName resolves a target group ARN to the name of a target group of this module.

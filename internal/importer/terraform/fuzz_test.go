@@ -34,3 +34,25 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLoadJSON: no .tf.json module, JSON override file or .tfvars.json makes Load panic or
+// hang; it returns a configuration or problems.
+func FuzzLoadJSON(f *testing.F) {
+	f.Add(jsonModule, `{"resource": {"aws_lb": {"main": {"idle_timeout": 60}}}}`, `{"prefix": "x"}`)
+	f.Add(`{"resource": {"aws_lb_listener_rule": {"r": {"dynamic": {"condition": {"for_each": "${[1]}", "iterator": "${", "content": {}}}}}}}`, `{"locals": [{"a": 1}, null]}`, `[]`)
+	f.Add(`{"variable": {"v": {"type": "list(", "default": {"a": [1, {"b": null}]}}}}`, `{"variable": {"v": {"default": "${x}"}}}`, `{"v": "${x}"}`)
+	f.Add(`{"resource": {"aws_lb": {"a": [{"name": "x"}, {"name": "y"}]}}, "//": 1}`, `{"terraform": 1}`, `1`)
+	codeDir := f.TempDir()
+	f.Fuzz(func(t *testing.T, module, override, tfvars string) {
+		dir := t.TempDir()
+		for name, content := range map[string]string{"main.tf.json": module, "override.tf.json": override, "terraform.tfvars.json": tfvars} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cfg, err := Load(dir, Options{CodeDir: codeDir, Env: func(string) (string, bool) { return "", false }})
+		if err == nil && cfg == nil {
+			t.Fatal("no configuration and no error")
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -8,11 +9,13 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // readInputs gathers root variable values in Terraform's order of precedence, later winning:
-// TF_VAR_name, terraform.tfvars, *.auto.tfvars (by name), the VarFiles, then Params.
+// TF_VAR_name, terraform.tfvars, terraform.tfvars.json, *.auto.tfvars and *.auto.tfvars.json
+// (together, by name), the VarFiles, then Params.
 func (ev *evaluator) readInputs(mod *module) {
 	ev.inputs = map[string]input{}
 	for name := range mod.variables {
@@ -21,10 +24,14 @@ func (ev *evaluator) readInputs(mod *module) {
 		}
 	}
 	files := []string{}
-	if _, err := os.Stat(filepath.Join(ev.root, "terraform.tfvars")); err == nil {
-		files = append(files, filepath.Join(ev.root, "terraform.tfvars"))
+	for _, name := range []string{"terraform.tfvars", "terraform.tfvars.json"} {
+		if _, err := os.Stat(filepath.Join(ev.root, name)); err == nil {
+			files = append(files, filepath.Join(ev.root, name))
+		}
 	}
 	auto, _ := filepath.Glob(filepath.Join(ev.root, "*.auto.tfvars"))
+	autoJSON, _ := filepath.Glob(filepath.Join(ev.root, "*.auto.tfvars.json"))
+	auto = append(auto, autoJSON...)
 	slices.Sort(auto)
 	files = append(files, auto...)
 	for _, f := range ev.opts.VarFiles {
@@ -43,7 +50,8 @@ func (ev *evaluator) readInputs(mod *module) {
 	}
 }
 
-// readVarFile reads one .tfvars file: constant values only, as Terraform allows there.
+// readVarFile reads one .tfvars or .tfvars.json file: constant values only, as Terraform allows
+// there (a JSON string is taken as written, without templates, as Terraform reads it).
 func (ev *evaluator) readVarFile(path string, mod *module) {
 	ev.read(path)
 	src, err := readBounded(path)
@@ -51,20 +59,29 @@ func (ev *evaluator) readVarFile(path string, mod *module) {
 		ev.ps.add(hcl.Range{Filename: path}, "", "%v", err)
 		return
 	}
+	var f *hcl.File
+	var diags hcl.Diagnostics
 	if strings.HasSuffix(path, ".json") {
-		ev.ps.add(hcl.Range{Filename: path}, "", "JSON variable files are not supported; use .tfvars syntax")
-		return
+		f, diags = hcljson.Parse(src, path)
+	} else {
+		f, diags = hclsyntax.ParseConfig(src, path, hcl.InitialPos)
 	}
-	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
 	if diags.HasErrors() {
 		ev.ps.addDiags(diags, "")
 		return
 	}
-	body := f.Body.(*hclsyntax.Body)
-	for _, b := range body.Blocks {
-		ev.ps.add(b.DefRange(), b.Type, "a variables file holds only NAME = VALUE lines")
+	if body, native := f.Body.(*hclsyntax.Body); native {
+		for _, b := range body.Blocks {
+			ev.ps.add(b.DefRange(), b.Type, "a variables file holds only NAME = VALUE lines")
+		}
 	}
-	for name, a := range body.Attributes {
+	attrs, diags := f.Body.JustAttributes()
+	if diags.HasErrors() {
+		ev.ps.addDiags(diags, "")
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		a := attrs[name]
 		v, diags := a.Expr.Value(nil)
 		if diags.HasErrors() {
 			ev.ps.addDiags(diags, "var."+name)

@@ -37,20 +37,22 @@ type Options struct {
 	CodeDir string
 	// Notice receives one line per skipped resource and per approximation; nil discards them.
 	Notice func(string)
-	// Read, when set, is called with every file and folder the load read — module folders,
-	// .tf and .tfvars files, files read by file() and templatefile(), archive sources, zip
-	// packages — so that live reload can watch them.
+	// Read, when set, is called with every file and folder the load read — module folders (as
+	// "FOLDER/*"), .tf and .tfvars files, files read by file() and templatefile(), archive
+	// sources (a source_dir that is copied as "FOLDER/..."), zip packages — so that live reload
+	// can watch them (importer.Watcher).
 	Read func(path string)
 }
 
-// Detect reports whether path is a Terraform module: a folder holding .tf files, a .tf file,
-// or content that parses as HCL with Terraform's top-level blocks.
+// Detect reports whether path is a Terraform module: a folder holding .tf or .tf.json files, a
+// .tf or .tf.json file, or content that parses as HCL with Terraform's top-level blocks.
 func Detect(path string, content []byte) bool {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		m, _ := filepath.Glob(filepath.Join(path, "*.tf"))
-		return len(m) > 0
+		j, _ := filepath.Glob(filepath.Join(path, "*.tf.json"))
+		return len(m)+len(j) > 0
 	}
-	if strings.HasSuffix(path, ".tf") {
+	if strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json") {
 		return true
 	}
 	if len(content) == 0 {
@@ -140,6 +142,13 @@ func (ev *evaluator) providerRegion(s *scope) string {
 	}
 	return ""
 }
+
+// The folder forms of a watched path that importer.Watcher understands: every file directly in
+// the folder, or every file below it.
+var (
+	watchFiles = string(filepath.Separator) + "*"
+	watchTree  = string(filepath.Separator) + "..."
+)
 
 // read reports a file or folder the load depends on.
 func (ev *evaluator) read(path string) {

@@ -100,7 +100,7 @@ func TestLoadReportsWhatItRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"", "main.tf", "terraform.tfvars", "modules/lambda_service", "modules/lambda_service/main.tf",
+	for _, want := range []string{"*", "main.tf", "terraform.tfvars", "modules/lambda_service/*", "modules/lambda_service/main.tf",
 		"src/orders", "src/users", "dist/legacy.zip"} {
 		if !read[filepath.Join(dir, want)] {
 			t.Errorf("%s was not reported; got %v", want, read)

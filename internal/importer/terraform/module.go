@@ -69,7 +69,7 @@ var metaArguments = map[string]bool{"count": true, "for_each": true, "depends_on
 // parseModule reads every .tf file of dir. Problems are reported with positions; a module that
 // does not parse is returned nil.
 func parseModule(dir string, ps *problems, read func(string)) *module {
-	read(dir)
+	read(dir + watchFiles) // a file added to the folder (an override, a .tf.json) changes the module
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		ps.add(hcl.Range{}, "", "cannot read module folder: %v", err)
@@ -77,54 +77,83 @@ func parseModule(dir string, ps *problems, read func(string)) *module {
 	}
 	m := &module{dir: dir, variables: map[string]*variable{}, locals: map[string]*hclsyntax.Attribute{},
 		outputs: map[string]*hclsyntax.Attribute{}, attrNames: map[string]bool{}}
-	var files []string
+	var files, overrides []string
 	for _, e := range entries {
-		switch name := e.Name(); {
-		case e.IsDir():
-		case strings.HasSuffix(name, ".tf.json"):
-			ps.add(hcl.Range{Filename: filepath.Join(dir, name)}, "", "Terraform JSON syntax is not supported; write the module in .tf files")
-		case strings.HasSuffix(name, "_override.tf") || name == "override.tf":
-			ps.add(hcl.Range{Filename: filepath.Join(dir, name)}, "", "override files are not supported; merge the override into the module")
-		case strings.HasSuffix(name, ".tf"):
+		name := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")) {
+			continue
+		}
+		if isOverrideFile(name) {
+			overrides = append(overrides, filepath.Join(dir, name))
+		} else {
 			files = append(files, filepath.Join(dir, name))
 		}
 	}
 	if len(files) == 0 {
-		ps.add(hcl.Range{Filename: dir}, "", "no .tf files in %s", dir)
+		ps.add(hcl.Range{Filename: dir}, "", "no .tf or .tf.json files in %s", dir)
 		return nil
 	}
 	slices.Sort(files)
+	slices.Sort(overrides)
+	var blocks []*hclsyntax.Block
+	var overrideBodies []*hclsyntax.Body
 	ok := true
 	for _, f := range files {
 		read(f)
-		ok = m.parseFile(f, ps) && ok
+		body := parseFile(f, ps)
+		if body == nil {
+			ok = false
+			continue
+		}
+		blocks = append(blocks, body.Blocks...)
+		m.collectAttrNames(body)
+	}
+	for _, f := range overrides {
+		read(f)
+		body := parseFile(f, ps)
+		if body == nil {
+			ok = false
+			continue
+		}
+		overrideBodies = append(overrideBodies, body)
+		m.collectAttrNames(body)
 	}
 	if !ok {
 		return nil
 	}
+	for _, b := range applyOverrides(blocks, overrideBodies, ps) {
+		m.addBlock(b, ps)
+	}
 	return m
 }
 
-func (m *module) parseFile(path string, ps *problems) bool {
+// parseFile parses one .tf or .tf.json file into a native syntax body; nil when it does not
+// parse (the problems are reported).
+func parseFile(path string, ps *problems) *hclsyntax.Body {
 	src, err := readBounded(path)
 	if err != nil {
 		ps.add(hcl.Range{Filename: path}, "", "%v", err)
-		return false
+		return nil
 	}
-	file, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+	var body *hclsyntax.Body
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(path, ".json") {
+		body, diags = parseJSONConfig(src, path)
+	} else {
+		var file *hcl.File
+		file, diags = hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+		if !diags.HasErrors() {
+			body = file.Body.(*hclsyntax.Body)
+		}
+	}
 	if diags.HasErrors() {
 		ps.addDiags(diags, "")
-		return false
+		return nil
 	}
-	body := file.Body.(*hclsyntax.Body)
 	for name, a := range body.Attributes {
 		ps.add(a.NameRange, name, "an argument is not allowed at the top level of a module")
 	}
-	for _, b := range body.Blocks {
-		m.addBlock(b, ps)
-	}
-	m.collectAttrNames(body)
-	return true
+	return body
 }
 
 func (m *module) addBlock(b *hclsyntax.Block, ps *problems) {

@@ -204,7 +204,7 @@ resource "aws_lb_listener" "http" {
 			want:   []string{`--param colour: the root module declares no variable "colour"`},
 		},
 		{
-			desc: "authentication actions and a condition with two kinds",
+			desc: "authentication actions without their blocks or required arguments, and a condition with two kinds",
 			files: map[string]string{"main.tf": lbHead + `
 resource "aws_lb_listener_rule" "r" {
   listener_arn = aws_lb_listener.http.arn
@@ -212,15 +212,46 @@ resource "aws_lb_listener_rule" "r" {
   action {
     type = "authenticate-oidc"
   }
+  action {
+    type = "jwt-validation"
+    jwt_validation {
+      issuer = "https://idp.example.com"
+      additional_claim {
+        name   = "scope"
+        values = ["read"]
+      }
+    }
+  }
   condition {
     path_pattern { values = ["/a"] }
     host_header { values = ["a.example"] }
   }
 }
+resource "aws_cognito_user_pool" "pool" { name = "users" }
+resource "aws_lb_listener_rule" "c" {
+  listener_arn = aws_lb_listener.http.arn
+  priority     = 2
+  action {
+    type = "authenticate-cognito"
+    authenticate_cognito {
+      user_pool_arn       = aws_cognito_user_pool.pool.arn
+      user_pool_client_id = "client"
+      user_pool_domain    = "tickets"
+      session_timeout     = "a week"
+    }
+  }
+  condition {
+    path_pattern { values = ["/c"] }
+  }
+}
 `},
 			want: []string{
-				"main.tf:21:12 aws_lb_listener_rule.r.action[0].type: authenticate-oidc actions are not supported by Albatross",
-				"main.tf:23:3 aws_lb_listener_rule.r.condition[0]: must hold exactly one of",
+				"main.tf:20:3 aws_lb_listener_rule.r.action[0].authenticate_oidc: is required for an authenticate-oidc action",
+				"main.tf:25:5 aws_lb_listener_rule.r.action[1].jwt_validation[0].jwks_endpoint: is required",
+				"main.tf:27:7 aws_lb_listener_rule.r.action[1].jwt_validation[0].additional_claim[0].format: is required",
+				"main.tf:33:3 aws_lb_listener_rule.r.condition[0]: must hold exactly one of",
+				"main.tf:45:29 aws_lb_listener_rule.c.action[0].authenticate_cognito[0].user_pool_arn: aws_cognito_user_pool.pool.arn is computed by AWS: give it in --values as attr:aws_cognito_user_pool.pool.arn",
+				"main.tf:48:29 aws_lb_listener_rule.c.action[0].authenticate_cognito[0].session_timeout: must be a number, got string",
 			},
 		},
 		{

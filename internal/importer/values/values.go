@@ -16,6 +16,9 @@
 //	targets:                         # target id (or id:port) -> local host:port
 //	  i-0abc1234: 127.0.0.1:8081
 //	  10.0.1.5:80: 127.0.0.1:8082
+//	albatross_user_pools:            # Albatross's own: Cognito pools for local work, as in
+//	  - user_pool_arn: arn:aws:...   # Albatross YAML (a source has no place for them)
+//	    users: [{username: ann, password: pw}]
 //
 // Every lookup that finds nothing returns a *MissingError that names the key and the section it
 // belongs in, so that an importer can say where the value is used and the user knows what to add.
@@ -50,6 +53,10 @@ type File struct {
 	values  map[string]any
 	code    map[string]string
 	targets map[string]string
+	// userPools is the whole document when it has an albatross_user_pools section, for the
+	// importer to decode into the configuration model (this package does not know it) with
+	// the file's own line numbers.
+	userPools []byte
 }
 
 // MissingError says a value a template needs was not given.
@@ -97,9 +104,10 @@ func Load(path string) (*File, error) {
 // fileShape is the YAML document. Code and target values must be strings; named values may be
 // any YAML value (a list-valued SSM StringList, a number, a map).
 type fileShape struct {
-	Values  map[string]any    `yaml:"values"`
-	Code    map[string]string `yaml:"code"`
-	Targets map[string]string `yaml:"targets"`
+	Values    map[string]any    `yaml:"values"`
+	Code      map[string]string `yaml:"code"`
+	Targets   map[string]string `yaml:"targets"`
+	UserPools yaml.Node         `yaml:"albatross_user_pools"`
 }
 
 // Parse parses a values document. name is used in messages; dir is the folder relative code
@@ -113,6 +121,13 @@ func Parse(name, dir string, data []byte) (*File, error) {
 	}
 	f := &File{Path: name, values: shape.Values, code: map[string]string{}, targets: map[string]string{}}
 	var problems []string
+	if shape.UserPools.Kind != 0 {
+		if shape.UserPools.Kind != yaml.SequenceNode {
+			problems = append(problems, fmt.Sprintf("albatross_user_pools (line %d): must be a list of user pools", shape.UserPools.Line))
+		} else {
+			f.userPools = data
+		}
+	}
 	for _, k := range sortedKeys(shape.Code) {
 		p := shape.Code[k]
 		if p == "" {
@@ -214,6 +229,15 @@ func (f *File) Target(id string, port int) (string, error) {
 		}
 	}
 	return "", &MissingError{Section: SectionTargets, Keys: keys, File: f.path()}
+}
+
+// UserPools returns the values document when it has an albatross_user_pools section (a list),
+// to decode that key from; nil when it has none.
+func (f *File) UserPools() []byte {
+	if f == nil {
+		return nil
+	}
+	return f.userPools
 }
 
 // CodePaths returns every local code path the file names, sorted; live reload watches them.
