@@ -193,6 +193,11 @@ func (h *Response) frame() error {
 			}
 		}
 	}
+	if te && h.Minor == 0 {
+		// HTTP/1.0 has no Transfer-Encoding: recipients read such a body either way (net/http
+		// until the close, others as chunked), so it is not relayed at all.
+		return ErrResponseFraming
+	}
 	if te {
 		h.Chunked = true
 		if cl {
