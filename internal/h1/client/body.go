@@ -11,16 +11,16 @@ import (
 // can arrive, and be relayed, while the body is still flowing (the ALB streams both ways at
 // once; a target may answer before it has read everything).
 type bodyPump struct {
-	done chan struct{}
-	// ok: the whole body and its framing reached the connection; set before done closes.
-	ok bool
+	// sent: the whole body and its framing reached the connection; set right after the last
+	// write, which is the pump's last use of the connection.
+	sent atomic.Bool
 	// readErr is the inbound body's own failure (a client gone quiet or away); it is set before
 	// the connection is closed, so that the exchange failing on that close finds it.
 	readErr atomic.Pointer[error]
 }
 
 func startBody(cn *conn, r *http.Request) *bodyPump {
-	p := &bodyPump{done: make(chan struct{})}
+	p := &bodyPump{}
 	go p.run(cn, r)
 	return p
 }
@@ -28,15 +28,7 @@ func startBody(cn *conn, r *http.Request) *bodyPump {
 // finished reports whether the body was sent completely; false while it is still being sent, so
 // that a connection is never reused under a body still on its way.
 func (p *bodyPump) finished() bool {
-	if p == nil {
-		return true
-	}
-	select {
-	case <-p.done:
-		return p.ok
-	default:
-		return false
-	}
+	return p == nil || p.sent.Load()
 }
 
 // readFailure is the inbound body's failure, if reading it broke the exchange.
@@ -53,7 +45,6 @@ func (p *bodyPump) fail(cn *conn, err error) {
 }
 
 func (p *bodyPump) run(cn *conn, r *http.Request) {
-	defer close(p.done)
 	defer r.Body.Close()
 	bufp := buffers.Get().(*[copyBufferSize]byte)
 	defer buffers.Put(bufp)
@@ -83,7 +74,7 @@ func (p *bodyPump) run(cn *conn, r *http.Request) {
 				return
 			}
 		}
-		if err == io.EOF || !chunked && sent == r.ContentLength {
+		if err == io.EOF || !chunked && sent == r.ContentLength && err == nil {
 			break
 		}
 		if err != nil {
@@ -105,5 +96,5 @@ func (p *bodyPump) run(cn *conn, r *http.Request) {
 			return
 		}
 	}
-	p.ok = true
+	p.sent.Store(true)
 }

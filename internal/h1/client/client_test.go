@@ -208,7 +208,9 @@ func TestEarlyAnswerDropsConnection(t *testing.T) {
 		}
 	})
 	srv := front(t, New(Options{}), addr)
-	body := strings.Repeat("x", 1<<20)
+	// More than every socket buffer on the way can hold, so that the body is still on its way
+	// when the answer arrives.
+	body := strings.Repeat("x", 32<<20)
 	resp, err := http.Post(srv.URL, "text/plain", strings.NewReader(body))
 	if err == nil {
 		resp.Body.Close()
@@ -320,5 +322,30 @@ func TestHeadResponseHasNoBody(t *testing.T) {
 	}
 	if status, body := get(t, srv.URL); status != 200 || body != "ok" || accepted.Load() != 1 {
 		t.Errorf("GET after HEAD: %d %q over %d connections", status, body, accepted.Load())
+	}
+}
+
+// TestExtraBytesNeverAnswerTheNextRequest: a target that sends more than its response's framing
+// (a second, unasked response) cannot have those bytes read as the answer to the next request:
+// the connection is not reused.
+func TestExtraBytesNeverAnswerTheNextRequest(t *testing.T) {
+	t.Parallel()
+	addr, accepted := rawTarget(t, func(n int32, c net.Conn, br *bufio.Reader) {
+		for {
+			if len(readHead(br)) == 0 {
+				return
+			}
+			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"+
+				"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil")
+		}
+	})
+	srv := front(t, New(Options{}), addr)
+	for i := range 3 {
+		if status, body := get(t, srv.URL); status != 200 || body != "ok" {
+			t.Fatalf("request %d: %d %q", i, status, body)
+		}
+	}
+	if n := accepted.Load(); n != 3 {
+		t.Errorf("target accepted %d connections for 3 requests, want 3 (none reused)", n)
 	}
 }

@@ -31,6 +31,9 @@ type exchange struct {
 	closeAfter bool
 	hasBody    bool
 	pump       *bodyPump
+	// answeredEarly: the final response head arrived before the request body was sent
+	// completely, so the target may not have read all of it.
+	answeredEarly bool
 	// copied counts the response body bytes relayed.
 	copied int64
 	// reusable: the exchange ended at a message boundary both ways; the connection may serve
@@ -71,6 +74,7 @@ func (ex *exchange) run(ctx context.Context) error {
 			return ex.upgrade(upgrade)
 		}
 		if status >= 200 {
+			ex.answeredEarly = !ex.pump.finished()
 			break
 		}
 		if informational == maxInformational {
@@ -201,7 +205,13 @@ func (ex *exchange) relay(ctx context.Context) error {
 		}
 		clean = !untilClose
 	}
-	ex.reusable = clean && !head.Close && !ex.closeAfter && ex.pump.finished()
+	// Bytes beyond the response's framing (a target answering twice, or smuggling a response
+	// for the next request) make the connection unusable: they would be read as the answer to
+	// someone else's request.
+	ex.reusable = clean && !head.Close && !ex.closeAfter && !ex.answeredEarly && ex.pump.finished() && len(cn.buffered()) == 0
+	if ex.reusable {
+		cn.r, cn.w = 0, 0
+	}
 	return nil
 }
 
