@@ -16,6 +16,9 @@
 # usage: bench/run.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections N]
 #                     [--systems "direct albatross nginx plainproxy tunedproxy"] [--albatross BINARY]
 #                     [--albatross-env "GOGC=400 ..."] [--perf SECONDS] [--append]
+#                     [--new-connections] [--size BYTES]
+#   --new-connections  every request on a new connection (wrk sends Connection: close)
+#   --size BYTES  the backend answers BYTES-byte bodies (?size=BYTES) instead of 43 bytes
 #   --append      also append the table, date and machine to bench/RESULTS.md
 #   --albatross-env  environment for the albatross process only (e.g. GC settings to try)
 #   --perf S      after the rounds, record S seconds of `perf` call graphs of Albatross under
@@ -26,6 +29,7 @@ set -euo pipefail
 ROUNDS=3 DURATION=10 WARMUP=2 CONNECTIONS=50 APPEND=0 PERF=0
 SYSTEMS="direct albatross nginx plainproxy tunedproxy"
 ALBATROSS_BIN="" ALBATROSS_ENV=""
+NEW_CONNECTIONS=0 SIZE=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) ROUNDS=$2; shift 2 ;;
@@ -37,11 +41,13 @@ while [ $# -gt 0 ]; do
 	--albatross-env) ALBATROSS_ENV=$2; shift 2 ;;
 	--perf) PERF=$2; shift 2 ;;
 	--append) APPEND=1; shift ;;
-	-h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+	--new-connections) NEW_CONNECTIONS=1; shift ;;
+	--size) SIZE=$2; shift 2 ;;
+	-h | --help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
-for n in "$ROUNDS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$PERF"; do
+for n in "$ROUNDS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$PERF" ${SIZE:+"$SIZE"}; do
 	[[ $n =~ ^[0-9]+$ ]] || { echo "run.sh: numbers only, got '$n'" >&2; exit 2; }
 done
 ((ROUNDS >= 1 && ROUNDS <= 10 && DURATION >= 1 && DURATION <= 60 && WARMUP <= 30 && PERF <= 60)) ||
@@ -191,7 +197,10 @@ WRK_PID="" PERF_PID=""
 wrk_run() {
 	local seconds=$1 url=$2 rc=0
 	shift 2
-	timeout $((seconds + 30)) taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"$seconds"s "$@" "$url" &
+	local extra=()
+	if [ "$NEW_CONNECTIONS" -eq 1 ]; then extra+=(-H "Connection: close"); fi
+	if [ -n "$SIZE" ]; then url="$url?size=$SIZE"; fi
+	timeout $((seconds + 30)) taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"$seconds"s "${extra[@]}" "$@" "$url" &
 	WRK_PID=$!
 	wait "$WRK_PID" || rc=$?
 	WRK_PID=""
@@ -244,6 +253,8 @@ machine() {
 	echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"
 	if [ -n "$ALBATROSS_ENV" ]; then echo "- albatross environment: $ALBATROSS_ENV"; fi
 	echo "- $ROUNDS rounds × $(wc -w <<<"$SYSTEMS") systems × ${DURATION} s (after ${WARMUP} s warm-up), wrk -t1 -c$CONNECTIONS on CPU 0, proxy + backend on CPU 1"
+	if [ "$NEW_CONNECTIONS" -eq 1 ]; then echo "- a new connection per request (Connection: close)"; fi
+	if [ -n "$SIZE" ]; then echo "- response bodies of $SIZE bytes"; fi
 }
 
 main() {
