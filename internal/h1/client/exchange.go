@@ -49,7 +49,11 @@ func (ex *exchange) run(ctx context.Context) error {
 	// ALG-04's cut and a client that went away both cancel ctx: closing the connection ends
 	// every read and write of this exchange at once.
 	stop := context.AfterFunc(ctx, cn.close)
-	defer stop()
+	defer func() {
+		if !stop() {
+			ex.reusable = false // closed under us as the exchange ended
+		}
+	}()
 	ex.hasBody = r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0
 	upgrade := upgradeToken(r.Header)
 	ex.writeHead(cn.bw, upgrade)
