@@ -16,8 +16,10 @@
 # usage: bench/run.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections N]
 #                     [--systems "direct albatross nginx plainproxy tunedproxy"] [--albatross BINARY]
 #                     [--albatross-env "GOGC=400 ..."] [--perf SECONDS] [--append]
-#                     [--new-connections] [--size BYTES]
+#                     [--new-connections] [--size BYTES] [--https]
 #   --new-connections  every request on a new connection (wrk sends Connection: close)
+#   --https       Albatross and nginx listen with TLS (a self-signed P-256 certificate made by
+#                 openssl); the other systems stay plain HTTP
 #   --size BYTES  the backend answers BYTES-byte bodies (?size=BYTES) instead of 43 bytes
 #   --append      also append the table, date and machine to bench/RESULTS.md
 #   --albatross-env  environment for the albatross process only (e.g. GC settings to try)
@@ -29,7 +31,7 @@ set -euo pipefail
 ROUNDS=3 DURATION=10 WARMUP=2 CONNECTIONS=50 APPEND=0 PERF=0
 SYSTEMS="direct albatross nginx plainproxy tunedproxy"
 ALBATROSS_BIN="" ALBATROSS_ENV=""
-NEW_CONNECTIONS=0 SIZE=""
+NEW_CONNECTIONS=0 SIZE="" HTTPS=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) ROUNDS=$2; shift 2 ;;
@@ -43,7 +45,8 @@ while [ $# -gt 0 ]; do
 	--append) APPEND=1; shift ;;
 	--new-connections) NEW_CONNECTIONS=1; shift ;;
 	--size) SIZE=$2; shift 2 ;;
-	-h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+	--https) HTTPS=1; shift ;;
+	-h | --help) sed -n '2,28p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -128,7 +131,7 @@ ticks() {
 # await URL: wait (at most 10 s) until URL answers 200 with the backend's body.
 await() {
 	for _ in $(seq 100); do
-		if curl -fsS --max-time 1 "$1" 2>/dev/null | grep -q 'albatross benchmark backend'; then return 0; fi
+		if curl -fsSk --max-time 1 "$1" 2>/dev/null | grep -q 'albatross benchmark backend'; then return 0; fi
 		sleep 0.1
 	done
 	die "$1 did not answer 200 with the backend's body within 10 s"
@@ -151,22 +154,34 @@ start_systems() {
 	local ports
 	ports=$("$BIN/freeport" -n 7) || die "no free ports"
 	read -r -d '' BACKEND_PORT ALB_PORT NGINX_PORT PLAIN_PORT TUNED_PORT LEAN_PORT LEANRP_PORT <<<"$ports" || true
+	SCHEME=http
+	if [ "$HTTPS" -eq 1 ]; then
+		SCHEME=https
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench \
+			-keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null || die "openssl could not make a certificate"
+	fi
 	start backend "$BIN/backend" --addr "127.0.0.1:$BACKEND_PORT"
 	PID_direct=$STARTED PID_backend=$STARTED
 	URL_direct="http://127.0.0.1:$BACKEND_PORT/bench/hello"
 	await "$URL_direct"
 	if [[ " $SYSTEMS " == *" albatross "* ]]; then
 		fill "$BENCH/albatross.yaml.in" "$WORK/albatross.yaml"
+		if [ "$HTTPS" -eq 1 ]; then
+			sed -i "s|^        protocol: HTTP$|        protocol: HTTPS\n        certificates:\n          - {certificate_file: $WORK/cert.pem, private_key_file: $WORK/key.pem}|" "$WORK/albatross.yaml"
+		fi
 		"$ALBATROSS_BIN" validate --config "$WORK/albatross.yaml" || die "albatross rejected the bench config"
 		# shellcheck disable=SC2086 # ALBATROSS_ENV is a list of NAME=VALUE words.
 		start albatross env $ALBATROSS_ENV "$ALBATROSS_BIN" serve --config "$WORK/albatross.yaml" --data-dir "$WORK/albatross-data" --log-level warn
-		PID_albatross=$STARTED URL_albatross="http://127.0.0.1:$ALB_PORT/bench/hello"
+		PID_albatross=$STARTED URL_albatross="$SCHEME://127.0.0.1:$ALB_PORT/bench/hello"
 		await "$URL_albatross"
 	fi
 	if [[ " $SYSTEMS " == *" nginx "* ]]; then
 		fill "$BENCH/nginx.conf.in" "$WORK/nginx.conf"
+		if [ "$HTTPS" -eq 1 ]; then
+			sed -i "s|^        listen 127.0.0.1:$NGINX_PORT;|        listen 127.0.0.1:$NGINX_PORT ssl;\n        ssl_certificate $WORK/cert.pem;\n        ssl_certificate_key $WORK/key.pem;|" "$WORK/nginx.conf"
+		fi
 		start nginx "$(command -v nginx || echo /usr/sbin/nginx)" -p "$WORK" -c "$WORK/nginx.conf"
-		PID_nginx=$STARTED URL_nginx="http://127.0.0.1:$NGINX_PORT/bench/hello"
+		PID_nginx=$STARTED URL_nginx="$SCHEME://127.0.0.1:$NGINX_PORT/bench/hello"
 		await "$URL_nginx"
 	fi
 	if [[ " $SYSTEMS " == *" plainproxy "* ]]; then
@@ -255,6 +270,7 @@ machine() {
 	echo "- $ROUNDS rounds × $(wc -w <<<"$SYSTEMS") systems × ${DURATION} s (after ${WARMUP} s warm-up), wrk -t1 -c$CONNECTIONS on CPU 0, proxy + backend on CPU 1"
 	if [ "$NEW_CONNECTIONS" -eq 1 ]; then echo "- a new connection per request (Connection: close)"; fi
 	if [ -n "$SIZE" ]; then echo "- response bodies of $SIZE bytes"; fi
+	if [ "$HTTPS" -eq 1 ]; then echo "- HTTPS to albatross and nginx (self-signed P-256 certificate, each its default TLS policy); the others plain"; fi
 }
 
 main() {
