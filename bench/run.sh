@@ -128,6 +128,21 @@ ticks() {
 	echo "$total"
 }
 
+# switches PID...: context switches (voluntary and not) of every thread of the processes and of
+# their children, from /proc/PID/task/*/status.
+switches() {
+	local total=0 pid p f n
+	for pid in "$@"; do
+		for p in "$pid" $(pgrep -P "$pid" || true); do
+			for f in /proc/"$p"/task/*/status; do
+				n=$(awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ {s += $2} END {print s + 0}' "$f" 2>/dev/null) || continue
+				total=$((total + n))
+			done
+		done
+	done
+	echo "$total"
+}
+
 # await URL: wait (at most 10 s) until URL answers 200 with the backend's body.
 await() {
 	for _ in $(seq 100); do
@@ -224,15 +239,15 @@ wrk_run() {
 
 # measure SYSTEM ROUND: a warm-up, then one measured wrk run; appends a line to runs.tsv.
 measure() {
-	local sys=$1 round=$2 url_var="URL_$1" pid_var="PID_$1" p0 b0 p1 b1 proxy report="r$2-$1.wrk"
+	local sys=$1 round=$2 url_var="URL_$1" pid_var="PID_$1" p0 b0 p1 b1 s0 s1 proxy sw report="r$2-$1.wrk"
 	local url=${!url_var} pid=${!pid_var}
 	if [ "$WARMUP" -gt 0 ]; then wrk_run "$WARMUP" "$url" >/dev/null; fi
-	p0=$(ticks "$pid") b0=$(ticks "$PID_backend")
+	p0=$(ticks "$pid") b0=$(ticks "$PID_backend") s0=$(switches "$pid")
 	wrk_run "$DURATION" "$url" --latency >"$OUT/$report" || die "wrk failed against $sys (see $OUT/$report)"
-	p1=$(ticks "$pid") b1=$(ticks "$PID_backend")
-	proxy=$((p1 - p0))
-	[ "$sys" != direct ] || proxy=-
-	printf '%s\t%s\t%s\t%s\t%s\n' "$sys" "$round" "$report" "$proxy" $((b1 - b0)) >>"$OUT/runs.tsv"
+	p1=$(ticks "$pid") b1=$(ticks "$PID_backend") s1=$(switches "$pid")
+	proxy=$((p1 - p0)) sw=$((s1 - s0))
+	[ "$sys" != direct ] || { proxy=-; sw=-; }
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$round" "$report" "$proxy" $((b1 - b0)) "$sw" >>"$OUT/runs.tsv"
 	log "round $round $sys: $(grep 'Requests/sec' "$OUT/$report" | tr -s ' ')"
 }
 
@@ -240,7 +255,7 @@ measure() {
 rounds() {
 	local list=($SYSTEMS) n r i
 	n=${#list[@]}
-	printf '# system\tround\twrk report\tproxy ticks\tbackend ticks\n' >"$OUT/runs.tsv"
+	printf '# system\tround\twrk report\tproxy ticks\tbackend ticks\tproxy context switches\n' >"$OUT/runs.tsv"
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for ((i = 0; i < n; i++)); do measure "${list[$(((i + r - 1) % n))]}" "$r"; done
 	done
