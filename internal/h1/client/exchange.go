@@ -55,7 +55,13 @@ func (ex *exchange) run(ctx context.Context) error {
 		}
 	}()
 	ex.hasBody = r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0
-	upgrade := upgradeToken(r.Header)
+	upgrade := ""
+	if !ex.hasBody {
+		// A WebSocket handshake is a GET without a body; an upgrade offered with a body would
+		// have the tunnel and the body share the target connection, so it goes out as a plain
+		// request (and a target switching anyway gets the client a 502).
+		upgrade = upgradeToken(r.Header)
+	}
 	ex.writeHead(cn.bw, upgrade)
 	if ex.hasBody {
 		ex.pump = startBody(cn, r)
