@@ -16,6 +16,11 @@
 # usage: bench/run.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections N]
 #                     [--systems "direct albatross nginx plainproxy tunedproxy"] [--albatross BINARY]
 #                     [--albatross-env "GOGC=400 ..."] [--perf SECONDS] [--append]
+#                     [--new-connections] [--size BYTES] [--https]
+#   --new-connections  every request on a new connection (wrk sends Connection: close)
+#   --https       Albatross and nginx listen with TLS (a self-signed P-256 certificate made by
+#                 openssl); the other systems stay plain HTTP
+#   --size BYTES  the backend answers BYTES-byte bodies (?size=BYTES) instead of 43 bytes
 #   --append      also append the table, date and machine to bench/RESULTS.md
 #   --albatross-env  environment for the albatross process only (e.g. GC settings to try)
 #   --perf S      after the rounds, record S seconds of `perf` call graphs of Albatross under
@@ -26,6 +31,7 @@ set -euo pipefail
 ROUNDS=3 DURATION=10 WARMUP=2 CONNECTIONS=50 APPEND=0 PERF=0
 SYSTEMS="direct albatross nginx plainproxy tunedproxy"
 ALBATROSS_BIN="" ALBATROSS_ENV=""
+NEW_CONNECTIONS=0 SIZE="" HTTPS=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) ROUNDS=$2; shift 2 ;;
@@ -37,11 +43,14 @@ while [ $# -gt 0 ]; do
 	--albatross-env) ALBATROSS_ENV=$2; shift 2 ;;
 	--perf) PERF=$2; shift 2 ;;
 	--append) APPEND=1; shift ;;
-	-h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+	--new-connections) NEW_CONNECTIONS=1; shift ;;
+	--size) SIZE=$2; shift 2 ;;
+	--https) HTTPS=1; shift ;;
+	-h | --help) sed -n '2,28p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
-for n in "$ROUNDS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$PERF"; do
+for n in "$ROUNDS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$PERF" ${SIZE:+"$SIZE"}; do
 	[[ $n =~ ^[0-9]+$ ]] || { echo "run.sh: numbers only, got '$n'" >&2; exit 2; }
 done
 ((ROUNDS >= 1 && ROUNDS <= 10 && DURATION >= 1 && DURATION <= 60 && WARMUP <= 30 && PERF <= 60)) ||
@@ -119,10 +128,25 @@ ticks() {
 	echo "$total"
 }
 
+# switches PID...: context switches (voluntary and not) of every thread of the processes and of
+# their children, from /proc/PID/task/*/status.
+switches() {
+	local total=0 pid p f n
+	for pid in "$@"; do
+		for p in "$pid" $(pgrep -P "$pid" || true); do
+			for f in /proc/"$p"/task/*/status; do
+				n=$(awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ {s += $2} END {print s + 0}' "$f" 2>/dev/null) || continue
+				total=$((total + n))
+			done
+		done
+	done
+	echo "$total"
+}
+
 # await URL: wait (at most 10 s) until URL answers 200 with the backend's body.
 await() {
 	for _ in $(seq 100); do
-		if curl -fsS --max-time 1 "$1" 2>/dev/null | grep -q 'albatross benchmark backend'; then return 0; fi
+		if curl -fsSk --max-time 1 "$1" 2>/dev/null | grep -q 'albatross benchmark backend'; then return 0; fi
 		sleep 0.1
 	done
 	die "$1 did not answer 200 with the backend's body within 10 s"
@@ -145,22 +169,34 @@ start_systems() {
 	local ports
 	ports=$("$BIN/freeport" -n 7) || die "no free ports"
 	read -r -d '' BACKEND_PORT ALB_PORT NGINX_PORT PLAIN_PORT TUNED_PORT LEAN_PORT LEANRP_PORT <<<"$ports" || true
+	SCHEME=http
+	if [ "$HTTPS" -eq 1 ]; then
+		SCHEME=https
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench \
+			-keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null || die "openssl could not make a certificate"
+	fi
 	start backend "$BIN/backend" --addr "127.0.0.1:$BACKEND_PORT"
 	PID_direct=$STARTED PID_backend=$STARTED
 	URL_direct="http://127.0.0.1:$BACKEND_PORT/bench/hello"
 	await "$URL_direct"
 	if [[ " $SYSTEMS " == *" albatross "* ]]; then
 		fill "$BENCH/albatross.yaml.in" "$WORK/albatross.yaml"
+		if [ "$HTTPS" -eq 1 ]; then
+			sed -i "s|^        protocol: HTTP$|        protocol: HTTPS\n        certificates:\n          - {certificate_file: $WORK/cert.pem, private_key_file: $WORK/key.pem}|" "$WORK/albatross.yaml"
+		fi
 		"$ALBATROSS_BIN" validate --config "$WORK/albatross.yaml" || die "albatross rejected the bench config"
 		# shellcheck disable=SC2086 # ALBATROSS_ENV is a list of NAME=VALUE words.
 		start albatross env $ALBATROSS_ENV "$ALBATROSS_BIN" serve --config "$WORK/albatross.yaml" --data-dir "$WORK/albatross-data" --log-level warn
-		PID_albatross=$STARTED URL_albatross="http://127.0.0.1:$ALB_PORT/bench/hello"
+		PID_albatross=$STARTED URL_albatross="$SCHEME://127.0.0.1:$ALB_PORT/bench/hello"
 		await "$URL_albatross"
 	fi
 	if [[ " $SYSTEMS " == *" nginx "* ]]; then
 		fill "$BENCH/nginx.conf.in" "$WORK/nginx.conf"
+		if [ "$HTTPS" -eq 1 ]; then
+			sed -i "s|^        listen 127.0.0.1:$NGINX_PORT;|        listen 127.0.0.1:$NGINX_PORT ssl;\n        ssl_certificate $WORK/cert.pem;\n        ssl_certificate_key $WORK/key.pem;|" "$WORK/nginx.conf"
+		fi
 		start nginx "$(command -v nginx || echo /usr/sbin/nginx)" -p "$WORK" -c "$WORK/nginx.conf"
-		PID_nginx=$STARTED URL_nginx="http://127.0.0.1:$NGINX_PORT/bench/hello"
+		PID_nginx=$STARTED URL_nginx="$SCHEME://127.0.0.1:$NGINX_PORT/bench/hello"
 		await "$URL_nginx"
 	fi
 	if [[ " $SYSTEMS " == *" plainproxy "* ]]; then
@@ -191,7 +227,10 @@ WRK_PID="" PERF_PID=""
 wrk_run() {
 	local seconds=$1 url=$2 rc=0
 	shift 2
-	timeout $((seconds + 30)) taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"$seconds"s "$@" "$url" &
+	local extra=()
+	if [ "$NEW_CONNECTIONS" -eq 1 ]; then extra+=(-H "Connection: close"); fi
+	if [ -n "$SIZE" ]; then url="$url?size=$SIZE"; fi
+	timeout $((seconds + 30)) taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"$seconds"s "${extra[@]}" "$@" "$url" &
 	WRK_PID=$!
 	wait "$WRK_PID" || rc=$?
 	WRK_PID=""
@@ -200,15 +239,15 @@ wrk_run() {
 
 # measure SYSTEM ROUND: a warm-up, then one measured wrk run; appends a line to runs.tsv.
 measure() {
-	local sys=$1 round=$2 url_var="URL_$1" pid_var="PID_$1" p0 b0 p1 b1 proxy report="r$2-$1.wrk"
+	local sys=$1 round=$2 url_var="URL_$1" pid_var="PID_$1" p0 b0 p1 b1 s0 s1 proxy sw report="r$2-$1.wrk"
 	local url=${!url_var} pid=${!pid_var}
 	if [ "$WARMUP" -gt 0 ]; then wrk_run "$WARMUP" "$url" >/dev/null; fi
-	p0=$(ticks "$pid") b0=$(ticks "$PID_backend")
+	p0=$(ticks "$pid") b0=$(ticks "$PID_backend") s0=$(switches "$pid")
 	wrk_run "$DURATION" "$url" --latency >"$OUT/$report" || die "wrk failed against $sys (see $OUT/$report)"
-	p1=$(ticks "$pid") b1=$(ticks "$PID_backend")
-	proxy=$((p1 - p0))
-	[ "$sys" != direct ] || proxy=-
-	printf '%s\t%s\t%s\t%s\t%s\n' "$sys" "$round" "$report" "$proxy" $((b1 - b0)) >>"$OUT/runs.tsv"
+	p1=$(ticks "$pid") b1=$(ticks "$PID_backend") s1=$(switches "$pid")
+	proxy=$((p1 - p0)) sw=$((s1 - s0))
+	[ "$sys" != direct ] || { proxy=-; sw=-; }
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$round" "$report" "$proxy" $((b1 - b0)) "$sw" >>"$OUT/runs.tsv"
 	log "round $round $sys: $(grep 'Requests/sec' "$OUT/$report" | tr -s ' ')"
 }
 
@@ -216,7 +255,7 @@ measure() {
 rounds() {
 	local list=($SYSTEMS) n r i
 	n=${#list[@]}
-	printf '# system\tround\twrk report\tproxy ticks\tbackend ticks\n' >"$OUT/runs.tsv"
+	printf '# system\tround\twrk report\tproxy ticks\tbackend ticks\tproxy context switches\n' >"$OUT/runs.tsv"
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for ((i = 0; i < n; i++)); do measure "${list[$(((i + r - 1) % n))]}" "$r"; done
 	done
@@ -244,6 +283,9 @@ machine() {
 	echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"
 	if [ -n "$ALBATROSS_ENV" ]; then echo "- albatross environment: $ALBATROSS_ENV"; fi
 	echo "- $ROUNDS rounds × $(wc -w <<<"$SYSTEMS") systems × ${DURATION} s (after ${WARMUP} s warm-up), wrk -t1 -c$CONNECTIONS on CPU 0, proxy + backend on CPU 1"
+	if [ "$NEW_CONNECTIONS" -eq 1 ]; then echo "- a new connection per request (Connection: close)"; fi
+	if [ -n "$SIZE" ]; then echo "- response bodies of $SIZE bytes"; fi
+	if [ "$HTTPS" -eq 1 ]; then echo "- HTTPS to albatross and nginx (self-signed P-256 certificate, each its default TLS policy); the others plain"; fi
 }
 
 main() {

@@ -20,6 +20,17 @@ type run struct {
 	ProxyTicks int64
 	// BackendTicks is the same for the backend process.
 	BackendTicks int64
+	// ProxySwitches is how often the proxy's threads were switched out during the run
+	// (voluntary and not); -1 when not measured.
+	ProxySwitches int64
+}
+
+// switchesPerRequest is the proxy's context switches over the run's completed requests, or -1.
+func (r run) switchesPerRequest() float64 {
+	if r.ProxySwitches < 0 || r.Wrk.Requests == 0 {
+		return -1
+	}
+	return float64(r.ProxySwitches) / float64(r.Wrk.Requests)
 }
 
 // cpuPerRequest converts ticks spent over the run's completed requests to microseconds per
@@ -33,7 +44,7 @@ func (r run) cpuPerRequest(ticks int64, clkTck int) float64 {
 
 // readRuns reads the tab-separated run list the script writes, one run a line:
 //
-//	system  round  wrk-output-file  proxy-ticks|-  backend-ticks
+//	system  round  wrk-output-file  proxy-ticks|-  backend-ticks  [proxy-context-switches|-]
 //
 // wrk output files are relative to the list's folder. Lines starting with # are comments.
 func readRuns(path string) ([]run, error) {
@@ -70,10 +81,17 @@ func parseRuns(r io.Reader, dir string) ([]run, error) {
 
 func parseRunLine(text, dir string) (run, error) {
 	f := strings.Split(text, "\t")
-	if len(f) != 5 {
-		return run{}, fmt.Errorf("want 5 tab-separated fields, got %d", len(f))
+	if len(f) != 5 && len(f) != 6 {
+		return run{}, fmt.Errorf("want 5 or 6 tab-separated fields, got %d", len(f))
 	}
-	ru := run{System: f[0], ProxyTicks: -1}
+	ru := run{System: f[0], ProxyTicks: -1, ProxySwitches: -1}
+	if len(f) == 6 && f[5] != "-" {
+		n, err := parseTicks(f[5])
+		if err != nil {
+			return run{}, fmt.Errorf("proxy context switches: %w", err)
+		}
+		ru.ProxySwitches = n
+	}
 	var err error
 	if ru.Round, err = strconv.Atoi(f[1]); err != nil {
 		return run{}, fmt.Errorf("round: %w", err)

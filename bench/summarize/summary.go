@@ -16,6 +16,8 @@ type summary struct {
 	P50, P99 time.Duration
 	// ProxyCPU and BackendCPU are microseconds of CPU per request; -1 when not measured.
 	ProxyCPU, BackendCPU float64
+	// ProxySwitches is the proxy's context switches per request; -1 when not measured.
+	ProxySwitches float64
 	// Errors adds socket errors and non-2xx/3xx answers over all runs.
 	Errors int64
 }
@@ -35,18 +37,20 @@ func summarize(runs []run, clkTck int) []summary {
 	for _, name := range order {
 		rs := bySystem[name]
 		s := summary{System: name, Runs: len(rs)}
-		var rps, p50, p99, proxy, backend []float64
+		var rps, p50, p99, proxy, backend, switches []float64
 		for _, r := range rs {
 			rps = append(rps, r.Wrk.RPS)
 			p50 = append(p50, float64(r.Wrk.P50))
 			p99 = append(p99, float64(r.Wrk.P99))
 			proxy = append(proxy, r.cpuPerRequest(r.ProxyTicks, clkTck))
 			backend = append(backend, r.cpuPerRequest(r.BackendTicks, clkTck))
+			switches = append(switches, r.switchesPerRequest())
 			s.Errors += r.Wrk.SocketErrors + r.Wrk.Non2xx
 		}
 		s.RPS = median(rps)
 		s.P50, s.P99 = time.Duration(median(p50)), time.Duration(median(p99))
 		s.ProxyCPU, s.BackendCPU = median(proxy), median(backend)
+		s.ProxySwitches = median(switches)
 		out = append(out, s)
 	}
 	return out
@@ -78,16 +82,20 @@ type targets struct {
 // writeMarkdown prints the summary table and one verdict line for the subject.
 func writeMarkdown(w io.Writer, sums []summary, t targets) {
 	base := find(sums, t.Baseline)
-	fmt.Fprintf(w, "| system | runs | requests/s | ÷ %s | p50 | p99 | proxy CPU µs/req | backend CPU µs/req | errors |\n", t.Baseline)
-	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintf(w, "| system | runs | requests/s | ÷ %s | p50 | p99 | proxy CPU µs/req | backend CPU µs/req | proxy context switches/req | errors |\n", t.Baseline)
+	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, s := range sums {
 		ratio := "—"
 		if base != nil && base.RPS > 0 {
 			ratio = fmt.Sprintf("%.2f×", s.RPS/base.RPS)
 		}
-		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %d |\n",
+		switches := "—"
+		if s.ProxySwitches >= 0 {
+			switches = fmt.Sprintf("%.2f", s.ProxySwitches)
+		}
+		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %d |\n",
 			s.System, s.Runs, s.RPS, ratio, formatLatency(s.P50), formatLatency(s.P99),
-			formatCPU(s.ProxyCPU), formatCPU(s.BackendCPU), s.Errors)
+			formatCPU(s.ProxyCPU), formatCPU(s.BackendCPU), switches, s.Errors)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, verdict(find(sums, t.Subject), base, t))

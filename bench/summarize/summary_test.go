@@ -95,7 +95,8 @@ func TestVerdict(t *testing.T) {
 }
 
 // TestSummaryGolden renders captured wrk reports: nginx has three rounds (median), albatross
-// one with errors, direct has no proxy column.
+// one with errors and its context switches, direct has no proxy column, and run lists of five
+// fields (no context switches) still read.
 func TestSummaryGolden(t *testing.T) {
 	t.Parallel()
 	runs, err := readRuns(filepath.Join("testdata", "runs.tsv"))

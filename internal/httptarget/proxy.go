@@ -1,6 +1,7 @@
-// Package httptarget proxies requests to HTTP targets (instance and ip target groups) through
-// httputil.ReverseProxy, so that streaming, trailers, 1xx responses and upgrades are the standard
-// library's job.
+// Package httptarget proxies requests to HTTP targets (instance and ip target groups): HTTP1
+// groups through the engine's own HTTP/1.1 client (internal/h1/client), which runs each exchange
+// on the handler's goroutine; HTTP2 and GRPC groups through httputil.ReverseProxy over an
+// HTTP/2-only http.Transport.
 package httptarget
 
 import (
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/elberr"
+	"github.com/albatross-lb/albatross/internal/h1/client"
 	"github.com/albatross-lb/albatross/internal/observe"
 )
 
@@ -44,6 +46,8 @@ type Options struct {
 // target group of a load balancer with the same target protocol and protocol version, and is kept
 // across reloads while its Options stay the same. It is safe for concurrent use.
 type Proxy struct {
+	// h1 serves HTTP1 groups; transport and reverse serve HTTP2 and GRPC groups.
+	h1        *client.Client
 	transport *http.Transport
 	reverse   *httputil.ReverseProxy
 }
@@ -61,6 +65,9 @@ func New(o Options) *Proxy {
 	}
 	if o.IdleConnTimeout == 0 {
 		o.IdleConnTimeout = 90 * time.Second
+	}
+	if !o.HTTP2 {
+		return &Proxy{h1: newClient(o)}
 	}
 	transport := newTransport(o)
 	p := &Proxy{transport: transport}
@@ -82,9 +89,28 @@ func New(o Options) *Proxy {
 	return p
 }
 
-// newTransport returns the connection pool for o.
+// newClient returns the HTTP/1.1 connection pools for o.
+func newClient(o Options) *client.Client {
+	co := client.Options{
+		ConnectTimeout:   o.ConnectTimeout,
+		IdleTimeout:      o.ResponseTimeout,
+		MaxIdlePerTarget: o.MaxIdleConnsPerTarget,
+		IdleConnTimeout:  o.IdleConnTimeout,
+		// The router sets X-Forwarded-For, -Proto and -Port; the client's own Forwarded and
+		// X-Forwarded-Host never reach a target (as ReverseProxy's Rewrite mode strips them).
+		DropRequestFields:    []string{"Forwarded", "X-Forwarded-Host"},
+		MaxResponseHeadBytes: elberr.MaxResponseHeaderBytes,
+	}
+	if o.TLS {
+		// TLS-05: the ALB does not validate target certificates.
+		co.TLS = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // TLS-05
+	}
+	return client.New(co)
+}
+
+// newTransport returns the HTTP/2 connection pool for o.
 func newTransport(o Options) *http.Transport {
-	dialer := idleDialer{dialer: &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}, idle: o.ResponseTimeout}
+	dialer := client.IdleDialer{Dialer: &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}, Idle: o.ResponseTimeout}
 	transport := &http.Transport{
 		// Never a proxy from the environment: targets are addressed directly.
 		Proxy:               nil,
@@ -120,7 +146,13 @@ func newTransport(o Options) *http.Transport {
 }
 
 // Close releases idle pooled connections.
-func (p *Proxy) Close() { p.transport.CloseIdleConnections() }
+func (p *Proxy) Close() {
+	if p.h1 != nil {
+		p.h1.CloseIdle()
+		return
+	}
+	p.transport.CloseIdleConnections()
+}
 
 // Serve forwards r to the target at addr ("host:port") and streams the answer to w. It returns an
 // *elberr.Error, without having written anything, when the target could not be reached or gave
@@ -135,11 +167,32 @@ func (p *Proxy) Serve(w http.ResponseWriter, r *http.Request, addr string) error
 	// the ALB. HTTP/2 is always full duplex (the call then reports ErrNotSupported).
 	_ = http.NewResponseController(w).EnableFullDuplex()
 	catcher := &errorCatcher{ResponseWriter: w, exchange: ex}
+	if p.h1 != nil {
+		return forwardH1(p.h1, catcher, r, addr, ex.CloseConnections)
+	}
 	p.reverse.ServeHTTP(catcher, r)
 	if catcher.err != nil {
 		return catcher.err
 	}
 	return nil
+}
+
+// forwardH1 forwards through the HTTP/1.1 client. DSY-02 defensive mode: with closeAfter an
+// Ambiguous request is forwarded, then the target connection is closed, so nothing smuggled
+// behind it can reach the target.
+func forwardH1(c *client.Client, w *errorCatcher, r *http.Request, addr string, closeAfter bool) error {
+	err := c.Forward(w, r, addr, closeAfter)
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, client.ErrAborted) {
+		if r.Context().Value(http.ServerContextKey) == nil {
+			return nil // no server to abort the response on (ReverseProxy's rule too)
+		}
+		// Headers are gone: only an abort tells the client the response is incomplete.
+		panic(http.ErrAbortHandler)
+	}
+	return elberr.FromTransport(err)
 }
 
 // rewriter returns the Rewrite function of a proxy for o.

@@ -1,4 +1,4 @@
-package httptarget
+package client
 
 import (
 	"context"
@@ -9,32 +9,33 @@ import (
 	"time"
 )
 
-// idleConn is a target connection closed by the idle timeout (TMO-01, TMO-02: "a target that does
+// IdleConn is a target connection closed by the idle timeout (TMO-01, TMO-02: "a target that does
 // not answer within the idle timeout"): a Read or Write that makes no progress while nothing else
 // moved on the connection for idle fails with a timeout. Progress in either direction counts, so
 // that a WebSocket tunnel carrying data one way only, or a long upload whose answer comes at the
-// end, is not idle. This one deadline covers what the transport's own timers do not: a target that
+// end, is not idle. This one deadline covers what a client's own timers do not: a target that
 // sends headers and then stalls its body, and a WebSocket on which neither side speaks (the
 // tunnel's two copies both end when this connection fails).
-type idleConn struct {
+type IdleConn struct {
 	net.Conn
 	idle time.Duration
 	// last is the time of the latest progress, in UnixNano.
 	last atomic.Int64
 }
 
-func newIdleConn(c net.Conn, idle time.Duration) *idleConn {
-	ic := &idleConn{Conn: c, idle: idle}
+// NewIdleConn returns c with the idle timeout idle.
+func NewIdleConn(c net.Conn, idle time.Duration) *IdleConn {
+	ic := &IdleConn{Conn: c, idle: idle}
 	ic.touch()
 	return ic
 }
 
-func (c *idleConn) touch() { c.last.Store(time.Now().UnixNano()) }
+func (c *IdleConn) touch() { c.last.Store(time.Now().UnixNano()) }
 
 // quietUntil is when the connection counts as idle if nothing moves before.
-func (c *idleConn) quietUntil() time.Time { return time.Unix(0, c.last.Load()).Add(c.idle) }
+func (c *IdleConn) quietUntil() time.Time { return time.Unix(0, c.last.Load()).Add(c.idle) }
 
-func (c *idleConn) Read(b []byte) (int, error) {
+func (c *IdleConn) Read(b []byte) (int, error) {
 	for {
 		_ = c.Conn.SetReadDeadline(c.quietUntil())
 		n, err := c.Conn.Read(b)
@@ -48,7 +49,7 @@ func (c *idleConn) Read(b []byte) (int, error) {
 	}
 }
 
-func (c *idleConn) Write(b []byte) (int, error) {
+func (c *IdleConn) Write(b []byte) (int, error) {
 	written := 0
 	for {
 		_ = c.Conn.SetWriteDeadline(c.quietUntil())
@@ -66,28 +67,29 @@ func (c *idleConn) Write(b []byte) (int, error) {
 
 // retry reports whether a timeout err came from a deadline that the other direction's progress
 // has since pushed out.
-func (c *idleConn) retry(err error) bool {
+func (c *IdleConn) retry(err error) bool {
 	return errors.Is(err, os.ErrDeadlineExceeded) && time.Now().Before(c.quietUntil())
 }
 
 // CloseWrite keeps half-closes working for the transport.
-func (c *idleConn) CloseWrite() error {
+func (c *IdleConn) CloseWrite() error {
 	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()
 	}
 	return nil
 }
 
-// idleDialer dials target connections that carry the idle timeout.
-type idleDialer struct {
-	dialer *net.Dialer
-	idle   time.Duration
+// IdleDialer dials target connections that carry the idle timeout.
+type IdleDialer struct {
+	Dialer *net.Dialer
+	Idle   time.Duration
 }
 
-func (d idleDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	c, err := d.dialer.DialContext(ctx, network, addr)
-	if err != nil || d.idle <= 0 {
+// DialContext dials addr; the connection carries the idle timeout unless Idle is 0.
+func (d IdleDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := d.Dialer.DialContext(ctx, network, addr)
+	if err != nil || d.Idle <= 0 {
 		return c, err
 	}
-	return newIdleConn(c, d.idle), nil
+	return NewIdleConn(c, d.Idle), nil
 }
