@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // counter indexes the per-series counters; counterInfo names them after the CloudWatch metrics
@@ -96,6 +98,15 @@ type series struct {
 	counters [numCounters]atomic.Uint64
 	buckets  [len(responseTimeBuckets) + 1]atomic.Uint64 // the last is +Inf
 	sumNanos atomic.Int64
+	// exemplar holds, per bucket, the latest observation that carried a trace id.
+	exemplar [len(responseTimeBuckets) + 1]atomic.Pointer[exemplar]
+}
+
+// exemplar links one TargetResponseTime observation to its trace (OpenMetrics exemplars).
+type exemplar struct {
+	traceID string
+	seconds float64
+	at      time.Time
 }
 
 // seriesKey is a series' labels: load_balancer, listener, target_group.
@@ -116,11 +127,15 @@ type Metrics struct {
 	failures recentRing
 	recentID atomic.Uint64
 	history  *History
+	// registry is what Handler serves; albRegistry has the load balancers' metrics alone.
+	registry, albRegistry *prometheus.Registry
 }
 
 // NewMetrics returns an empty set of metrics.
 func NewMetrics() *Metrics {
-	return &Metrics{series: map[seriesKey]*series{}, rules: map[ruleKey]*atomic.Uint64{}, history: newHistory()}
+	m := &Metrics{series: map[seriesKey]*series{}, rules: map[ruleKey]*atomic.Uint64{}, history: newHistory()}
+	m.registry, m.albRegistry = newRegistries(m)
+	return m
 }
 
 // AddSource registers fn, called at every scrape for gauges and counters kept elsewhere
@@ -182,7 +197,7 @@ func (s *series) count(ex *Exchange) {
 		s.add(c, 1)
 	}
 	if !ex.TargetResponded.IsZero() && !ex.TargetSent.IsZero() {
-		s.observe(ex.TargetResponded.Sub(ex.TargetSent))
+		s.observe(ex.TargetResponded.Sub(ex.TargetSent), ex.TraceID, ex.TargetResponded)
 	}
 	s.countHeaderChecks(ex)
 	s.countAuth(ex)
@@ -273,7 +288,9 @@ func (s *series) add(c counter, n uint64) {
 	}
 }
 
-func (s *series) observe(d time.Duration) {
+// observe adds a TargetResponseTime of d, finished at, to its bucket, and keeps it as the
+// bucket's exemplar when the request's X-Amzn-Trace-Id names a trace.
+func (s *series) observe(d time.Duration, traceHeader string, at time.Time) {
 	sec := max(d, 0).Seconds()
 	i := 0
 	for i < len(responseTimeBuckets) && sec > responseTimeBuckets[i] {
@@ -281,6 +298,21 @@ func (s *series) observe(d time.Duration) {
 	}
 	s.buckets[i].Add(1)
 	s.sumNanos.Add(int64(max(d, 0)))
+	if id, ok := TraceIDHex(traceHeader); ok {
+		s.exemplar[i].Store(&exemplar{traceID: id, seconds: sec, at: at})
+	}
+}
+
+// exemplars returns the buckets' exemplars, labelled trace_id as the OpenTelemetry and
+// Prometheus conventions name it.
+func (s *series) exemplars() []prometheus.Exemplar {
+	var out []prometheus.Exemplar
+	for i := range s.exemplar {
+		if e := s.exemplar[i].Load(); e != nil {
+			out = append(out, prometheus.Exemplar{Value: e.seconds, Labels: prometheus.Labels{"trace_id": e.traceID}, Timestamp: e.at})
+		}
+	}
+	return out
 }
 
 // isLambda tells a Lambda target call: a target group was chosen and called without a

@@ -3,10 +3,8 @@ package observe
 import (
 	"bufio"
 	"bytes"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -97,21 +95,6 @@ func TestMetricsCounting(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestMetricsHandler serves the exposition format.
-func TestMetricsHandler(t *testing.T) {
-	t.Parallel()
-	m := NewMetrics()
-	NewListenerObserver(m, testLB, "HTTP:80", nil).Observe(base())
-	w := httptest.NewRecorder()
-	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
-	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
-		t.Errorf("Content-Type %q", ct)
-	}
-	if !strings.Contains(w.Body.String(), `alb_request_count_total{load_balancer="app/web/50dc6c495c0c9188",listener="HTTP:80",target_group=""} 0`) {
-		t.Errorf("body:\n%s", w.Body.String())
 	}
 }
 
