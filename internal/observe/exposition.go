@@ -84,7 +84,9 @@ func (o openMetricsSafe) Gather() ([]*dto.MetricFamily, error) {
 // promLogger sends the client's collection errors to slog at WARN.
 type promLogger struct{}
 
-func (promLogger) Println(v ...any) { slog.Warn("metrics: collection error", "error", fmt.Sprint(v...)) }
+func (promLogger) Println(v ...any) {
+	slog.Warn("metrics: collection error", "error", fmt.Sprint(v...))
+}
 
 // WriteTo writes the load balancers' metrics (without the runtime and process collectors) in
 // the text exposition format, sorted by name and labels, for tests and tools that want a stable
