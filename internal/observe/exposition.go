@@ -162,6 +162,7 @@ func (m *Metrics) Samples() []Sample {
 		out = append(out, src()...)
 	}
 	out = append(out, m.rejectedSamples()...)
+	out = append(out, m.tlsErrorSamples()...)
 	out = append(out, panicSamples()...)
 	slices.SortStableFunc(out, func(a, b Sample) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(labelString(a.Labels), labelString(b.Labels)))

@@ -45,6 +45,8 @@ const (
 	cAuthUserClaimsSizeExceeded
 	cAuthLatencyMillis
 	cAuthLatencyCount
+	cUnhealthyRouting
+	cNonSticky
 	numCounters
 )
 
@@ -87,6 +89,10 @@ var counterInfo = [numCounters]struct{ name, help string }{
 	cAuthLatencyMillis: {"alb_elb_auth_latency_milliseconds_total",
 		"ELBAuthLatency: milliseconds spent calling the IdP's token and userinfo endpoints; divide by alb_elb_auth_latency_count_total for the mean (§9.3)."},
 	cAuthLatencyCount: {"alb_elb_auth_latency_count_total", "Requests that called the IdP, the count behind ELBAuthLatency (§9.3)."},
+	cUnhealthyRouting: {"alb_unhealthy_routing_request_count_total",
+		"UnhealthyRoutingRequestCount: requests routed while the target group failed open, below its healthy-target threshold (HC-05)."},
+	cNonSticky: {"alb_non_sticky_request_count_total",
+		"NonStickyRequestCount: requests to a group with stickiness that got a new target: no cookie, or one that could not be used (STK-02)."},
 }
 
 // responseTimeBuckets are the upper bounds, in seconds, of TargetResponseTime's histogram.
@@ -123,6 +129,8 @@ type Metrics struct {
 	recent  recentRing
 	// rejected are the RejectedConnectionCount counters by load balancer (connections.go).
 	rejected map[string]*RejectedConnections
+	// tlsErrors are the ClientTLSNegotiationErrorCount counters by load balancer.
+	tlsErrors map[string]*ClientTLSErrors
 	// failures keeps failed requests longer than recent does; recentID numbers both.
 	failures recentRing
 	recentID atomic.Uint64
@@ -201,6 +209,12 @@ func (s *series) count(ex *Exchange) {
 	}
 	s.countHeaderChecks(ex)
 	s.countAuth(ex)
+	if ex.UnhealthyRouting {
+		s.add(cUnhealthyRouting, 1)
+	}
+	if ex.NonSticky {
+		s.add(cNonSticky, 1)
+	}
 }
 
 // countAuth counts the outcome of an authentication action (§9.3): the error_reason decides

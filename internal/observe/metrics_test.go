@@ -117,3 +117,32 @@ func TestRuleCountsAndRecent(t *testing.T) {
 		t.Errorf("recent %+v", recent)
 	}
 }
+
+// TestRoutingAndTLSCounters: the marks the target group puts on an exchange become
+// UnhealthyRoutingRequestCount and NonStickyRequestCount of its series, and failed client
+// handshakes ClientTLSNegotiationErrorCount of their load balancer (§9.1, §9.2).
+func TestRoutingAndTLSCounters(t *testing.T) {
+	t.Parallel()
+	m := NewMetrics()
+	o := NewListenerObserver(m, testLB, "HTTPS:443", nil)
+	for _, marks := range [][2]bool{{true, false}, {true, true}, {false, true}, {false, false}} {
+		ex := base()
+		outcomes[0].edit(ex)
+		ex.UnhealthyRouting, ex.NonSticky = marks[0], marks[1]
+		o.Observe(ex)
+	}
+	tlsErrors := m.ClientTLSErrors(testLB)
+	tlsErrors.ClientTLSNegotiationFailed()
+	m.ClientTLSErrors(testLB).ClientTLSNegotiationFailed() // the same counter across reloads
+	_, fams := scrape(t, m, "")
+	for name, want := range map[string]float64{
+		"alb_unhealthy_routing_request_count_total":    2,
+		"alb_non_sticky_request_count_total":           2,
+		"alb_client_tls_negotiation_error_count_total": 2,
+	} {
+		f := fams[name]
+		if f == nil || len(f.Metric) != 1 || f.Metric[0].GetCounter().GetValue() != want || labels(f.Metric[0])["load_balancer"] != testLB {
+			t.Errorf("%s = %v, want %g", name, f, want)
+		}
+	}
+}

@@ -120,6 +120,9 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	}
 	options.Handshakes = b.handshakes(lb, l)
 	options.Rejections = b.dp.obs().metrics.RejectedConnections(loadBalancerID(b.cfg, lb.Name))
+	if l.EffectiveProtocol() == config.ProtocolHTTPS {
+		options.TLSErrors = b.dp.obs().metrics.ClientTLSErrors(loadBalancerID(b.cfg, lb.Name))
+	}
 	protocol := settings.Protocol
 	h := router.New(settings, table, routes, b.actions(lb, l.DefaultActions, serverHeader), b.observer(lb, l), b.dp.log)
 	return &listenerPlan{path: path, protocol: protocol, loadBalancer: lb.Name, handler: h, options: options}, nil

@@ -124,7 +124,8 @@ func (b *builder) logOptions(lb *config.LoadBalancer, id, bucketKey, prefixKey s
 }
 
 // hostCounts are HealthyHostCount and UnHealthyHostCount per target group of the configuration
-// being served (§9.2): draining targets count in neither.
+// being served (§9.2): draining targets count in neither; and AnomalousHostCount and
+// MitigatedHostCount of instance and ip groups (ALG-01, zero unless weighted_random).
 func (dp *DataPlane) hostCounts() []observe.Sample {
 	s := dp.served.Load()
 	if s == nil {
@@ -149,6 +150,14 @@ func (dp *DataPlane) hostCounts() []observe.Sample {
 		out = append(out,
 			observe.Sample{Name: "alb_healthy_host_count", Help: "HealthyHostCount: healthy targets.", Labels: labels, Value: float64(healthy)},
 			observe.Sample{Name: "alb_unhealthy_host_count", Help: "UnHealthyHostCount: unhealthy targets.", Labels: labels, Value: float64(unhealthy)})
+		if ag, ok := g.(interface{ AnomalyCounts() (int, int) }); ok {
+			anomalous, mitigated := ag.AnomalyCounts()
+			out = append(out,
+				observe.Sample{Name: "alb_anomalous_host_count", Labels: labels, Value: float64(anomalous),
+					Help: "AnomalousHostCount: targets whose error rate or latency stands out from the group's (weighted_random groups only, ALG-01)."},
+				observe.Sample{Name: "alb_mitigated_host_count", Labels: labels, Value: float64(mitigated),
+					Help: "MitigatedHostCount: anomalous targets given less traffic by anomaly_mitigation (ALG-01)."})
+		}
 	}
 	return out
 }
