@@ -10,7 +10,6 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/observe"
-	"github.com/albatross-lb/albatross/internal/observe/otel"
 	"github.com/albatross-lb/albatross/internal/observe/s3upload"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
@@ -27,8 +26,8 @@ type observability struct {
 
 	uploaderOnce sync.Once
 	uploader     *s3upload.Uploader
-	// tracer exports spans when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set, else nil.
-	tracer *otel.Exporter
+	// tracer exports spans when the OTEL_* variables ask for it (tracing.go), else nil.
+	tracer spanExporter
 	// sampler feeds the dashboard's charts (dashboard_history.go).
 	sampler historySampler
 }
@@ -42,11 +41,7 @@ func (dp *DataPlane) obs() *observability {
 func newObservability(dp *DataPlane) *observability {
 	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(dp.opts.CacheDir),
 		accessLogs: newLBLogs[*observe.AccessLog](), connLogs: newLBLogs[*observe.ConnectionLog]()}
-	if opts, ok := otel.FromEnv(); ok {
-		opts.Logger = dp.log
-		o.tracer = otel.New(opts)
-		dp.log.Info("exporting traces", "endpoint", opts.Endpoint)
-	}
+	o.tracer = newSpanExporter(dp.log)
 	o.metrics.AddSource(dp.hostCounts)
 	o.metrics.AddSource(dp.functionSamples)
 	return o
