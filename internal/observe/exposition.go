@@ -54,7 +54,7 @@ func (m *Metrics) Handler() http.Handler {
 	text := promhttp.HandlerFor(m.registry, opts)
 	openMetrics := promhttp.HandlerFor(openMetricsSafe{m.registry}, opts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if expfmt.NegotiateIncludingOpenMetrics(r.Header).FormatType() == expfmt.TypeOpenMetrics {
+		if expfmt.NegotiateAccept(r.Header, expfmt.DefaultOpenMetricsAcceptedFormats()...).FormatType() == expfmt.TypeOpenMetrics {
 			openMetrics.ServeHTTP(w, r)
 			return
 		}

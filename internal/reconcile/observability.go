@@ -23,6 +23,9 @@ type observability struct {
 	dir        string
 	accessLogs *lbLogs[*observe.AccessLog]
 	connLogs   *lbLogs[*observe.ConnectionLog]
+	// healthLogs are the health-check logs of the load balancers that have
+	// health_check_logs.s3.enabled (healthlog.go).
+	healthLogs *lbLogs[*observe.HealthCheckLog]
 
 	uploaderOnce sync.Once
 	uploader     *s3upload.Uploader
@@ -40,7 +43,8 @@ func (dp *DataPlane) obs() *observability {
 
 func newObservability(dp *DataPlane) *observability {
 	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(dp.opts.CacheDir),
-		accessLogs: newLBLogs[*observe.AccessLog](), connLogs: newLBLogs[*observe.ConnectionLog]()}
+		accessLogs: newLBLogs[*observe.AccessLog](), connLogs: newLBLogs[*observe.ConnectionLog](),
+		healthLogs: newLBLogs[*observe.HealthCheckLog]()}
 	o.tracer = newSpanExporter(dp.log)
 	o.metrics.AddSource(dp.hostCounts)
 	o.metrics.AddSource(dp.functionSamples)
@@ -56,7 +60,7 @@ func (dp *DataPlane) Metrics() *observe.Metrics { return dp.obs().metrics }
 func (dp *DataPlane) closeObservability(ctx context.Context) error {
 	o := dp.obs()
 	o.stopSampler()
-	errs := []error{o.accessLogs.close(ctx), o.connLogs.close(ctx)}
+	errs := []error{o.accessLogs.close(ctx), o.connLogs.close(ctx), o.healthLogs.close(ctx)}
 	if o.tracer != nil {
 		errs = append(errs, o.tracer.Close(ctx))
 	}
