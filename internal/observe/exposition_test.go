@@ -1,9 +1,11 @@
 package observe
 
 import (
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
@@ -151,4 +153,30 @@ func TestTraceIDHex(t *testing.T) {
 			t.Errorf("TraceIDHex(%q) = %q %v, want %q %v", tc.header, got, ok, tc.want, tc.ok)
 		}
 	}
+}
+
+// FuzzTraceIDHex: whatever the header, a trace id is 32 lower-case hex digits taken from its
+// Root, and nothing panics.
+func FuzzTraceIDHex(f *testing.F) {
+	f.Add("Root=1-67891233-abcdef012345678912345678")
+	f.Add("Self=1-1-1;Root=1-67891233-ABCDEF012345678912345678;Sampled=1")
+	f.Add("Root=1-")
+	f.Fuzz(func(t *testing.T, header string) {
+		id, ok := TraceIDHex(header)
+		if !ok {
+			if id != "" {
+				t.Fatalf("id %q without ok", id)
+			}
+			return
+		}
+		if len(id) != 32 || strings.ToLower(id) != id {
+			t.Fatalf("id %q", id)
+		}
+		if _, err := hex.DecodeString(id); err != nil {
+			t.Fatalf("id %q: %v", id, err)
+		}
+		if !strings.Contains(strings.ToLower(header), "root=1-"+id[:8]+"-"+id[8:]) {
+			t.Fatalf("id %q is not the Root of %q", id, header)
+		}
+	})
 }

@@ -108,11 +108,13 @@ type series struct {
 	exemplar [len(responseTimeBuckets) + 1]atomic.Pointer[exemplar]
 }
 
-// exemplar links one TargetResponseTime observation to its trace (OpenMetrics exemplars).
+// exemplar links one TargetResponseTime observation to its trace (OpenMetrics exemplars). It
+// keeps the X-Amzn-Trace-Id as it came, so the request path only stores a pointer: the trace id
+// is read out of it at scrape time.
 type exemplar struct {
-	traceID string
-	seconds float64
-	at      time.Time
+	traceHeader string
+	seconds     float64
+	at          time.Time
 }
 
 // seriesKey is a series' labels: load_balancer, listener, target_group.
@@ -303,7 +305,7 @@ func (s *series) add(c counter, n uint64) {
 }
 
 // observe adds a TargetResponseTime of d, finished at, to its bucket, and keeps it as the
-// bucket's exemplar when the request's X-Amzn-Trace-Id names a trace.
+// bucket's exemplar when the request's X-Amzn-Trace-Id has a Root.
 func (s *series) observe(d time.Duration, traceHeader string, at time.Time) {
 	sec := max(d, 0).Seconds()
 	i := 0
@@ -312,8 +314,8 @@ func (s *series) observe(d time.Duration, traceHeader string, at time.Time) {
 	}
 	s.buckets[i].Add(1)
 	s.sumNanos.Add(int64(max(d, 0)))
-	if id, ok := TraceIDHex(traceHeader); ok {
-		s.exemplar[i].Store(&exemplar{traceID: id, seconds: sec, at: at})
+	if strings.Contains(traceHeader, "Root=") {
+		s.exemplar[i].Store(&exemplar{traceHeader: traceHeader, seconds: sec, at: at})
 	}
 }
 
@@ -323,7 +325,9 @@ func (s *series) exemplars() []prometheus.Exemplar {
 	var out []prometheus.Exemplar
 	for i := range s.exemplar {
 		if e := s.exemplar[i].Load(); e != nil {
-			out = append(out, prometheus.Exemplar{Value: e.seconds, Labels: prometheus.Labels{"trace_id": e.traceID}, Timestamp: e.at})
+			if id, ok := TraceIDHex(e.traceHeader); ok {
+				out = append(out, prometheus.Exemplar{Value: e.seconds, Labels: prometheus.Labels{"trace_id": id}, Timestamp: e.at})
+			}
 		}
 	}
 	return out
