@@ -50,7 +50,7 @@ func TestProbeObserver(t *testing.T) {
 				t.Errorf("probe %d began at %v and took %v", i, rep.startsAt[i], d)
 			}
 		}
-		if len(rep.got) != 2 {
+		if len(rep.got) != 2 || !rep.got[0].Healthy || rep.got[1].Healthy {
 			t.Errorf("verdicts %v, want healthy then unhealthy", rep.got)
 		}
 	})
