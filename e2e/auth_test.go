@@ -138,7 +138,7 @@ func TestOIDCSignInWithChromium(t *testing.T) {
 	// §9.3: the sign-in was counted.
 	eventually(t, "ELBAuthSuccess counted", func() error {
 		_, metrics := httpGet(t, inst.apiURL+"/metrics")
-		if !strings.Contains(metrics, `alb_elb_auth_success_total{load_balancer="app/web/`) {
+		if !strings.Contains(metrics, `alb_elb_auth_success_total{`) || !strings.Contains(metrics, `load_balancer="app/web/`) {
 			return fmt.Errorf("no alb_elb_auth_success_total in /metrics")
 		}
 		return nil

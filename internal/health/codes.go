@@ -41,7 +41,7 @@ func (c Codes) String() string {
 // mismatch is the result of a check answered with a status outside the matcher, worded as
 // DescribeTargetHealth words it (HC-04).
 func mismatch(status int) Result {
-	return Result{Reason: ReasonResponseCodeMismatch,
+	return Result{Reason: ReasonResponseCodeMismatch, Answered: true, Status: status,
 		Description: "Health checks failed with these codes: [" + strconv.Itoa(status) + "]"}
 }
 
@@ -60,6 +60,12 @@ var (
 
 // Mismatch is the result of a check answered with status, outside the matcher (HC-04).
 func Mismatch(status int) Result { return mismatch(status) }
+
+// passed is the result of a check answered with a status the matcher takes.
+func passed(status int) Result { return Result{OK: true, Answered: true, Status: status} }
+
+// Passed is passed for probers outside this package (the Lambda target's).
+func Passed(status int) Result { return passed(status) }
 
 // IsTimeout reports whether a check's error means it ran out of time.
 func IsTimeout(ctx context.Context, err error) bool { return isTimeout(ctx, err) }

@@ -77,12 +77,18 @@ func (p *GRPCProber) Probe(ctx context.Context) Result {
 	}
 	code, ok := grpcStatus(resp)
 	switch {
-	case !ok:
-		return failed
+	case !ok && resp.StatusCode == http.StatusOK:
+		r := failed
+		r.noGRPCStatus = true
+		return r
+	case !ok: // an HTTP error status: not a gRPC answer, but an answer
+		r := failed
+		r.Answered, r.Status = true, resp.StatusCode
+		return r
 	case !p.codes.Match(code):
 		return mismatch(code)
 	}
-	return Result{OK: true}
+	return passed(code)
 }
 
 // grpcStatus returns the call's status code: from the trailers, or from the headers of a

@@ -103,14 +103,14 @@ func TestGRPCProbeVerdicts(t *testing.T) {
 		codes   Codes
 		want    Result
 	}{
-		{desc: "§4.2 default matcher 12: UNIMPLEMENTED means up", handler: grpcAnswer("12", false), want: Result{OK: true}},
-		{desc: "status in a Trailers-Only reply", handler: grpcAnswer("12", true), want: Result{OK: true}},
+		{desc: "§4.2 default matcher 12: UNIMPLEMENTED means up", handler: grpcAnswer("12", false), want: passed(12)},
+		{desc: "status in a Trailers-Only reply", handler: grpcAnswer("12", true), want: passed(12)},
 		{desc: "OK fails the default matcher", handler: grpcAnswer("0", false), want: mismatch(0)},
-		{desc: "range 0-99 accepts UNAVAILABLE", handler: grpcAnswer("14", false), codes: Codes{{0, 99}}, want: Result{OK: true}},
+		{desc: "range 0-99 accepts UNAVAILABLE", handler: grpcAnswer("14", false), codes: Codes{{0, 99}}, want: passed(14)},
 		{desc: "list 0,12 refuses UNAVAILABLE", handler: grpcAnswer("14", true), codes: Codes{{0, 0}, {12, 12}}, want: mismatch(14)},
-		{desc: "no grpc-status: not a gRPC server", want: failed,
+		{desc: "no grpc-status: not a gRPC server", want: Result{Reason: failed.Reason, Description: failed.Description, noGRPCStatus: true},
 			handler: func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "hello") }},
-		{desc: "HTTP 404 with a status is not a gRPC answer", want: failed,
+		{desc: "HTTP 404 with a status is not a gRPC answer", want: Result{Reason: failed.Reason, Description: failed.Description, Answered: true, Status: 404},
 			handler: func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Grpc-Status", "12")
 				w.WriteHeader(http.StatusNotFound)

@@ -29,6 +29,19 @@ type Result struct {
 	OK          bool
 	Reason      string
 	Description string
+	// Answered reports that the target gave a status, Status: the HTTP status, a gRPC server's
+	// grpc-status, or a function's statusCode. The health-check log writes it.
+	Answered bool
+	Status   int
+	// noGRPCStatus marks a 200 reply to a gRPC check without a grpc-status.
+	noGRPCStatus bool
+}
+
+// ProbeObserver hears of every probe's result, not only of verdict changes: the health-check
+// log. A Reporter that also implements it gets ObserveProbe on the checker's goroutine after
+// each probe, with when the probe began and how long it took; it must not block.
+type ProbeObserver interface {
+	ObserveProbe(start time.Time, latency time.Duration, res Result)
 }
 
 // Prober performs one health check. Probe returns when the check is judged or ctx ends (the
@@ -76,10 +89,15 @@ func RunFrom(ctx context.Context, c Counter, p Prober, s Settings, rep Reporter)
 	defer ticker.Stop()
 	for {
 		probeCtx, cancel := context.WithTimeout(ctx, s.Timeout)
+		start := time.Now()
 		res := probeRecovered(probeCtx, p)
+		latency := time.Since(start)
 		cancel()
 		if ctx.Err() != nil {
 			return
+		}
+		if po, ok := rep.(ProbeObserver); ok {
+			po.ObserveProbe(start, latency, res)
 		}
 		if v, changed := c.Observe(res, s); changed {
 			rep.ReportHealth(v)

@@ -128,7 +128,7 @@ func (p *HTTPProber) Probe(ctx context.Context) Result {
 	if !p.codes.Match(resp.StatusCode) {
 		return mismatch(resp.StatusCode)
 	}
-	return Result{OK: true}
+	return passed(resp.StatusCode)
 }
 
 func isTimeout(ctx context.Context, err error) bool {

@@ -116,11 +116,11 @@ func TestHTTPProbeVerdicts(t *testing.T) {
 		codes  Codes
 		want   Result
 	}{
-		{desc: "default matcher 200", status: 200, want: ok},
+		{desc: "default matcher 200", status: 200, want: passed(200)},
 		{desc: "default matcher refuses 204", status: 204, want: mismatch(204)},
-		{desc: "range accepts 204", status: 204, codes: Codes{{200, 299}}, want: ok},
+		{desc: "range accepts 204", status: 204, codes: Codes{{200, 299}}, want: passed(204)},
 		{desc: "redirect is not followed", status: 302, want: mismatch(302)},
-		{desc: "list accepts 404", status: 404, codes: Codes{{200, 200}, {404, 404}}, want: ok},
+		{desc: "list accepts 404", status: 404, codes: Codes{{200, 200}, {404, 404}}, want: passed(404)},
 		{desc: "server error", status: 503, codes: Codes{{200, 499}}, want: mismatch(503)},
 	}
 	for _, tc := range testCases {

@@ -48,5 +48,5 @@ func (p *HealthProber) Probe(ctx context.Context) health.Result {
 	if !p.codes.Match(status) {
 		return health.Mismatch(status)
 	}
-	return health.Result{OK: true}
+	return health.Passed(status)
 }

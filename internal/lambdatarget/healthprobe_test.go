@@ -28,9 +28,9 @@ func TestLambdaProbe(t *testing.T) {
 		codes health.Codes
 		want  health.Result
 	}{
-		{desc: "200 passes", inv: &fakeInvoker{resp: payload(`{"statusCode":200}`)}, want: health.Result{OK: true}},
+		{desc: "200 passes", inv: &fakeInvoker{resp: payload(`{"statusCode":200}`)}, want: health.Passed(200)},
 		{desc: "503 fails with its code", inv: &fakeInvoker{resp: payload(`{"statusCode":503}`)}, want: health.Mismatch(503)},
-		{desc: "range matcher", inv: &fakeInvoker{resp: payload(`{"statusCode":204}`)}, codes: health.Codes{{Lo: 200, Hi: 299}}, want: health.Result{OK: true}},
+		{desc: "range matcher", inv: &fakeInvoker{resp: payload(`{"statusCode":204}`)}, codes: health.Codes{{Lo: 200, Hi: 299}}, want: health.Passed(204)},
 		{desc: "function error", inv: &fakeInvoker{resp: &function.Response{Payload: []byte(`{}`), FunctionError: "Unhandled"}},
 			want: health.Result{Reason: health.ReasonFailedHealthChecks, Description: "Lambda function error: Unhandled"}},
 		{desc: "invalid response", inv: &fakeInvoker{resp: payload(`{"statusCode":null}`)},

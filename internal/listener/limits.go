@@ -42,6 +42,14 @@ type RejectionObserver interface {
 	ConnectionRejected()
 }
 
+// TLSErrorObserver counts the client TLS handshakes that failed: no common protocol or cipher,
+// a refused client certificate, a client that gave up or stalled (ClientTLSNegotiationErrorCount,
+// §9.1). Handshakes cut by the listener's own Close are not counted. Like RejectionObserver it
+// must not block and must be comparable.
+type TLSErrorObserver interface {
+	ClientTLSNegotiationFailed()
+}
+
 // connTable counts a listener's open client connections, in all and per source IP. Connections
 // stay counted across generations (a reload) until they close.
 type connTable struct {

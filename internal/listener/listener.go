@@ -48,6 +48,9 @@ type Options struct {
 	MaxHandshakes int
 	// Rejections, when set, counts the connections refused at a cap. nil means not counted.
 	Rejections RejectionObserver
+	// TLSErrors, when set, counts the client TLS handshakes that failed
+	// (ClientTLSNegotiationErrorCount); nil means not counted.
+	TLSErrors TLSErrorObserver
 	// ACMEHTTP01 makes an HTTP listener answer ACME http-01 challenges for the ACME
 	// certificates validated through it (tlsconf.HTTP01Handler) before routing.
 	ACMEHTTP01 bool

@@ -55,7 +55,11 @@ func (l *Listener) handshake(conn net.Conn, opts Options) {
 	err := tc.HandshakeContext(ctx)
 	l.mu.Lock()
 	delete(l.handshaking, conn)
+	closed := l.closed
 	l.mu.Unlock()
+	if err != nil && !closed && opts.TLSErrors != nil {
+		opts.TLSErrors.ClientTLSNegotiationFailed()
+	}
 	if opts.Handshakes != nil {
 		// Logged before the connection is handed over, so that the connection log entry
 		// precedes the access log entries of its requests (CLOG-01).

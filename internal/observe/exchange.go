@@ -93,6 +93,13 @@ type Exchange struct {
 	// this exchange: desync mitigation's verdict for an Ambiguous request in defensive mode
 	// (DSY-02). A target proxy should send the request with Connection: close (Request.Close).
 	CloseConnections bool
+	// UnhealthyRouting reports a target chosen while its group failed open, every registered
+	// target eligible because too few were healthy (HC-05, UnhealthyRoutingRequestCount).
+	UnhealthyRouting bool
+	// NonSticky reports a fresh target pick in a group with stickiness: no cookie, or one that
+	// was undecodable, expired or named a target that could not take the request (STK-02,
+	// NonStickyRequestCount).
+	NonSticky bool
 	// TransformedHost and TransformedURI are the Host and request target after the matched
 	// rule's transforms (TRF-06, access log fields 31-32), "" when unchanged.
 	TransformedHost, TransformedURI string

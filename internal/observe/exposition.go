@@ -3,11 +3,18 @@ package observe
 import (
 	"bufio"
 	"cmp"
+	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 )
 
 // Sample is one value read at scrape time from outside the request path.
@@ -27,39 +34,117 @@ type Sample struct {
 // Label is one label of a Sample.
 type Label struct{ Name, Value string }
 
-// Handler serves the metrics in the Prometheus text exposition format (version 0.0.4), for
-// GET /metrics on the API address (contract.md).
+// newRegistries returns the registry /metrics serves — the load balancers' metrics with
+// Prometheus's own Go runtime and process collectors, which every exporter is expected to
+// serve — and one with the load balancers' metrics alone, whose output is deterministic (WriteTo).
+func newRegistries(m *Metrics) (all, alb *prometheus.Registry) {
+	alb = prometheus.NewPedanticRegistry()
+	alb.MustRegister(albCollector{m})
+	all = prometheus.NewRegistry()
+	all.MustRegister(albCollector{m}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return all, alb
+}
+
+// Handler serves GET /metrics on the API address (contract.md) with Prometheus's client: the
+// text format (0.0.4) by default, OpenMetrics — which carries the trace-id exemplars of
+// alb_target_response_time_seconds — when the scrape's Accept header asks for it. A metric that
+// fails to collect is logged and left out; the rest is still served.
 func (m *Metrics) Handler() http.Handler {
+	opts := promhttp.HandlerOpts{EnableOpenMetrics: true, ErrorHandling: promhttp.ContinueOnError, ErrorLog: promLogger{}}
+	text := promhttp.HandlerFor(m.registry, opts)
+	openMetrics := promhttp.HandlerFor(openMetricsSafe{m.registry}, opts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		bw := bufio.NewWriter(w)
-		m.WriteTo(bw)
-		_ = bw.Flush()
+		if expfmt.NegotiateAccept(r.Header, expfmt.DefaultOpenMetricsAcceptedFormats()...).FormatType() == expfmt.TypeOpenMetrics {
+			openMetrics.ServeHTTP(w, r)
+			return
+		}
+		text.ServeHTTP(w, r)
 	})
 }
 
-// WriteTo writes every metric in the text exposition format, sorted by name and labels.
-func (m *Metrics) WriteTo(w *bufio.Writer) {
-	samples := m.Samples()
-	for i, s := range samples {
-		if i == 0 || samples[i-1].Name != s.Name {
-			kind := "gauge"
-			if s.Counter {
-				kind = "counter"
-			}
-			w.WriteString("# HELP " + s.Name + " " + s.Help + "\n# TYPE " + s.Name + " " + kind + "\n")
-		}
-		w.WriteString(s.Name)
-		writeLabels(w, s.Labels)
-		w.WriteByte(' ')
-		w.WriteString(strconv.FormatFloat(s.Value, 'g', -1, 64))
-		w.WriteByte('\n')
+// openMetricsSafe leaves out of an OpenMetrics scrape a counter whose name without _total is
+// another family's name: OpenMetrics names a counter family without the suffix, so the pair
+// would be one family twice, which strict parsers reject. The Go collector has one such pair,
+// go_memstats_alloc_bytes (gauge) and go_memstats_alloc_bytes_total (counter); the text format
+// keeps both.
+type openMetricsSafe struct{ g prometheus.Gatherer }
+
+func (o openMetricsSafe) Gather() ([]*dto.MetricFamily, error) {
+	families, err := o.g.Gather()
+	names := make(map[string]bool, len(families))
+	for _, f := range families {
+		names[f.GetName()] = true
 	}
-	m.writeHistograms(w)
+	return slices.DeleteFunc(families, func(f *dto.MetricFamily) bool {
+		base, ok := strings.CutSuffix(f.GetName(), "_total")
+		return ok && f.GetType() == dto.MetricType_COUNTER && names[base]
+	}), err
+}
+
+// promLogger sends the client's collection errors to slog at WARN.
+type promLogger struct{}
+
+func (promLogger) Println(v ...any) {
+	slog.Warn("metrics: collection error", "error", fmt.Sprint(v...))
+}
+
+// WriteTo writes the load balancers' metrics (without the runtime and process collectors) in
+// the text exposition format, sorted by name and labels, for tests and tools that want a stable
+// snapshot.
+func (m *Metrics) WriteTo(w *bufio.Writer) {
+	families, err := m.albRegistry.Gather()
+	if err != nil {
+		slog.Warn("metrics: collection error", "error", err)
+	}
+	enc := expfmt.NewEncoder(w, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, f := range families {
+		_ = enc.Encode(f)
+	}
+}
+
+// albCollector turns the counters, histograms and sources of Metrics into Prometheus metrics at
+// each scrape. It is an unchecked collector (Describe sends nothing) because sources add metric
+// names at run time; the registry still checks every scrape for consistency.
+type albCollector struct{ m *Metrics }
+
+func (albCollector) Describe(chan<- *prometheus.Desc) {}
+
+func (c albCollector) Collect(ch chan<- prometheus.Metric) {
+	descs := map[string]*prometheus.Desc{}
+	helps := map[string]string{}
+	for _, s := range c.m.Samples() {
+		names := make([]string, len(s.Labels))
+		values := make([]string, len(s.Labels))
+		for i, l := range s.Labels {
+			names[i], values[i] = l.Name, l.Value
+		}
+		// One name has one help text in an exposition; the first sample's wins.
+		help, ok := helps[s.Name]
+		if !ok {
+			help = s.Help
+			helps[s.Name] = help
+		}
+		key := s.Name + "\x00" + strings.Join(names, "\x00")
+		d := descs[key]
+		if d == nil {
+			d = prometheus.NewDesc(s.Name, help, names, nil)
+			descs[key] = d
+		}
+		kind := prometheus.GaugeValue
+		if s.Counter {
+			kind = prometheus.CounterValue
+		}
+		metric, err := prometheus.NewConstMetric(d, kind, s.Value, values...)
+		if err != nil {
+			metric = prometheus.NewInvalidMetric(d, err)
+		}
+		ch <- metric
+	}
+	c.m.collectHistograms(ch)
 }
 
 // Samples returns the counters of every series and the samples of every source, sorted by
-// name and then labels. Histograms are not included (see WriteTo).
+// name and then labels. Histograms are not included (see collectHistograms).
 func (m *Metrics) Samples() []Sample {
 	m.mu.RLock()
 	sources := slices.Clone(m.sources)
@@ -77,6 +162,7 @@ func (m *Metrics) Samples() []Sample {
 		out = append(out, src()...)
 	}
 	out = append(out, m.rejectedSamples()...)
+	out = append(out, m.tlsErrorSamples()...)
 	out = append(out, panicSamples()...)
 	slices.SortStableFunc(out, func(a, b Sample) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(labelString(a.Labels), labelString(b.Labels)))
@@ -97,56 +183,40 @@ func (m *Metrics) allSeries() []*series {
 
 const histName = "alb_target_response_time_seconds"
 
-// writeHistograms writes TargetResponseTime (§9.2) as a histogram per series that has one.
-func (m *Metrics) writeHistograms(w *bufio.Writer) {
-	all := m.allSeries()
-	slices.SortFunc(all, func(a, b *series) int {
-		return cmp.Compare(labelString(a.labels.labels()), labelString(b.labels.labels()))
-	})
-	header := false
-	for _, s := range all {
-		var counts [len(responseTimeBuckets) + 1]uint64
-		var total uint64
-		for i := range counts {
-			counts[i] = s.buckets[i].Load()
-			total += counts[i]
+var histDesc = prometheus.NewDesc(histName,
+	"TargetResponseTime: seconds from the request sent to the target until its response headers.",
+	[]string{"load_balancer", "listener", "target_group"}, nil)
+
+// collectHistograms sends TargetResponseTime (§9.2) as a histogram per series that has one,
+// with the latest trace id seen in each bucket as its exemplar (OpenMetrics shows them).
+func (m *Metrics) collectHistograms(ch chan<- prometheus.Metric) {
+	for _, s := range m.allSeries() {
+		buckets := make(map[float64]uint64, len(responseTimeBuckets))
+		var cum uint64
+		for i, le := range responseTimeBuckets {
+			cum += s.buckets[i].Load()
+			buckets[le] = cum
 		}
+		total := cum + s.buckets[len(responseTimeBuckets)].Load()
 		if total == 0 {
 			continue
 		}
-		if !header {
-			w.WriteString("# HELP " + histName + " TargetResponseTime: seconds from the request sent to the target until its response headers.\n# TYPE " + histName + " histogram\n")
-			header = true
+		metric, err := prometheus.NewConstHistogram(histDesc, total, float64(s.sumNanos.Load())/1e9, buckets,
+			s.labels.lb, s.labels.listener, s.labels.tg)
+		if err != nil {
+			ch <- prometheus.NewInvalidMetric(histDesc, err)
+			continue
 		}
-		labels := s.labels.labels()
-		var cum uint64
-		for i, c := range counts {
-			cum += c
-			le := "+Inf"
-			if i < len(responseTimeBuckets) {
-				le = strconv.FormatFloat(responseTimeBuckets[i], 'g', -1, 64)
+		if ex := s.exemplars(); len(ex) > 0 {
+			if withEx, err := prometheus.NewMetricWithExemplars(metric, ex...); err == nil {
+				metric = withEx
 			}
-			w.WriteString(histName + "_bucket")
-			writeLabels(w, append(labels[:len(labels):len(labels)], Label{"le", le}))
-			w.WriteString(" " + strconv.FormatUint(cum, 10) + "\n")
 		}
-		w.WriteString(histName + "_sum")
-		writeLabels(w, labels)
-		w.WriteString(" " + strconv.FormatFloat(float64(s.sumNanos.Load())/1e9, 'g', -1, 64) + "\n")
-		w.WriteString(histName + "_count")
-		writeLabels(w, labels)
-		w.WriteString(" " + strconv.FormatUint(total, 10) + "\n")
+		ch <- metric
 	}
 }
 
-func writeLabels(w *bufio.Writer, labels []Label) {
-	if len(labels) == 0 {
-		return
-	}
-	w.WriteString(labelString(labels))
-}
-
-// labelString is {name="value",...} with values escaped as the format requires.
+// labelString is {name="value",...}, a sort key for samples.
 func labelString(labels []Label) string {
 	var b strings.Builder
 	b.WriteByte('{')

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // counter indexes the per-series counters; counterInfo names them after the CloudWatch metrics
@@ -43,6 +45,8 @@ const (
 	cAuthUserClaimsSizeExceeded
 	cAuthLatencyMillis
 	cAuthLatencyCount
+	cUnhealthyRouting
+	cNonSticky
 	numCounters
 )
 
@@ -85,6 +89,10 @@ var counterInfo = [numCounters]struct{ name, help string }{
 	cAuthLatencyMillis: {"alb_elb_auth_latency_milliseconds_total",
 		"ELBAuthLatency: milliseconds spent calling the IdP's token and userinfo endpoints; divide by alb_elb_auth_latency_count_total for the mean (§9.3)."},
 	cAuthLatencyCount: {"alb_elb_auth_latency_count_total", "Requests that called the IdP, the count behind ELBAuthLatency (§9.3)."},
+	cUnhealthyRouting: {"alb_unhealthy_routing_request_count_total",
+		"UnhealthyRoutingRequestCount: requests routed while the target group failed open, below its healthy-target threshold (HC-05)."},
+	cNonSticky: {"alb_non_sticky_request_count_total",
+		"NonStickyRequestCount: requests to a group with stickiness that got a new target: no cookie, or one that could not be used (STK-02)."},
 }
 
 // responseTimeBuckets are the upper bounds, in seconds, of TargetResponseTime's histogram.
@@ -96,6 +104,17 @@ type series struct {
 	counters [numCounters]atomic.Uint64
 	buckets  [len(responseTimeBuckets) + 1]atomic.Uint64 // the last is +Inf
 	sumNanos atomic.Int64
+	// exemplar holds, per bucket, the latest observation that carried a trace id.
+	exemplar [len(responseTimeBuckets) + 1]atomic.Pointer[exemplar]
+}
+
+// exemplar links one TargetResponseTime observation to its trace (OpenMetrics exemplars). It
+// keeps the X-Amzn-Trace-Id as it came, so the request path only stores a pointer: the trace id
+// is read out of it at scrape time.
+type exemplar struct {
+	traceHeader string
+	seconds     float64
+	at          time.Time
 }
 
 // seriesKey is a series' labels: load_balancer, listener, target_group.
@@ -112,15 +131,21 @@ type Metrics struct {
 	recent  recentRing
 	// rejected are the RejectedConnectionCount counters by load balancer (connections.go).
 	rejected map[string]*RejectedConnections
+	// tlsErrors are the ClientTLSNegotiationErrorCount counters by load balancer.
+	tlsErrors map[string]*ClientTLSErrors
 	// failures keeps failed requests longer than recent does; recentID numbers both.
 	failures recentRing
 	recentID atomic.Uint64
 	history  *History
+	// registry is what Handler serves; albRegistry has the load balancers' metrics alone.
+	registry, albRegistry *prometheus.Registry
 }
 
 // NewMetrics returns an empty set of metrics.
 func NewMetrics() *Metrics {
-	return &Metrics{series: map[seriesKey]*series{}, rules: map[ruleKey]*atomic.Uint64{}, history: newHistory()}
+	m := &Metrics{series: map[seriesKey]*series{}, rules: map[ruleKey]*atomic.Uint64{}, history: newHistory()}
+	m.registry, m.albRegistry = newRegistries(m)
+	return m
 }
 
 // AddSource registers fn, called at every scrape for gauges and counters kept elsewhere
@@ -182,10 +207,16 @@ func (s *series) count(ex *Exchange) {
 		s.add(c, 1)
 	}
 	if !ex.TargetResponded.IsZero() && !ex.TargetSent.IsZero() {
-		s.observe(ex.TargetResponded.Sub(ex.TargetSent))
+		s.observe(ex.TargetResponded.Sub(ex.TargetSent), ex.TraceID, ex.TargetResponded)
 	}
 	s.countHeaderChecks(ex)
 	s.countAuth(ex)
+	if ex.UnhealthyRouting {
+		s.add(cUnhealthyRouting, 1)
+	}
+	if ex.NonSticky {
+		s.add(cNonSticky, 1)
+	}
 }
 
 // countAuth counts the outcome of an authentication action (§9.3): the error_reason decides
@@ -273,7 +304,9 @@ func (s *series) add(c counter, n uint64) {
 	}
 }
 
-func (s *series) observe(d time.Duration) {
+// observe adds a TargetResponseTime of d, finished at, to its bucket, and keeps it as the
+// bucket's exemplar when the request's X-Amzn-Trace-Id has a Root.
+func (s *series) observe(d time.Duration, traceHeader string, at time.Time) {
 	sec := max(d, 0).Seconds()
 	i := 0
 	for i < len(responseTimeBuckets) && sec > responseTimeBuckets[i] {
@@ -281,6 +314,23 @@ func (s *series) observe(d time.Duration) {
 	}
 	s.buckets[i].Add(1)
 	s.sumNanos.Add(int64(max(d, 0)))
+	if strings.Contains(traceHeader, "Root=") {
+		s.exemplar[i].Store(&exemplar{traceHeader: traceHeader, seconds: sec, at: at})
+	}
+}
+
+// exemplars returns the buckets' exemplars, labelled trace_id as the OpenTelemetry and
+// Prometheus conventions name it.
+func (s *series) exemplars() []prometheus.Exemplar {
+	var out []prometheus.Exemplar
+	for i := range s.exemplar {
+		if e := s.exemplar[i].Load(); e != nil {
+			if id, ok := TraceIDHex(e.traceHeader); ok {
+				out = append(out, prometheus.Exemplar{Value: e.seconds, Labels: prometheus.Labels{"trace_id": id}, Timestamp: e.at})
+			}
+		}
+	}
+	return out
 }
 
 // isLambda tells a Lambda target call: a target group was chosen and called without a

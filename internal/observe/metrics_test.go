@@ -3,10 +3,8 @@ package observe
 import (
 	"bufio"
 	"bytes"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -100,21 +98,6 @@ func TestMetricsCounting(t *testing.T) {
 	}
 }
 
-// TestMetricsHandler serves the exposition format.
-func TestMetricsHandler(t *testing.T) {
-	t.Parallel()
-	m := NewMetrics()
-	NewListenerObserver(m, testLB, "HTTP:80", nil).Observe(base())
-	w := httptest.NewRecorder()
-	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
-	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
-		t.Errorf("Content-Type %q", ct)
-	}
-	if !strings.Contains(w.Body.String(), `alb_request_count_total{load_balancer="app/web/50dc6c495c0c9188",listener="HTTP:80",target_group=""} 0`) {
-		t.Errorf("body:\n%s", w.Body.String())
-	}
-}
-
 // TestRuleCountsAndRecent: per-rule request counts (the default rule as priority 0) and the
 // recent requests, newest first, for the dashboard.
 func TestRuleCountsAndRecent(t *testing.T) {
@@ -132,5 +115,34 @@ func TestRuleCountsAndRecent(t *testing.T) {
 	recent := m.Recent()
 	if len(recent) != 4 || recent[0].Status != 301 || !recent[1].Lambda || recent[1].DurationMS != 45 || recent[2].Target != "10.0.0.5:8081" {
 		t.Errorf("recent %+v", recent)
+	}
+}
+
+// TestRoutingAndTLSCounters: the marks the target group puts on an exchange become
+// UnhealthyRoutingRequestCount and NonStickyRequestCount of its series, and failed client
+// handshakes ClientTLSNegotiationErrorCount of their load balancer (§9.1, §9.2).
+func TestRoutingAndTLSCounters(t *testing.T) {
+	t.Parallel()
+	m := NewMetrics()
+	o := NewListenerObserver(m, testLB, "HTTPS:443", nil)
+	for _, marks := range [][2]bool{{true, false}, {true, true}, {false, true}, {false, false}} {
+		ex := base()
+		outcomes[0].edit(ex)
+		ex.UnhealthyRouting, ex.NonSticky = marks[0], marks[1]
+		o.Observe(ex)
+	}
+	tlsErrors := m.ClientTLSErrors(testLB)
+	tlsErrors.ClientTLSNegotiationFailed()
+	m.ClientTLSErrors(testLB).ClientTLSNegotiationFailed() // the same counter across reloads
+	_, fams := scrape(t, m, "")
+	for name, want := range map[string]float64{
+		"alb_unhealthy_routing_request_count_total":    2,
+		"alb_non_sticky_request_count_total":           2,
+		"alb_client_tls_negotiation_error_count_total": 2,
+	} {
+		f := fams[name]
+		if f == nil || len(f.Metric) != 1 || f.Metric[0].GetCounter().GetValue() != want || labels(f.Metric[0])["load_balancer"] != testLB {
+			t.Errorf("%s = %v, want %g", name, f, want)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/action"
 	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/health"
 	"github.com/albatross-lb/albatross/internal/lambdatarget"
 	"github.com/albatross-lb/albatross/internal/listener"
 	"github.com/albatross-lb/albatross/internal/router"
@@ -35,7 +36,8 @@ type builder struct {
 func (dp *DataPlane) build(cfg *config.Config, fns *preparedFunctions) (*graph, error) {
 	o := dp.obs()
 	g := &graph{cfg: cfg, listeners: map[string]*listenerPlan{}, groups: map[string]action.TargetGroup{},
-		targets: map[*targetgroup.Target]bool{}, accessLogs: o.accessLogs.stage(), connLogs: o.connLogs.stage()}
+		targets: map[*targetgroup.Target]bool{}, accessLogs: o.accessLogs.stage(), connLogs: o.connLogs.stage(),
+		healthLogs: o.healthLogs.stage()}
 	b := &builder{dp: dp, cfg: cfg, fns: fns, groups: g.groups, g: g}
 	owners := targetGroupOwners(cfg)
 	for i := range cfg.TargetGroups {
@@ -78,7 +80,7 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 			// The function's health lives in the registry too (HC-03, HC-04), for TargetHealth.
 			target := b.dp.registry.Target(tg.Name, id, 0)
 			b.g.targets[target] = true
-			b.dp.registry.Check(target, lambdaCheck(tg, arn, o.Invoker, lb != nil))
+			b.dp.registry.Check(target, b.withHealthLog(lambdaCheck(tg, arn, o.Invoker, lb != nil), lb, tg, health.KindLambda, o.FunctionARN))
 		}
 		return targetgroup.NewLambdaGroup(arn, lambdatarget.New(o))
 	}
@@ -87,7 +89,7 @@ func (b *builder) targetGroup(tg *config.TargetGroup, lb *config.LoadBalancer) a
 		port := tg.TargetPort(t)
 		target := b.dp.registry.Target(tg.Name, t.ID, port)
 		b.g.targets[target] = true
-		b.dp.registry.Check(target, targetCheck(tg, target, lb != nil))
+		b.dp.registry.Check(target, b.withHealthLog(targetCheck(tg, target, lb != nil), lb, tg, checkKind(tg), target.Addr))
 		targets = append(targets, target)
 	}
 	o := groupOptions(tg, b.dp.stickyKey)
@@ -120,6 +122,9 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	}
 	options.Handshakes = b.handshakes(lb, l)
 	options.Rejections = b.dp.obs().metrics.RejectedConnections(loadBalancerID(b.cfg, lb.Name))
+	if l.EffectiveProtocol() == config.ProtocolHTTPS {
+		options.TLSErrors = b.dp.obs().metrics.ClientTLSErrors(loadBalancerID(b.cfg, lb.Name))
+	}
 	protocol := settings.Protocol
 	h := router.New(settings, table, routes, b.actions(lb, l.DefaultActions, serverHeader), b.observer(lb, l), b.dp.log)
 	return &listenerPlan{path: path, protocol: protocol, loadBalancer: lb.Name, handler: h, options: options}, nil

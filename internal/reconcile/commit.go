@@ -21,6 +21,7 @@ type graph struct {
 	httpGroups []*targetgroup.Group
 	accessLogs *stagedLogs[*observe.AccessLog]
 	connLogs   *stagedLogs[*observe.ConnectionLog]
+	healthLogs *stagedLogs[*observe.HealthCheckLog]
 }
 
 // ServedConfig returns the configuration of the latest Apply that succeeded, nil before any: what
@@ -48,6 +49,7 @@ func (dp *DataPlane) commit(g *graph) {
 	dp.registry.Retain(g.targets)
 	g.accessLogs.commit()
 	g.connLogs.commit()
+	g.healthLogs.commit()
 	dp.served.Store(&served{cfg: g.cfg, groups: g.groups})
 }
 
@@ -56,4 +58,5 @@ func (dp *DataPlane) discard(g *graph) {
 	dp.registry.Abandon()
 	g.accessLogs.discard()
 	g.connLogs.discard()
+	g.healthLogs.discard()
 }

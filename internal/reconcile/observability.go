@@ -10,7 +10,6 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/observe"
-	"github.com/albatross-lb/albatross/internal/observe/otel"
 	"github.com/albatross-lb/albatross/internal/observe/s3upload"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
@@ -24,11 +23,14 @@ type observability struct {
 	dir        string
 	accessLogs *lbLogs[*observe.AccessLog]
 	connLogs   *lbLogs[*observe.ConnectionLog]
+	// healthLogs are the health-check logs of the load balancers that have
+	// health_check_logs.s3.enabled (healthlog.go).
+	healthLogs *lbLogs[*observe.HealthCheckLog]
 
 	uploaderOnce sync.Once
 	uploader     *s3upload.Uploader
-	// tracer exports spans when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set, else nil.
-	tracer *otel.Exporter
+	// tracer exports spans when the OTEL_* variables ask for it (tracing.go), else nil.
+	tracer spanExporter
 	// sampler feeds the dashboard's charts (dashboard_history.go).
 	sampler historySampler
 }
@@ -41,12 +43,9 @@ func (dp *DataPlane) obs() *observability {
 
 func newObservability(dp *DataPlane) *observability {
 	o := &observability{metrics: observe.NewMetrics(), dir: accessLogDir(dp.opts.CacheDir),
-		accessLogs: newLBLogs[*observe.AccessLog](), connLogs: newLBLogs[*observe.ConnectionLog]()}
-	if opts, ok := otel.FromEnv(); ok {
-		opts.Logger = dp.log
-		o.tracer = otel.New(opts)
-		dp.log.Info("exporting traces", "endpoint", opts.Endpoint)
-	}
+		accessLogs: newLBLogs[*observe.AccessLog](), connLogs: newLBLogs[*observe.ConnectionLog](),
+		healthLogs: newLBLogs[*observe.HealthCheckLog]()}
+	o.tracer = newSpanExporter(dp.log)
 	o.metrics.AddSource(dp.hostCounts)
 	o.metrics.AddSource(dp.functionSamples)
 	return o
@@ -61,7 +60,7 @@ func (dp *DataPlane) Metrics() *observe.Metrics { return dp.obs().metrics }
 func (dp *DataPlane) closeObservability(ctx context.Context) error {
 	o := dp.obs()
 	o.stopSampler()
-	errs := []error{o.accessLogs.close(ctx), o.connLogs.close(ctx)}
+	errs := []error{o.accessLogs.close(ctx), o.connLogs.close(ctx), o.healthLogs.close(ctx)}
 	if o.tracer != nil {
 		errs = append(errs, o.tracer.Close(ctx))
 	}
@@ -124,7 +123,8 @@ func (b *builder) logOptions(lb *config.LoadBalancer, id, bucketKey, prefixKey s
 }
 
 // hostCounts are HealthyHostCount and UnHealthyHostCount per target group of the configuration
-// being served (§9.2): draining targets count in neither.
+// being served (§9.2): draining targets count in neither; and AnomalousHostCount and
+// MitigatedHostCount of instance and ip groups (ALG-01, zero unless weighted_random).
 func (dp *DataPlane) hostCounts() []observe.Sample {
 	s := dp.served.Load()
 	if s == nil {
@@ -149,6 +149,14 @@ func (dp *DataPlane) hostCounts() []observe.Sample {
 		out = append(out,
 			observe.Sample{Name: "alb_healthy_host_count", Help: "HealthyHostCount: healthy targets.", Labels: labels, Value: float64(healthy)},
 			observe.Sample{Name: "alb_unhealthy_host_count", Help: "UnHealthyHostCount: unhealthy targets.", Labels: labels, Value: float64(unhealthy)})
+		if ag, ok := g.(interface{ AnomalyCounts() (int, int) }); ok {
+			anomalous, mitigated := ag.AnomalyCounts()
+			out = append(out,
+				observe.Sample{Name: "alb_anomalous_host_count", Labels: labels, Value: float64(anomalous),
+					Help: "AnomalousHostCount: targets whose error rate or latency stands out from the group's (weighted_random groups only, ALG-01)."},
+				observe.Sample{Name: "alb_mitigated_host_count", Labels: labels, Value: float64(mitigated),
+					Help: "MitigatedHostCount: anomalous targets given less traffic by anomaly_mitigation (ALG-01)."})
+		}
 	}
 	return out
 }

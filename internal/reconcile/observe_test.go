@@ -53,8 +53,9 @@ func TestAccessLogsAndMetricsEndToEnd(t *testing.T) {
 	if err := dp.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(metrics.String(), `alb_http_fixed_response_count_total{load_balancer="app/web/`) ||
-		!strings.Contains(metrics.String(), `listener="HTTP:0",target_group=""} 2`) {
+	// Prometheus's client writes labels sorted by name.
+	if !strings.Contains(metrics.String(), `alb_http_fixed_response_count_total{listener="HTTP:0",load_balancer="app/web/`) ||
+		!strings.Contains(metrics.String(), `",target_group=""} 2`) {
 		t.Errorf("metrics:\n%s", metrics.String())
 	}
 	matches, _ := filepath.Glob(filepath.Join(dataDir, "access-logs", "p", "AWSLogs", "000000000000", "elasticloadbalancing", "us-east-1", "*", "*", "*", "000000000000_elasticloadbalancing_us-east-1_app.web.*.log.gz"))

@@ -80,3 +80,24 @@ func (t *Target) anomalous(errSum, latSum float64, n int) bool {
 	}
 	return latOthers > 0 && l > anomalyLatencyFactor*latOthers && l-latOthers > 0.005
 }
+
+// AnomalyCounts returns AnomalousHostCount and MitigatedHostCount (§9.2, ALG-01): the
+// routable targets that stand out from the others now, and those of them given less traffic.
+// Detection belongs to Automatic Target Weights, so only a weighted_random group reports any;
+// a target is mitigated when its group has anomaly_mitigation on.
+func (g *Group) AnomalyCounts() (anomalous, mitigated int) {
+	if g.opts.Algorithm != WeightedRandom {
+		return 0, 0
+	}
+	f, _ := g.eligible()
+	errSum, latSum, n := groupSums(g.targets, f)
+	for _, t := range g.targets {
+		if f.ok(t) && t.anomalous(errSum, latSum, n) {
+			anomalous++
+		}
+	}
+	if g.opts.AnomalyMitigation {
+		mitigated = anomalous
+	}
+	return anomalous, mitigated
+}

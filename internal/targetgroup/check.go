@@ -2,6 +2,7 @@ package targetgroup
 
 import (
 	"context"
+	"time"
 
 	"github.com/albatross-lb/albatross/internal/health"
 )
@@ -19,6 +20,9 @@ type CheckSpec struct {
 	// NotInUse marks a target group that no listener routes to: its targets show unused with
 	// Target.NotInUse and are not checked (HC-04).
 	NotInUse bool
+	// Probes, when set, hears every probe's result: the load balancer's health-check log. Key
+	// must change with it for a running checker to pick it up.
+	Probes health.ProbeObserver
 }
 
 // runningCheck is a target's live health checker.
@@ -53,7 +57,7 @@ func (reg *Registry) syncCheck(t *Target) {
 	ctx, cancel := context.WithCancel(reg.ctx)
 	t.check = &runningCheck{key: spec.Key, cancel: cancel}
 	reg.checks.Go(func() {
-		health.RunFrom(ctx, counter, spec.Prober, spec.Settings, checkReporter{ctx: ctx, t: t})
+		health.RunFrom(ctx, counter, spec.Prober, spec.Settings, checkReporter{ctx: ctx, t: t, probes: spec.Probes})
 	})
 }
 
@@ -65,10 +69,18 @@ func (reg *Registry) stopCheck(t *Target) {
 	}
 }
 
-// checkReporter drops verdicts of a checker that was stopped while its probe was running.
+// checkReporter drops verdicts of a checker that was stopped while its probe was running, and
+// passes every probe to the health-check log when there is one.
 type checkReporter struct {
-	ctx context.Context
-	t   *Target
+	ctx    context.Context
+	t      *Target
+	probes health.ProbeObserver
+}
+
+func (r checkReporter) ObserveProbe(start time.Time, latency time.Duration, res health.Result) {
+	if r.probes != nil && r.ctx.Err() == nil {
+		r.probes.ObserveProbe(start, latency, res)
+	}
 }
 
 func (r checkReporter) ReportHealth(v health.Verdict) {

@@ -45,7 +45,7 @@ func (h *HTTPGroup) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	if v := h.opts.ProtocolVersion; !v.Accepts(r) {
 		return incompatible(v, r)
 	}
-	t, i := h.choose(r)
+	t, i := h.choose(r, ex)
 	if t == nil {
 		return &elberr.Error{Status: http.StatusServiceUnavailable, Source: elberr.SourceLoadBalancer, Err: errNoTargets}
 	}
@@ -80,17 +80,20 @@ func targetFailed(err error, status int) bool {
 
 // choose returns the target for r and its index: the one a valid stickiness cookie names while
 // it may take requests, else a fresh pick (STK-02: a stale, forged or unroutable cookie is
-// replaced). i is -1 when no stickiness is configured.
-func (h *HTTPGroup) choose(r *http.Request) (*Target, int) {
-	s := h.opts.Stickiness
-	if s == nil {
-		return h.Pick(), -1
-	}
+// replaced). i is -1 when no stickiness is configured. It marks ex for the metrics: a pick made
+// while the group fails open (UnhealthyRoutingRequestCount) and a fresh pick in a sticky group
+// (NonStickyRequestCount).
+func (h *HTTPGroup) choose(r *http.Request, ex *observe.Exchange) (*Target, int) {
 	f, n := h.eligible()
 	if n == 0 {
 		return nil, -1
 	}
+	ex.UnhealthyRouting = f.failOpen
 	now := time.Now()
+	s := h.opts.Stickiness
+	if s == nil {
+		return h.pick(f, n, now.UnixNano()), -1
+	}
 	if digest, ok := s.requestDigest(r, now); ok {
 		for i, d := range h.digests {
 			if d == digest && f.ok(h.targets[i]) {
@@ -98,6 +101,7 @@ func (h *HTTPGroup) choose(r *http.Request) (*Target, int) {
 			}
 		}
 	}
+	ex.NonSticky = true
 	t := h.pick(f, n, now.UnixNano())
 	for i, c := range h.targets {
 		if c == t {

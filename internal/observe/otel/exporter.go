@@ -1,202 +1,133 @@
 // Package otel exports one trace per request — the request, its rule match and its target call —
-// to an OpenTelemetry collector over OTLP/HTTP in the JSON encoding. It uses only the standard
-// library, and is kept out of package observe so that the core stays light.
+// with OpenTelemetry's Go SDK: the batch span processor, the OTLP exporters (HTTP/protobuf or
+// gRPC, with their retries) and the standard OTEL_* environment configuration. It is the only
+// package that imports the SDK: observe hands it finished exchanges through the observe.Sink
+// interface, and a binary built with the nootel tag leaves it (and the SDK) out; see
+// docs/observability.md.
 package otel
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/albatross-lb/albatross/internal/observe"
 )
 
-// Options configure an Exporter.
+// Options configure an Exporter beyond what the OTEL_* variables say.
 type Options struct {
-	// Endpoint is the full traces URL, e.g. http://127.0.0.1:4318/v1/traces.
-	Endpoint string
-	// ServiceName is the resource's service.name; "" means "albatross".
-	ServiceName string
-	// Buffer bounds the exchanges waiting for export; zero means 4096. Beyond it they are
-	// dropped and counted, never blocking a request.
-	Buffer int
-	// BatchSize and Interval bound a batch; zero means 256 exchanges and 1 s.
-	BatchSize int
-	Interval  time.Duration
-	// Client sends the batches; nil means a client with a 10 s timeout.
-	Client *http.Client
 	// Logger receives export failures; nil means slog.Default().
 	Logger *slog.Logger
+	// retryInitial replaces the exporters' first retry backoff (5 s), for tests.
+	retryInitial time.Duration
 }
 
-// FromEnv returns Options from the standard OpenTelemetry variables
-// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as is) or OTEL_EXPORTER_OTLP_ENDPOINT (+ /v1/traces),
-// and OTEL_SERVICE_NAME; ok is false when no endpoint is set.
-func FromEnv() (o Options, ok bool) {
-	o.Endpoint = os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-	if o.Endpoint == "" {
-		if base := os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); base != "" {
-			o.Endpoint = strings.TrimSuffix(base, "/") + "/v1/traces"
-		}
+// Enabled reports whether the environment asks for traces: an OTLP endpoint is set
+// (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT) or OTEL_TRACES_EXPORTER
+// is otlp, and OTEL_TRACES_EXPORTER is not none. Unlike the SDK's default, nothing is sent to
+// localhost:4318 unless asked for: a load balancer should not try a collector nobody runs.
+func Enabled() bool {
+	switch os.Getenv("OTEL_TRACES_EXPORTER") {
+	case "none":
+		return false
+	case "otlp":
+		return true
 	}
-	o.ServiceName = os.Getenv("OTEL_SERVICE_NAME")
-	return o, o.Endpoint != ""
+	return os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != "" || os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != ""
 }
 
-// Exporter batches exchanges and posts their spans. Safe for concurrent use.
+// Exporter turns finished exchanges into spans. Safe for concurrent use.
 type Exporter struct {
-	opts    Options
-	queue   chan *observe.Exchange
-	dropped atomic.Uint64
-	done    chan struct{}
-	stopped chan struct{}
-	once    sync.Once
+	provider *sdktrace.TracerProvider
+	tracer   trace.Tracer
+	protocol string
+	log      *slog.Logger
 }
 
-// New starts an exporter; Close stops it.
-func New(o Options) *Exporter {
-	if o.ServiceName == "" {
-		o.ServiceName = "albatross"
-	}
-	if o.Buffer <= 0 {
-		o.Buffer = 4096
-	}
-	if o.BatchSize <= 0 {
-		o.BatchSize = 256
-	}
-	if o.Interval <= 0 {
-		o.Interval = time.Second
-	}
-	if o.Client == nil {
-		o.Client = &http.Client{Timeout: 10 * time.Second}
-	}
+var _ observe.Sink = (*Exporter)(nil)
+
+// New starts an exporter configured by the OTEL_* variables: the exporter's protocol
+// (OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL: http/protobuf, the default, or grpc), endpoint,
+// headers, timeout, compression and certificates, which the OTLP exporters read themselves;
+// the batch processor's OTEL_BSP_* limits; the sampler (OTEL_TRACES_SAMPLER[_ARG]); and the
+// resource (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES; service.name defaults to albatross).
+// Close flushes and stops it.
+func New(ctx context.Context, o Options) (*Exporter, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	e := &Exporter{opts: o, queue: make(chan *observe.Exchange, o.Buffer), done: make(chan struct{}), stopped: make(chan struct{})}
-	go e.run()
-	return e
-}
-
-// Observe queues ex for export without blocking. ex must not change afterwards.
-func (e *Exporter) Observe(ex *observe.Exchange) {
-	select {
-	case e.queue <- ex:
+	setErrorHandler(o.Logger)
+	protocol := protocolFromEnv()
+	var client otlptrace.Client
+	switch protocol {
+	case "http/protobuf":
+		var opts []otlptracehttp.Option
+		if o.retryInitial > 0 {
+			opts = append(opts, otlptracehttp.WithRetry(otlptracehttp.RetryConfig{Enabled: true,
+				InitialInterval: o.retryInitial, MaxInterval: 10 * o.retryInitial, MaxElapsedTime: time.Minute}))
+		}
+		client = otlptracehttp.NewClient(opts...)
+	case "grpc":
+		var opts []otlptracegrpc.Option
+		if o.retryInitial > 0 {
+			opts = append(opts, otlptracegrpc.WithRetry(otlptracegrpc.RetryConfig{Enabled: true,
+				InitialInterval: o.retryInitial, MaxInterval: 10 * o.retryInitial, MaxElapsedTime: time.Minute}))
+		}
+		client = otlptracegrpc.NewClient(opts...)
 	default:
-		e.dropped.Add(1)
+		return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_PROTOCOL %q: Albatross exports traces over http/protobuf or grpc", protocol)
 	}
+	exporter, err := otlptrace.New(ctx, client)
+	if err != nil {
+		return nil, fmt.Errorf("OTLP trace exporter: %w", err)
+	}
+	res, err := resource.New(ctx,
+		resource.WithAttributes(attribute.String("service.name", "albatross")),
+		resource.WithFromEnv(), resource.WithTelemetrySDK())
+	if err != nil {
+		o.Logger.Warn("otel: resource attributes", "error", err) // a partial resource still serves
+	}
+	provider := sdktrace.NewTracerProvider(
+		sdktrace.WithBatcher(exporter), sdktrace.WithResource(res), sdktrace.WithIDGenerator(idGenerator{}))
+	return &Exporter{provider: provider, tracer: provider.Tracer("github.com/albatross-lb/albatross"), protocol: protocol, log: o.Logger}, nil
 }
 
-// Dropped counts exchanges not exported because the queue was full or a batch failed.
-func (e *Exporter) Dropped() uint64 { return e.dropped.Load() }
+// Protocol is the OTLP protocol in use: http/protobuf or grpc.
+func (e *Exporter) Protocol() string { return e.protocol }
 
-// Close exports what is queued and stops, or gives up when ctx ends.
-func (e *Exporter) Close(ctx context.Context) error {
-	e.once.Do(func() { close(e.done) })
-	select {
-	case <-e.stopped:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (e *Exporter) run() {
-	defer close(e.stopped)
-	tick := time.NewTicker(e.opts.Interval)
-	defer tick.Stop()
-	var batch []*observe.Exchange
-	for {
-		select {
-		case ex := <-e.queue:
-			if batch = append(batch, ex); len(batch) >= e.opts.BatchSize {
-				batch = e.send(batch)
-			}
-		case <-tick.C:
-			batch = e.send(batch)
-		case <-e.done:
-			for {
-				select {
-				case ex := <-e.queue:
-					batch = append(batch, ex)
-				default:
-					e.send(batch)
-					return
-				}
-			}
+// protocolFromEnv is the OTLP protocol for traces, with the SDK's precedence of variables.
+func protocolFromEnv() string {
+	for _, k := range []string{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"} {
+		if v := strings.TrimSpace(os.Getenv(k)); v != "" {
+			return v
 		}
 	}
+	return "http/protobuf"
 }
 
-// send posts batch and returns it emptied for reuse.
-func (e *Exporter) send(batch []*observe.Exchange) (next []*observe.Exchange) {
-	if len(batch) == 0 {
-		return batch
-	}
-	defer func() {
-		// A bug encoding or posting the batch costs that batch, not the exporter or the process.
-		if v := recover(); v != nil {
-			observe.Panicked(context.Background(), e.opts.Logger, "otlp_exporter", v)
-			e.dropped.Add(uint64(len(batch)))
-			next = batch[:0]
-		}
-	}()
-	if err := e.post(batch); err != nil {
-		e.dropped.Add(uint64(len(batch)))
-		e.opts.Logger.Warn("otel: export failed", "endpoint", e.opts.Endpoint, "spans_dropped", len(batch), "error", err)
-	}
-	clear(batch)
-	return batch[:0]
-}
+// Close exports the spans still queued and stops, or gives up when ctx ends.
+func (e *Exporter) Close(ctx context.Context) error { return e.provider.Shutdown(ctx) }
 
-func (e *Exporter) post(batch []*observe.Exchange) error {
-	var spans []span
-	for _, ex := range batch {
-		spans = append(spans, spansOf(ex)...)
-	}
-	body, err := json.Marshal(request(e.opts.ServiceName, spans))
-	if err != nil {
-		return err
-	}
-	resp, err := e.opts.Client.Post(e.opts.Endpoint, "application/json", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("collector answered %s", resp.Status)
-	}
-	return nil
-}
+var errorHandlerOnce sync.Once
 
-// request is an ExportTraceServiceRequest with one resource and one scope.
-func request(service string, spans []span) any {
-	type scope struct {
-		Name string `json:"name"`
-	}
-	type scopeSpans struct {
-		Scope scope  `json:"scope"`
-		Spans []span `json:"spans"`
-	}
-	type resource struct {
-		Attributes []attribute `json:"attributes"`
-	}
-	type resourceSpans struct {
-		Resource   resource     `json:"resource"`
-		ScopeSpans []scopeSpans `json:"scopeSpans"`
-	}
-	return struct {
-		ResourceSpans []resourceSpans `json:"resourceSpans"`
-	}{[]resourceSpans{{
-		Resource:   resource{Attributes: []attribute{str("service.name", service)}},
-		ScopeSpans: []scopeSpans{{Scope: scope{Name: "github.com/albatross-lb/albatross"}, Spans: spans}},
-	}}}
+// setErrorHandler sends the SDK's export errors (a collector still down after the retries, a
+// full queue) to the process's logger. The SDK keeps one handler per process; the first
+// exporter's logger is it.
+func setErrorHandler(log *slog.Logger) {
+	errorHandlerOnce.Do(func() {
+		otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { log.Warn("otel: export failed", "error", err) }))
+	})
 }

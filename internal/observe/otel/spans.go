@@ -1,90 +1,54 @@
 package otel
 
 import (
+	"context"
 	"crypto/rand"
-	"encoding/hex"
-	"strconv"
 	"strings"
-	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/albatross-lb/albatross/internal/observe"
 )
 
-// OTLP span kinds (opentelemetry-proto trace.proto).
-const (
-	kindInternal = 1
-	kindServer   = 2
-	kindClient   = 3
-)
-
-// OTLP status codes.
-const statusError = 2
-
-// span is one OTLP/JSON span. Trace and span IDs are hex strings and times decimal strings, as
-// the OTLP JSON encoding specifies.
-type span struct {
-	TraceID      string      `json:"traceId"`
-	SpanID       string      `json:"spanId"`
-	ParentSpanID string      `json:"parentSpanId,omitempty"`
-	Name         string      `json:"name"`
-	Kind         int         `json:"kind"`
-	Start        string      `json:"startTimeUnixNano"`
-	End          string      `json:"endTimeUnixNano"`
-	Attributes   []attribute `json:"attributes,omitempty"`
-	Status       *spanStatus `json:"status,omitempty"`
-}
-
-type spanStatus struct {
-	Code int `json:"code"`
-}
-
-type attribute struct {
-	Key   string         `json:"key"`
-	Value attributeValue `json:"value"`
-}
-
-type attributeValue struct {
-	String *string `json:"stringValue,omitempty"`
-	Int    *string `json:"intValue,omitempty"`
-	Bool   *bool   `json:"boolValue,omitempty"`
-}
-
-func str(k, v string) attribute { return attribute{Key: k, Value: attributeValue{String: &v}} }
-func num(k string, v int) attribute {
-	s := strconv.Itoa(v)
-	return attribute{Key: k, Value: attributeValue{Int: &s}}
-}
-func flag(k string, v bool) attribute { return attribute{Key: k, Value: attributeValue{Bool: &v}} }
-
-// spansOf turns an exchange into the request span and, when they happened, the rule-match and
-// target-call spans beneath it, all in the trace named by the X-Amzn-Trace-Id Root (HDR-TRACE:
-// X-Ray's 1-<8 hex>-<24 hex> is the 32-hex W3C trace ID without its separators).
-func spansOf(ex *observe.Exchange) []span {
-	trace := traceID(ex.TraceID)
-	root := span{TraceID: trace, SpanID: newSpanID(), Name: requestName(ex), Kind: kindServer,
-		Start: nanos(ex.Received), End: nanos(ex.Finished), Attributes: requestAttributes(ex)}
-	if ex.Status >= 500 {
-		root.Status = &spanStatus{Code: statusError}
+// Observe records ex as a request span with, when they happened, the rule-match and target-call
+// spans beneath it, all in the trace its X-Amzn-Trace-Id Root names (HDR-TRACE: X-Ray's
+// 1-<8 hex>-<24 hex> is the W3C trace id). The spans go to the SDK's batch processor, which
+// drops rather than blocks when its queue is full. A panic building them costs that request's
+// spans, not the request. ex must not change afterwards.
+func (e *Exporter) Observe(ex *observe.Exchange) {
+	defer observe.Recover(e.log, "otlp_exporter")
+	ctx := context.Background()
+	if id, ok := observe.TraceIDHex(ex.TraceID); ok {
+		if tid, err := trace.TraceIDFromHex(id); err == nil {
+			ctx = context.WithValue(ctx, traceIDKey{}, tid)
+		}
 	}
-	out := []span{root}
+	ctx, root := e.tracer.Start(ctx, requestName(ex), trace.WithSpanKind(trace.SpanKindServer),
+		trace.WithTimestamp(ex.Received), trace.WithAttributes(requestAttributes(ex)...))
+	if ex.Status >= 500 {
+		root.SetStatus(codes.Error, "")
+	}
 	if !ex.Routed.IsZero() {
-		out = append(out, span{TraceID: trace, SpanID: newSpanID(), ParentSpanID: root.SpanID, Name: "rule match",
-			Kind: kindInternal, Start: nanos(ex.Received), End: nanos(ex.Routed), Attributes: []attribute{
-				num("aws.elb.matched_rule_priority", ex.MatchedRulePriority), num("aws.elb.rules_evaluated", ex.RulesEvaluated)}})
+		_, rule := e.tracer.Start(ctx, "rule match", trace.WithSpanKind(trace.SpanKindInternal), trace.WithTimestamp(ex.Received),
+			trace.WithAttributes(attribute.Int("aws.elb.matched_rule_priority", ex.MatchedRulePriority),
+				attribute.Int("aws.elb.rules_evaluated", ex.RulesEvaluated)))
+		rule.End(trace.WithTimestamp(ex.Routed))
 	}
 	if !ex.TargetSent.IsZero() {
 		end := ex.TargetResponded
 		if end.IsZero() {
 			end = ex.Finished
 		}
-		call := span{TraceID: trace, SpanID: newSpanID(), ParentSpanID: root.SpanID, Name: "target", Kind: kindClient,
-			Start: nanos(ex.TargetSent), End: nanos(end), Attributes: targetAttributes(ex)}
+		_, call := e.tracer.Start(ctx, "target", trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(ex.TargetSent),
+			trace.WithAttributes(targetAttributes(ex)...))
 		if ex.TargetStatus == 0 || ex.TargetStatus >= 500 {
-			call.Status = &spanStatus{Code: statusError}
+			call.SetStatus(codes.Error, "")
 		}
-		out = append(out, call)
+		call.End(trace.WithTimestamp(end))
 	}
-	return out
+	root.End(trace.WithTimestamp(ex.Finished))
 }
 
 func requestName(ex *observe.Exchange) string {
@@ -94,50 +58,55 @@ func requestName(ex *observe.Exchange) string {
 	return ex.Method
 }
 
-func requestAttributes(ex *observe.Exchange) []attribute {
-	a := []attribute{
-		str("http.request.method", ex.Method), str("url.path", ex.RequestURI), str("server.address", ex.RequestHost),
-		num("server.port", ex.ListenerPort), num("http.response.status_code", ex.Status),
-		str("aws.elb.load_balancer", ex.LoadBalancer), str("aws.xray.trace_id", ex.TraceID),
-		str("aws.elb.actions_executed", strings.Join(ex.ActionsExecuted, ",")),
+func requestAttributes(ex *observe.Exchange) []attribute.KeyValue {
+	a := []attribute.KeyValue{
+		attribute.String("http.request.method", ex.Method), attribute.String("url.path", ex.RequestURI),
+		attribute.String("server.address", ex.RequestHost), attribute.Int("server.port", ex.ListenerPort),
+		attribute.Int("http.response.status_code", ex.Status),
+		attribute.String("aws.elb.load_balancer", ex.LoadBalancer), attribute.String("aws.xray.trace_id", ex.TraceID),
+		attribute.String("aws.elb.actions_executed", strings.Join(ex.ActionsExecuted, ",")),
 	}
 	if ex.Client.IsValid() {
-		a = append(a, str("client.address", ex.Client.Addr().String()))
+		a = append(a, attribute.String("client.address", ex.Client.Addr().String()))
 	}
 	if ex.ErrorReason != "" {
-		a = append(a, str("aws.elb.error_reason", ex.ErrorReason))
+		a = append(a, attribute.String("aws.elb.error_reason", ex.ErrorReason))
 	}
 	return a
 }
 
-func targetAttributes(ex *observe.Exchange) []attribute {
-	a := []attribute{str("aws.elb.target_group_arn", ex.TargetGroupARN), flag("aws.elb.lambda", ex.Target == "")}
+func targetAttributes(ex *observe.Exchange) []attribute.KeyValue {
+	a := []attribute.KeyValue{attribute.String("aws.elb.target_group_arn", ex.TargetGroupARN), attribute.Bool("aws.elb.lambda", ex.Target == "")}
 	if ex.Target != "" {
-		a = append(a, str("server.address", ex.Target))
+		a = append(a, attribute.String("server.address", ex.Target))
 	}
 	if ex.TargetStatus != 0 {
-		a = append(a, num("http.response.status_code", ex.TargetStatus))
+		a = append(a, attribute.Int("http.response.status_code", ex.TargetStatus))
 	}
 	return a
 }
 
-// traceID returns the 32-hex trace ID of an X-Amzn-Trace-Id value's Root, or a random one.
-func traceID(header string) string {
-	if _, rest, ok := strings.Cut(header, "Root=1-"); ok && len(rest) >= 33 && rest[8] == '-' {
-		id := rest[:8] + rest[9:33]
-		if _, err := hex.DecodeString(id); err == nil {
-			return id
-		}
+// traceIDKey carries the trace id of a request's X-Amzn-Trace-Id to idGenerator.
+type traceIDKey struct{}
+
+// idGenerator gives a root span the trace id its request already has (so the trace joins the
+// access log's trace_id and the metrics' exemplars), and random ids otherwise.
+type idGenerator struct{}
+
+func (idGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
+	tid, ok := ctx.Value(traceIDKey{}).(trace.TraceID)
+	if !ok || !tid.IsValid() {
+		_, _ = rand.Read(tid[:])
 	}
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	return tid, newSpanID()
 }
 
-func newSpanID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+func (idGenerator) NewSpanID(context.Context, trace.TraceID) trace.SpanID { return newSpanID() }
 
-func nanos(t time.Time) string { return strconv.FormatInt(t.UnixNano(), 10) }
+func newSpanID() trace.SpanID {
+	var s trace.SpanID
+	for !s.IsValid() { // all zeros is invalid; with crypto/rand a formality
+		_, _ = rand.Read(s[:])
+	}
+	return s
+}
