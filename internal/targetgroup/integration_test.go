@@ -99,7 +99,7 @@ func build(reg *targetgroup.Registry, o targetgroup.Options, proxy *httptarget.P
 		tg := reg.Target("web", "127.0.0.1", b.port)
 		reg.Check(tg, targetgroup.CheckSpec{Key: "http",
 			Prober:   health.NewHTTPProber(health.HTTPOptions{IP: "127.0.0.1", Port: b.port, Path: "/health"}),
-			Settings: health.Settings{Interval: 50 * time.Millisecond, Timeout: 40 * time.Millisecond, HealthyThreshold: 2, UnhealthyThreshold: 2}})
+			Settings: health.Settings{Interval: 50 * time.Millisecond, Timeout: 2 * time.Second, HealthyThreshold: 2, UnhealthyThreshold: 2}})
 		ts = append(ts, tg)
 		keep[tg] = true
 	}
