@@ -22,7 +22,7 @@ var allowed = map[string][]string{
 	"cmd/albatross": {"internal/config", "internal/controlapi", "internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/explain", "internal/function/codedir", "internal/importer", "internal/importer/bundle", "internal/importer/values", "internal/observe", "internal/observe/dashboard", "internal/reconcile", "internal/state", "internal/targetgroup"},
 
 	// Control side: configuration, desired state, the control API, the translator.
-	"internal/config":            {"internal/rule"},
+	"internal/config":            {"internal/compare", "internal/rule"},
 	"internal/config/file":       {"internal/config", "internal/tlsconf"},
 	"internal/state":             {"internal/config"},
 	"internal/controlapi":        {},
