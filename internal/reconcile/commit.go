@@ -21,6 +21,8 @@ type graph struct {
 	httpGroups []*targetgroup.Group
 	accessLogs *stagedLogs[*observe.AccessLog]
 	connLogs   *stagedLogs[*observe.ConnectionLog]
+	// shadows are the shadowed rules, by rule and shadow target group (shadow.go).
+	shadows map[string]*shadowedRule
 }
 
 // ServedConfig returns the configuration of the latest Apply that succeeded, nil before any: what
@@ -48,6 +50,7 @@ func (dp *DataPlane) commit(g *graph) {
 	dp.registry.Retain(g.targets)
 	g.accessLogs.commit()
 	g.connLogs.commit()
+	dp.shadows.commit(g.shadows)
 	dp.served.Store(&served{cfg: g.cfg, groups: g.groups})
 }
 

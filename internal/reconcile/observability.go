@@ -49,6 +49,7 @@ func newObservability(dp *DataPlane) *observability {
 	}
 	o.metrics.AddSource(dp.hostCounts)
 	o.metrics.AddSource(dp.functionSamples)
+	o.metrics.AddSource(dp.shadowSamples)
 	return o
 }
 

@@ -57,6 +57,7 @@ type DataPlane struct {
 	registry  *targetgroup.Registry
 	proxies   *proxyCache
 	functions *functionSet
+	shadows   *shadows
 	stickyKey []byte
 	// observability is made on first use (obs), and lives as long as the DataPlane.
 	obsOnce       sync.Once
@@ -97,6 +98,7 @@ func New(opts Options) *DataPlane {
 		registry:  registry,
 		proxies:   newProxyCache(),
 		functions: newFunctionSet(opts),
+		shadows:   newShadows(),
 		stickyKey: key,
 		listeners: map[string]*boundListener{},
 	}
@@ -201,7 +203,8 @@ func (dp *DataPlane) Close(ctx context.Context) error {
 		wg.Go(func() { _ = b.l.Close(ctx) })
 	}
 	wg.Wait()
-	dp.registry.Close() // health checkers and drain timers
+	dp.shadows.close(ctx) // after the listeners: no request starts a copy any more
+	dp.registry.Close()   // health checkers and drain timers
 	dp.proxies.closeAll()
 	fnErr := dp.functions.close(ctx)
 	// After the listeners: the last access log lines are in, so the files can be finished.
