@@ -130,7 +130,9 @@ func (dp *DataPlane) ShadowReports() []ShadowReport {
 	for _, sr := range rules {
 		out = append(out, ShadowReport{Rule: sr.rule, Primary: sr.primary, Shadow: sr.target, Report: sr.tally.Report()})
 	}
-	slices.SortFunc(out, func(a, b ShadowReport) int { return cmp.Or(cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Shadow, b.Shadow)) })
+	slices.SortFunc(out, func(a, b ShadowReport) int {
+		return cmp.Or(cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Shadow, b.Shadow))
+	})
 	return out
 }
 
