@@ -3,7 +3,9 @@ package reconcile
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -197,4 +199,19 @@ func DescribeShadow(r *config.Rule) string {
 		r.Attribute(config.AttrShadowPercentage), methods, r.AlbatrossAttributes[config.AttrShadowTargetGroup], shadow.Header,
 		r.Attribute(config.AttrShadowMaxInFlight), r.Attribute(config.AttrShadowTimeoutMS), r.Attribute(config.AttrShadowMaxBodyBytes),
 		strings.Join(compared, ", "))
+}
+
+// ShadowHandler serves GET /strangler/diff on the API address: every shadowed rule's report as
+// JSON, for `albatross diff` and the dashboard. ?rule=NAME keeps one rule.
+func (dp *DataPlane) ShadowHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reports := dp.ShadowReports()
+		if name := r.URL.Query().Get("rule"); name != "" {
+			reports = slices.DeleteFunc(reports, func(x ShadowReport) bool { return x.Rule != name })
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(struct {
+			Rules []ShadowReport `json:"rules"`
+		}{reports})
+	})
 }
