@@ -49,6 +49,7 @@ var allowed = map[string][]string{
 	// Albatross's own strangler kit (docs/strangler.md): shadow traffic and its comparison.
 	"internal/compare": {},
 	"internal/shadow":  {"internal/compare", "internal/elberr", "internal/observe"},
+	"internal/shift":   {"internal/elberr", "internal/observe"},
 
 	// Data plane, functions: function joins the Runtime API and the process supervisor.
 	"internal/function":          {"internal/function/watch", "internal/observe", "internal/process", "internal/runtimeapi"},
@@ -90,7 +91,7 @@ var (
 		"internal/health", "internal/httptarget", "internal/lambdatarget", "internal/forwarded", "internal/elberr",
 		"internal/tlsconf", "internal/stickiness", "internal/function", "internal/function/build", "internal/function/runtimes",
 		"internal/runtimeapi", "internal/process", "internal/observe", "internal/observe/dashboard",
-		"internal/observe/otel", "internal/observe/s3upload", "internal/compare", "internal/shadow",
+		"internal/observe/otel", "internal/observe/s3upload", "internal/compare", "internal/shadow", "internal/shift",
 	}
 	controlSide = []string{"internal/config", "internal/config/file", "internal/state", "internal/controlapi",
 		"internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/reconcile", "internal/explain"}
