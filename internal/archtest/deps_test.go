@@ -28,7 +28,7 @@ var allowed = map[string][]string{
 	"internal/controlapi":        {},
 	"internal/controlapi/elbv2":  {"internal/config", "internal/controlapi", "internal/state", "internal/tlsconf"},
 	"internal/controlapi/lambda": {"internal/config", "internal/controlapi", "internal/function", "internal/function/codedir", "internal/state"},
-	"internal/reconcile":         {"internal/action", "internal/auth", "internal/compare", "internal/config", "internal/elberr", "internal/forwarded", "internal/function", "internal/function/build", "internal/function/runtimes", "internal/health", "internal/httptarget", "internal/lambdatarget", "internal/listener", "internal/observe", "internal/observe/dashboard", "internal/observe/otel", "internal/observe/s3upload", "internal/router", "internal/rule", "internal/shadow", "internal/targetgroup", "internal/tlsconf"},
+	"internal/reconcile":         {"internal/action", "internal/auth", "internal/compare", "internal/config", "internal/elberr", "internal/forwarded", "internal/function", "internal/function/build", "internal/function/runtimes", "internal/health", "internal/httptarget", "internal/lambdatarget", "internal/listener", "internal/observe", "internal/observe/dashboard", "internal/observe/otel", "internal/observe/s3upload", "internal/router", "internal/rule", "internal/shadow", "internal/shift", "internal/targetgroup", "internal/tlsconf"},
 	"internal/explain": {"internal/action", "internal/config", "internal/reconcile", "internal/router", "internal/rule",
 		"internal/lambdatarget"},
 

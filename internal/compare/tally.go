@@ -195,3 +195,11 @@ func cloneMap[K comparable](m map[K]uint64) map[K]uint64 {
 	}
 	return out
 }
+
+// Compared returns how many pairs were compared and how many of them differed, cheaply (the
+// shift controller's mismatch gate reads it every tick).
+func (t *Tally) Compared() (compared, mismatched uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.counts.Match + t.counts.Mismatch, t.counts.Mismatch
+}

@@ -35,7 +35,7 @@ type builder struct {
 func (dp *DataPlane) build(cfg *config.Config, fns *preparedFunctions) (*graph, error) {
 	o := dp.obs()
 	g := &graph{cfg: cfg, listeners: map[string]*listenerPlan{}, groups: map[string]action.TargetGroup{},
-		targets: map[*targetgroup.Target]bool{}, shadows: map[string]*shadowedRule{}, accessLogs: o.accessLogs.stage(), connLogs: o.connLogs.stage()}
+		targets: map[*targetgroup.Target]bool{}, shadows: map[string]*shadowedRule{}, shifts: map[string]*stagedShift{}, accessLogs: o.accessLogs.stage(), connLogs: o.connLogs.stage()}
 	b := &builder{dp: dp, cfg: cfg, fns: fns, groups: g.groups, g: g}
 	owners := targetGroupOwners(cfg)
 	for i := range cfg.TargetGroups {
@@ -131,10 +131,14 @@ func (b *builder) actions(lb *config.LoadBalancer, acts []config.Action, serverH
 	return b.guard(lb, acts, b.routingAction(acts, serverHeader), serverHeader)
 }
 
-// ruleActions compiles a rule's actions: as actions does, with the forward copied to the rule's
-// shadow target group when it has one (shadow.go).
+// ruleActions compiles a rule's actions: as actions does, with the forward's weights moved by
+// the rule's shift controller (shift.go) and its requests copied to the rule's shadow target
+// group (shadow.go) when it has them.
 func (b *builder) ruleActions(lb *config.LoadBalancer, l *config.Listener, r *config.Rule, serverHeader bool) action.Handler {
 	routing := b.routingAction(r.Actions, serverHeader)
+	if r.Shifted() {
+		routing = b.shifted(lb, l, r, routing)
+	}
 	if r.Shadowed() {
 		routing = b.shadowed(lb, l, r, routing)
 	}

@@ -50,6 +50,7 @@ func newObservability(dp *DataPlane) *observability {
 	o.metrics.AddSource(dp.hostCounts)
 	o.metrics.AddSource(dp.functionSamples)
 	o.metrics.AddSource(dp.shadowSamples)
+	o.metrics.AddSource(dp.shiftSamples)
 	return o
 }
 
