@@ -54,7 +54,7 @@ type Options struct {
 	ShiftDir string
 	// ShiftTick is how often shifts judge their gates. Zero means 1 s; negative means never
 	// (tests tick themselves).
-	ShiftTick time.Duration
+	ShiftTick     time.Duration
 	ExplainRecent func(cfg *config.Config, method, url, sourceIP string, headers []string) (rule, text string, err error)
 }
 
@@ -216,7 +216,7 @@ func (dp *DataPlane) Close(ctx context.Context) error {
 	wg.Wait()
 	dp.shadows.close(ctx) // after the listeners: no request starts a copy any more
 	dp.shifts.close()
-	dp.registry.Close()   // health checkers and drain timers
+	dp.registry.Close() // health checkers and drain timers
 	dp.proxies.closeAll()
 	fnErr := dp.functions.close(ctx)
 	// After the listeners: the last access log lines are in, so the files can be finished.
