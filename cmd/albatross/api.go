@@ -57,6 +57,7 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	mux.Handle("GET /metrics", rt.Metrics().Handler())
 	mux.Handle("/explain", explain.Handler(rt.ServedConfig))
 	mux.Handle("GET /strangler/diff", rt.ShadowHandler())
+	mux.Handle("/strangler/shift", rt.ShiftHandler())
 	if verifier != nil {
 		sessions := dashboard.NewSessions(verifier.Accepts)
 		mux.Handle("/dashboard/login", sessions.Login())

@@ -50,6 +50,9 @@ func (e *Explanation) WriteText(w io.Writer, indent bool) error {
 	if e.Shadow != "" {
 		fmt.Fprintf(&b, "shadow (Albatross's own): %s\n", e.Shadow)
 	}
+	if e.Shift != "" {
+		fmt.Fprintf(&b, "shift (Albatross's own): %s\n", e.Shift)
+	}
 	for _, ev := range e.Events {
 		fmt.Fprintf(&b, "\nevent for Lambda target group %s:\n", ev.TargetGroup)
 		switch {
