@@ -1,11 +1,15 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 )
 
 // The shift command steers a gated shift of the real binary through the signed API, the weights
@@ -13,6 +17,7 @@ import (
 // (docs/strangler.md).
 func TestShiftCommandAndRestart(t *testing.T) {
 	t.Parallel()
+	defer rescue(t)
 	monolith := startBackend(t, "monolith", nil)
 	fn := startBackend(t, "fn", nil)
 	port := freePort(t)
@@ -55,6 +60,18 @@ target_groups:
 	}
 	if out := shift(a.apiPort, "--rule", rule, "advance"); !strings.Contains(out, "done at 100% (weights monolith 0, fn 100)") {
 		t.Fatalf("advance:\n%s", out)
+	}
+	// DescribeRules shows the weights the shift set, as ordinary ALB weights.
+	ec, ctx := a.elbClient("id", "secret"), context.Background()
+	lbs := need(ec.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{Names: []string{"web"}})).LoadBalancers
+	ls := need(ec.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: lbs[0].LoadBalancerArn})).Listeners
+	rules := need(ec.DescribeRules(ctx, &elb.DescribeRulesInput{ListenerArn: ls[0].ListenerArn})).Rules
+	weights := map[string]int32{}
+	for _, tg := range rules[0].Actions[0].ForwardConfig.TargetGroups {
+		weights[strings.Split(aws.ToString(tg.TargetGroupArn), "/")[1]] = aws.ToInt32(tg.Weight)
+	}
+	if weights["monolith"] != 0 || weights["fn"] != 100 {
+		t.Fatalf("DescribeRules weights %v, want the shift's", weights)
 	}
 	base := fmt.Sprintf("http://127.0.0.1:%d/api/x", port)
 	if _, body := httpGet(t, base); !strings.Contains(body, `"backend":"fn"`) {

@@ -248,3 +248,15 @@ func DescribeShift(r *config.Rule) string {
 	return fmt.Sprintf("moves %s's share from %s in steps %s%% every %s while 5XX ≤ %g%%, p99 ≤ %g× %s's and shadow mismatches ≤ %g%% (judged from %d requests); back to %s when a gate fails; the weights in force are the controller's (albatross shift)",
 		p.New, p.Old, strings.Join(steps, ", "), p.Interval, p.Max5XXPercent, p.MaxP99Ratio, p.Old, p.MaxMismatchPercent, p.MinRequests, back)
 }
+
+// ForwardWeights returns the weights a shift controller has set on the rule named rule
+// (RuleName), by target group name, for DescribeRules (elbv2.WeightSource).
+func (dp *DataPlane) ForwardWeights(rule string) (map[string]int, bool) {
+	for _, c := range dp.shifts.controllers() {
+		if c.Rule() == rule {
+			s := c.Status()
+			return map[string]int{s.Old: s.Weights[0], s.New: s.Weights[1]}, true
+		}
+	}
+	return nil, false
+}
