@@ -194,6 +194,8 @@ cat <<MSG
    Dashboard:  $api/dashboard/
    Explain:    $albatross explain --config $config GET $base/api/events
                curl -s --aws-sigv4 aws:amz:us-east-1:albatross --user demo:demo '$api/explain?method=GET&url=http%3A%2F%2F127.0.0.1%3A$PORT%2Fapi%2Fevents'
+   Strangler:  $albatross diff --api-addr 127.0.0.1:$API_PORT    (shadowed rules; see the README's walk-through)
+               $albatross shift --api-addr 127.0.0.1:$API_PORT   (gated shifts)
    AWS CLI (dummy credentials: the CLI signs, the loopback API accepts any signature):
    $DEMO_AWS_ENV aws --endpoint-url $api elbv2 describe-target-health --target-group-arn $site_arn
    $DEMO_AWS_ENV aws --endpoint-url $api lambda list-functions --query 'Functions[].FunctionName'

@@ -36,6 +36,10 @@ func (v *validator) ruleAttributes(rp string, lb *LoadBalancer, r *Rule) {
 			v.ps.Add(p, "shifting needs a forward action with forward_config listing exactly two target groups, the old and the new")
 		case !slices.Contains(targets, name):
 			v.ps.Add(p, "target group %q is not one of the forward's target groups %s", name, strings.Join(targets, " and "))
+		case forward.ForwardConfig.TargetGroupStickinessConfig != nil && forward.ForwardConfig.TargetGroupStickinessConfig.Enabled:
+			// The controller picks the group of every request by its share; a stickiness cookie
+			// would keep clients on a group the shift has left.
+			v.ps.Add(p, "shifting cannot be combined with target_group_stickiness_config enabled")
 		}
 	}
 }

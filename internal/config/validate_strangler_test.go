@@ -40,6 +40,9 @@ func TestValidateRuleAttributes(t *testing.T) {
 			AttrShiftSteps, "0,10,100", AttrShiftIntervalSeconds, "60", AttrShiftOnFailure, "zero", AttrShiftState, "paused"))},
 		{desc: "shift needs two groups", want: paths(at(AttrShiftTargetGroup)), mutate: ruleAttrs(AttrShiftTargetGroup, "api")},
 		{desc: "shift group not in the forward", want: paths(at(AttrShiftTargetGroup)), mutate: both(weighted, ruleAttrs(AttrShiftTargetGroup, "other"))},
+		{desc: "shift and group stickiness", want: paths(at(AttrShiftTargetGroup)), mutate: both(
+			acts(`[{type: forward, forward_config: {target_groups: [{target_group_name: site, weight: 1}, {target_group_name: api, weight: 1}],
+				target_group_stickiness_config: {enabled: true, duration_seconds: 60}}}]`), ruleAttrs(AttrShiftTargetGroup, "api"))},
 		{desc: "shift steps", want: paths(at(AttrShiftSteps)), mutate: both(weighted, ruleAttrs(AttrShiftTargetGroup, "api", AttrShiftSteps, "0,50,25,100"))},
 		{desc: "shift steps end at 100", want: paths(at(AttrShiftSteps)), mutate: both(weighted, ruleAttrs(AttrShiftTargetGroup, "api", AttrShiftSteps, "0,50"))},
 		{desc: "shift settings without a shift", want: paths(at(AttrShiftState)), mutate: ruleAttrs(AttrShiftState, "paused")},
