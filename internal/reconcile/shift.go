@@ -50,7 +50,6 @@ type stagedShift struct {
 	ctrl    *shift.Controller
 	plan    shift.Plan
 	desired string
-	shadow  func() (uint64, uint64)
 }
 
 // shifted returns the forward of a rule whose weights the shift controller moves: a split of
