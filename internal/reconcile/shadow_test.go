@@ -84,6 +84,7 @@ func TestShadowedRule(t *testing.T) {
 	if got := <-copies; got != "POST /api/events seats=2" {
 		t.Fatalf("shadow got %q", got)
 	}
+	waitShadowed(t, dp, 1) // compared by the first rules before the reload changes them
 	// A reload that stops ignoring the id: the same tally goes on counting, by the new rules.
 	delete(attrs, config.AttrCompareIgnoreJSONPaths)
 	if err := dp.Apply(ctx, shadowConfig(primaryPort, shadowPort, attrs)); err != nil {
@@ -124,5 +125,21 @@ func TestShadowedRule(t *testing.T) {
 	}
 	if d := DescribeShadow(&cfg.LoadBalancers[0].Listeners[0].Rules[0]); !strings.Contains(d, "copies 100% of requests to target group next") {
 		t.Errorf("explain: %s", d)
+	}
+}
+
+// waitShadowed waits until the data plane's only shadowed rule has recorded n copies: the
+// comparison follows the shadow's answer, after the shadow target saw the request.
+func waitShadowed(t *testing.T, dp *DataPlane, n uint64) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if r := dp.ShadowReports(); len(r) == 1 && r[0].Shadowed >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d copies never recorded: %+v", n, dp.ShadowReports())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
