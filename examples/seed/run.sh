@@ -157,9 +157,9 @@ say "starting Albatross on 127.0.0.1:$PORT, its API on 127.0.0.1:$API_PORT (it l
 # The demo has a data dir of its own, so that the resources of an albatross the user runs with the
 # default one never show up here. Its function builds are kept (later runs start in seconds), its
 # API state is not: a resource made through the API in an earlier run would come back with stale
-# ports.
+# ports. Gated shifts (the README's walk-through) start afresh too.
 data_dir=${ALBATROSS_DEMO_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/albatross-demo}
-rm -rf "$data_dir/state"
+rm -rf "$data_dir/state" "$data_dir/shift"
 start albatross "$albatross" serve --config "$config" --api-addr "127.0.0.1:$API_PORT" --data-dir "$data_dir"
 wait_http albatross "http://127.0.0.1:$PORT/api/events" 300
 wait_http albatross "http://127.0.0.1:$API_PORT/healthz"
