@@ -41,6 +41,9 @@ const (
 	AttrShiftOnFailure = "albatross.shift.on_failure"
 	// AttrShiftState is "running", "paused" or "aborted": what a reload asks of the shift.
 	AttrShiftState = "albatross.shift.state"
+	// AttrShiftAtLeast advances a shift through a reload: one of the steps; when it changes to
+	// one above the current step, the shift moves there at once.
+	AttrShiftAtLeast = "albatross.shift.at_least"
 )
 
 // ruleAttributes are the rule attributes, all Albatross's own.
@@ -65,6 +68,7 @@ var ruleAttributes = map[string]attrSpec{
 	AttrShiftMinRequests:     {def: "20", check: intRange(1, 1000000)},
 	AttrShiftOnFailure:       {def: "last_good", check: enum("last_good", "zero")},
 	AttrShiftState:           {def: "running", check: enum("running", "paused", "aborted")},
+	AttrShiftAtLeast:         {check: intRange(0, 100)},
 }
 
 // RuleAttributePrefix starts every rule attribute key, and the API rule tags that are attributes.

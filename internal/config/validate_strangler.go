@@ -3,6 +3,7 @@ package config
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -40,6 +41,12 @@ func (v *validator) ruleAttributes(rp string, lb *LoadBalancer, r *Rule) {
 			// The controller picks the group of every request by its share; a stickiness cookie
 			// would keep clients on a group the shift has left.
 			v.ps.Add(p, "shifting cannot be combined with target_group_stickiness_config enabled")
+		}
+		if at, ok := r.AlbatrossAttributes[AttrShiftAtLeast]; ok && intRange(0, 100)(at) == "" {
+			n, _ := strconv.Atoi(at)
+			if steps := r.ShiftSteps(); steps != nil && !slices.Contains(steps, n) {
+				v.ps.Add(mapKey(ap, AttrShiftAtLeast), "must be one of the steps %v, got %d", steps, n)
+			}
 		}
 	}
 }

@@ -43,6 +43,8 @@ func TestValidateRuleAttributes(t *testing.T) {
 		{desc: "shift and group stickiness", want: paths(at(AttrShiftTargetGroup)), mutate: both(
 			acts(`[{type: forward, forward_config: {target_groups: [{target_group_name: site, weight: 1}, {target_group_name: api, weight: 1}],
 				target_group_stickiness_config: {enabled: true, duration_seconds: 60}}}]`), ruleAttrs(AttrShiftTargetGroup, "api"))},
+		{desc: "shift advanced by a reload", mutate: both(weighted, ruleAttrs(AttrShiftTargetGroup, "api", AttrShiftAtLeast, "25"))},
+		{desc: "shift at_least not a step", want: paths(at(AttrShiftAtLeast)), mutate: both(weighted, ruleAttrs(AttrShiftTargetGroup, "api", AttrShiftAtLeast, "30"))},
 		{desc: "shift steps", want: paths(at(AttrShiftSteps)), mutate: both(weighted, ruleAttrs(AttrShiftTargetGroup, "api", AttrShiftSteps, "0,50,25,100"))},
 		{desc: "shift steps end at 100", want: paths(at(AttrShiftSteps)), mutate: both(weighted, ruleAttrs(AttrShiftTargetGroup, "api", AttrShiftSteps, "0,50"))},
 		{desc: "shift settings without a shift", want: paths(at(AttrShiftState)), mutate: ruleAttrs(AttrShiftState, "paused")},

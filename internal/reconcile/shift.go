@@ -50,6 +50,7 @@ type stagedShift struct {
 	ctrl    *shift.Controller
 	plan    shift.Plan
 	desired string
+	atLeast int
 }
 
 // shifted returns the forward of a rule whose weights the shift controller moves: a split of
@@ -72,7 +73,11 @@ func (b *builder) shifted(lb *config.LoadBalancer, l *config.Listener, r *config
 	if ctrl == nil || ctrl.Status().Key != plan.Old+">"+plan.New {
 		ctrl = shift.NewController(name, plan, s.store, b.dp.log, time.Now())
 	}
-	b.g.shifts[name] = &stagedShift{ctrl: ctrl, plan: plan, desired: r.Attribute(config.AttrShiftState)}
+	atLeast := -1
+	if v, ok := r.AlbatrossAttributes[config.AttrShiftAtLeast]; ok {
+		atLeast, _ = strconv.Atoi(v)
+	}
+	b.g.shifts[name] = &stagedShift{ctrl: ctrl, plan: plan, desired: r.Attribute(config.AttrShiftState), atLeast: atLeast}
 	return ctrl.Split(older, newer)
 }
 
@@ -110,7 +115,7 @@ func (s *shifts) commit(next map[string]*stagedShift, shadowed map[string]*shado
 			}
 		}
 		st.ctrl.SetShadow(counts)
-		st.ctrl.Reconfigure(st.plan, st.desired, time.Now())
+		st.ctrl.Reconfigure(st.plan, st.desired, st.atLeast, time.Now())
 		live[name] = st.ctrl
 	}
 	s.mu.Lock()

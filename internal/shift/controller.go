@@ -1,6 +1,7 @@
 package shift
 
 import (
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -54,22 +55,37 @@ func (c *Controller) Rule() string { return c.rule }
 // Percent is New's share now, 0..100.
 func (c *Controller) Percent() int { return int(c.percent.Load()) }
 
-// Reconfigure takes a reloaded plan for the same groups and the albatross.shift.state the
-// reload asks for, acted on only when it changed since the last reload.
-func (c *Controller) Reconfigure(plan Plan, desired string, now time.Time) {
+// Reconfigure takes a reloaded plan for the same groups, the albatross.shift.state the reload
+// asks for and its albatross.shift.at_least (-1 for none), each acted on only when it changed
+// since the last reload.
+func (c *Controller) Reconfigure(plan Plan, desired string, atLeast int, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.plan = plan
 	c.clamp()
-	if desired == c.state.Desired {
+	changed := false
+	if desired != c.state.Desired {
+		// "running" is where every shift starts: only a change back to it resumes.
+		if cmd := commandFor[desired]; cmd != "" && (c.state.Desired != "" || desired != Running) {
+			_ = c.state.Command(&c.plan, cmd, now) // an error means there was nothing to do
+		}
+		c.state.Desired, changed = desired, true
+	}
+	if atLeast != c.state.AtLeast {
+		c.state.AtLeast, changed = atLeast, true
+		if i := slices.Index(c.plan.Steps, atLeast); i > c.state.Step {
+			for c.state.Step < i {
+				if c.state.Command(&c.plan, CommandAdvance, now) != nil {
+					break
+				}
+			}
+			c.state.Reason = fmt.Sprintf("advanced to %d%% by a reload (albatross.shift.at_least)", atLeast)
+		}
+	}
+	if !changed {
 		c.percent.Store(int32(c.state.Percent(&c.plan))) // the steps may have changed
 		return
 	}
-	// "running" is where every shift starts: only a change back to it resumes.
-	if cmd := commandFor[desired]; cmd != "" && (c.state.Desired != "" || desired != Running) {
-		_ = c.state.Command(&c.plan, cmd, now) // an error means there was nothing to do
-	}
-	c.state.Desired = desired
 	c.changed("reconfigured")
 }
 

@@ -42,17 +42,17 @@ func TestStateSurvivesRestart(t *testing.T) {
 func TestReconfigure(t *testing.T) {
 	t.Parallel()
 	c := NewController("r", *testPlan(), &MemoryStore{}, quiet, t0)
-	c.Reconfigure(*testPlan(), Running, t0) // the first reload: running is where it starts
-	_ = c.Command(CommandPause, t0)         // paused through the API
-	c.Reconfigure(*testPlan(), Running, t0) // an unrelated reload does not resume it
+	c.Reconfigure(*testPlan(), Running, -1, t0) // the first reload: running is where it starts
+	_ = c.Command(CommandPause, t0)             // paused through the API
+	c.Reconfigure(*testPlan(), Running, -1, t0) // an unrelated reload does not resume it
 	if s := c.Status(); s.Status != Paused {
 		t.Fatalf("status %s", s.Status)
 	}
-	c.Reconfigure(*testPlan(), Aborted, t0)
+	c.Reconfigure(*testPlan(), Aborted, -1, t0)
 	if s := c.Status(); s.Status != Aborted {
 		t.Fatalf("status %s", s.Status)
 	}
-	c.Reconfigure(*testPlan(), Running, t0)
+	c.Reconfigure(*testPlan(), Running, -1, t0)
 	if s := c.Status(); s.Status != Running {
 		t.Fatalf("status %s", s.Status)
 	}
@@ -93,5 +93,28 @@ func TestSplitMeters(t *testing.T) {
 	}
 	if n, e, _ := c.New.Reading(); n != 10 || e != 10 {
 		t.Fatalf("new meter %d/%d", n, e)
+	}
+}
+
+// albatross.shift.at_least advances a shift through a reload, once per change, never backwards.
+func TestReconfigureAtLeast(t *testing.T) {
+	t.Parallel()
+	c := NewController("r", *testPlan(), &MemoryStore{}, quiet, t0)
+	c.Reconfigure(*testPlan(), Running, 25, t0)
+	if s := c.Status(); s.Percent != 25 || s.Status != Running || s.LastGood != 1 {
+		t.Fatalf("after at_least 25: %+v", s)
+	}
+	_ = c.Command(CommandAbort, t0)
+	c.Reconfigure(*testPlan(), Running, 25, t0) // unchanged: the abort stands
+	if s := c.Status(); s.Percent != 0 {
+		t.Fatalf("an unchanged at_least moved the shift: %+v", s)
+	}
+	c.Reconfigure(*testPlan(), Aborted, 5, t0) // aborted, then advanced: it waits, paused, at 5 %
+	if s := c.Status(); s.Percent != 5 || s.Status != Paused {
+		t.Fatalf("at_least 5 from 0: %+v", s)
+	}
+	c.Reconfigure(*testPlan(), Aborted, 100, t0)
+	if s := c.Status(); s.Percent != 100 || s.Status != Done {
+		t.Fatalf("at_least 100: %+v", s)
 	}
 }

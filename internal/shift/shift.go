@@ -58,6 +58,9 @@ type State struct {
 	// Desired is the last albatross.shift.state a reload asked for: a reload acts only when it
 	// changes, so that an API pause is not undone by the next unrelated reload.
 	Desired string `json:"desired"`
+	// AtLeast is the last albatross.shift.at_least a reload gave (-1 for none): likewise acted on
+	// only when it changes.
+	AtLeast int `json:"at_least"`
 	// Updated is when the state last changed.
 	Updated time.Time `json:"updated"`
 }
@@ -83,7 +86,7 @@ type Readings struct {
 
 // NewState is the state of a shift that starts now at step 0.
 func NewState(p *Plan, now time.Time) State {
-	return State{Key: p.Old + ">" + p.New, Status: Running, StepStarted: now, Updated: now, Reason: "started"}
+	return State{Key: p.Old + ">" + p.New, Status: Running, StepStarted: now, Updated: now, Reason: "started", AtLeast: -1}
 }
 
 // Percent is New's share at the current step.
