@@ -56,6 +56,8 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	})
 	mux.Handle("GET /metrics", rt.Metrics().Handler())
 	mux.Handle("/explain", explain.Handler(rt.ServedConfig))
+	mux.Handle("GET /strangler/diff", rt.ShadowHandler())
+	mux.Handle("/strangler/shift", rt.ShiftHandler())
 	if verifier != nil {
 		sessions := dashboard.NewSessions(verifier.Accepts)
 		mux.Handle("/dashboard/login", sessions.Login())
@@ -65,7 +67,7 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	}
 	mux.Handle("/2015-03-31/", lam)
 	mux.Handle("/2017-10-31/", lam)
-	mux.Handle("/{$}", elbv2.New(elbv2.Options{Store: store, Health: runtimeHealth{rt}, Logger: log}))
+	mux.Handle("/{$}", elbv2.New(elbv2.Options{Store: store, Health: runtimeHealth{rt}, Weights: rt, Logger: log}))
 	guard := &controlapi.Guard{
 		Verifier:       verifier,
 		Hosts:          controlapi.HostPolicy{Addr: f.apiAddr, Names: f.apiAllowHosts},

@@ -5,6 +5,8 @@
 //	albatross validate  check a configuration, printing every problem
 //	albatross explain   show how a configuration routes one request
 //	albatross targets   show the health of every target of a running server
+//	albatross diff      show how a running server's shadow targets answered, beside the primaries
+//	albatross shift     show or steer a running server's gated weight shifts
 //	albatross import    print the Albatross YAML equivalent of a serverless.yml, template or module
 //	albatross capture   write a describe bundle of a running ALB
 //	albatross version   print what this binary is (version, revision, Go version)
@@ -34,6 +36,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return validate(args[1:], stdout, stderr)
 	case "targets":
 		return targets(args[1:], stdout, stderr)
+	case "diff":
+		return diff(args[1:], stdout, stderr)
+	case "shift":
+		return shiftCmd(args[1:], stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
 	case "capture":
@@ -69,6 +75,10 @@ func usage(w io.Writer) {
       show, rule by rule, how PATH routes the request and the Lambda event it would send
   albatross targets --api-addr HOST:PORT [--target-group NAME] [--api-credentials ID:SECRET|@FILE]
       show the health state, reason and description of every target of a running server
+  albatross diff --api-addr HOST:PORT [--rule NAME] [--bodies] [--json] [--api-credentials ID:SECRET|@FILE]
+      show each shadowed rule's comparison counters, latencies and sampled mismatches with their diffs
+  albatross shift --api-addr HOST:PORT [--rule NAME] [--api-credentials ID:SECRET|@FILE] [pause|resume|advance|abort]
+      show each gated shift's step, weights and gates, or give the shift of --rule a command
   albatross import PATH [IMPORT FLAGS] [-o FILE]
       print the equivalent Albatross YAML, each item commented with its source
   albatross capture [--endpoint-url URL] [--load-balancer NAME[,NAME...]] [--region REGION] [-o FILE]

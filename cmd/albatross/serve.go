@@ -146,6 +146,8 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		DebugFunction: f.debugFunction,
 		FunctionUIDs:  functionUIDs,
 		ExplainRecent: explain.Recent,
+		// Gated shifts resume where they stood after a restart (docs/strangler.md).
+		ShiftDir: filepath.Join(dataDir, "shift"),
 	})
 	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

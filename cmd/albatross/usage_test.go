@@ -16,7 +16,7 @@ func TestUsageListsEveryFlag(t *testing.T) {
 	}
 	flagName := regexp.MustCompile(`(?m)^  -(\S+)`)
 	description := regexp.MustCompile(`\n      [a-z]`)
-	for _, cmd := range []string{"serve", "validate", "explain", "targets", "import", "capture"} {
+	for _, cmd := range []string{"serve", "validate", "explain", "targets", "diff", "shift", "import", "capture"} {
 		section := "albatross " + cmd
 		if !strings.Contains(text.String(), section) {
 			t.Errorf("usage does not list %q", section)

@@ -157,9 +157,9 @@ say "starting Albatross on 127.0.0.1:$PORT, its API on 127.0.0.1:$API_PORT (it l
 # The demo has a data dir of its own, so that the resources of an albatross the user runs with the
 # default one never show up here. Its function builds are kept (later runs start in seconds), its
 # API state is not: a resource made through the API in an earlier run would come back with stale
-# ports.
+# ports. Gated shifts (the README's walk-through) start afresh too.
 data_dir=${ALBATROSS_DEMO_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/albatross-demo}
-rm -rf "$data_dir/state"
+rm -rf "$data_dir/state" "$data_dir/shift"
 start albatross "$albatross" serve --config "$config" --api-addr "127.0.0.1:$API_PORT" --data-dir "$data_dir"
 wait_http albatross "http://127.0.0.1:$PORT/api/events" 300
 wait_http albatross "http://127.0.0.1:$API_PORT/healthz"
@@ -194,6 +194,8 @@ cat <<MSG
    Dashboard:  $api/dashboard/
    Explain:    $albatross explain --config $config GET $base/api/events
                curl -s --aws-sigv4 aws:amz:us-east-1:albatross --user demo:demo '$api/explain?method=GET&url=http%3A%2F%2F127.0.0.1%3A$PORT%2Fapi%2Fevents'
+   Strangler:  $albatross diff --api-addr 127.0.0.1:$API_PORT    (shadowed rules; see the README's walk-through)
+               $albatross shift --api-addr 127.0.0.1:$API_PORT   (gated shifts)
    AWS CLI (dummy credentials: the CLI signs, the loopback API accepts any signature):
    $DEMO_AWS_ENV aws --endpoint-url $api elbv2 describe-target-health --target-group-arn $site_arn
    $DEMO_AWS_ENV aws --endpoint-url $api lambda list-functions --query 'Functions[].FunctionName'

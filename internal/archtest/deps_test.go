@@ -22,13 +22,13 @@ var allowed = map[string][]string{
 	"cmd/albatross": {"internal/config", "internal/controlapi", "internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/explain", "internal/function/codedir", "internal/importer", "internal/importer/bundle", "internal/importer/values", "internal/observe", "internal/observe/dashboard", "internal/reconcile", "internal/state", "internal/targetgroup"},
 
 	// Control side: configuration, desired state, the control API, the translator.
-	"internal/config":            {"internal/rule"},
+	"internal/config":            {"internal/compare", "internal/rule"},
 	"internal/config/file":       {"internal/config", "internal/tlsconf"},
 	"internal/state":             {"internal/config"},
 	"internal/controlapi":        {},
 	"internal/controlapi/elbv2":  {"internal/config", "internal/controlapi", "internal/state", "internal/tlsconf"},
 	"internal/controlapi/lambda": {"internal/config", "internal/controlapi", "internal/function", "internal/function/codedir", "internal/state"},
-	"internal/reconcile":         {"internal/action", "internal/auth", "internal/config", "internal/elberr", "internal/forwarded", "internal/function", "internal/function/build", "internal/function/runtimes", "internal/health", "internal/httptarget", "internal/lambdatarget", "internal/listener", "internal/observe", "internal/observe/dashboard", "internal/observe/otel", "internal/observe/s3upload", "internal/router", "internal/rule", "internal/targetgroup", "internal/tlsconf"},
+	"internal/reconcile":         {"internal/action", "internal/auth", "internal/compare", "internal/config", "internal/elberr", "internal/forwarded", "internal/function", "internal/function/build", "internal/function/runtimes", "internal/health", "internal/httptarget", "internal/lambdatarget", "internal/listener", "internal/observe", "internal/observe/dashboard", "internal/observe/otel", "internal/observe/s3upload", "internal/router", "internal/rule", "internal/shadow", "internal/shift", "internal/targetgroup", "internal/tlsconf"},
 	"internal/explain": {"internal/action", "internal/config", "internal/reconcile", "internal/router", "internal/rule",
 		"internal/lambdatarget"},
 
@@ -45,6 +45,11 @@ var allowed = map[string][]string{
 	"internal/forwarded":    {},
 	"internal/elberr":       {},
 	"internal/tlsconf":      {},
+
+	// Albatross's own strangler kit (docs/strangler.md): shadow traffic and its comparison.
+	"internal/compare": {},
+	"internal/shadow":  {"internal/compare", "internal/elberr", "internal/observe"},
+	"internal/shift":   {"internal/elberr", "internal/observe"},
 
 	// Data plane, functions: function joins the Runtime API and the process supervisor.
 	"internal/function":          {"internal/function/watch", "internal/observe", "internal/process", "internal/runtimeapi"},
@@ -87,7 +92,7 @@ var (
 		"internal/health", "internal/httptarget", "internal/lambdatarget", "internal/forwarded", "internal/elberr",
 		"internal/tlsconf", "internal/stickiness", "internal/function", "internal/function/build", "internal/function/runtimes",
 		"internal/runtimeapi", "internal/process", "internal/observe", "internal/observe/dashboard",
-		"internal/observe/otel", "internal/observe/s3upload",
+		"internal/observe/otel", "internal/observe/s3upload", "internal/compare", "internal/shadow", "internal/shift",
 	}
 	controlSide = []string{"internal/config", "internal/config/file", "internal/state", "internal/controlapi",
 		"internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/reconcile", "internal/explain"}

@@ -157,6 +157,11 @@ type Rule struct {
 	// Transforms rewrite the request after routing, before the actions (TRF-01..05): at most one
 	// host-header-rewrite and one url-rewrite. Empty means the request is forwarded as sent.
 	Transforms []Transform `yaml:"transforms"`
+	// AlbatrossAttributes are Albatross's own rule attributes (not AWS; rules have none there):
+	// shadow traffic, response comparison and gated weight shifting (model_strangler.go,
+	// docs/strangler.md). Through the API they are the rule's tags whose keys start with
+	// "albatross.". Empty means none of it.
+	AlbatrossAttributes map[string]string `yaml:"albatross_attributes"`
 }
 
 // Transform types (RuleTransform.Type).

@@ -30,6 +30,7 @@ func (v *validator) rules(p string, lb *LoadBalancer, l *Listener) {
 		}
 		v.actions(key(rp, "actions"), lb, l, r.Actions)
 		v.transforms(key(rp, "transforms"), r.Transforms)
+		v.ruleAttributes(rp, lb, r)
 	}
 }
 

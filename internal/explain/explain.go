@@ -36,6 +36,9 @@ type Explanation struct {
 	Authentication *config.Action
 	// Location is a redirect's Location.
 	Location string
+	// Shadow and Shift word the rule's shadow traffic and gated shift (Albatross's own,
+	// docs/strangler.md), "" for none.
+	Shadow, Shift string
 	// Events are, for a forward, the event JSON each Lambda target group would receive, by
 	// target group name (exactly the bytes sent; targets of other types have none).
 	Events []TargetEvent
@@ -88,6 +91,8 @@ func Explain(cfg *config.Config, r *http.Request, port int) (*Explanation, error
 	if reh.Index >= 0 {
 		acts = l.Rules[reh.Index].Actions
 		ex.Priority = l.Rules[reh.Index].Priority
+		ex.Shadow = reconcile.DescribeShadow(&l.Rules[reh.Index])
+		ex.Shift = reconcile.DescribeShift(&l.Rules[reh.Index])
 	}
 	ex.Action = reconcile.RoutingAction(acts)
 	ex.Authentication = authAction(acts)

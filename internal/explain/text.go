@@ -47,6 +47,12 @@ func (e *Explanation) WriteText(w io.Writer, indent bool) error {
 		fmt.Fprintf(&b, "\nauthentication: %s\n", describeAuthAction(e.Authentication))
 	}
 	fmt.Fprintf(&b, "\naction: %s\n", reconcile.DescribeAction(&e.Action, e.Location))
+	if e.Shadow != "" {
+		fmt.Fprintf(&b, "shadow (Albatross's own): %s\n", e.Shadow)
+	}
+	if e.Shift != "" {
+		fmt.Fprintf(&b, "shift (Albatross's own): %s\n", e.Shift)
+	}
 	for _, ev := range e.Events {
 		fmt.Fprintf(&b, "\nevent for Lambda target group %s:\n", ev.TargetGroup)
 		switch {

@@ -36,8 +36,8 @@ type builder struct {
 func (dp *DataPlane) build(cfg *config.Config, fns *preparedFunctions) (*graph, error) {
 	o := dp.obs()
 	g := &graph{cfg: cfg, listeners: map[string]*listenerPlan{}, groups: map[string]action.TargetGroup{},
-		targets: map[*targetgroup.Target]bool{}, accessLogs: o.accessLogs.stage(), connLogs: o.connLogs.stage(),
-		healthLogs: o.healthLogs.stage()}
+		targets: map[*targetgroup.Target]bool{}, shadows: map[string]*shadowedRule{}, shifts: map[string]*stagedShift{},
+		accessLogs: o.accessLogs.stage(), connLogs: o.connLogs.stage(), healthLogs: o.healthLogs.stage()}
 	b := &builder{dp: dp, cfg: cfg, fns: fns, groups: g.groups, g: g}
 	owners := targetGroupOwners(cfg)
 	for i := range cfg.TargetGroups {
@@ -106,7 +106,7 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 	for i := range l.Rules {
 		r := &l.Rules[i]
 		specs[i] = RuleSpec(r)
-		routes[i] = router.Route{Priority: r.Priority, Action: b.actions(lb, r.Actions, serverHeader)}
+		routes[i] = router.Route{Priority: r.Priority, Action: b.ruleActions(lb, l, r, serverHeader)}
 	}
 	table, err := rule.NewTable(specs)
 	if err != nil {
@@ -134,6 +134,20 @@ func (b *builder) listener(path string, lb *config.LoadBalancer, l *config.Liste
 // authentication action when there is one (auth.go).
 func (b *builder) actions(lb *config.LoadBalancer, acts []config.Action, serverHeader bool) action.Handler {
 	return b.guard(lb, acts, b.routingAction(acts, serverHeader), serverHeader)
+}
+
+// ruleActions compiles a rule's actions: as actions does, with the forward's weights moved by
+// the rule's shift controller (shift.go) and its requests copied to the rule's shadow target
+// group (shadow.go) when it has them.
+func (b *builder) ruleActions(lb *config.LoadBalancer, l *config.Listener, r *config.Rule, serverHeader bool) action.Handler {
+	routing := b.routingAction(r.Actions, serverHeader)
+	if r.Shifted() {
+		routing = b.shifted(lb, l, r, routing)
+	}
+	if r.Shadowed() {
+		routing = b.shadowed(lb, l, r, routing)
+	}
+	return b.guard(lb, r.Actions, routing, serverHeader)
 }
 
 func (b *builder) routingAction(acts []config.Action, serverHeader bool) action.Handler {

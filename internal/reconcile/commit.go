@@ -22,6 +22,10 @@ type graph struct {
 	accessLogs *stagedLogs[*observe.AccessLog]
 	connLogs   *stagedLogs[*observe.ConnectionLog]
 	healthLogs *stagedLogs[*observe.HealthCheckLog]
+	// shadows are the shadowed rules, by rule and shadow target group (shadow.go).
+	shadows map[string]*shadowedRule
+	// shifts are the shifted rules, by rule name (shift.go).
+	shifts map[string]*stagedShift
 }
 
 // ServedConfig returns the configuration of the latest Apply that succeeded, nil before any: what
@@ -50,6 +54,8 @@ func (dp *DataPlane) commit(g *graph) {
 	g.accessLogs.commit()
 	g.connLogs.commit()
 	g.healthLogs.commit()
+	dp.shadows.commit(g.shadows)
+	dp.shifts.commit(g.shifts, g.shadows)
 	dp.served.Store(&served{cfg: g.cfg, groups: g.groups})
 }
 

@@ -6,9 +6,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/compare"
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/observe/dashboard"
+	"github.com/albatross-lb/albatross/internal/shift"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
@@ -32,6 +34,41 @@ type dashState struct {
 	Recent        []observe.RecentRequest `json:"recent"`
 	// Failures are the last failed requests (5XX or an error reason), kept longer than Recent.
 	Failures []observe.RecentRequest `json:"failures"`
+	// Shadows and Shifts are the strangler kit's rules (docs/strangler.md).
+	Shadows []dashShadow   `json:"shadows"`
+	Shifts  []shift.Status `json:"shifts"`
+}
+
+// dashShadow is a shadowed rule's report without the sampled bodies (the page polls it every
+// 2 s): the counters, latencies and the diffs of the newest mismatches.
+type dashShadow struct {
+	ShadowReport
+	Samples []dashMismatch `json:"samples"`
+}
+
+type dashMismatch struct {
+	Time   time.Time      `json:"time"`
+	Method string         `json:"method"`
+	URI    string         `json:"uri"`
+	Kinds  []compare.Kind `json:"kinds"`
+	Diff   []string       `json:"diff"`
+}
+
+// dashSampleCount is how many mismatches per rule the page shows.
+const dashSampleCount = 5
+
+func (dp *DataPlane) dashShadows() []dashShadow {
+	reports := dp.ShadowReports()
+	out := make([]dashShadow, 0, len(reports))
+	for _, r := range reports {
+		d := dashShadow{ShadowReport: r}
+		for _, s := range r.Report.Samples[:min(len(r.Report.Samples), dashSampleCount)] {
+			d.Samples = append(d.Samples, dashMismatch{Time: s.Time, Method: s.Method, URI: s.URI, Kinds: s.Kinds, Diff: s.Diff})
+		}
+		d.ShadowReport.Report.Samples = nil
+		out = append(out, d)
+	}
+	return out
 }
 
 type dashLB struct {
@@ -85,7 +122,8 @@ type dashFunction struct {
 // dashboardState is the page's data, from the latest build's configuration and the counters.
 func (dp *DataPlane) dashboardState() dashState {
 	o := dp.obs()
-	s := dashState{Recent: o.metrics.Recent(), Failures: o.metrics.RecentFailures(), Functions: dp.dashFunctions()}
+	s := dashState{Recent: o.metrics.Recent(), Failures: o.metrics.RecentFailures(), Functions: dp.dashFunctions(),
+		Shadows: dp.dashShadows(), Shifts: dp.ShiftStatuses()}
 	sv := dp.served.Load()
 	if sv == nil {
 		return s

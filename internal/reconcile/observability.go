@@ -48,6 +48,8 @@ func newObservability(dp *DataPlane) *observability {
 	o.tracer = newSpanExporter(dp.log)
 	o.metrics.AddSource(dp.hostCounts)
 	o.metrics.AddSource(dp.functionSamples)
+	o.metrics.AddSource(dp.shadowSamples)
+	o.metrics.AddSource(dp.shiftSamples)
 	return o
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/listener"
+	"github.com/albatross-lb/albatross/internal/shift"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
 )
 
@@ -49,6 +50,14 @@ type Options struct {
 	// ExplainRecent explains a recent request for the dashboard's detail view: the rule that
 	// ran, in one line, and the explain text (package explain provides it; it sits above
 	// reconcile). nil leaves the detail view without the explanation.
+	// ShiftStore keeps the state of gated weight shifts (docs/strangler.md) so that they survive
+	// a restart; a cluster gives its shared store. nil means a file store in ShiftDir.
+	ShiftStore shift.Store
+	// ShiftDir is where ShiftStore is nil: "" keeps shift states in memory only.
+	ShiftDir string
+	// ShiftTick is how often shifts judge their gates. Zero means 1 s; negative means never
+	// (tests tick themselves).
+	ShiftTick     time.Duration
 	ExplainRecent func(cfg *config.Config, method, url, sourceIP string, headers []string) (rule, text string, err error)
 }
 
@@ -60,6 +69,8 @@ type DataPlane struct {
 	registry  *targetgroup.Registry
 	proxies   *proxyCache
 	functions *functionSet
+	shadows   *shadows
+	shifts    *shifts
 	stickyKey []byte
 	// observability is made on first use (obs), and lives as long as the DataPlane.
 	obsOnce       sync.Once
@@ -100,6 +111,8 @@ func New(opts Options) *DataPlane {
 		registry:  registry,
 		proxies:   newProxyCache(),
 		functions: newFunctionSet(opts),
+		shadows:   newShadows(),
+		shifts:    newShifts(opts),
 		stickyKey: key,
 		listeners: map[string]*boundListener{},
 	}
@@ -198,6 +211,8 @@ func (dp *DataPlane) Close(ctx context.Context) error {
 		wg.Go(func() { _ = b.l.Close(ctx) })
 	}
 	wg.Wait()
+	dp.shadows.close(ctx) // after the listeners: no request starts a copy any more
+	dp.shifts.close()
 	dp.registry.Close() // health checkers and drain timers
 	dp.proxies.closeAll()
 	fnErr := dp.functions.close(ctx)

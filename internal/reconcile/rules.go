@@ -69,6 +69,9 @@ func targetGroupOwners(cfg *config.Config) map[string]int {
 			note(l.DefaultActions)
 			for _, r := range l.Rules {
 				note(r.Actions)
+				if name := r.AlbatrossAttributes[config.AttrShadowTargetGroup]; name != "" {
+					owners[name] = i // a shadow target group is in use: its health is checked
+				}
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
@@ -91,7 +92,7 @@ func merge(file *config.Config, api *Resources) *config.Config {
 		for _, l := range a.ListenersOf(lb.ARN) {
 			ls := l.Spec
 			for _, r := range a.RulesOf(l.ARN) {
-				ls.Rules = append(ls.Rules, r.Spec)
+				ls.Rules = append(ls.Rules, withTagAttributes(r))
 			}
 			slices.SortStableFunc(ls.Rules, func(x, y config.Rule) int { return cmp.Compare(x.Priority, y.Priority) })
 			spec.Listeners = append(spec.Listeners, ls)
@@ -119,4 +120,20 @@ func clone[T any](v *T) *T {
 		panic("state: cannot copy " + err.Error())
 	}
 	return out
+}
+
+// withTagAttributes returns an API rule's spec with its "albatross." tags as its Albatross rule
+// attributes: rules have no attributes in the ELBv2 API, so tags carry Albatross's own
+// (docs/strangler.md), validated like the file's albatross_attributes.
+func withTagAttributes(r *Rule) config.Rule {
+	spec := r.Spec
+	for _, t := range r.Tags {
+		if strings.HasPrefix(t.Key, config.RuleAttributePrefix) {
+			if spec.AlbatrossAttributes == nil {
+				spec.AlbatrossAttributes = map[string]string{}
+			}
+			spec.AlbatrossAttributes[t.Key] = t.Value
+		}
+	}
+	return spec
 }

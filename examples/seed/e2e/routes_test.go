@@ -31,6 +31,7 @@ func TestDemo(t *testing.T) {
 	t.Run("assets stream from S3 with headers and 304", func(t *testing.T) { checkAssets(t, d.base) })
 	t.Run("checkout has its own target group", func(t *testing.T) { checkCheckout(t, d.base) })
 	t.Run("the printed control API lines answer", func(t *testing.T) { checkControlAPI(t, d) })
+	t.Run("the README's strangler walk-through: shadow, diff, gated shift", func(t *testing.T) { checkStrangler(t, d) })
 
 	procs := descendants(d.cmd.Process.Pid)
 	if runtime.GOOS == "linux" && len(procs) < 8 { // s3, 3 monoliths, albatross, 3 functions, log

@@ -23,6 +23,8 @@ type Handler struct {
 	health HealthSource
 	log    *slog.Logger
 	newID  func() string
+	// weights are a shift controller's (nil: none).
+	weights WeightSource
 }
 
 // Options configure a Handler.
@@ -32,6 +34,9 @@ type Options struct {
 	// Health reports target health for DescribeTargetHealth. nil means every registered target
 	// is reported healthy (or unavailable when health checks are off, HC-04).
 	Health HealthSource
+	// Weights reports the forward weights a shift controller has set (docs/strangler.md), which
+	// DescribeRules shows instead of the configured ones. nil means the configured ones.
+	Weights WeightSource
 	// Logger receives one line per failed change. nil means slog.Default().
 	Logger *slog.Logger
 	// NewID returns the 16-hex-character ID of a new listener or rule. nil means random IDs;
@@ -50,7 +55,7 @@ func New(opts Options) *Handler {
 	if opts.NewID == nil {
 		opts.NewID = newID
 	}
-	return &Handler{store: opts.Store, health: opts.Health, log: opts.Logger, newID: opts.NewID}
+	return &Handler{store: opts.Store, health: opts.Health, log: opts.Logger, newID: opts.NewID, weights: opts.Weights}
 }
 
 // call is one API request being served.

@@ -110,7 +110,7 @@ func describeRules(c *call) (any, error) {
 		rules := c.snap.RulesOf(lARN)
 		slices.SortFunc(rules, func(a, b *state.Rule) int { return cmp.Compare(a.Spec.Priority, b.Spec.Priority) })
 		for _, r := range rules {
-			out = append(out, renderRule(r, c.snap.Config))
+			out = append(out, c.withLiveWeights(r, renderRule(r, c.snap.Config)))
 		}
 		out = append(out, renderDefaultRule(l, c.snap.Config))
 	default:
@@ -126,7 +126,7 @@ func describeRules(c *call) (any, error) {
 // findRule renders the rule or default rule with the given ARN.
 func (c *call) findRule(arn string) (xmlRule, bool) {
 	if r := c.snap.Rule(arn); r != nil {
-		return renderRule(r, c.snap.Config), true
+		return c.withLiveWeights(r, renderRule(r, c.snap.Config)), true
 	}
 	for i := range c.snap.Listeners {
 		if l := &c.snap.Listeners[i]; l.DefaultRuleARN == arn {

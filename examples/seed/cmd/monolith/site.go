@@ -49,6 +49,7 @@ func (s *site) routes(logger *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /{$}", s.events)
 	mux.HandleFunc("GET /events", s.events)
 	mux.HandleFunc("GET /events/{id}", s.event)
+	mux.HandleFunc("GET /api/events", s.apiEvents)
 	mux.HandleFunc("GET /checkout", s.checkoutForm)
 	mux.HandleFunc("POST /checkout", s.checkout)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -102,3 +102,24 @@ func TestSeatSoldTwice(t *testing.T) {
 		t.Errorf("statuses %v, want [200 409]", codes)
 	}
 }
+
+// The legacy JSON API answers like the api function but for generated_at and ?limit=.
+func TestLegacyAPIEvents(t *testing.T) {
+	t.Parallel()
+	srv := newTestSite(t)
+	for _, q := range []string{"", "?limit=2", "?city=Lisbon&city=porto"} {
+		resp, err := http.Get(srv.URL + "/api/events" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" ||
+			!strings.Contains(string(body), `"generated_at":"2026-11-24T00:00:00Z"`) || !strings.Contains(string(body), `"seats_available":`) {
+			t.Fatalf("%s: %d %s", q, resp.StatusCode, body)
+		}
+		if q == "?limit=2" && !strings.Contains(string(body), `"count":6`) {
+			t.Errorf("the legacy API honours limit: %s", body)
+		}
+	}
+}

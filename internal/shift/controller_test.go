@@ -1,0 +1,120 @@
+package shift
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/elberr"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// The state survives a restart: a new controller on the same store resumes the step, and a
+// controller for other groups starts afresh.
+func TestStateSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	store := NewFileStore(filepath.Join(t.TempDir(), "shift"))
+	c := NewController("web/8080/15", *testPlan(), store, quiet, t0)
+	if err := c.Command(CommandAdvance, t0); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Command(CommandAdvance, t0)
+	_ = c.Command(CommandPause, t0)
+
+	again := NewController("web/8080/15", *testPlan(), NewFileStore(store.dir), quiet, t0.Add(time.Hour))
+	if s := again.Status(); s.Step != 2 || s.Status != Paused || s.Percent != 25 || again.Percent() != 25 || s.Weights != [2]int{75, 25} {
+		t.Fatalf("after restart: %+v", s)
+	}
+	other := *testPlan()
+	other.New = "api2"
+	if s := NewController("web/8080/15", other, store, quiet, t0).Status(); s.Step != 0 || s.Status != Running {
+		t.Fatalf("other groups: %+v", s)
+	}
+}
+
+// A reload's albatross.shift.state acts only when it changes.
+func TestReconfigure(t *testing.T) {
+	t.Parallel()
+	c := NewController("r", *testPlan(), &MemoryStore{}, quiet, t0)
+	c.Reconfigure(*testPlan(), Running, -1, t0) // the first reload: running is where it starts
+	_ = c.Command(CommandPause, t0)             // paused through the API
+	c.Reconfigure(*testPlan(), Running, -1, t0) // an unrelated reload does not resume it
+	if s := c.Status(); s.Status != Paused {
+		t.Fatalf("status %s", s.Status)
+	}
+	c.Reconfigure(*testPlan(), Aborted, -1, t0)
+	if s := c.Status(); s.Status != Aborted {
+		t.Fatalf("status %s", s.Status)
+	}
+	c.Reconfigure(*testPlan(), Running, -1, t0)
+	if s := c.Status(); s.Status != Running {
+		t.Fatalf("status %s", s.Status)
+	}
+}
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (f handlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) error { return f(w, r) }
+
+// The split sends New its share and meters each side's answers, error pages included.
+func TestSplitMeters(t *testing.T) {
+	t.Parallel()
+	c := NewController("r", *testPlan(), &MemoryStore{}, quiet, t0)
+	older := handlerFunc(func(w http.ResponseWriter, r *http.Request) error { _, _ = io.WriteString(w, "old"); return nil })
+	newer := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		return &elberr.Error{Status: http.StatusBadGateway, Source: elberr.SourceTarget, Err: errors.New("down")}
+	})
+	h := c.Split(older, newer)
+	serve := func() int {
+		rec := httptest.NewRecorder()
+		if err := h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil)); err != nil {
+			return 502
+		}
+		return rec.Code
+	}
+	for range 10 {
+		if serve() != 200 {
+			t.Fatal("step 0 sent a request to the new group")
+		}
+	}
+	for range 4 {
+		_ = c.Command(CommandAdvance, t0)
+	}
+	for range 10 {
+		if serve() != 502 {
+			t.Fatal("step 100 sent a request to the old group")
+		}
+	}
+	if n, e, _ := c.New.Reading(); n != 10 || e != 10 {
+		t.Fatalf("new meter %d/%d", n, e)
+	}
+}
+
+// albatross.shift.at_least advances a shift through a reload, once per change, never backwards.
+func TestReconfigureAtLeast(t *testing.T) {
+	t.Parallel()
+	c := NewController("r", *testPlan(), &MemoryStore{}, quiet, t0)
+	c.Reconfigure(*testPlan(), Running, 25, t0)
+	if s := c.Status(); s.Percent != 25 || s.Status != Running || s.LastGood != 1 {
+		t.Fatalf("after at_least 25: %+v", s)
+	}
+	_ = c.Command(CommandAbort, t0)
+	c.Reconfigure(*testPlan(), Running, 25, t0) // unchanged: the abort stands
+	if s := c.Status(); s.Percent != 0 {
+		t.Fatalf("an unchanged at_least moved the shift: %+v", s)
+	}
+	c.Reconfigure(*testPlan(), Aborted, 5, t0) // aborted, then advanced: it waits, paused, at 5 %
+	if s := c.Status(); s.Percent != 5 || s.Status != Paused {
+		t.Fatalf("at_least 5 from 0: %+v", s)
+	}
+	c.Reconfigure(*testPlan(), Aborted, 100, t0)
+	if s := c.Status(); s.Percent != 100 || s.Status != Done {
+		t.Fatalf("at_least 100: %+v", s)
+	}
+}

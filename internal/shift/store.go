@@ -1,0 +1,103 @@
+package shift
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Store keeps the state of each shift by rule name, so that a shift survives a restart. A
+// cluster keeps it in its shared store instead and lets one leader drive the shifts; FileStore
+// is the single-process one.
+type Store interface {
+	// Load returns the rule's saved state; ok is false when there is none.
+	Load(rule string) (s State, ok bool, err error)
+	// Save replaces the rule's state.
+	Save(rule string, s State) error
+}
+
+// FileStore keeps each rule's state as a JSON file in a directory (<data-dir>/shift). It is
+// safe for concurrent use.
+type FileStore struct {
+	dir string
+	mu  sync.Mutex
+}
+
+// NewFileStore returns a store in dir, created (0700) on first save.
+func NewFileStore(dir string) *FileStore { return &FileStore{dir: dir} }
+
+var _ Store = (*FileStore)(nil)
+
+// path names the file of a rule: its name escaped, so that "web/8080/15" is one file name.
+func (f *FileStore) path(rule string) string {
+	return filepath.Join(f.dir, url.PathEscape(rule)+".json")
+}
+
+// Load reads the rule's file; a missing file is no state.
+func (f *FileStore) Load(rule string) (State, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	data, err := os.ReadFile(f.path(rule))
+	if errors.Is(err, fs.ErrNotExist) {
+		return State{}, false, nil
+	}
+	if err != nil {
+		return State{}, false, err
+	}
+	var s State
+	if err := json.Unmarshal(data, &s); err != nil {
+		return State{}, false, fmt.Errorf("%s: %w", f.path(rule), err)
+	}
+	return s, true, nil
+}
+
+// Save writes the rule's file through a temporary file and a rename, so that a crash leaves the
+// old state or the new one, never half of one.
+func (f *FileStore) Save(rule string, s State) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := os.MkdirAll(f.dir, 0o700); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := f.path(rule) + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, f.path(rule))
+}
+
+// MemoryStore keeps states in memory only: a shift then restarts with the process.
+type MemoryStore struct {
+	mu     sync.Mutex
+	states map[string]State
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// Load returns the rule's state.
+func (m *MemoryStore) Load(rule string) (State, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.states[rule]
+	return s, ok, nil
+}
+
+// Save keeps the rule's state.
+func (m *MemoryStore) Save(rule string, s State) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.states == nil {
+		m.states = map[string]State{}
+	}
+	m.states[rule] = s
+	return nil
+}
