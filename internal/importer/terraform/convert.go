@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -30,6 +31,14 @@ type unnumberedRule struct {
 	rule config.Rule
 	addr string
 	rng  hcl.Range
+}
+
+// source reports where the item at cfgPath came from: the resource block and the instance's
+// address as Terraform prints it (module.svc["a"].aws_lb_target_group.this[0]).
+func (c *converter) source(cfgPath, addr string, rng hcl.Range) {
+	if c.ev.opts.Source != nil {
+		c.ev.opts.Source(cfgPath, strings.TrimSpace(c.ev.ps.location(rng)+" "+addr))
+	}
 }
 
 // passes orders the conversion so that what a resource refers to is built before it.
@@ -125,6 +134,7 @@ func (c *converter) loadBalancer(inst *instance) {
 		lb.Attributes = nil
 	}
 	c.lbs[arn] = len(c.cfg.LoadBalancers)
+	c.source(fmt.Sprintf("load_balancers[%d]", len(c.cfg.LoadBalancers)), inst.addr, b.rng)
 	c.cfg.LoadBalancers = append(c.cfg.LoadBalancers, lb)
 }
 
@@ -174,6 +184,7 @@ func (c *converter) listener(inst *instance) {
 	l.DefaultActions = c.actions(actions)
 	lb := &c.cfg.LoadBalancers[lbIdx]
 	c.listeners[inst.value.GetAttr("arn").AsString()] = listenerAt{lb: lbIdx, listener: len(lb.Listeners)}
+	c.source(fmt.Sprintf("load_balancers[%d].listeners[%d]", lbIdx, len(lb.Listeners)), inst.addr, b.rng)
 	lb.Listeners = append(lb.Listeners, l)
 }
 
@@ -237,13 +248,18 @@ func (c *converter) rule(inst *instance) {
 	}
 	if p, ok := c.ev.integer(b, "priority"); ok {
 		r.Priority = p
-		l := &c.cfg.LoadBalancers[at.lb].Listeners[at.listener]
-		l.Rules = append(l.Rules, r)
+		c.appendRule(at, r, inst.addr, b.rng)
 		return
 	}
 	if b.attrs["priority"] == nil {
 		c.unnumbered = append(c.unnumbered, unnumberedRule{at: at, rule: r, addr: inst.addr, rng: b.rng})
 	}
+}
+
+func (c *converter) appendRule(at listenerAt, r config.Rule, addr string, rng hcl.Range) {
+	l := &c.cfg.LoadBalancers[at.lb].Listeners[at.listener]
+	c.source(fmt.Sprintf("load_balancers[%d].listeners[%d].rules[%d]", at.lb, at.listener, len(l.Rules)), addr, rng)
+	l.Rules = append(l.Rules, r)
 }
 
 // listenerIgnored: a listener ARN built from an ignored load balancer's ARN.
@@ -266,7 +282,7 @@ func (c *converter) numberRules() {
 			highest = max(highest, r.Priority)
 		}
 		u.rule.Priority = highest + 1
-		l.Rules = append(l.Rules, u.rule)
+		c.appendRule(u.at, u.rule, u.addr, u.rng)
 		c.ev.notice("%s %s: no priority; given %d, the next after the listener's highest", c.ev.ps.location(u.rng), u.addr, u.rule.Priority)
 	}
 }
