@@ -51,7 +51,7 @@ func (c *converter) targetGroup(inst *instance) {
 		tg.Attributes = nil
 	}
 	c.tgs[inst.value.GetAttr("arn").AsString()] = len(c.cfg.TargetGroups)
-	c.source(fmt.Sprintf("target_groups[%d]", len(c.cfg.TargetGroups)), inst.addr, b.rng)
+	c.source(fmt.Sprintf("target_groups[%d]", len(c.cfg.TargetGroups)), inst)
 	c.cfg.TargetGroups = append(c.cfg.TargetGroups, tg)
 }
 
@@ -150,7 +150,7 @@ func (c *converter) attachment(inst *instance) {
 			return
 		}
 	}
-	c.source(fmt.Sprintf("target_groups[%d].targets[%d]", i, len(tg.Targets)), inst.addr, b.rng)
+	c.source(fmt.Sprintf("target_groups[%d].targets[%d]", i, len(tg.Targets)), inst)
 	tg.Targets = append(tg.Targets, t)
 }
 
