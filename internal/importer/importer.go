@@ -60,20 +60,27 @@ type Result struct {
 }
 
 // loadTerraform and loadBundle adapt the formats built in their own packages: what they read is
-// watched, and their notices become warnings.
+// watched, their notices become warnings, and where each item came from becomes its source.
 func loadTerraform(path string, opts Options, res *Result) (*config.Config, error) {
 	return terraform.Load(path, terraform.Options{Params: opts.Params, VarFiles: opts.VarFiles, Values: opts.Values,
-		Env: opts.Env, CodeDir: opts.CacheDir, Notice: res.warn, Read: res.watch})
+		Env: opts.Env, CodeDir: opts.CacheDir, Notice: res.warn, Read: res.watch, Source: res.source})
 }
 
 func loadBundle(path string, opts Options, res *Result) (*config.Config, error) {
 	return bundle.Load(path, bundle.Options{Params: opts.Params, VarFiles: opts.VarFiles, Values: opts.Values,
-		Env: opts.Env, CodeDir: opts.CacheDir, Notice: res.warn, Read: res.watch})
+		Env: opts.Env, CodeDir: opts.CacheDir, Notice: res.warn, Read: res.watch, Source: res.source})
 }
 
 func (r *Result) warn(line string) { r.Warnings = append(r.Warnings, line) }
 
 func (r *Result) watch(path string) { r.Watch = append(r.Watch, abs(path)) }
+
+func (r *Result) source(cfgPath, from string) {
+	if r.Sources == nil {
+		r.Sources = map[string]string{}
+	}
+	r.Sources[cfgPath] = from
+}
 
 // Load reads the configuration at path in whatever format it is written. It returns the
 // Result together with a config.Problems error when the configuration has problems (as

@@ -159,3 +159,39 @@ func FuzzDetectAndPortMap(f *testing.F) {
 		_, _ = ParsePortMap(ports)
 	})
 }
+
+// TestTerraformValidationProblemsPointAtTheSource: a problem only validation finds is located at
+// the resource instance it came from, as for templates.
+func TestTerraformValidationProblemsPointAtTheSource(t *testing.T) {
+	dir := t.TempDir()
+	src := `resource "aws_lb" "main" { name = "main" }
+
+resource "aws_lb_listener" "front" {
+  for_each          = { http = 8080 }
+  load_balancer_arn = aws_lb.main.arn
+  port              = each.value
+  default_action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      status_code  = "999"
+    }
+  }
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(dir, Options{CacheDir: t.TempDir()})
+	if res == nil || err == nil {
+		t.Fatalf("want a result and problems, got %v", err)
+	}
+	var ps config.Problems
+	if !errors.As(err, &ps) || len(ps) != 1 {
+		t.Fatalf("err = %v", err)
+	}
+	want := `main.tf:3:1 aws_lb_listener.front["http"]: load_balancers[0].listeners[0].default_actions[0].fixed_response_config.status_code`
+	if ps[0].Path != want {
+		t.Errorf("path = %q, want %q", ps[0].Path, want)
+	}
+}

@@ -29,6 +29,33 @@ func (c *converter) notice(format string, args ...any) {
 	}
 }
 
+// source reports where the item at cfgPath came from: the bundle entry at p, and id (its ARN,
+// or what else names it) when there is one.
+func (c *converter) source(cfgPath string, p path, id string) {
+	if c.opts.Source == nil {
+		return
+	}
+	from := c.ps.file
+	if n := c.ps.locate(p); n != nil {
+		from = fmt.Sprintf("%s:%d:%d", c.ps.file, n.Line, n.Column)
+	}
+	from += " " + p.String()
+	if id != "" {
+		from += " (" + id + ")"
+	}
+	c.opts.Source(cfgPath, from)
+}
+
+// firstOf is the first of names that is set.
+func firstOf(names ...string) string {
+	for _, n := range names {
+		if n != "" {
+			return n
+		}
+	}
+	return ""
+}
+
 func (c *converter) convert() {
 	c.tgNames = map[string]string{}
 	for _, e := range c.b.TargetGroups {
@@ -76,15 +103,20 @@ func (c *converter) loadBalancer(p path, e *LoadBalancerEntry) {
 	}
 	out := config.LoadBalancer{Name: lb.LoadBalancerName,
 		Attributes: c.attributes(p.key("Attributes"), e.Attributes, config.LoadBalancerAttributeDefaults())}
+	cfgPath := fmt.Sprintf("load_balancers[%d]", len(c.cfg.LoadBalancers))
+	c.source(cfgPath, p, firstOf(lb.LoadBalancerArn, lb.LoadBalancerName))
 	for i := range e.Listeners {
-		if l, ok := c.listener(p.key("Listeners").idx(i), &e.Listeners[i]); ok {
+		lp := fmt.Sprintf("%s.listeners[%d]", cfgPath, len(out.Listeners))
+		if l, ok := c.listener(p.key("Listeners").idx(i), &e.Listeners[i], lp); ok {
+			c.source(lp, p.key("Listeners").idx(i), e.Listeners[i].Listener.ListenerArn)
 			out.Listeners = append(out.Listeners, l)
 		}
 	}
 	c.cfg.LoadBalancers = append(c.cfg.LoadBalancers, out)
 }
 
-func (c *converter) listener(p path, e *ListenerEntry) (config.Listener, bool) {
+// listener converts a listener that goes to cfgPath, where its rules' sources are reported.
+func (c *converter) listener(p path, e *ListenerEntry, cfgPath string) (config.Listener, bool) {
 	l := e.Listener
 	out := config.Listener{Port: l.Port, Protocol: l.Protocol, SSLPolicy: l.SslPolicy,
 		Attributes: c.attributes(p.key("Attributes"), e.Attributes, config.Listener{}.EffectiveAttributes())}
@@ -116,6 +148,7 @@ func (c *converter) listener(p path, e *ListenerEntry) (config.Listener, bool) {
 			continue // the default rule is the listener's default actions
 		}
 		if rule, ok := c.rule(rp, r); ok {
+			c.source(fmt.Sprintf("%s.rules[%d]", cfgPath, len(out.Rules)), rp, r.RuleArn)
 			out.Rules = append(out.Rules, rule)
 		}
 	}
@@ -275,8 +308,15 @@ func (c *converter) targetGroup(p path, e *TargetGroupEntry) {
 		} else if !c.mapTarget(tp, &t) {
 			continue
 		}
+		// The target as the ALB knew it: a mapped one's id and port are local now.
+		id := d.Target.ID
+		if d.Target.Port != 0 && !lambda {
+			id += ":" + strconv.Itoa(d.Target.Port)
+		}
+		c.source(fmt.Sprintf("target_groups[%d].targets[%d]", len(c.cfg.TargetGroups), len(out.Targets)), p.key("TargetHealthDescriptions").idx(i), id)
 		out.Targets = append(out.Targets, t)
 	}
+	c.source(fmt.Sprintf("target_groups[%d]", len(c.cfg.TargetGroups)), p, firstOf(tg.TargetGroupArn, tg.TargetGroupName))
 	c.cfg.TargetGroups = append(c.cfg.TargetGroups, out)
 }
 
@@ -320,6 +360,7 @@ func (c *converter) function(p path, f *GetFunctionOutput) {
 		return
 	}
 	out.Code = c.code(p, f)
+	c.source(fmt.Sprintf("functions[%d]", len(c.cfg.Functions)), p, firstOf(cf.FunctionArn, cf.FunctionName))
 	c.cfg.Functions = append(c.cfg.Functions, out)
 }
 

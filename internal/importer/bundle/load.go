@@ -38,6 +38,12 @@ type Options struct {
 	// Read, when set, is called with every file and folder the load read (the bundle, code
 	// packages), so that live reload can watch them.
 	Read func(path string)
+	// Source, when set, is called for every load balancer, listener, rule, target group,
+	// target and function built, with its configuration path ("load_balancers[0].listeners[1]")
+	// and the bundle entry it came from, located and named by its ARN ("web.json:26:17
+	// LoadBalancers[0].Listeners[0] (arn:aws:elasticloadbalancing:...)"), for the comments of
+	// `albatross import` and for locating validation problems.
+	Source func(cfgPath, from string)
 }
 
 // Detect reports whether content is a describe bundle: a JSON or YAML document whose Bundle

@@ -1,11 +1,13 @@
 package terraform
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // converter turns the evaluated resource instances into a configuration. Resources find each
@@ -28,8 +30,24 @@ type listenerAt struct{ lb, listener int }
 type unnumberedRule struct {
 	at   listenerAt
 	rule config.Rule
-	addr string
-	rng  hcl.Range
+	inst *instance
+}
+
+// source reports where the item at cfgPath came from: the resource block and the instance's
+// address as Terraform prints it (module.svc["a"].aws_lb_target_group.this[0]).
+func (c *converter) source(cfgPath string, inst *instance) {
+	if c.ev.opts.Source != nil {
+		c.ev.opts.Source(cfgPath, strings.TrimSpace(c.ev.ps.location(declared(inst.res.block))+" "+inst.addr))
+	}
+}
+
+// declared is where a resource is declared: its block's header, or in a .tf.json file its name
+// (the header's range there is the "resource" key that every resource of the file shares).
+func declared(b *hclsyntax.Block) hcl.Range {
+	if strings.HasSuffix(b.TypeRange.Filename, ".json") && len(b.LabelRanges) > 0 {
+		return b.LabelRanges[len(b.LabelRanges)-1]
+	}
+	return b.DefRange()
 }
 
 // passes orders the conversion so that what a resource refers to is built before it.
@@ -125,6 +143,7 @@ func (c *converter) loadBalancer(inst *instance) {
 		lb.Attributes = nil
 	}
 	c.lbs[arn] = len(c.cfg.LoadBalancers)
+	c.source(fmt.Sprintf("load_balancers[%d]", len(c.cfg.LoadBalancers)), inst)
 	c.cfg.LoadBalancers = append(c.cfg.LoadBalancers, lb)
 }
 
@@ -174,6 +193,7 @@ func (c *converter) listener(inst *instance) {
 	l.DefaultActions = c.actions(actions)
 	lb := &c.cfg.LoadBalancers[lbIdx]
 	c.listeners[inst.value.GetAttr("arn").AsString()] = listenerAt{lb: lbIdx, listener: len(lb.Listeners)}
+	c.source(fmt.Sprintf("load_balancers[%d].listeners[%d]", lbIdx, len(lb.Listeners)), inst)
 	lb.Listeners = append(lb.Listeners, l)
 }
 
@@ -237,13 +257,18 @@ func (c *converter) rule(inst *instance) {
 	}
 	if p, ok := c.ev.integer(b, "priority"); ok {
 		r.Priority = p
-		l := &c.cfg.LoadBalancers[at.lb].Listeners[at.listener]
-		l.Rules = append(l.Rules, r)
+		c.appendRule(at, r, inst)
 		return
 	}
 	if b.attrs["priority"] == nil {
-		c.unnumbered = append(c.unnumbered, unnumberedRule{at: at, rule: r, addr: inst.addr, rng: b.rng})
+		c.unnumbered = append(c.unnumbered, unnumberedRule{at: at, rule: r, inst: inst})
 	}
+}
+
+func (c *converter) appendRule(at listenerAt, r config.Rule, inst *instance) {
+	l := &c.cfg.LoadBalancers[at.lb].Listeners[at.listener]
+	c.source(fmt.Sprintf("load_balancers[%d].listeners[%d].rules[%d]", at.lb, at.listener, len(l.Rules)), inst)
+	l.Rules = append(l.Rules, r)
 }
 
 // listenerIgnored: a listener ARN built from an ignored load balancer's ARN.
@@ -266,7 +291,7 @@ func (c *converter) numberRules() {
 			highest = max(highest, r.Priority)
 		}
 		u.rule.Priority = highest + 1
-		l.Rules = append(l.Rules, u.rule)
-		c.ev.notice("%s %s: no priority; given %d, the next after the listener's highest", c.ev.ps.location(u.rng), u.addr, u.rule.Priority)
+		c.appendRule(u.at, u.rule, u.inst)
+		c.ev.notice("%s %s: no priority; given %d, the next after the listener's highest", c.ev.ps.location(u.inst.body.rng), u.inst.addr, u.rule.Priority)
 	}
 }

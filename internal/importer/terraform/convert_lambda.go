@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"path/filepath"
 
 	"github.com/albatross-lb/albatross/internal/config"
@@ -29,6 +30,7 @@ func (c *converter) function(inst *instance) {
 		ev.notice("%s %s.layers: not loaded; put what the function needs from its layers into its code", ev.ps.location(b.rng), inst.addr)
 	}
 	f.Code = c.functionCode(inst)
+	c.source(fmt.Sprintf("functions[%d]", len(c.cfg.Functions)), inst)
 	c.cfg.Functions = append(c.cfg.Functions, f)
 }
 

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
@@ -50,6 +51,7 @@ func (c *converter) targetGroup(inst *instance) {
 		tg.Attributes = nil
 	}
 	c.tgs[inst.value.GetAttr("arn").AsString()] = len(c.cfg.TargetGroups)
+	c.source(fmt.Sprintf("target_groups[%d]", len(c.cfg.TargetGroups)), inst)
 	c.cfg.TargetGroups = append(c.cfg.TargetGroups, tg)
 }
 
@@ -148,6 +150,7 @@ func (c *converter) attachment(inst *instance) {
 			return
 		}
 	}
+	c.source(fmt.Sprintf("target_groups[%d].targets[%d]", i, len(tg.Targets)), inst)
 	tg.Targets = append(tg.Targets, t)
 }
 

@@ -42,6 +42,11 @@ type Options struct {
 	// sources (a source_dir that is copied as "FOLDER/..."), zip packages — so that live reload
 	// can watch them (importer.Watcher).
 	Read func(path string)
+	// Source, when set, is called for every load balancer, listener, rule, target group,
+	// target and function built, with its configuration path ("load_balancers[0].listeners[1]")
+	// and the resource instance it came from ("main.tf:12:1 aws_lb_listener.front[\"https\"]"),
+	// for the comments of `albatross import` and for locating validation problems.
+	Source func(cfgPath, from string)
 }
 
 // Detect reports whether path is a Terraform module: a folder holding .tf or .tf.json files, a
