@@ -1,0 +1,234 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strings"
+
+	"github.com/albatross-lb/albatross/internal/h1/wire"
+)
+
+// What the loop refuses itself, before any handler: heads from which no *http.Request can be
+// built, and the refusals the ALB documents with a status of their own. Everything else goes to
+// the handler, which applies the desync mitigation mode to the head's verdict (wire.Received).
+
+// headStatus returns the status the loop answers h with itself, or 0 to serve it.
+func headStatus(h *wire.Head, rcv *wire.Received) int {
+	if len(h.Target) == 0 || len(h.Proto) == 0 {
+		// One token, or HTTP/0.9: no request to route (net/http's 400).
+		return http.StatusBadRequest
+	}
+	if p := h.Proto; len(p) == 8 && string(p[:5]) == "HTTP/" && isDigit(p[5]) && p[6] == '.' && isDigit(p[7]) && p[5] != '1' {
+		return http.StatusHTTPVersionNotSupported // a well-formed version we do not speak
+	}
+	if unknownCoding(h) {
+		return http.StatusNotImplemented // LST-07
+	}
+	if rcv.Actions[wire.Monitor].Block {
+		// Blocked in every mode: the body cannot be delimited or the head cannot be forwarded.
+		return http.StatusBadRequest
+	}
+	if h.HostCount > 1 || h.HostCount == 0 && h.Minor >= 1 {
+		return http.StatusBadRequest // RFC 9112 section 3.2
+	}
+	return 0
+}
+
+// unknownCoding reports a Transfer-Encoding naming a coding other than chunked or identity,
+// which the ALB answers with 501 (LST-07).
+func unknownCoding(h *wire.Head) bool {
+	for i := range h.Fields {
+		f := &h.Fields[i]
+		if !strings.EqualFold(string(f.Name), "Transfer-Encoding") {
+			continue
+		}
+		for coding := range strings.SplitSeq(string(f.Value), ",") {
+			coding = strings.TrimSpace(coding)
+			if coding != "" && !strings.EqualFold(coding, "chunked") && !strings.EqualFold(coding, "identity") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// newRequest builds the *http.Request the handler chain expects from the head, as net/http's
+// server would: canonical header keys, Host taken out of the header, framing headers removed
+// where the engine writes its own. It reports false for a head net/http could not represent
+// (a target url.ParseRequestURI refuses, an invalid Host), which gets a 400.
+func (c *conn) newRequest(ctx context.Context) (*http.Request, bool) {
+	h := &c.head
+	target := string(h.Target)
+	u, err := url.ParseRequestURI(target)
+	if err != nil {
+		return nil, false
+	}
+	header := make(http.Header, len(h.Fields))
+	host := ""
+	for i := range h.Fields {
+		f := &h.Fields[i]
+		if f.Flags&wire.FieldNoColon != 0 || len(f.Name) == 0 {
+			continue // nothing a target could read as a field (DSY-03)
+		}
+		key := canonicalKey(f.Name)
+		value := string(f.Value)
+		if key == "Host" {
+			host = value
+			continue
+		}
+		header[key] = append(header[key], value)
+	}
+	if !validHost(host) {
+		return nil, false
+	}
+	if u.IsAbs() && u.Host != "" {
+		host = u.Host // RFC 9112 section 3.2.2: the target's authority wins
+	}
+	r := &http.Request{
+		Method:     method(h.Method),
+		URL:        u,
+		Proto:      proto(h),
+		ProtoMajor: 1,
+		ProtoMinor: h.Minor,
+		Header:     header,
+		Host:       host,
+		RequestURI: target,
+		RemoteAddr: c.remoteAddr,
+		Body:       http.NoBody,
+	}
+	r = r.WithContext(ctx)
+	r.Close = wantsClose(h.Minor, header)
+	switch h.Framing {
+	case wire.FramingLength:
+		r.ContentLength = h.ContentLength
+		if h.ContentLength > 0 {
+			c.body.reset(c, false, h.ContentLength, expectsContinue(r), nil)
+			r.Body = &c.body
+		}
+	case wire.FramingChunked:
+		r.ContentLength = -1
+		r.TransferEncoding = []string{"chunked"}
+		delete(header, "Content-Length") // RFC 9112 section 6.1: Transfer-Encoding overrides it
+		r.Trailer = declaredTrailer(header)
+		c.body.reset(c, true, 0, expectsContinue(r), r.Trailer)
+		r.Body = &c.body
+	}
+	// The engine writes its own framing towards targets; a received Transfer-Encoding (chunked
+	// or identity) is never forwarded as is.
+	delete(header, "Transfer-Encoding")
+	return r, true
+}
+
+// canonicalKey is textproto's canonical form of a field name; names that are not tokens keep
+// their bytes (and DSY-03 drops them in the router). Frequent names are not allocated.
+func canonicalKey(name []byte) string {
+	if k, ok := commonKeys[string(name)]; ok {
+		return k
+	}
+	return textproto.CanonicalMIMEHeaderKey(string(name))
+}
+
+var commonKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"Host", "User-Agent", "Accept", "Accept-Encoding", "Accept-Language",
+		"Connection", "Content-Length", "Content-Type", "Cookie", "Authorization", "Cache-Control",
+		"Upgrade", "Origin", "Referer", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Port",
+		"X-Amzn-Trace-Id", "Transfer-Encoding", "Expect", "If-None-Match", "If-Modified-Since",
+		"Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Protocol", "Sec-Websocket-Extensions"} {
+		m[k] = k
+		m[strings.ToLower(k)] = k
+	}
+	return m
+}()
+
+func method(b []byte) string {
+	switch string(b) {
+	case "GET":
+		return http.MethodGet
+	case "POST":
+		return http.MethodPost
+	case "HEAD":
+		return http.MethodHead
+	case "PUT":
+		return http.MethodPut
+	case "DELETE":
+		return http.MethodDelete
+	case "OPTIONS":
+		return http.MethodOptions
+	case "PATCH":
+		return http.MethodPatch
+	}
+	return string(b)
+}
+
+func proto(h *wire.Head) string {
+	switch string(h.Proto) {
+	case "HTTP/1.1":
+		return "HTTP/1.1"
+	case "HTTP/1.0":
+		return "HTTP/1.0"
+	}
+	return string(h.Proto)
+}
+
+// wantsClose applies RFC 9112 section 9.3: HTTP/1.1 persists unless Connection says close;
+// HTTP/1.0 closes unless it says keep-alive.
+func wantsClose(minor int, h http.Header) bool {
+	if hasToken(h["Connection"], "close") {
+		return true
+	}
+	return minor == 0 && !hasToken(h["Connection"], "keep-alive")
+}
+
+func hasToken(values []string, token string) bool {
+	for _, v := range values {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// expectsContinue: an HTTP/1.1 client waiting for 100 Continue before its body (LST-08).
+func expectsContinue(r *http.Request) bool {
+	return r.ProtoMinor >= 1 && hasToken(r.Header["Expect"], "100-continue")
+}
+
+// declaredTrailer is the Trailer header's names, for the body to fill (as net/http does).
+func declaredTrailer(h http.Header) http.Header {
+	values := h["Trailer"]
+	if len(values) == 0 {
+		return nil
+	}
+	t := http.Header{}
+	for _, v := range values {
+		for name := range strings.SplitSeq(v, ",") {
+			if name = textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name)); name != "" {
+				switch name {
+				case "Transfer-Encoding", "Trailer", "Content-Length":
+				default:
+					t[name] = nil
+				}
+			}
+		}
+	}
+	return t
+}
+
+// validHost accepts what net/http's server accepts in a Host field (httpguts.ValidHostHeader):
+// the bytes of a host, a port, an IPv6 literal, and the sub-delims some clients send.
+func validHost(h string) bool {
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!$%&'()*+,-.:;=[]_~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
