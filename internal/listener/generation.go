@@ -22,10 +22,10 @@ type generation struct {
 	server *http.Server
 	// h1 serves the HTTP/1 connections (plain, and TLS without h2) unless opts.netHTTP; server
 	// then only has HTTP/2's.
-	h1     *h1server.Server
-	conns  *connQueue
-	l      *Listener
-	opts   Options
+	h1    *h1server.Server
+	conns *connQueue
+	l     *Listener
+	opts  Options
 
 	mu      sync.Mutex
 	open    int  // connections served and not yet closed or hijacked

@@ -142,4 +142,3 @@ func (c *conn) resume(rc net.Conn) {
 	}
 	_ = rc.Close()
 }
-
