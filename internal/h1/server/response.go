@@ -101,7 +101,7 @@ func (w *response) Write(p []byte) (int, error) {
 			w.pending = append(w.pending, p...)
 			return len(p), nil
 		}
-		w.commit()
+		w.commit(p)
 	}
 	return len(p), w.writeBody(p)
 }
@@ -122,8 +122,9 @@ func (w *response) writeBody(p []byte) error {
 	return err
 }
 
-// commit writes the head into the output buffer, then what the handler wrote so far.
-func (w *response) commit() {
+// commit writes the head into the output buffer, then what the handler wrote so far. first is
+// the write that did not fit the buffer, for sniffing the Content-Type when nothing is held.
+func (w *response) commit(first []byte) {
 	if w.committed {
 		return
 	}
@@ -144,8 +145,12 @@ func (w *response) commit() {
 	}
 	var contentLength string
 	_, haveType := h["Content-Type"]
-	if w.bodyAllowed && !haveType && len(w.pending) > 0 && len(h["Transfer-Encoding"]) == 0 {
-		h["Content-Type"] = []string{http.DetectContentType(w.pending)}
+	sniff := w.pending
+	if len(sniff) == 0 {
+		sniff = first
+	}
+	if w.bodyAllowed && !haveType && len(sniff) > 0 && len(h["Transfer-Encoding"]) == 0 {
+		h["Content-Type"] = []string{http.DetectContentType(sniff)}
 	}
 	switch {
 	case !w.bodyAllowed:
@@ -259,7 +264,7 @@ func (w *response) finish() bool {
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
-	w.commit()
+	w.commit(nil)
 	b := w.c.out
 	if w.chunked {
 		_, _ = b.WriteString("0\r\n")
@@ -295,7 +300,7 @@ func (w *response) FlushError() error {
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
-	w.commit()
+	w.commit(nil)
 	return w.c.out.Flush()
 }
 

@@ -36,6 +36,9 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 	c.canContinue = true
 	c.continueMu.Unlock()
 	c.resp.reset(c, r)
+	if h.MustClose {
+		c.resp.closeAfter = true // RFC 9112 section 6.1, said in the response
+	}
 	if !hasBody {
 		c.body.reset(c, false, 0, false, nil)
 		c.body.eof = true

@@ -53,6 +53,10 @@ func (c *conn) bodyDone() {
 func (w *watch) run() {
 	c := w.c
 	c.mu.Lock()
+	if w.state != watchArmed {
+		c.mu.Unlock() // stopped meanwhile: the buffer is the loop's again
+		return
+	}
 	if c.in.w == len(c.in.buf) && c.in.r == c.in.w {
 		// The buffer is the watch's until the loop stops it: the body is read and the
 		// handler does not touch it.
