@@ -70,10 +70,13 @@ func (w *response) WriteHeader(status int) {
 // writeInterim sends a 1xx response at once (103 Early Hints, a target's 100): the status line
 // and the current header.
 func (w *response) writeInterim(status int) {
+	if w.req.ProtoMinor == 0 {
+		return // HTTP/1.0 knows no interim responses
+	}
 	w.c.continueMu.Lock()
 	defer w.c.continueMu.Unlock()
 	b := w.c.out
-	writeStatusLine(b, status)
+	writeStatusLine(b, false, status)
 	_ = w.header.Write(b)
 	_, _ = b.WriteString("\r\n")
 	_ = b.Flush()
@@ -171,7 +174,7 @@ func (w *response) commit(first []byte) {
 	}
 	delete(h, "Transfer-Encoding")
 	b := w.c.out
-	writeStatusLine(b, w.status)
+	writeStatusLine(b, w.req.ProtoMinor == 0, w.status)
 	_ = h.WriteSubset(b, excludedHeaders)
 	if _, ok := h["Date"]; !ok {
 		_, _ = b.WriteString("Date: ")
@@ -226,8 +229,12 @@ func sanitize(v string) string {
 	return v
 }
 
-func writeStatusLine(b *bufio.Writer, status int) {
-	_, _ = b.WriteString("HTTP/1.1 ")
+func writeStatusLine(b *bufio.Writer, http10 bool, status int) {
+	if http10 {
+		_, _ = b.WriteString("HTTP/1.0 ")
+	} else {
+		_, _ = b.WriteString("HTTP/1.1 ")
+	}
 	_, _ = b.WriteString(strconv.Itoa(status))
 	_ = b.WriteByte(' ')
 	if text := http.StatusText(status); text != "" {
