@@ -69,8 +69,12 @@ func (c *conn) newRequest(ctx context.Context) (*http.Request, bool) {
 	host := ""
 	for i := range h.Fields {
 		f := &h.Fields[i]
-		if f.Flags&wire.FieldNoColon != 0 || len(f.Name) == 0 {
-			continue // nothing a target could read as a field (DSY-03)
+		if f.Flags&(wire.FieldNoColon|wire.FieldNameNotToken) != 0 || len(f.Name) == 0 {
+			// No HTTP/1.1 target could read it as the field it claims to be, and some would
+			// read it as another ("Transfer-Encoding : chunked"): it is not forwarded. The
+			// verdict (MissingHeaderColon, EmptyHeader, NonCompliantHeader, SuspiciousHeader)
+			// still says it was there.
+			continue
 		}
 		key := canonicalKey(f.Name)
 		value := string(f.Value)
@@ -103,6 +107,9 @@ func (c *conn) newRequest(ctx context.Context) (*http.Request, bool) {
 	switch h.Framing {
 	case wire.FramingLength:
 		r.ContentLength = h.ContentLength
+		if cl := header["Content-Length"]; len(cl) > 1 {
+			header["Content-Length"] = cl[:1] // equal repeats are one length (DuplicateContentLength)
+		}
 		if h.ContentLength > 0 {
 			c.body.reset(c, false, h.ContentLength, expectsContinue(r), nil)
 			r.Body = &c.body
