@@ -261,3 +261,52 @@ func statuses(tr transcript) []string {
 	}
 	return out
 }
+
+// TestDesyncModesOnRawHeads: routing.http.desync_mitigation_mode acts on the classes only the
+// raw head shows (DSY-01, DSY-02): monitor serves and keeps the connection, defensive serves
+// Ambiguous requests and closes, strictest blocks anything not Compliant; RFC 9112's close
+// after Transfer-Encoding with Content-Length holds in every mode.
+func TestDesyncModesOnRawHeads(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		desc, raw, log string
+		want           map[router.DesyncMode]string
+	}{
+		{"DuplicateContentLength", "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 1\r\nContent-Length: 1\r\n\r\na", "Ambiguous/DuplicateContentLength",
+			map[router.DesyncMode]string{router.DesyncMonitor: "200 close=false", router.DesyncDefensive: "200 close=true", router.DesyncStrictest: "400 close=true"}},
+		{"BothTeClPresent", "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "Ambiguous/BothTeClPresent",
+			map[router.DesyncMode]string{router.DesyncMonitor: "200 close=true", router.DesyncDefensive: "200 close=true", router.DesyncStrictest: "400 close=true"}},
+		{"NonCrLfLineTermination", "GET / HTTP/1.1\n" + hostLine + "\n", "Acceptable/NonCrLfLineTermination",
+			map[router.DesyncMode]string{router.DesyncMonitor: "200 close=false", router.DesyncDefensive: "200 close=false", router.DesyncStrictest: "400 close=true"}},
+		{"BadVersion", "GET / HTTP/1.10\r\n" + hostLine + "\r\n", "Severe/BadVersion",
+			map[router.DesyncMode]string{router.DesyncMonitor: "200 close=false", router.DesyncDefensive: "400 close=true", router.DesyncStrictest: "400 close=true"}},
+	}
+	type result struct {
+		desc string
+		mode router.DesyncMode
+		want string
+		log  string
+		tr   transcript
+	}
+	var mu sync.Mutex
+	var results []result
+	var wg sync.WaitGroup
+	for _, tc := range cases {
+		for mode, want := range tc.want {
+			wg.Go(func() {
+				tr := runThrough(t, false, mode, tc.raw)
+				mu.Lock()
+				results = append(results, result{tc.desc, mode, want, tc.log, tr})
+				mu.Unlock()
+			})
+		}
+	}
+	wg.Wait()
+	for _, r := range results {
+		got := statuses(r.tr)
+		wantLog := strings.SplitN(r.want, " ", 2)[0] + ":" + r.log
+		if len(got) == 0 || got[0] != r.want || len(r.tr.log) == 0 || r.tr.log[0] != wantLog {
+			t.Errorf("%s in mode %d: got %q log %q, want %q log %q", r.desc, r.mode, got, r.tr.log, r.want, wantLog)
+		}
+	}
+}
