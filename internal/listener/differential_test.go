@@ -108,11 +108,15 @@ func (o *logRecorder) wait(n int) []string {
 // runThrough sends raw on a fresh connection to a listener on the given engine and returns the
 // transcript. The listener's idle timeout ends connections the client leaves open.
 func runThrough(t *testing.T, netHTTP bool, mode router.DesyncMode, raw string) transcript {
+	eng := engineOwn
+	if netHTTP {
+		eng = engineNetHTTP
+	}
 	t.Helper()
 	act, obs := &recordingAction{}, &logRecorder{added: make(chan struct{}, 1)}
 	rt := router.New(router.Settings{Protocol: "HTTP", Port: 80, DNSName: "lb.example", ServerHeader: true, DesyncMode: mode},
 		firstRule{}, nil, act, obs, nil)
-	l := listen(t, rt, Options{IdleTimeout: time.Second, netHTTP: netHTTP})
+	l := listen(t, rt, Options{IdleTimeout: time.Second, engine: eng})
 	c, err := net.Dial("tcp", l.Addr().String())
 	if err != nil {
 		t.Error(err) // runs on a goroutine of its own: no Fatal

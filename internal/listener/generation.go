@@ -20,7 +20,7 @@ import (
 // connection is gone.
 type generation struct {
 	server *http.Server
-	// h1 serves the HTTP/1 connections (plain, and TLS without h2) unless opts.netHTTP; server
+	// h1 serves the HTTP/1 connections (plain, and TLS without h2) unless opts.engine is net/http's; server
 	// then only has HTTP/2's.
 	h1    *h1server.Server
 	conns *connQueue
@@ -56,7 +56,7 @@ func (l *Listener) newGeneration(opts Options) *generation {
 		// level (per-stream stalls are idleWriter's).
 		HTTP2: &http.HTTP2Config{MaxConcurrentStreams: h2MaxStreams, WriteByteTimeout: opts.IdleTimeout},
 	}
-	if !opts.netHTTP {
+	if opts.engine != engineNetHTTP {
 		g.h1 = &h1server.Server{
 			Handler:     http.HandlerFunc(g.serveHTTP),
 			IdleTimeout: opts.IdleTimeout,

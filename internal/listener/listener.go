@@ -53,11 +53,20 @@ type Options struct {
 	// certificates validated through it (tlsconf.HTTP01Handler) before routing.
 	ACMEHTTP01 bool
 
-	// netHTTP serves HTTP/1 with net/http's server instead of Albatross's own connection loop
-	// (internal/h1/server): the path before issue 14, kept for the differential test and as a
-	// fallback (ALBATROSS_HTTP1_ENGINE=net/http). HTTP/2 is always net/http's.
-	netHTTP bool
+	// engine serves HTTP/1 with Albatross's own connection loop (internal/h1/server) or with
+	// net/http's server, the path before issue 14, kept for the differential test and as a
+	// fallback. The zero value lets ALBATROSS_HTTP1_ENGINE decide. HTTP/2 is always net/http's.
+	engine engine
 }
+
+// engine is the HTTP/1 server of a listener.
+type engine uint8
+
+const (
+	engineFromEnv engine = iota
+	engineOwn
+	engineNetHTTP
+)
 
 // engineEnv selects the HTTP/1 engine of every listener: "net/http" for net/http's server;
 // anything else (the default) for Albatross's own. Not a configuration key: it exists to compare
@@ -90,8 +99,11 @@ func (o Options) withDefaults() Options {
 	if o.MaxHandshakes == 0 {
 		o.MaxHandshakes = DefaultMaxHandshakes
 	}
-	if os.Getenv(engineEnv) == "net/http" {
-		o.netHTTP = true
+	if o.engine == engineFromEnv {
+		o.engine = engineOwn
+		if os.Getenv(engineEnv) == "net/http" {
+			o.engine = engineNetHTTP
+		}
 	}
 	return o
 }
