@@ -39,9 +39,12 @@ type conn struct {
 	in       readBuffer
 	head     wire.Head
 	received wire.Received
-	out      *bufio.Writer
-	resp     response
-	body     body
+	// out buffers the response; it is taken from writers for a request and given back after,
+	// so an idle connection holds no output buffer.
+	out  *bufio.Writer
+	dw   deadlineWriter
+	resp response
+	body body
 
 	// continueMu orders an interim 100 Continue (written by a body read, possibly on another
 	// goroutine) before the response's head.
@@ -60,7 +63,7 @@ type conn struct {
 func newConn(s *Server, id, nc net.Conn) *conn {
 	c := &conn{srv: s, id: id, nc: nc, idle: s.idleTimeout()}
 	c.in = readBuffer{nc: nc, buf: make([]byte, initialBuffer)}
-	c.out = bufio.NewWriterSize(&deadlineWriter{c: c}, 4<<10)
+	c.dw.c = c
 	if ra := nc.RemoteAddr(); ra != nil {
 		c.remoteAddr = ra.String()
 	}
@@ -215,7 +218,6 @@ func (c *conn) writePage(status int) {
 // closing, so that unread bytes do not turn into a reset that destroys the last response
 // before the client reads it (net/http's closeWriteAndWait).
 func (c *conn) closeGracefully() {
-	_ = c.out.Flush()
 	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
 		if cw.CloseWrite() == nil {
 			_ = c.nc.SetReadDeadline(time.Now().Add(lingerTimeout))
@@ -255,6 +257,20 @@ func (c *conn) cut() {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// writers are the output buffers of connections serving a request.
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
+
+func (c *conn) takeWriter() {
+	c.out = writers.Get().(*bufio.Writer)
+	c.out.Reset(&c.dw)
+}
+
+func (c *conn) releaseWriter() {
+	c.out.Reset(nil)
+	writers.Put(c.out)
+	c.out = nil
 }
 
 // deadlineWriter is the response's way to the connection: every write must make progress

@@ -23,6 +23,8 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 	}
 	ctx, cancel := context.WithCancel(c.ctx)
 	defer cancel()
+	c.takeWriter()
+	defer c.releaseWriter()
 	r, ok := c.newRequest(ctx)
 	if !ok {
 		c.writePage(http.StatusBadRequest)
