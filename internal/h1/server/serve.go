@@ -118,7 +118,8 @@ func (c *conn) settleBody() bool {
 	if c.body.expect {
 		return false // the client still waits for 100 Continue: it need not send the body
 	}
-	c.body.closed = true
+	// Not closed: a reader still at work (http.Transport sending the body) sees EOF, as with
+	// net/http.
 	return c.body.drainLocked()
 }
 
