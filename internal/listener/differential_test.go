@@ -177,8 +177,6 @@ var sameCases = []struct{ desc, raw string }{
 	{"garbage", "GARBAGE\r\n\r\n"},
 	{"LST-07 gzip", "POST / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding: gzip\r\n\r\n"},
 	{"HTTP/2.0 request line", "GET / HTTP/2.0\r\n" + hostLine + "\r\n"},
-	{"different Content-Lengths", "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"},
-	{"bad Content-Length", "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: +3\r\n\r\nabc"},
 	{"NUL in a value", "GET / HTTP/1.1\r\n" + hostLine + "X-A: a\x00b\r\n\r\n"},
 	{"control character in the target", "GET /a\x01b HTTP/1.1\r\n" + hostLine + "\r\n"},
 	{"Acceptable GetHeadZeroContentLength", "GET / HTTP/1.1\r\n" + hostLine + "Content-Length: 0\r\nConnection: close\r\n\r\n"},
@@ -196,6 +194,12 @@ var changedCases = []struct {
 	responses []string
 	log       []string
 }{
+	{desc: "different Content-Lengths", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+		responses: []string{"400 close=true"}, log: []string{"400:Severe/MultipleContentLength"}},
+	{desc: "bad Content-Length", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: +3\r\n\r\nabc",
+		responses: []string{"400 close=true"}, log: []string{"400:Severe/BadContentLength"}},
+	{desc: "chunked twice", raw: "POST / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
+		responses: []string{"400 close=true"}, log: []string{"400:Severe/MultipleTransferEncodingChunked"}},
 	{desc: "header block over 64 K", raw: "GET / HTTP/1.1\r\n" + hostLine + strings.Repeat("X-Pad: "+strings.Repeat("p", 8000)+"\r\n", 9) + "\r\n",
 		responses: []string{"400 close=true"}, log: nil},
 	{desc: "obs-text is compliant", raw: "GET / HTTP/1.1\r\n" + hostLine + "X-Name: caf\xe9\r\nConnection: close\r\n\r\n",

@@ -62,7 +62,9 @@ func (l *Listener) newGeneration(opts Options) *generation {
 			IdleTimeout: opts.IdleTimeout,
 			ConnContext: l.connContext,
 			ConnState:   g.h1ConnState,
-			Log:         l.log,
+			// The listener's handler is the router, which applies the mode to every verdict.
+			Verdicts: true,
+			Log:      l.log,
 		}
 	}
 	go func() { _ = g.server.Serve(g.conns) }()

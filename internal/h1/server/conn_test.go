@@ -277,3 +277,25 @@ func TestHTTP10(t *testing.T) {
 		t.Fatal("HTTP/1.0 without keep-alive left open")
 	}
 }
+
+// TestUnframeableHeadToVerdictHandler: with Verdicts, a head whose body cannot be delimited is
+// handed over without a body (for the router to block and log), and the connection closes:
+// the bytes behind it are never read as a request.
+func TestUnframeableHeadToVerdictHandler(t *testing.T) {
+	t.Parallel()
+	ln, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rcv := wire.ReceivedFrom(r.Context())
+		if r.Body != http.NoBody || !rcv.Actions[wire.Monitor].Block {
+			t.Errorf("body %v, actions %+v", r.Body, rcv.Actions)
+		}
+		w.Header().Set("X-Verdict", rcv.Head.Verdict.Reason.String())
+		w.WriteHeader(http.StatusBadRequest)
+	}), 10*time.Second, func(s *Server) { s.Verdicts = true })
+	c := dial(t, ln)
+	_, _ = io.WriteString(c, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 20\r\n\r\nxGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n")
+	br := bufio.NewReader(c)
+	resp, _ := readResponse(t, br, "POST")
+	if resp.Header.Get("X-Verdict") != "MultipleContentLength" || !resp.Close || !closedByServer(br) {
+		t.Fatalf("verdict %q close=%v", resp.Header.Get("X-Verdict"), resp.Close)
+	}
+}

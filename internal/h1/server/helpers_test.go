@@ -14,13 +14,16 @@ import (
 
 // serve runs a Server for h on a loopback listener until the test ends; Close waits for every
 // connection's goroutine.
-func serve(t testing.TB, h http.Handler, idle time.Duration) (string, *Server) {
+func serve(t testing.TB, h http.Handler, idle time.Duration, configure ...func(*Server)) (string, *Server) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &Server{Handler: h, IdleTimeout: idle}
+	for _, f := range configure {
+		f(s)
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for {

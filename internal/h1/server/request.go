@@ -14,8 +14,9 @@ import (
 // built, and the refusals the ALB documents with a status of their own. Everything else goes to
 // the handler, which applies the desync mitigation mode to the head's verdict (wire.Received).
 
-// headStatus returns the status the loop answers h with itself, or 0 to serve it.
-func headStatus(h *wire.Head, rcv *wire.Received) int {
+// headStatus returns the status the loop answers h with itself, or 0 to serve it. verdicts is
+// Server.Verdicts.
+func headStatus(h *wire.Head, rcv *wire.Received, verdicts bool) int {
 	if len(h.Target) == 0 || len(h.Proto) == 0 {
 		// One token, or HTTP/0.9: no request to route (net/http's 400).
 		return http.StatusBadRequest
@@ -26,8 +27,9 @@ func headStatus(h *wire.Head, rcv *wire.Received) int {
 	if unknownCoding(h) {
 		return http.StatusNotImplemented // LST-07
 	}
-	if rcv.Actions[wire.Monitor].Block {
-		// Blocked in every mode: the body cannot be delimited or the head cannot be forwarded.
+	if rcv.Actions[wire.Monitor].Block && (!verdicts || h.Unforwardable()) {
+		// Blocked in every mode: the head cannot be forwarded (nor logged as it is), or the
+		// body cannot be delimited and no handler will block it.
 		return http.StatusBadRequest
 	}
 	if h.HostCount > 1 || h.HostCount == 0 && h.Minor >= 1 {
@@ -105,6 +107,9 @@ func (c *conn) newRequest(ctx context.Context) (*http.Request, bool) {
 	r = r.WithContext(ctx)
 	r.Close = wantsClose(h.Minor, header)
 	switch h.Framing {
+	case wire.FramingInvalid:
+		// Only with Server.Verdicts: the handler blocks it; nothing after the head is read.
+		r.Close = true
 	case wire.FramingLength:
 		r.ContentLength = h.ContentLength
 		if cl := header["Content-Length"]; len(cl) > 1 {

@@ -17,7 +17,7 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 	_ = c.nc.SetReadDeadline(time.Time{})
 	h := &c.head
 	c.received.Decide(h)
-	if status := headStatus(h, &c.received); status != 0 {
+	if status := headStatus(h, &c.received, c.srv.Verdicts); status != 0 {
 		c.writePage(status)
 		return false, false
 	}

@@ -25,6 +25,11 @@ type Server struct {
 	// ConnState, when set, hears of a connection's states as net/http's does: StateNew,
 	// StateActive (a head arrives), StateIdle, then StateHijacked or StateClosed.
 	ConnState func(id net.Conn, state http.ConnState)
+	// Verdicts says that Handler applies the desync mitigation mode to wire.Received (the
+	// router does): a head whose body cannot be delimited is then handed to it without a body,
+	// to be blocked and logged with its classification, and the connection closes after the
+	// response whatever the handler does. Without it the loop answers such heads 400 itself.
+	Verdicts bool
 	// Log receives the panics of handlers that are not http.ErrAbortHandler. nil means
 	// slog.Default().
 	Log *slog.Logger
