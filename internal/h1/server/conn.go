@@ -41,10 +41,11 @@ type conn struct {
 	received wire.Received
 	// out buffers the response; it is taken from writers for a request and given back after,
 	// so an idle connection holds no output buffer.
-	out  *bufio.Writer
-	dw   deadlineWriter
-	resp response
-	body body
+	out     *bufio.Writer
+	buffers *outputBuffers
+	dw      deadlineWriter
+	resp    response
+	body    body
 
 	// continueMu orders an interim 100 Continue (written by a body read, possibly on another
 	// goroutine) before the response's head.
@@ -259,18 +260,31 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// writers are the output buffers of connections serving a request.
-var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
+// writers are the output buffers of connections serving a request, with the response's
+// buffer for its first bytes (bufferBeforeChunking).
+var writers = sync.Pool{New: func() any {
+	return &outputBuffers{w: bufio.NewWriterSize(nil, 4<<10), pending: make([]byte, 0, bufferBeforeChunking)}
+}}
+
+type outputBuffers struct {
+	w       *bufio.Writer
+	pending []byte
+}
 
 func (c *conn) takeWriter() {
-	c.out = writers.Get().(*bufio.Writer)
+	c.buffers = writers.Get().(*outputBuffers)
+	c.out = c.buffers.w
 	c.out.Reset(&c.dw)
 }
 
 func (c *conn) releaseWriter() {
 	c.out.Reset(nil)
-	writers.Put(c.out)
-	c.out = nil
+	if cap(c.resp.pending) == bufferBeforeChunking {
+		c.buffers.pending = c.resp.pending[:0]
+	}
+	c.resp.pending = nil
+	writers.Put(c.buffers)
+	c.out, c.buffers = nil, nil
 }
 
 // deadlineWriter is the response's way to the connection: every write must make progress

@@ -36,8 +36,7 @@ type response struct {
 }
 
 func (w *response) reset(c *conn, r *http.Request) {
-	pending := w.pending[:0]
-	*w = response{c: c, req: r, header: make(http.Header), pending: pending, contentLength: -1, closeAfter: r.Close}
+	*w = response{c: c, req: r, header: make(http.Header), pending: c.buffers.pending[:0], contentLength: -1, closeAfter: r.Close}
 }
 
 func (w *response) Header() http.Header { return w.header }
