@@ -46,8 +46,11 @@ type body struct {
 	trailer http.Header
 }
 
-func (b *body) reset(c *conn, chunked bool, length int64, expect bool, trailer http.Header) {
-	*b = body{c: c, chunked: chunked, remaining: length, expect: expect, trailer: trailer}
+// newBody is allocated per request, not reused: a reader that outlives its request
+// (http.Transport still sending a body the target answered early) must find that request's
+// body closed, never the next one's.
+func newBody(c *conn, chunked bool, length int64, expect bool, trailer http.Header) *body {
+	return &body{c: c, chunked: chunked, remaining: length, expect: expect, trailer: trailer}
 }
 
 func (b *body) Read(p []byte) (int, error) {
@@ -261,9 +264,9 @@ func (b *body) addTrailer(line []byte) {
 	}
 }
 
-// drain discards what the handler left of the body, up to maxDrain, so that the next request
-// starts at a clean boundary. It reports whether the body is now entirely read. The loop calls
-// it after the handler's last use; mu is held.
+// drainLocked discards what the handler left of the body, up to maxDrain, so that the next
+// request starts at a clean boundary. It reports whether the body is now entirely read; mu is
+// held.
 func (b *body) drainLocked() bool {
 	if b.eof {
 		return true

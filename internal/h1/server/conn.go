@@ -45,7 +45,7 @@ type conn struct {
 	buffers *outputBuffers
 	dw      deadlineWriter
 	resp    response
-	body    body
+	body    *body // of the request being served, nil when it has none
 
 	// continueMu orders an interim 100 Continue (written by a body read, possibly on another
 	// goroutine) before the response's head.

@@ -12,9 +12,11 @@ import (
 func (c *conn) hijack() (net.Conn, *bufio.ReadWriter, error) {
 	c.watch.stop()
 	_ = c.out.Flush()
-	c.body.mu.Lock()
-	c.body.closed = true
-	c.body.mu.Unlock()
+	if b := c.body; b != nil {
+		b.mu.Lock()
+		b.closed = true
+		b.mu.Unlock()
+	}
 	c.mu.Lock()
 	c.hijacked = true
 	c.mu.Unlock()

@@ -67,6 +67,7 @@ func (c *conn) newRequest(ctx context.Context) (*http.Request, bool) {
 	if err != nil {
 		return nil, false
 	}
+	c.body = nil
 	header := make(http.Header, len(h.Fields))
 	host := ""
 	for i := range h.Fields {
@@ -116,16 +117,16 @@ func (c *conn) newRequest(ctx context.Context) (*http.Request, bool) {
 			header["Content-Length"] = cl[:1] // equal repeats are one length (DuplicateContentLength)
 		}
 		if h.ContentLength > 0 {
-			c.body.reset(c, false, h.ContentLength, expectsContinue(r), nil)
-			r.Body = &c.body
+			c.body = newBody(c, false, h.ContentLength, expectsContinue(r), nil)
+			r.Body = c.body
 		}
 	case wire.FramingChunked:
 		r.ContentLength = -1
 		r.TransferEncoding = []string{"chunked"}
 		delete(header, "Content-Length") // RFC 9112 section 6.1: Transfer-Encoding overrides it
 		r.Trailer = declaredTrailer(header)
-		c.body.reset(c, true, 0, expectsContinue(r), r.Trailer)
-		r.Body = &c.body
+		c.body = newBody(c, true, 0, expectsContinue(r), r.Trailer)
+		r.Body = c.body
 	}
 	// The engine writes its own framing towards targets; a received Transfer-Encoding (chunked
 	// or identity) is never forwarded as is.

@@ -30,7 +30,6 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 		c.writePage(http.StatusBadRequest)
 		return false, false
 	}
-	hasBody := r.Body != http.NoBody
 	c.mu.Lock()
 	c.cancel, c.hijacked, c.resumed, c.handlerDone = cancel, false, false, false
 	c.mu.Unlock()
@@ -41,10 +40,8 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 	if h.MustClose {
 		c.resp.closeAfter = true // RFC 9112 section 6.1, said in the response
 	}
-	if !hasBody {
-		c.body.reset(c, false, 0, false, nil)
-		c.body.eof = true
-		c.bodyDone()
+	if c.body == nil {
+		c.bodyDone() // no body: the client may be watched from the start
 	}
 
 	completed := c.runHandler(r)
@@ -62,10 +59,13 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 		return false, false // the handler panicked: the response is cut
 	}
 	keep = c.resp.finish()
-	c.body.mu.Lock()
-	c.body.closed = true
-	clean := c.body.drainLocked()
-	c.body.mu.Unlock()
+	clean := true
+	if b := c.body; b != nil {
+		b.mu.Lock()
+		b.closed = true
+		clean = b.drainLocked()
+		b.mu.Unlock()
+	}
 	return keep && clean && !h.MustClose && !r.Close, false
 }
 
@@ -110,17 +110,21 @@ func (c *conn) hijackedNow() bool {
 // the body (up to maxDrain), so that the head can say Connection: close when the connection
 // cannot be reused. It reports whether the body is entirely read.
 func (c *conn) settleBody() bool {
-	c.body.mu.Lock()
-	defer c.body.mu.Unlock()
-	if c.body.eof {
+	b := c.body
+	if b == nil {
 		return true
 	}
-	if c.body.expect {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.eof {
+		return true
+	}
+	if b.expect {
 		return false // the client still waits for 100 Continue: it need not send the body
 	}
 	// Not closed: a reader still at work (http.Transport sending the body) sees EOF, as with
 	// net/http.
-	return c.body.drainLocked()
+	return b.drainLocked()
 }
 
 // writeContinue sends 100 Continue before the first body read (LST-08), unless the response
