@@ -58,3 +58,30 @@ func TestLargeHeadGrowsTheBuffer(t *testing.T) {
 		}
 	}
 }
+
+// TestLateBodyReaderSeesItsOwnBody: a body read after its handler returned (a transport still
+// sending it) fails, and never reads the next request's body.
+func TestLateBodyReaderSeesItsOwnBody(t *testing.T) {
+	t.Parallel()
+	kept := make(chan io.Reader, 1)
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/first" {
+			kept <- r.Body
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		_, _ = w.Write(b)
+	}), 10*time.Second)
+	c := dial(t, addr)
+	br := bufio.NewReader(c)
+	_, _ = io.WriteString(c, "POST /first HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nfirst")
+	readResponse(t, br, "POST")
+	late := <-kept
+	_, _ = io.WriteString(c, "POST /second HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\nsecond")
+	if n, err := late.Read(make([]byte, 16)); err == nil || n != 0 {
+		t.Fatalf("late read got %d bytes, %v; want an error", n, err)
+	}
+	if _, body := readResponse(t, br, "POST"); body != "second" {
+		t.Fatalf("second request read %q", body)
+	}
+}
