@@ -200,6 +200,8 @@ var changedCases = []struct {
 		responses: []string{"400 close=true"}, log: []string{"400:Severe/BadContentLength"}},
 	{desc: "chunked twice", raw: "POST / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
 		responses: []string{"400 close=true"}, log: []string{"400:Severe/MultipleTransferEncodingChunked"}},
+	{desc: "request line over 16 K", raw: "GET /" + strings.Repeat("a", 17<<10) + " HTTP/1.1\r\n" + hostLine + "\r\n",
+		responses: []string{"414 close=true"}, log: nil},
 	{desc: "header block over 64 K", raw: "GET / HTTP/1.1\r\n" + hostLine + strings.Repeat("X-Pad: "+strings.Repeat("p", 8000)+"\r\n", 9) + "\r\n",
 		responses: []string{"400 close=true"}, log: nil},
 	{desc: "obs-text is compliant", raw: "GET / HTTP/1.1\r\n" + hostLine + "X-Name: caf\xe9\r\nConnection: close\r\n\r\n",
