@@ -86,6 +86,9 @@ func (g *generation) take(c net.Conn) bool {
 	}
 	g.open++ // now, not in StateNew: a retire meanwhile must wait for this connection
 	g.mu.Unlock()
+	// ac stays the connection's identity (its connInfo reaches connContext); the loop reads and
+	// writes ac.Conn itself: albConn's rewriting of net/http's replies and its 408 are the
+	// loop's own work there.
 	go g.h1.ServeConn(ac, ac.Conn)
 	return true
 }
