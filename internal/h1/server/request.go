@@ -60,15 +60,20 @@ func unknownCoding(h *wire.Head) bool {
 // server would: canonical header keys, Host taken out of the header, framing headers removed
 // where the engine writes its own. It reports false for a head net/http could not represent
 // (a target url.ParseRequestURI refuses, an invalid Host), which gets a 400.
-func (c *conn) newRequest(ctx context.Context) (*http.Request, bool) {
+func (c *conn) newRequest(ctx context.Context, raw []byte) (*http.Request, bool) {
 	h := &c.head
-	target := string(h.Target)
+	// Every string of the request is cut from one copy of the head: one allocation instead of
+	// one per value.
+	text := headText{raw: raw, s: string(raw)}
+	target := text.of(h.Target)
 	u, err := url.ParseRequestURI(target)
 	if err != nil {
 		return nil, false
 	}
 	c.body = nil
 	header := make(http.Header, len(h.Fields))
+	// The first value of every key shares one array (as net/textproto does).
+	values := make([]string, 0, len(h.Fields))
 	host := ""
 	for i := range h.Fields {
 		f := &h.Fields[i]
@@ -79,13 +84,18 @@ func (c *conn) newRequest(ctx context.Context) (*http.Request, bool) {
 			// still says it was there.
 			continue
 		}
-		key := canonicalKey(f.Name)
-		value := string(f.Value)
+		key := canonicalKey(text.of(f.Name))
+		value := text.of(f.Value)
 		if key == "Host" {
 			host = value
 			continue
 		}
-		header[key] = append(header[key], value)
+		if prev, ok := header[key]; ok {
+			header[key] = append(prev, value)
+		} else {
+			values = append(values, value)
+			header[key] = values[len(values)-1 : len(values) : len(values)]
+		}
 	}
 	if !validHost(host) {
 		return nil, false
@@ -94,9 +104,9 @@ func (c *conn) newRequest(ctx context.Context) (*http.Request, bool) {
 		host = u.Host // RFC 9112 section 3.2.2: the target's authority wins
 	}
 	r := &http.Request{
-		Method:     method(h.Method),
+		Method:     method(h.Method, text),
 		URL:        u,
-		Proto:      proto(h),
+		Proto:      proto(h, text),
 		ProtoMajor: 1,
 		ProtoMinor: h.Minor,
 		Header:     header,
@@ -134,13 +144,31 @@ func (c *conn) newRequest(ctx context.Context) (*http.Request, bool) {
 	return r, true
 }
 
-// canonicalKey is textproto's canonical form of a field name; names that are not tokens keep
-// their bytes (and DSY-03 drops them in the router). Frequent names are not allocated.
-func canonicalKey(name []byte) string {
-	if k, ok := commonKeys[string(name)]; ok {
+// headText turns slices of the raw head into substrings of one copy of it.
+type headText struct {
+	raw []byte
+	s   string
+}
+
+// of returns b, a slice of raw, as a substring of s.
+func (t headText) of(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	off := cap(t.raw) - cap(b)
+	if off < 0 || off+len(b) > len(t.s) || &t.raw[off] != &b[0] {
+		return string(b) // not a slice of the head (wire never gives one): copy
+	}
+	return t.s[off : off+len(b)]
+}
+
+// canonicalKey is textproto's canonical form of a field name (the name itself when it already
+// is, without an allocation). Frequent lower-case names come from a table.
+func canonicalKey(name string) string {
+	if k, ok := commonKeys[name]; ok {
 		return k
 	}
-	return textproto.CanonicalMIMEHeaderKey(string(name))
+	return textproto.CanonicalMIMEHeaderKey(name)
 }
 
 var commonKeys = func() map[string]string {
@@ -156,7 +184,7 @@ var commonKeys = func() map[string]string {
 	return m
 }()
 
-func method(b []byte) string {
+func method(b []byte, text headText) string {
 	switch string(b) {
 	case "GET":
 		return http.MethodGet
@@ -173,17 +201,17 @@ func method(b []byte) string {
 	case "PATCH":
 		return http.MethodPatch
 	}
-	return string(b)
+	return text.of(b)
 }
 
-func proto(h *wire.Head) string {
+func proto(h *wire.Head, text headText) string {
 	switch string(h.Proto) {
 	case "HTTP/1.1":
 		return "HTTP/1.1"
 	case "HTTP/1.0":
 		return "HTTP/1.0"
 	}
-	return string(h.Proto)
+	return text.of(h.Proto)
 }
 
 // wantsClose applies RFC 9112 section 9.3: HTTP/1.1 persists unless Connection says close;

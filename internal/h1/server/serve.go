@@ -12,6 +12,7 @@ import (
 // serveRequest serves the head the buffer holds (n bytes) and reports whether the connection
 // may carry another request (keep) or now belongs to a hijacker (gone).
 func (c *conn) serveRequest(n int) (keep, gone bool) {
+	raw := c.in.buf[c.in.r : c.in.r+n]
 	c.in.r += n
 	c.in.floor = c.in.r // the head stays put while the request is served
 	_ = c.nc.SetReadDeadline(time.Time{})
@@ -25,7 +26,7 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 	defer cancel()
 	c.takeWriter()
 	defer c.releaseWriter()
-	r, ok := c.newRequest(ctx)
+	r, ok := c.newRequest(ctx, raw)
 	if !ok {
 		c.writePage(http.StatusBadRequest)
 		return false, false
