@@ -33,8 +33,9 @@ var allowed = map[string][]string{
 		"internal/lambdatarget"},
 
 	// Data plane, request path: listener → router → rule, action → target group → target.
-	"internal/listener":     {"internal/elberr", "internal/forwarded", "internal/observe", "internal/tlsconf"},
-	"internal/router":       {"internal/action", "internal/elberr", "internal/forwarded", "internal/observe", "internal/rule", "internal/tlsconf"},
+	"internal/listener":     {"internal/elberr", "internal/forwarded", "internal/h1/server", "internal/observe", "internal/tlsconf"},
+	"internal/h1/server":    {"internal/elberr", "internal/h1/wire"},
+	"internal/router":       {"internal/action", "internal/elberr", "internal/forwarded", "internal/h1/wire", "internal/observe", "internal/rule", "internal/tlsconf"},
 	"internal/rule":         {},
 	"internal/action":       {"internal/elberr", "internal/observe", "internal/stickiness"},
 	"internal/targetgroup":  {"internal/elberr", "internal/health", "internal/observe", "internal/stickiness"},

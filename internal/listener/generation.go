@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/albatross-lb/albatross/internal/elberr"
+	h1server "github.com/albatross-lb/albatross/internal/h1/server"
 )
 
 // generation is one http.Server and the connections handed to it. A generation retired by
@@ -19,9 +20,12 @@ import (
 // connection is gone.
 type generation struct {
 	server *http.Server
-	conns  *connQueue
-	l      *Listener
-	opts   Options
+	// h1 serves the HTTP/1 connections (plain, and TLS without h2) unless opts.engine is net/http's; server
+	// then only has HTTP/2's.
+	h1    *h1server.Server
+	conns *connQueue
+	l     *Listener
+	opts  Options
 
 	mu      sync.Mutex
 	open    int  // connections served and not yet closed or hijacked
@@ -52,8 +56,51 @@ func (l *Listener) newGeneration(opts Options) *generation {
 		// level (per-stream stalls are idleWriter's).
 		HTTP2: &http.HTTP2Config{MaxConcurrentStreams: h2MaxStreams, WriteByteTimeout: opts.IdleTimeout},
 	}
+	if opts.engine != engineNetHTTP {
+		g.h1 = &h1server.Server{
+			Handler:     http.HandlerFunc(g.serveHTTP),
+			IdleTimeout: opts.IdleTimeout,
+			ConnContext: l.connContext,
+			ConnState:   g.h1ConnState,
+			// The listener's handler is the router, which applies the mode to every verdict.
+			Verdicts: true,
+			Log:      l.log,
+		}
+	}
 	go func() { _ = g.server.Serve(g.conns) }()
 	return g
+}
+
+// take serves c on g: HTTP/1 connections (albConns) on g's own loop, unless g uses net/http
+// for them, the rest (HTTP/2's *tls.Conn) on net/http's server. It reports false, keeping c
+// open, when g was retired first.
+func (g *generation) take(c net.Conn) bool {
+	ac, ok := c.(*albConn)
+	if !ok || g.h1 == nil {
+		return g.conns.deliver(c)
+	}
+	g.mu.Lock()
+	if g.retired {
+		g.mu.Unlock()
+		return false
+	}
+	g.open++ // now, not in StateNew: a retire meanwhile must wait for this connection
+	g.mu.Unlock()
+	// ac stays the connection's identity (its connInfo reaches connContext); the loop reads and
+	// writes ac.Conn itself: albConn's rewriting of net/http's replies and its 408 are the
+	// loop's own work there.
+	go g.h1.ServeConn(ac, ac.Conn)
+	return true
+}
+
+// h1ConnState counts the end of a connection served by g.h1 (take counted its start).
+func (g *generation) h1ConnState(_ net.Conn, state http.ConnState) {
+	if state == http.StateHijacked || state == http.StateClosed {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		g.open--
+		g.signalDrained()
+	}
 }
 
 // connState counts the generation's connections, so that a retired one knows when it is done,
@@ -105,10 +152,23 @@ func (g *generation) signalDrained() {
 // shutdown stops g for good: in-flight requests finish until ctx ends, then the connections
 // still busy are cut. It returns ctx's error when it had to cut.
 func (g *generation) shutdown(ctx context.Context) error {
+	var h1err error
+	var wg sync.WaitGroup
+	if g.h1 != nil {
+		wg.Go(func() {
+			if h1err = g.h1.Shutdown(ctx); h1err != nil {
+				_ = g.h1.Close()
+			}
+		})
+	}
 	err := g.server.Shutdown(ctx)
 	if err != nil {
 		// The deadline passed: cut the connections that are still busy.
 		_ = g.server.Close()
+	}
+	wg.Wait()
+	if err == nil {
+		err = h1err
 	}
 	return err
 }

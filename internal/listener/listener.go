@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,7 +55,26 @@ type Options struct {
 	// ACMEHTTP01 makes an HTTP listener answer ACME http-01 challenges for the ACME
 	// certificates validated through it (tlsconf.HTTP01Handler) before routing.
 	ACMEHTTP01 bool
+
+	// engine serves HTTP/1 with Albatross's own connection loop (internal/h1/server) or with
+	// net/http's server, the path before issue 14, kept for the differential test and as a
+	// fallback. The zero value lets ALBATROSS_HTTP1_ENGINE decide. HTTP/2 is always net/http's.
+	engine engine
 }
+
+// engine is the HTTP/1 server of a listener.
+type engine uint8
+
+const (
+	engineFromEnv engine = iota
+	engineOwn
+	engineNetHTTP
+)
+
+// engineEnv selects the HTTP/1 engine of every listener: "net/http" for net/http's server;
+// anything else (the default) for Albatross's own. Not a configuration key: it exists to compare
+// the two paths and to fall back if the new one misbehaves.
+const engineEnv = "ALBATROSS_HTTP1_ENGINE"
 
 // HandshakeObserver receives every TLS handshake of an HTTPS listener (CLOG-01): conn is the
 // raw connection, state its TLS state when the handshake ended (on a refused client
@@ -81,6 +101,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxHandshakes == 0 {
 		o.MaxHandshakes = DefaultMaxHandshakes
+	}
+	if o.engine == engineFromEnv {
+		o.engine = engineOwn
+		if os.Getenv(engineEnv) == "net/http" {
+			o.engine = engineNetHTTP
+		}
 	}
 	return o
 }
@@ -245,7 +271,7 @@ func (l *Listener) handOver(c net.Conn) {
 		l.mu.Lock()
 		gen, closed := l.current, l.closed
 		l.mu.Unlock()
-		if gen.conns.deliver(c) {
+		if gen.take(c) {
 			return
 		}
 		if closed {

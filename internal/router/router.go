@@ -13,6 +13,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/action"
 	"github.com/albatross-lb/albatross/internal/elberr"
 	"github.com/albatross-lb/albatross/internal/forwarded"
+	"github.com/albatross-lb/albatross/internal/h1/wire"
 	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
@@ -255,7 +256,14 @@ func (rt *Router) setForwarding(st *requestState, r *http.Request, xff string, k
 // mitigateDesync classifies r (DSY-01), records the verdict for the access log, and applies
 // DSY-02: a blocked request is a 400, after which elberr closes the connection; an Ambiguous
 // request in defensive mode is served and then both connections are closed.
+//
+// A request that came through the HTTP/1.1 connection loop (internal/h1/server) was classified
+// on its raw head, which sees what net/http hides (wire.Received); its verdict and the mode's
+// action are taken from there.
 func (rt *Router) mitigateDesync(w *recorder, r *http.Request, ex *observe.Exchange) *elberr.Error {
+	if rcv := wire.ReceivedFrom(r.Context()); rcv != nil && rcv.Head != nil && r.ProtoMajor == 1 {
+		return rt.mitigateReceived(w, rcv, ex)
+	}
 	v := classify(r)
 	if v.class == Compliant {
 		return nil
@@ -266,6 +274,27 @@ func (rt *Router) mitigateDesync(w *recorder, r *http.Request, ex *observe.Excha
 		return &elberr.Error{Status: http.StatusBadRequest, Source: elberr.SourceClient}
 	case desyncAllowThenClose:
 		ex.CloseConnections = true
+		w.closeConn = true
+	}
+	return nil
+}
+
+// mitigateReceived applies the connection loop's verdict: the classification for the access
+// log, and wire.Mode.Decide's action for the configured mode (DSY-02's matrix plus RFC 9112's
+// rules on framing, see docs/engine.md).
+func (rt *Router) mitigateReceived(w *recorder, rcv *wire.Received, ex *observe.Exchange) *elberr.Error {
+	v := rcv.Head.Verdict
+	if v.Class != wire.Compliant {
+		ex.Classification, ex.ClassificationReason = v.Class.String(), v.Reason.String()
+	}
+	a := rcv.Actions[wire.Mode(rt.settings.DesyncMode)]
+	if a.Block {
+		return &elberr.Error{Status: http.StatusBadRequest, Source: elberr.SourceClient}
+	}
+	if a.CloseTarget {
+		ex.CloseConnections = true
+	}
+	if a.CloseClient {
 		w.closeConn = true
 	}
 	return nil

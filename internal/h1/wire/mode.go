@@ -72,6 +72,10 @@ func (m Mode) action(c Class) Action {
 	return Action{}
 }
 
+// Unforwardable reports NUL, CR or LF in the target or a field: bytes no re-serialised head may
+// carry, and no log line should.
+func (h *Head) Unforwardable() bool { return h.unforwardable() }
+
 // unforwardable reports NUL, CR or LF where a re-serialised head would carry them.
 func (h *Head) unforwardable() bool {
 	for _, c := range h.Target {

@@ -1,0 +1,298 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/elberr"
+	"github.com/albatross-lb/albatross/internal/h1/wire"
+)
+
+// phase is where a connection's loop is; the Server reads it to close idle connections.
+type phase uint8
+
+const (
+	phaseIdle     phase = iota // waiting for a head, nothing of it received
+	phaseActive                // reading a head or serving a request
+	phaseHijacked              // a handler owns the connection for good
+	phaseClosed
+)
+
+// conn is one client connection. Its goroutine (serve) owns the read buffer, the head and the
+// response; a handler's other goroutines reach the connection only through the request body
+// (body.mu) and the response writer, which the handler must stop using when it returns, as
+// with net/http.
+type conn struct {
+	srv        *Server
+	id, nc     net.Conn
+	ctx        context.Context
+	remoteAddr string
+	idle       time.Duration
+
+	in       readBuffer
+	head     wire.Head
+	received wire.Received
+	// out buffers the response; it is taken from writers for a request and given back after,
+	// so an idle connection holds no output buffer.
+	out     *bufio.Writer
+	buffers *outputBuffers
+	dw      deadlineWriter
+	resp    response
+	body    *body // of the request being served, nil when it has none
+
+	// continueMu orders an interim 100 Continue (written by a body read, possibly on another
+	// goroutine) before the response's head.
+	continueMu  sync.Mutex
+	canContinue bool
+
+	mu     sync.Mutex // guards the fields below
+	phase  phase
+	cancel context.CancelFunc // of the request being served
+	watch  watch
+	// resumed: elberr gave a hijacked connection back (elberr.WithResume); hijacked: a
+	// handler took it.
+	hijacked, resumed, handlerDone bool
+}
+
+func newConn(s *Server, id, nc net.Conn) *conn {
+	c := &conn{srv: s, id: id, nc: nc, idle: s.idleTimeout()}
+	c.in = readBuffer{nc: nc, buf: make([]byte, initialBuffer)}
+	c.dw.c = c
+	if ra := nc.RemoteAddr(); ra != nil {
+		c.remoteAddr = ra.String()
+	}
+	ctx := context.Background()
+	if s.ConnContext != nil {
+		ctx = s.ConnContext(ctx, id)
+	}
+	// ALB pages elberr writes on the hijacked connection come back here (raw path).
+	ctx = elberr.WithResume(ctx, c.resume)
+	c.ctx = wire.WithReceived(ctx, &c.received)
+	c.watch.init(c)
+	return c
+}
+
+func (c *conn) setState(state http.ConnState) {
+	if c.srv.ConnState != nil {
+		c.srv.ConnState(c.id, state)
+	}
+}
+
+// serve is the connection's loop: a head, its request, its response, again, until the
+// connection must close.
+func (c *conn) serve() {
+	c.setState(http.StateNew)
+	hijacked := false
+	defer func() {
+		c.srv.track(c, false)
+		if hijacked {
+			c.setState(http.StateHijacked)
+			return
+		}
+		c.mu.Lock()
+		c.phase = phaseClosed
+		c.mu.Unlock()
+		_ = c.nc.Close()
+		c.setState(http.StateClosed)
+	}()
+	for {
+		c.in.startHead()
+		n, err := c.readHead()
+		if err != nil {
+			c.refuseHead(err)
+			return
+		}
+		keep, gone := c.serveRequest(n)
+		if gone {
+			hijacked = true
+			return
+		}
+		if !keep {
+			c.closeGracefully()
+			return
+		}
+		c.mu.Lock()
+		c.phase = phaseIdle
+		c.mu.Unlock()
+		c.setState(http.StateIdle)
+		if c.srv.shutdown.Load() && c.in.buffered() == 0 {
+			return
+		}
+	}
+}
+
+// errHeadTimeout is a head that did not arrive within the idle timeout after it began.
+var errHeadTimeout = errors.New("h1: request head timed out")
+
+// readHead reads until the buffer holds a whole head and parses it. Only a buffer that may now
+// end in the head's empty line is parsed, so that a head trickling in a byte at a time costs one
+// parse, not one per byte; a buffer that doubled since the last parse is parsed too, so that a
+// limit is reported before the buffer is full.
+func (c *conn) readHead() (int, error) {
+	begun := c.in.buffered() > 0
+	if begun {
+		c.activate()
+	}
+	_ = c.nc.SetReadDeadline(time.Now().Add(c.idle))
+	parsedAt := -1
+	scanFrom := c.in.r
+	for {
+		if b := c.in.buf[c.in.r:c.in.w]; len(b) > 0 && (mayEndHead(c.in.buf[max(scanFrom-2, c.in.r):c.in.w]) || len(b) >= 2*parsedAt+2*1024) {
+			parsedAt = len(b)
+			n, err := c.head.Parse(b)
+			if err == nil {
+				return n, nil
+			}
+			if err != wire.ErrIncomplete {
+				return 0, err
+			}
+		}
+		scanFrom = c.in.w
+		got, err := c.in.fill()
+		if got > 0 {
+			if !begun {
+				begun = true
+				c.activate()
+				// The head has the idle timeout from its first byte, as net/http's
+				// ReadHeaderTimeout.
+				_ = c.nc.SetReadDeadline(time.Now().Add(c.idle))
+			}
+			if scanFrom < c.in.r {
+				scanFrom = c.in.r // fill moved the bytes
+			}
+			continue
+		}
+		if err == nil {
+			continue
+		}
+		if errors.Is(err, errBufferFull) {
+			return 0, wire.ErrHeadTooLarge
+		}
+		if isTimeout(err) && begun {
+			return 0, errHeadTimeout
+		}
+		return 0, err
+	}
+}
+
+// mayEndHead reports whether b holds an empty line's terminator: a head ends there.
+func mayEndHead(b []byte) bool {
+	return bytes.Contains(b, []byte("\n\n")) || bytes.Contains(b, []byte("\n\r\n"))
+}
+
+func (c *conn) activate() {
+	c.mu.Lock()
+	c.phase = phaseActive
+	c.mu.Unlock()
+	c.setState(http.StateActive)
+}
+
+// refuseHead answers a head that could not be read: LIM-02's status for a limit, 408 for a
+// client that went quiet mid-head (TMO-01), nothing for a client that left or stayed silent.
+func (c *conn) refuseHead(err error) {
+	switch {
+	case errors.Is(err, wire.ErrRequestLineTooLong):
+		c.writePage(http.StatusRequestURITooLong)
+	case errors.Is(err, wire.ErrHeaderLineTooLong), errors.Is(err, wire.ErrHeadTooLarge), errors.Is(err, wire.ErrEmptyLines):
+		c.writePage(http.StatusBadRequest)
+	case errors.Is(err, errHeadTimeout):
+		c.writePage(http.StatusRequestTimeout)
+	}
+}
+
+// writePage sends the ALB's page for status with Connection: close and closes gracefully: the
+// loop's own refusals, before any handler runs.
+func (c *conn) writePage(status int) {
+	_ = c.nc.SetWriteDeadline(time.Now().Add(c.idle))
+	_, _ = c.nc.Write(elberr.RawResponse(status))
+	c.closeGracefully()
+}
+
+// closeGracefully half-closes and discards what the client still sends for a moment before
+// closing, so that unread bytes do not turn into a reset that destroys the last response
+// before the client reads it (net/http's closeWriteAndWait).
+func (c *conn) closeGracefully() {
+	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
+		if cw.CloseWrite() == nil {
+			_ = c.nc.SetReadDeadline(time.Now().Add(lingerTimeout))
+			_, _ = io.Copy(io.Discard, io.LimitReader(c.nc, maxDrain))
+		}
+	}
+	_ = c.nc.Close()
+}
+
+// lingerTimeout bounds closeGracefully's wait.
+const lingerTimeout = 500 * time.Millisecond
+
+// closeIfIdle closes the connection when it waits for a request with nothing of it received
+// (Server.Shutdown).
+func (c *conn) closeIfIdle() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.phase == phaseIdle {
+		c.phase = phaseClosed
+		_ = c.nc.Close()
+	}
+}
+
+// cut closes the connection whatever it does and cancels its request (Server.Close).
+func (c *conn) cut() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.phase == phaseHijacked {
+		return
+	}
+	_ = c.nc.Close()
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// writers are the output buffers of connections serving a request, with the response's
+// buffer for its first bytes (bufferBeforeChunking).
+var writers = sync.Pool{New: func() any {
+	return &outputBuffers{w: bufio.NewWriterSize(nil, 4<<10), pending: make([]byte, 0, bufferBeforeChunking)}
+}}
+
+type outputBuffers struct {
+	w       *bufio.Writer
+	pending []byte
+}
+
+func (c *conn) takeWriter() {
+	c.buffers = writers.Get().(*outputBuffers)
+	c.out = c.buffers.w
+	c.out.Reset(&c.dw)
+}
+
+func (c *conn) releaseWriter() {
+	c.out.Reset(nil)
+	if cap(c.resp.pending) == bufferBeforeChunking {
+		c.buffers.pending = c.resp.pending[:0]
+	}
+	c.resp.pending = nil
+	writers.Put(c.buffers)
+	c.out, c.buffers = nil, nil
+}
+
+// deadlineWriter is the response's way to the connection: every write must make progress
+// within the idle timeout (TMO-01), so that a client that stops reading is dropped instead of
+// pinning its handler and the target's response.
+type deadlineWriter struct{ c *conn }
+
+func (w *deadlineWriter) Write(p []byte) (int, error) {
+	_ = w.c.nc.SetWriteDeadline(time.Now().Add(w.c.idle))
+	return w.c.nc.Write(p)
+}
