@@ -36,7 +36,10 @@ type apiServer struct {
 // startAPI binds the API address and serves it. Without credentials it listens on loopback
 // only, unless --api-allow-remote says otherwise: an unsigned API open to the network would let anyone
 // reconfigure the load balancer.
-func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.DataPlane, dataDir string) (*apiServer, error) {
+//
+// storeHealth, when set, reports whether the shared store answers: /healthz then says
+// "degraded" while it does not (the node keeps serving its last state, docs/cluster.md).
+func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.DataPlane, dataDir string, storeHealth func(context.Context) error) (*apiServer, error) {
 	verifier, err := parseCredentials(f.apiCredentials)
 	if err != nil {
 		return nil, err
@@ -52,6 +55,14 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
+		if storeHealth != nil {
+			if err := storeHealth(r.Context()); err != nil {
+				// Still 200: the node routes with the state it has, and a health check in front of
+				// it must not take every node out at once when etcd is down.
+				_, _ = io.WriteString(w, "degraded: "+err.Error()+"\n")
+				return
+			}
+		}
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.Handle("GET /metrics", rt.Metrics().Handler())

@@ -42,6 +42,8 @@ type serveFlags struct {
 	apiAllowOrigins, apiAllowHosts []string
 	// imp reads --config in any format (serverless.yml, templates, ...).
 	imp importFlags
+	// cl makes the node one of a cluster sharing its state through etcd.
+	cl clusterFlags
 }
 
 func serve(args []string, stderr io.Writer) int {
@@ -60,7 +62,12 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.BoolVar(&f.watchCode, "watch-code", true, "reload a function when its code folder changes (rebuild for build: go); false for production")
 	fs.StringVar(&f.debugFunction, "debug-function", "", "run function `NAME` under its debugger (dlv, node --inspect, debugpy) with concurrency 1")
+	f.cl.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := f.cl.check(); err != nil {
+		fmt.Fprintln(stderr, "albatross serve:", err)
 		return 2
 	}
 	log, err := newLogger(stderr, f.logFormat, f.logLevel)
@@ -116,8 +123,16 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	}
 	defer data.close()
 	dataDir := data.path
-	// Stickiness cookies stay valid across restarts with the same data directory.
-	key, err := reconcile.LoadStickinessKey(dataDir)
+	cl, err := f.cl.connect(log)
+	if err != nil {
+		return err
+	}
+	if cl != nil {
+		defer cl.Close()
+	}
+	// Stickiness cookies stay valid across restarts with the same data directory, and across
+	// nodes with the same cluster.
+	key, err := stickinessKey(cl, dataDir)
 	if err != nil {
 		return err
 	}
@@ -129,6 +144,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		WatchCode:     f.watchCode,
 		DebugFunction: f.debugFunction,
 		ExplainRecent: explain.Recent,
+		BindAddress:   f.cl.bindAddress,
 	})
 	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -136,8 +152,11 @@ func runServer(f serveFlags, log *slog.Logger) error {
 
 	// The store merges the file with the resources made through the API (kept in the data
 	// directory when the API is on) and applies the result to the data plane.
-	storeOpts := state.Options{Apply: rt.Apply}
-	if f.apiAddr != "" {
+	storeOpts := state.Options{Apply: rt.Apply, Logger: log}
+	switch {
+	case cl != nil:
+		storeOpts.Backend = cl.StateBackend()
+	case f.apiAddr != "":
 		storeOpts.Dir = filepath.Join(dataDir, "state")
 	}
 	store, err := state.Open(storeOpts)
@@ -170,7 +189,11 @@ func runServer(f serveFlags, log *slog.Logger) error {
 
 	var api *apiServer
 	if f.apiAddr != "" {
-		api, err = startAPI(f, log, store, rt, dataDir)
+		var storeHealth func(context.Context) error
+		if cl != nil {
+			storeHealth = cl.Check
+		}
+		api, err = startAPI(f, log, store, rt, dataDir, storeHealth)
 		if err != nil {
 			shutdown(rt, log)
 			return err
@@ -178,6 +201,8 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	}
 
 	var wg sync.WaitGroup
+	// Changes other nodes make through their API apply here too.
+	wg.Go(func() { store.Follow(ctx) })
 	if f.config != "" {
 		reloads := make(chan struct{}, 1)
 		wg.Go(func() { watchReloads(ctx, watcher, reloads) })

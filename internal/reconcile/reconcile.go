@@ -47,6 +47,10 @@ type Options struct {
 	// ran, in one line, and the explain text (package explain provides it; it sits above
 	// reconcile). nil leaves the detail view without the explanation.
 	ExplainRecent func(cfg *config.Config, method, url, sourceIP string, headers []string) (rule, text string, err error)
+	// BindAddress, when set, is the IP address every listener binds instead of the one its
+	// configuration names (the port stays), so that several nodes of a cluster can share a
+	// machine or a virtual IP (--bind-address, docs/cluster.md). ARNs keep the configured one.
+	BindAddress string
 }
 
 // DataPlane is the running data plane. Apply replaces what it serves; Close stops it. Apply and
@@ -162,7 +166,7 @@ func (dp *DataPlane) bindNew(g *graph) (map[string]*boundListener, error) {
 		if _, ok := dp.listeners[addr]; ok {
 			continue
 		}
-		l, err := listener.Listen(addr, plan.handler, plan.options, dp.log)
+		l, err := listener.Listen(dp.bindAddr(addr), plan.handler, plan.options, dp.log)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: cannot listen on %s: %w", plan.path, addr, err))
 			continue
@@ -171,6 +175,18 @@ func (dp *DataPlane) bindNew(g *graph) (map[string]*boundListener, error) {
 		opened[addr] = &boundListener{l: l, protocol: plan.protocol}
 	}
 	return opened, errors.Join(errs...)
+}
+
+// bindAddr is the socket address to bind for the configured listener address addr.
+func (dp *DataPlane) bindAddr(addr string) string {
+	if dp.opts.BindAddress == "" {
+		return addr
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return net.JoinHostPort(dp.opts.BindAddress, port)
 }
 
 func (dp *DataPlane) drain(l *listener.Listener) {

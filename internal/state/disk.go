@@ -35,19 +35,28 @@ func openDisk(dir string) (*disk, *Resources, error) {
 		return nil, nil, fmt.Errorf("state: %w", err)
 	}
 	d := &disk{dir: dir}
-	path := filepath.Join(dir, stateFile)
+	r, err := d.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, r, nil
+}
+
+// load reads the state file; a missing one is an empty state.
+func (d *disk) load() (*Resources, error) {
+	path := filepath.Join(d.dir, stateFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return d, &Resources{}, nil
+		return &Resources{}, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("state: %w", err)
+		return nil, fmt.Errorf("state: %w", err)
 	}
 	r, err := decodeDocument(data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("state: %s: %w", path, err)
+		return nil, fmt.Errorf("state: %s: %w", path, err)
 	}
-	return d, r, nil
+	return r, nil
 }
 
 // decodeDocument reads a state file of any version this albatross knows, strictly: a key it does

@@ -119,6 +119,10 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 		apiErr = invalidParameter("%s", invalid.Error())
 	case errors.As(err, &apply):
 		apiErr = conflict(apply.Error())
+	case errors.Is(err, state.ErrUnavailable):
+		// AWS's common ServiceUnavailable (503, which SDKs retry): the shared store cannot be
+		// reached, so the change was not made (docs/cluster.md).
+		apiErr = &controlapi.Error{Code: "ServiceUnavailable", Message: err.Error(), Status: http.StatusServiceUnavailable}
 	default:
 		apiErr = &controlapi.Error{Code: "ServiceException", Message: err.Error(), Status: http.StatusInternalServerError}
 		h.opts.Logger.Error("lambda API request failed", "error", err)
