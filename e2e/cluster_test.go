@@ -15,6 +15,8 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -62,8 +64,20 @@ func TestClusterThreeNodes(t *testing.T) {
 		Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("stickiness.enabled"), Value: aws.String("true")},
 			{Key: aws.String("stickiness.type"), Value: aws.String("lb_cookie")}}}))
 	lb := need(ec.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("shared")})).LoadBalancers[0]
-	need(ec.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: elbtypes.ProtocolEnumHttp,
-		Port: aws.Int32(int32(port)), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: web.TargetGroupArn}}}))
+	listener := need(ec.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: elbtypes.ProtocolEnumHttp,
+		Port: aws.Int32(int32(port)), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: web.TargetGroupArn}}})).Listeners[0]
+	// A function uploaded to node 1 runs on the others: they fetch its code from etcd.
+	lc := nodes[0].lambdaClient("test", "test")
+	need(lc.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("shared-fn"),
+		Runtime: lambdatypes.RuntimePython312, Handler: aws.String("app.handler"), Role: aws.String("arn:aws:iam::000000000000:role/x"),
+		Code: &lambdatypes.FunctionCode{ZipFile: zipOf(t, map[string]string{"app.py": pyFunction("uploaded-to-node1")})}}))
+	fnTG := need(ec.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("fn"), TargetType: elbtypes.TargetTypeEnumLambda})).TargetGroups[0]
+	need(ec.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: fnTG.TargetGroupArn,
+		Targets: []elbtypes.TargetDescription{{Id: aws.String("shared-fn")}}}))
+	need(ec.CreateRule(ctx, &elb.CreateRuleInput{ListenerArn: listener.ListenerArn, Priority: aws.Int32(10),
+		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/fn/*"}}},
+		Actions:    []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: fnTG.TargetGroupArn}}}))
+	acknowledged = append(acknowledged, "fn")
 
 	// ... routes on every node, each on its own address.
 	c := client()
@@ -73,6 +87,16 @@ func TestClusterThreeNodes(t *testing.T) {
 			code, _, _, err := getFrom(c, url(n))
 			if err == nil && code != http.StatusOK {
 				err = fmt.Errorf("status %d", code)
+			}
+			return err
+		})
+	}
+
+	for _, n := range nodes[1:] {
+		eventually(t, "the uploaded function on "+n.ip, func() error {
+			code, body, err := readBody(fmt.Sprintf("http://%s:%d/fn/x", n.ip, port))
+			if err == nil && (code != http.StatusOK || !strings.Contains(body, "uploaded-to-node1")) {
+				err = fmt.Errorf("%d %s", code, body)
 			}
 			return err
 		})

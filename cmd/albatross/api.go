@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/cluster"
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/controlapi"
 	"github.com/albatross-lb/albatross/internal/controlapi/elbv2"
@@ -37,9 +37,9 @@ type apiServer struct {
 // only, unless --api-allow-remote says otherwise: an unsigned API open to the network would let anyone
 // reconfigure the load balancer.
 //
-// storeHealth, when set, reports whether the shared store answers: /healthz then says
-// "degraded" while it does not (the node keeps serving its last state, docs/cluster.md).
-func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.DataPlane, dataDir string, storeHealth func(context.Context) error) (*apiServer, error) {
+// cl, when not nil, is the cluster: uploaded code is shared through it, and /healthz says
+// "degraded" while etcd does not answer (the node keeps serving its last state, docs/cluster.md).
+func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.DataPlane, dataDir string, cl *cluster.Cluster) (*apiServer, error) {
 	verifier, err := parseCredentials(f.apiCredentials)
 	if err != nil {
 		return nil, err
@@ -51,7 +51,12 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	if err != nil {
 		return nil, fmt.Errorf("--api-addr: %w", err)
 	}
-	lam := lambda.New(lambda.Options{Store: store, Functions: rt, CodeDir: filepath.Join(dataDir, "functions"), Logger: log})
+	lamOpts := lambda.Options{Store: store, Functions: rt, CodeDir: codeRoot(dataDir), Logger: log}
+	var storeHealth func(context.Context) error
+	if cl != nil {
+		lamOpts.SharedCode, storeHealth = cl, cl.Check
+	}
+	lam := lambda.New(lamOpts)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")

@@ -2,13 +2,19 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/albatross-lb/albatross/internal/function/codedir"
 	"github.com/albatross-lb/albatross/internal/reconcile"
+	"github.com/albatross-lb/albatross/internal/state"
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/albatross-lb/albatross/internal/cluster"
@@ -107,4 +113,41 @@ func stickinessKey(cl *cluster.Cluster, dataDir string) ([]byte, error) {
 		return own, err
 	}
 	return cl.StickinessKey(context.Background(), own)
+}
+
+// codeRoot is where uploaded function code is unpacked (package codedir).
+func codeRoot(dataDir string) string { return filepath.Join(dataDir, "functions") }
+
+// localizeCode makes the code folder of every API-made function in api this node's own: the
+// folder another node unpacked the package into is named by the package's hash under this
+// node's code root, and unpacked there from the cluster's copy when this node does not have it
+// yet. The package is checked against its SHA-256 before it is unpacked.
+func localizeCode(cl *cluster.Cluster, root string, log *slog.Logger) func(context.Context, *state.Resources) error {
+	return func(ctx context.Context, api *state.Resources) error {
+		for i := range api.Functions {
+			fn := &api.Functions[i]
+			if fn.Source != state.SourceAPI || fn.CodeSHA256 == "" {
+				continue
+			}
+			sum, err := base64.StdEncoding.DecodeString(fn.CodeSHA256)
+			if err != nil || len(sum) != sha256.Size {
+				return fmt.Errorf("function %s: CodeSha256 %q is not a SHA-256", fn.Spec.FunctionName, fn.CodeSHA256)
+			}
+			dir := filepath.Join(root, fn.Spec.FunctionName, hex.EncodeToString(sum[:8]))
+			if codedir.Check(dir) != nil {
+				zipped, err := cl.GetCode(ctx, hex.EncodeToString(sum))
+				if err != nil {
+					return fmt.Errorf("function %s: %w", fn.Spec.FunctionName, err)
+				}
+				code, err := codedir.Unpack(root, fn.Spec.FunctionName, zipped)
+				if err != nil {
+					return fmt.Errorf("function %s: %w", fn.Spec.FunctionName, err)
+				}
+				log.Info("function code fetched from the cluster", "function", fn.Spec.FunctionName, "sha256", fn.CodeSHA256, "dir", code.Dir)
+				dir = code.Dir
+			}
+			fn.Spec.Code = dir
+		}
+		return nil
+	}
 }

@@ -156,6 +156,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	switch {
 	case cl != nil:
 		storeOpts.Backend = cl.StateBackend()
+		storeOpts.Localize = localizeCode(cl, codeRoot(dataDir), log)
 	case f.apiAddr != "":
 		storeOpts.Dir = filepath.Join(dataDir, "state")
 	}
@@ -189,11 +190,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 
 	var api *apiServer
 	if f.apiAddr != "" {
-		var storeHealth func(context.Context) error
-		if cl != nil {
-			storeHealth = cl.Check
-		}
-		api, err = startAPI(f, log, store, rt, dataDir, storeHealth)
+		api, err = startAPI(f, log, store, rt, dataDir, cl)
 		if err != nil {
 			shutdown(rt, log)
 			return err

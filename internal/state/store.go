@@ -33,6 +33,8 @@ type Store struct {
 	backend Backend // nil: in memory only
 	now     func() time.Time
 	log     *slog.Logger
+	// localize prepares resources read from a shared backend for this node (see Options).
+	localize func(context.Context, *Resources) error
 
 	mu       sync.Mutex // serialises changes
 	file     *config.Config
@@ -56,6 +58,10 @@ type Options struct {
 	Apply ApplyFunc
 	// Now is the clock for creation times. nil means time.Now.
 	Now func() time.Time
+	// Localize, when set, prepares the resources read from a shared Backend for this node
+	// before they are applied: another node's function code folder becomes this node's own
+	// (fetched from the cluster). An error leaves the version unapplied.
+	Localize func(ctx context.Context, api *Resources) error
 	// Logger receives what cannot be returned to a caller: a shared change this node could not
 	// apply. nil means slog.Default().
 	Logger *slog.Logger
@@ -67,7 +73,10 @@ const maxAttempts = 8
 // Open returns a store holding the API resources persisted in opts.Dir or opts.Backend (none
 // when it is new). Nothing is applied until SetFile.
 func Open(opts Options) (*Store, error) {
-	s := &Store{apply: opts.Apply, now: opts.Now, api: &Resources{}, backend: opts.Backend, log: opts.Logger}
+	s := &Store{apply: opts.Apply, now: opts.Now, api: &Resources{}, backend: opts.Backend, log: opts.Logger, localize: opts.Localize}
+	if s.localize == nil {
+		s.localize = func(context.Context, *Resources) error { return nil }
+	}
 	if s.apply == nil {
 		s.apply = func(context.Context, *config.Config) error { return nil }
 	}
@@ -89,6 +98,9 @@ func Open(opts Options) (*Store, error) {
 	case s.backend != nil:
 		api, rev, err := s.backend.Load(context.Background())
 		if err != nil {
+			return nil, err
+		}
+		if err := s.localize(context.Background(), api); err != nil {
 			return nil, err
 		}
 		s.api, s.rev = api, rev
@@ -184,6 +196,9 @@ func (s *Store) recoverLocked(ctx context.Context, err error, attempt int) error
 		return fmt.Errorf("%w: %d attempts lost to other nodes' changes", ErrUnavailable, attempt)
 	}
 	api, rev, lerr := s.backend.Load(ctx)
+	if lerr == nil {
+		lerr = s.localize(ctx, api)
+	}
 	if lerr != nil {
 		return lerr
 	}
@@ -206,6 +221,12 @@ func (s *Store) Follow(ctx context.Context) {
 		defer s.mu.Unlock()
 		if rev.Seen <= s.rev.Seen {
 			return // this node's own change, or one it already has
+		}
+		if err := s.localize(ctx, api); err != nil {
+			// The next change made here loses the race for the revision, reads the state again
+			// and localizes it again.
+			s.log.Error("shared state not applied on this node", "revision", rev.Mod, "error", err)
+			return
 		}
 		s.adoptLocked(ctx, api, rev)
 	})

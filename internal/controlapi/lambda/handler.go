@@ -33,6 +33,11 @@ type Options struct {
 	// CodeDir is where uploaded zip files are unpacked, one directory per function and code
 	// hash. Required for CreateFunction and UpdateFunctionCode.
 	CodeDir string
+	// SharedCode, when set, gets every uploaded zip package before the state names it, so that
+	// the other nodes of a cluster can fetch it (package cluster). nil: one node.
+	SharedCode interface {
+		PutCode(ctx context.Context, zipped []byte) error
+	}
 	// Logger receives failures. nil means slog.Default().
 	Logger *slog.Logger
 }
