@@ -98,6 +98,15 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	outer.Handle("GET "+authPublicKeysPath, http.StripPrefix(strings.TrimSuffix(authPublicKeysPath, "/"), rt.AuthPublicKeysHandler()))
 	outer.Handle("/", handler)
 	handler = outer
+	if cl != nil {
+		// Health, metrics and the dashboard are this node's own (docs/cluster.md): every answer
+		// says which node gave it. An Albatross header, beside the AWS-shaped bodies.
+		inner := handler
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Albatross-Node", cl.Node())
+			inner.ServeHTTP(w, r)
+		})
+	}
 	// An idle keep-alive connection is closed after two minutes, so idle clients cannot pile up
 	// connections; bodies are bounded by size (the guard), not by time, since a 70 MB upload may
 	// be slow.

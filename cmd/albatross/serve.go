@@ -147,6 +147,9 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		BindAddress:   f.cl.bindAddress,
 	})
 	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))
+	if cl != nil {
+		rt.Metrics().SetNode(cl.Node())
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

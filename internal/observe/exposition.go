@@ -50,7 +50,7 @@ func (m *Metrics) WriteTo(w *bufio.Writer) {
 			w.WriteString("# HELP " + s.Name + " " + s.Help + "\n# TYPE " + s.Name + " " + kind + "\n")
 		}
 		w.WriteString(s.Name)
-		writeLabels(w, s.Labels)
+		writeLabels(w, m.withNode(s.Labels))
 		w.WriteByte(' ')
 		w.WriteString(strconv.FormatFloat(s.Value, 'g', -1, 64))
 		w.WriteByte('\n')
@@ -118,7 +118,7 @@ func (m *Metrics) writeHistograms(w *bufio.Writer) {
 			w.WriteString("# HELP " + histName + " TargetResponseTime: seconds from the request sent to the target until its response headers.\n# TYPE " + histName + " histogram\n")
 			header = true
 		}
-		labels := s.labels.labels()
+		labels := m.withNode(s.labels.labels())
 		var cum uint64
 		for i, c := range counts {
 			cum += c

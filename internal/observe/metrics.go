@@ -116,6 +116,23 @@ type Metrics struct {
 	failures recentRing
 	recentID atomic.Uint64
 	history  *History
+	// node labels every exposed series when set (SetNode).
+	node atomic.Pointer[Label]
+}
+
+// SetNode labels every series /metrics exposes with node="name", so that the metrics of the
+// nodes of a cluster stay apart when they are gathered in one place (docs/cluster.md).
+func (m *Metrics) SetNode(name string) {
+	m.node.Store(&Label{Name: "node", Value: name})
+}
+
+// withNode returns labels with the node label first, when there is one.
+func (m *Metrics) withNode(labels []Label) []Label {
+	n := m.node.Load()
+	if n == nil {
+		return labels
+	}
+	return append([]Label{*n}, labels...)
 }
 
 // NewMetrics returns an empty set of metrics.
