@@ -151,3 +151,11 @@ func localizeCode(cl *cluster.Cluster, root string, log *slog.Logger) func(conte
 		return nil
 	}
 }
+
+// nodeName is the node's name in a cluster, "" for a node alone.
+func nodeName(cl *cluster.Cluster) string {
+	if cl == nil {
+		return ""
+	}
+	return cl.Node()
+}

@@ -145,6 +145,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		DebugFunction: f.debugFunction,
 		ExplainRecent: explain.Recent,
 		BindAddress:   f.cl.bindAddress,
+		NodeName:      nodeName(cl),
 	})
 	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))
 	if cl != nil {

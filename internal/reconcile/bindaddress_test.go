@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -48,5 +49,23 @@ func TestBindAddress(t *testing.T) {
 	matches, _ := filepath.Glob(filepath.Join(dataDir, "access-logs", "AWSLogs", "*", "elasticloadbalancing", "*", "*", "*", "*", "*.log.gz"))
 	if len(matches) != 1 || !strings.Contains(filepath.Base(matches[0]), "_127.0.0.2_") {
 		t.Fatalf("log files %v; want one named with the node's address 127.0.0.2", matches)
+	}
+}
+
+// TestDashboardNamesTheNode: a node of a cluster says on its dashboard whose view it shows; a
+// node alone says nothing.
+func TestDashboardNamesTheNode(t *testing.T) {
+	for _, name := range []string{"lb-2", ""} {
+		dp := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache"), NodeName: name})
+		data, err := json.Marshal(dp.dashboardState())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := dp.dashboardState().Node; got != name || (name == "" && strings.Contains(string(data), `"node"`)) {
+			t.Errorf("node %q: dashboard state %s", name, data)
+		}
+		if err := dp.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

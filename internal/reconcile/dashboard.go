@@ -26,6 +26,9 @@ func (dp *DataPlane) DashboardHandler() http.Handler {
 }
 
 type dashState struct {
+	// Node names the cluster node whose view this is (health, requests and metrics are per node);
+	// empty for a node alone.
+	Node          string                  `json:"node,omitempty"`
 	LoadBalancers []dashLB                `json:"load_balancers"`
 	TargetGroups  []dashTG                `json:"target_groups"`
 	Functions     []dashFunction          `json:"functions"`
@@ -85,7 +88,7 @@ type dashFunction struct {
 // dashboardState is the page's data, from the latest build's configuration and the counters.
 func (dp *DataPlane) dashboardState() dashState {
 	o := dp.obs()
-	s := dashState{Recent: o.metrics.Recent(), Failures: o.metrics.RecentFailures(), Functions: dp.dashFunctions()}
+	s := dashState{Node: dp.opts.NodeName, Recent: o.metrics.Recent(), Failures: o.metrics.RecentFailures(), Functions: dp.dashFunctions()}
 	sv := dp.served.Load()
 	if sv == nil {
 		return s

@@ -51,6 +51,8 @@ type Options struct {
 	// configuration names (the port stays), so that several nodes of a cluster can share a
 	// machine or a virtual IP (--bind-address, docs/cluster.md). ARNs keep the configured one.
 	BindAddress string
+	// NodeName names this node of a cluster on the dashboard (--node-name); "" for a node alone.
+	NodeName string
 }
 
 // DataPlane is the running data plane. Apply replaces what it serves; Close stops it. Apply and
