@@ -27,15 +27,21 @@ const etcdBinary = "/usr/bin/etcd"
 // startEtcd runs a real one-member etcd on loopback ports and returns its client address.
 func startEtcd(t *testing.T) string {
 	t.Helper()
+	return startEtcdWith(t, "http", nil)
+}
+
+// startEtcdWith runs etcd serving clients over scheme (http or https) with extra flags.
+func startEtcdWith(t *testing.T, scheme string, extra []string) string {
+	t.Helper()
 	if _, err := os.Stat(etcdBinary); err != nil {
 		t.Skipf("%s is missing (Debian's etcd-server; scripts/install-test-deps.sh installs it)", etcdBinary)
 	}
 	client, peer := loopbackPort(t), loopbackPort(t)
 	logs := &testkit.Buffer{}
-	cmd := exec.Command(etcdBinary, "--name", "unit", "--data-dir", filepath.Join(t.TempDir(), "etcd"),
-		"--listen-client-urls", "http://"+client, "--advertise-client-urls", "http://"+client,
-		"--listen-peer-urls", "http://"+peer, "--initial-advertise-peer-urls", "http://"+peer,
-		"--initial-cluster", "unit=http://"+peer, "--log-level", "warn")
+	cmd := exec.Command(etcdBinary, append([]string{"--name", "unit", "--data-dir", filepath.Join(t.TempDir(), "etcd"),
+		"--listen-client-urls", scheme + "://" + client, "--advertise-client-urls", scheme + "://" + client,
+		"--listen-peer-urls", "http://" + peer, "--initial-advertise-peer-urls", "http://" + peer,
+		"--initial-cluster", "unit=http://" + peer, "--log-level", "warn"}, extra...)...)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -50,10 +56,23 @@ func startEtcd(t *testing.T) string {
 		}
 	})
 	hc := &http.Client{Timeout: time.Second}
+	health := "http://" + client + "/health"
+	if scheme == "https" {
+		// etcd answers /health on its TLS port only to a client with a certificate: wait for
+		// the port instead.
+		health = ""
+	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		resp, err := hc.Get("http://" + client + "/health")
-		if err == nil {
+		var resp *http.Response
+		var err error
+		if health == "" {
+			var c net.Conn
+			if c, err = net.DialTimeout("tcp", client, time.Second); err == nil {
+				c.Close()
+				return client
+			}
+		} else if resp, err = hc.Get(health); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				hc.CloseIdleConnections()
