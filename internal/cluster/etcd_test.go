@@ -216,4 +216,39 @@ func TestEtcd(t *testing.T) {
 			t.Fatal("node-b never took over")
 		}
 	})
+
+	t.Run("LeadershipOutlivesADeadLeader", func(t *testing.T) {
+		a, b := connect(t, endpoint, "dead"), connect(t, endpoint, "heir")
+		leading := make(chan string, 2)
+		lead := func(c *Cluster) func() {
+			ctx, cancel := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				c.Lead(ctx, "dead-leader", func(lctx context.Context) {
+					leading <- c.Node()
+					<-lctx.Done()
+				})
+			}()
+			return func() { cancel(); <-done }
+		}
+		stopA := lead(a)
+		defer stopA()
+		if got := <-leading; got != "dead" {
+			t.Fatalf("first leader %s; want dead", got)
+		}
+		stopB := lead(b)
+		defer stopB()
+		// The leader's client closes under it, as when its process dies: whether its
+		// resignation still reaches etcd or its lease lapses (leaseTTL), the heir takes over.
+		_ = a.cli.Close()
+		select {
+		case got := <-leading:
+			if got != "heir" {
+				t.Fatalf("after the leader died %s leads; want heir", got)
+			}
+		case <-time.After(time.Duration(3*leaseTTL) * time.Second):
+			t.Fatal("the heir never took over from the dead leader")
+		}
+	})
 }
