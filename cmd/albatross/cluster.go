@@ -112,7 +112,22 @@ func stickinessKey(cl *cluster.Cluster, dataDir string) ([]byte, error) {
 	if err != nil || cl == nil {
 		return own, err
 	}
-	return cl.StickinessKey(context.Background(), own)
+	// A copy of the cluster's key lets a node restarted while etcd is away honour the cookies
+	// the others set.
+	copyPath := filepath.Join(dataDir, "cluster-"+reconcile.StickinessKeyFile)
+	key, err := cl.StickinessKey(context.Background(), own)
+	if errors.Is(err, state.ErrUnavailable) {
+		if copied, rerr := os.ReadFile(copyPath); rerr == nil && len(copied) == len(own) {
+			return copied, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(copyPath, key, 0o600); err != nil {
+		return nil, fmt.Errorf("keeping a copy of the cluster's stickiness key: %w", err)
+	}
+	return key, nil
 }
 
 // codeRoot is where uploaded function code is unpacked (package codedir).

@@ -159,7 +159,11 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	storeOpts := state.Options{Apply: rt.Apply, Logger: log}
 	switch {
 	case cl != nil:
-		storeOpts.Backend = cl.StateBackend()
+		// A copy of the shared state in the data dir lets a node restarted while etcd is away
+		// serve what it had (docs/cluster.md).
+		if storeOpts.Backend, err = state.Cached(cl.StateBackend(), filepath.Join(dataDir, "state"), log); err != nil {
+			return err
+		}
 		storeOpts.Localize = localizeCode(cl, codeRoot(dataDir), log)
 	case f.apiAddr != "":
 		storeOpts.Dir = filepath.Join(dataDir, "state")

@@ -73,23 +73,38 @@ func (b stateBackend) Save(ctx context.Context, r *state.Resources, prev state.R
 // over from there, so that a node that was cut off gets everything it missed.
 func (b stateBackend) Follow(ctx context.Context, from state.Revision, changed func(*state.Resources, state.Revision)) {
 	next := from.Seen + 1
+	// A state not read from etcd (a node's own copy, read while etcd was away) is replaced by a
+	// whole read first: its revision says nothing about what it misses.
+	whole := from.Seen == 0
 	for ctx.Err() == nil {
-		next = b.watch(ctx, next, changed)
-		if ctx.Err() != nil {
-			return
+		if !whole {
+			next = b.watch(ctx, next, changed)
 		}
-		select {
-		case <-ctx.Done():
+		if !sleep(ctx, 200*time.Millisecond) {
 			return
-		case <-time.After(200 * time.Millisecond):
 		}
 		r, rev, err := b.Load(ctx)
 		if err != nil {
 			b.c.log.Warn("cannot read the shared state; serving the last one", "error", err)
+			whole = true
+			if !sleep(ctx, time.Second) {
+				return
+			}
 			continue
 		}
+		whole = false
 		changed(r, rev)
 		next = rev.Seen + 1
+	}
+}
+
+// sleep waits d, or less when ctx ends first; it reports whether ctx is still alive.
+func sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
 	}
 }
 
