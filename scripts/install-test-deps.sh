@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages the test suite drives as real, unmodified clients: the aws CLI v2
-# (awscli, for the control API scenario) and headless Chromium (for the dashboard test); and the
+# (awscli, for the control API scenario), headless Chromium (for the dashboard test) and etcd (for
+# the cluster test); and the
 # Serverless Framework v3 from npm (into bin/serverless-v3, kept between runs) for the
 # importer's differential test, which needs Node.js and npm (installed from Debian when absent).
 # Idempotent; `make test` runs it. Without root or apt it says so and exits 0: the tests that need
@@ -10,6 +11,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 missing=""
 [ -x /usr/bin/aws ] || missing="$missing awscli"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+# etcd for the cluster test (e2e/cluster_test.go), which starts /usr/bin/etcd itself on ports
+# of its own (the package's service, where systemd starts it, is not used).
+[ -x /usr/bin/etcd ] || missing="$missing etcd-server"
 command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/cluster"
 	"github.com/albatross-lb/albatross/internal/config"
 	"github.com/albatross-lb/albatross/internal/controlapi"
 	"github.com/albatross-lb/albatross/internal/controlapi/elbv2"
@@ -36,7 +36,10 @@ type apiServer struct {
 // startAPI binds the API address and serves it. Without credentials it listens on loopback
 // only, unless --api-allow-remote says otherwise: an unsigned API open to the network would let anyone
 // reconfigure the load balancer.
-func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.DataPlane, dataDir string) (*apiServer, error) {
+//
+// cl, when not nil, is the cluster: uploaded code is shared through it, and /healthz says
+// "degraded" while etcd does not answer (the node keeps serving its last state, docs/cluster.md).
+func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.DataPlane, dataDir string, cl *cluster.Cluster) (*apiServer, error) {
 	verifier, err := parseCredentials(f.apiCredentials)
 	if err != nil {
 		return nil, err
@@ -48,10 +51,23 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	if err != nil {
 		return nil, fmt.Errorf("--api-addr: %w", err)
 	}
-	lam := lambda.New(lambda.Options{Store: store, Functions: rt, CodeDir: filepath.Join(dataDir, "functions"), Logger: log})
+	lamOpts := lambda.Options{Store: store, Functions: rt, CodeDir: codeRoot(dataDir), Logger: log}
+	var storeHealth func(context.Context) error
+	if cl != nil {
+		lamOpts.SharedCode, storeHealth = cl, cl.Check
+	}
+	lam := lambda.New(lamOpts)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
+		if storeHealth != nil {
+			if err := storeHealth(r.Context()); err != nil {
+				// Still 200: the node routes with the state it has, and a health check in front of
+				// it must not take every node out at once when etcd is down.
+				_, _ = io.WriteString(w, "degraded: "+err.Error()+"\n")
+				return
+			}
+		}
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.Handle("GET /metrics", rt.Metrics().Handler())
@@ -84,6 +100,15 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	outer.Handle("GET "+authPublicKeysPath, http.StripPrefix(strings.TrimSuffix(authPublicKeysPath, "/"), rt.AuthPublicKeysHandler()))
 	outer.Handle("/", handler)
 	handler = outer
+	if cl != nil {
+		// Health, metrics and the dashboard are this node's own (docs/cluster.md): every answer
+		// says which node gave it. An Albatross header, beside the AWS-shaped bodies.
+		inner := handler
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Albatross-Node", cl.Node())
+			inner.ServeHTTP(w, r)
+		})
+	}
 	// An idle keep-alive connection is closed after two minutes, so idle clients cannot pile up
 	// connections; bodies are bounded by size (the guard), not by time, since a 70 MB upload may
 	// be slow.

@@ -67,6 +67,9 @@ func usage(w io.Writer) {
                   [--watch-code=true|false] [--debug-function NAME] [--concurrent-executions N]
                   [--function-uids FIRST-LAST]
                   [--log-format text|json] [--log-level debug|info|warn|error]
+                  [--store etcd://HOST:PORT[,HOST:PORT...][/PREFIX]] [--store-ca FILE]
+                  [--store-cert FILE] [--store-key FILE] [--store-credentials USER:PASSWORD|@FILE]
+                  [--node-name NAME] [--bind-address IP]
       run the load balancers and functions of PATH (reloaded on change and on SIGHUP) and, with
       --api-addr, the ELBv2/Lambda control API, /metrics, /explain and /dashboard/
   albatross validate --config PATH [IMPORT FLAGS]

@@ -47,6 +47,8 @@ type serveFlags struct {
 	functionUIDs *uidRange
 	// imp reads --config in any format (serverless.yml, templates, ...).
 	imp importFlags
+	// cl makes the node one of a cluster sharing its state through etcd.
+	cl clusterFlags
 }
 
 func serve(args []string, stderr io.Writer) int {
@@ -67,7 +69,12 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&f.debugFunction, "debug-function", "", "run function `NAME` under its debugger (dlv, node --inspect, debugpy) with concurrency 1")
 	fs.Func("concurrent-executions", "the account's concurrency `limit` for all functions, over albatross.concurrent_executions (default 1000)", concurrentExecutionsFlag(&f.concurrentExecutions))
 	fs.Func("function-uids", "run each function environment as its own uid from `FIRST-LAST` (needs root; e.g. 1900000000-1900065535)", functionUIDsFlag(&f.functionUIDs))
+	f.cl.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := f.cl.check(); err != nil {
+		fmt.Fprintln(stderr, "albatross serve:", err)
 		return 2
 	}
 	log, err := newLogger(stderr, f.logFormat, f.logLevel)
@@ -132,8 +139,16 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	} else if os.Geteuid() == 0 {
 		log.Warn("functions run as root: they can read the data dir (state, stickiness key) and everything else; give them users of their own with --function-uids")
 	}
-	// Stickiness cookies stay valid across restarts with the same data directory.
-	key, err := reconcile.LoadStickinessKey(dataDir)
+	cl, err := f.cl.connect(log)
+	if err != nil {
+		return err
+	}
+	if cl != nil {
+		defer cl.Close()
+	}
+	// Stickiness cookies stay valid across restarts with the same data directory, and across
+	// nodes with the same cluster.
+	key, err := stickinessKey(cl, dataDir)
 	if err != nil {
 		return err
 	}
@@ -147,16 +162,29 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		FunctionUIDs:  functionUIDs,
 		ExplainRecent: explain.Recent,
 		// Gated shifts resume where they stood after a restart (docs/strangler.md).
-		ShiftDir: filepath.Join(dataDir, "shift"),
+		ShiftDir:    filepath.Join(dataDir, "shift"),
+		BindAddress: f.cl.bindAddress,
+		NodeName:    nodeName(cl),
 	})
 	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))
+	if cl != nil {
+		rt.Metrics().SetNode(cl.Node())
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	// The store merges the file with the resources made through the API (kept in the data
 	// directory when the API is on) and applies the result to the data plane.
-	storeOpts := state.Options{Apply: rt.Apply}
-	if f.apiAddr != "" {
+	storeOpts := state.Options{Apply: rt.Apply, Logger: log}
+	switch {
+	case cl != nil:
+		// A copy of the shared state in the data dir lets a node restarted while etcd is away
+		// serve what it had (docs/cluster.md).
+		if storeOpts.Backend, err = state.Cached(cl.StateBackend(), filepath.Join(dataDir, "state"), log); err != nil {
+			return err
+		}
+		storeOpts.Localize = localizeCode(cl, codeRoot(dataDir), log)
+	case f.apiAddr != "":
 		storeOpts.Dir = filepath.Join(dataDir, "state")
 	}
 	store, err := state.Open(storeOpts)
@@ -189,7 +217,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 
 	var api *apiServer
 	if f.apiAddr != "" {
-		api, err = startAPI(f, log, store, rt, dataDir)
+		api, err = startAPI(f, log, store, rt, dataDir, cl)
 		if err != nil {
 			shutdown(rt, log)
 			return err
@@ -197,6 +225,8 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	}
 
 	var wg sync.WaitGroup
+	// Changes other nodes make through their API apply here too.
+	wg.Go(func() { store.Follow(ctx) })
 	if f.config != "" {
 		reloads := make(chan struct{}, 1)
 		wg.Go(func() { watchReloads(ctx, watcher, reloads) })

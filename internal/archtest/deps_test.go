@@ -19,12 +19,13 @@ const module = "github.com/albatross-lb/albatross/"
 // it may import, besides the standard library and third-party modules. Keep it exact: an import
 // that is no longer made is an error too, so the list always reads as the real graph.
 var allowed = map[string][]string{
-	"cmd/albatross": {"internal/config", "internal/controlapi", "internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/explain", "internal/function/codedir", "internal/importer", "internal/importer/bundle", "internal/importer/values", "internal/observe", "internal/observe/dashboard", "internal/reconcile", "internal/state", "internal/targetgroup"},
+	"cmd/albatross": {"internal/cluster", "internal/config", "internal/controlapi", "internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/explain", "internal/function/codedir", "internal/importer", "internal/importer/bundle", "internal/importer/values", "internal/observe", "internal/observe/dashboard", "internal/reconcile", "internal/state", "internal/targetgroup"},
 
 	// Control side: configuration, desired state, the control API, the translator.
 	"internal/config":            {"internal/compare", "internal/rule"},
 	"internal/config/file":       {"internal/config", "internal/tlsconf"},
 	"internal/state":             {"internal/config"},
+	"internal/cluster":           {"internal/state"},
 	"internal/controlapi":        {},
 	"internal/controlapi/elbv2":  {"internal/config", "internal/controlapi", "internal/state", "internal/tlsconf"},
 	"internal/controlapi/lambda": {"internal/config", "internal/controlapi", "internal/function", "internal/function/codedir", "internal/state"},
@@ -95,7 +96,7 @@ var (
 		"internal/runtimeapi", "internal/process", "internal/observe", "internal/observe/dashboard",
 		"internal/observe/otel", "internal/observe/s3upload", "internal/compare", "internal/shadow", "internal/shift",
 	}
-	controlSide = []string{"internal/config", "internal/config/file", "internal/state", "internal/controlapi",
+	controlSide = []string{"internal/config", "internal/config/file", "internal/state", "internal/cluster", "internal/controlapi",
 		"internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/reconcile", "internal/explain"}
 	// testOnly packages may be imported by tests only.
 	testOnly = []string{"internal/testkit", "internal/tlsconf/tlstest", "internal/archtest"}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
+	"google.golang.org/protobuf/proto"
 )
 
 // Sample is one value read at scrape time from outside the request path.
@@ -51,8 +52,9 @@ func newRegistries(m *Metrics) (all, alb *prometheus.Registry) {
 // fails to collect is logged and left out; the rest is still served.
 func (m *Metrics) Handler() http.Handler {
 	opts := promhttp.HandlerOpts{EnableOpenMetrics: true, ErrorHandling: promhttp.ContinueOnError, ErrorLog: promLogger{}}
-	text := promhttp.HandlerFor(m.registry, opts)
-	openMetrics := promhttp.HandlerFor(openMetricsSafe{m.registry}, opts)
+	labeled := nodeLabeled{m.registry, m}
+	text := promhttp.HandlerFor(labeled, opts)
+	openMetrics := promhttp.HandlerFor(openMetricsSafe{labeled}, opts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if expfmt.NegotiateAccept(r.Header, expfmt.DefaultOpenMetricsAcceptedFormats()...).FormatType() == expfmt.TypeOpenMetrics {
 			openMetrics.ServeHTTP(w, r)
@@ -79,6 +81,29 @@ func (o openMetricsSafe) Gather() ([]*dto.MetricFamily, error) {
 		base, ok := strings.CutSuffix(f.GetName(), "_total")
 		return ok && f.GetType() == dto.MetricType_COUNTER && names[base]
 	}), err
+}
+
+// nodeLabeled adds the node label (SetNode) to every series at gather time, the runtime and
+// process collectors' included: the label is set after the collectors are registered, so
+// prometheus.WrapRegistererWith cannot add it.
+type nodeLabeled struct {
+	g prometheus.Gatherer
+	m *Metrics
+}
+
+func (n nodeLabeled) Gather() ([]*dto.MetricFamily, error) {
+	families, err := n.g.Gather()
+	name := n.m.node.Load()
+	if name == nil {
+		return families, err
+	}
+	for _, f := range families {
+		for _, metric := range f.Metric {
+			metric.Label = append(metric.Label, &dto.LabelPair{Name: proto.String("node"), Value: proto.String(*name)})
+			slices.SortFunc(metric.Label, func(a, b *dto.LabelPair) int { return cmp.Compare(a.GetName(), b.GetName()) })
+		}
+	}
+	return families, err
 }
 
 // promLogger sends the client's collection errors to slog at WARN.

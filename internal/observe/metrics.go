@@ -139,6 +139,14 @@ type Metrics struct {
 	history  *History
 	// registry is what Handler serves; albRegistry has the load balancers' metrics alone.
 	registry, albRegistry *prometheus.Registry
+	// node labels every exposed series when set (SetNode).
+	node atomic.Pointer[string]
+}
+
+// SetNode labels every series /metrics exposes with node="name", so that the metrics of the
+// nodes of a cluster stay apart when they are gathered in one place (docs/cluster.md).
+func (m *Metrics) SetNode(name string) {
+	m.node.Store(&name)
 }
 
 // NewMetrics returns an empty set of metrics.

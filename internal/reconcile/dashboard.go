@@ -28,6 +28,9 @@ func (dp *DataPlane) DashboardHandler() http.Handler {
 }
 
 type dashState struct {
+	// Node names the cluster node whose view this is (health, requests and metrics are per node);
+	// empty for a node alone.
+	Node          string                  `json:"node,omitempty"`
 	LoadBalancers []dashLB                `json:"load_balancers"`
 	TargetGroups  []dashTG                `json:"target_groups"`
 	Functions     []dashFunction          `json:"functions"`
@@ -122,7 +125,7 @@ type dashFunction struct {
 // dashboardState is the page's data, from the latest build's configuration and the counters.
 func (dp *DataPlane) dashboardState() dashState {
 	o := dp.obs()
-	s := dashState{Recent: o.metrics.Recent(), Failures: o.metrics.RecentFailures(), Functions: dp.dashFunctions(),
+	s := dashState{Node: dp.opts.NodeName, Recent: o.metrics.Recent(), Failures: o.metrics.RecentFailures(), Functions: dp.dashFunctions(),
 		Shadows: dp.dashShadows(), Shifts: dp.ShiftStatuses()}
 	sv := dp.served.Load()
 	if sv == nil {

@@ -116,6 +116,9 @@ func (b *builder) logOptions(lb *config.LoadBalancer, id, bucketKey, prefixKey s
 	loc := observe.LogLocation{
 		Bucket: lb.Attribute(bucketKey), Prefix: lb.Attribute(prefixKey),
 		AccountID: b.cfg.EffectiveAccountID(), Region: b.cfg.EffectiveRegion(), LoadBalancer: id,
+		// The node's address names its files, as each ALB node's does (LOG-01): the nodes of a
+		// cluster writing to one bucket never collide.
+		NodeIP: b.dp.opts.BindAddress,
 	}
 	opts := observe.AccessLogOptions{Location: loc, Dir: b.dp.obs().dir, Logger: b.dp.log}
 	if loc.Bucket != "" {

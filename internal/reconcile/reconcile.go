@@ -59,6 +59,12 @@ type Options struct {
 	// (tests tick themselves).
 	ShiftTick     time.Duration
 	ExplainRecent func(cfg *config.Config, method, url, sourceIP string, headers []string) (rule, text string, err error)
+	// BindAddress, when set, is the IP address every listener binds instead of the one its
+	// configuration names (the port stays), so that several nodes of a cluster can share a
+	// machine or a virtual IP (--bind-address, docs/cluster.md). ARNs keep the configured one.
+	BindAddress string
+	// NodeName names this node of a cluster on the dashboard (--node-name); "" for a node alone.
+	NodeName string
 }
 
 // DataPlane is the running data plane. Apply replaces what it serves; Close stops it. Apply and
@@ -178,7 +184,7 @@ func (dp *DataPlane) bindNew(g *graph) (map[string]*boundListener, error) {
 		if _, ok := dp.listeners[addr]; ok {
 			continue
 		}
-		l, err := listener.Listen(addr, plan.handler, plan.options, dp.log)
+		l, err := listener.Listen(dp.bindAddr(addr), plan.handler, plan.options, dp.log)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: cannot listen on %s: %w", plan.path, addr, err))
 			continue
@@ -187,6 +193,18 @@ func (dp *DataPlane) bindNew(g *graph) (map[string]*boundListener, error) {
 		opened[addr] = &boundListener{l: l, protocol: plan.protocol}
 	}
 	return opened, errors.Join(errs...)
+}
+
+// bindAddr is the socket address to bind for the configured listener address addr.
+func (dp *DataPlane) bindAddr(addr string) string {
+	if dp.opts.BindAddress == "" {
+		return addr
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return net.JoinHostPort(dp.opts.BindAddress, port)
 }
 
 // Addrs returns the bound address of every listener, keyed by its configured address.

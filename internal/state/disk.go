@@ -22,7 +22,18 @@ const stateFile = "state.json"
 // does (specformat.go). Both are read; only version 2 is written.
 const stateVersion = 2
 
-type disk struct{ dir string }
+type disk struct {
+	dir  string
+	name string // the file's name in dir; "" means stateFile
+}
+
+// file returns the name of the document in dir.
+func (d *disk) file() string {
+	if d.name == "" {
+		return stateFile
+	}
+	return d.name
+}
 
 type document struct {
 	Version   int           `json:"version"`
@@ -35,19 +46,28 @@ func openDisk(dir string) (*disk, *Resources, error) {
 		return nil, nil, fmt.Errorf("state: %w", err)
 	}
 	d := &disk{dir: dir}
-	path := filepath.Join(dir, stateFile)
+	r, err := d.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, r, nil
+}
+
+// load reads the state file; a missing one is an empty state.
+func (d *disk) load() (*Resources, error) {
+	path := filepath.Join(d.dir, d.file())
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return d, &Resources{}, nil
+		return &Resources{}, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("state: %w", err)
+		return nil, fmt.Errorf("state: %w", err)
 	}
 	r, err := decodeDocument(data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("state: %s: %w", path, err)
+		return nil, fmt.Errorf("state: %s: %w", path, err)
 	}
-	return d, r, nil
+	return r, nil
 }
 
 // decodeDocument reads a state file of any version this albatross knows, strictly: a key it does
@@ -93,7 +113,7 @@ func (d *disk) save(r *Resources) error {
 	if err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
-	tmp, err := os.CreateTemp(d.dir, stateFile+".*.tmp")
+	tmp, err := os.CreateTemp(d.dir, d.file()+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
@@ -109,7 +129,7 @@ func (d *disk) save(r *Resources) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
-	if err := os.Rename(tmp.Name(), filepath.Join(d.dir, stateFile)); err != nil {
+	if err := os.Rename(tmp.Name(), filepath.Join(d.dir, d.file())); err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
 	return syncDir(d.dir)

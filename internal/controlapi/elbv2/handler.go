@@ -135,8 +135,16 @@ func toAPIError(err error) *controlapi.Error {
 		return controlapi.Errorf("ValidationError", "%s", invalid.Error())
 	case errors.As(err, &apply):
 		return controlapi.Errorf("InvalidConfigurationRequest", "%s", apply.Error())
+	case errors.Is(err, state.ErrUnavailable):
+		return storeUnavailable(err)
 	}
 	return &controlapi.Error{Code: "InternalFailure", Message: err.Error(), Status: http.StatusInternalServerError}
+}
+
+// storeUnavailable is AWS's common ServiceUnavailable (503, which SDKs retry): the shared store
+// cannot be reached, so the change was not made (docs/cluster.md).
+func storeUnavailable(err error) *controlapi.Error {
+	return &controlapi.Error{Code: "ServiceUnavailable", Message: err.Error(), Status: http.StatusServiceUnavailable}
 }
 
 // errUnchanged lets a change say that the request is already satisfied (an identical resource

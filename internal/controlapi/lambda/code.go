@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"context"
 	"errors"
 	"regexp"
 
@@ -10,11 +11,15 @@ import (
 
 // unpack writes the zip package to the function's code folder (see codedir): durable before the
 // state names it, unpacked once per package, unpacked again when found torn.
-func unpack(codeDir, function string, zipped []byte) (codedir.Code, error) {
-	code, err := codedir.Unpack(codeDir, function, zipped)
+// In a cluster the package is also stored for the other nodes before the state names it.
+func (h *Handler) unpack(ctx context.Context, function string, zipped []byte) (codedir.Code, error) {
+	code, err := codedir.Unpack(h.opts.CodeDir, function, zipped)
 	var bad *codedir.InvalidError
 	if errors.As(err, &bad) {
 		return code, invalidParameter("%s", bad.Message)
+	}
+	if err == nil && h.opts.SharedCode != nil {
+		err = h.opts.SharedCode.PutCode(ctx, zipped)
 	}
 	return code, err
 }

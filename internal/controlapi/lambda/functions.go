@@ -148,7 +148,7 @@ func (h *Handler) createFunction(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, invalidParameter("Albatross runs zip packages uploaded as Code.ZipFile (e.g. --zip-file fileb://function.zip)"))
 		return
 	}
-	code, err := unpack(h.opts.CodeDir, in.FunctionName, in.Code.ZipFile)
+	code, err := h.unpack(r.Context(), in.FunctionName, in.Code.ZipFile)
 	if err != nil {
 		h.fail(w, err)
 		return
@@ -198,7 +198,7 @@ func (h *Handler) updateFunctionCode(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	code, err := unpack(h.opts.CodeDir, fn.Spec.FunctionName, in.ZipFile)
+	code, err := h.unpack(r.Context(), fn.Spec.FunctionName, in.ZipFile)
 	if err != nil {
 		h.fail(w, err)
 		return

@@ -33,6 +33,11 @@ type Options struct {
 	// CodeDir is where uploaded zip files are unpacked, one directory per function and code
 	// hash. Required for CreateFunction and UpdateFunctionCode.
 	CodeDir string
+	// SharedCode, when set, gets every uploaded zip package before the state names it, so that
+	// the other nodes of a cluster can fetch it (package cluster). nil: one node.
+	SharedCode interface {
+		PutCode(ctx context.Context, zipped []byte) error
+	}
 	// Logger receives failures. nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -119,6 +124,10 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 		apiErr = invalidParameter("%s", invalid.Error())
 	case errors.As(err, &apply):
 		apiErr = conflict(apply.Error())
+	case errors.Is(err, state.ErrUnavailable):
+		// AWS's common ServiceUnavailable (503, which SDKs retry): the shared store cannot be
+		// reached, so the change was not made (docs/cluster.md).
+		apiErr = &controlapi.Error{Code: "ServiceUnavailable", Message: err.Error(), Status: http.StatusServiceUnavailable}
 	default:
 		apiErr = &controlapi.Error{Code: "ServiceException", Message: err.Error(), Status: http.StatusInternalServerError}
 		h.opts.Logger.Error("lambda API request failed", "error", err)
