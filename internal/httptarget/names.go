@@ -91,11 +91,16 @@ func receivedNames(r *http.Request, s *nameScratch) []string {
 
 // release returns s to the pool.
 func (s *nameScratch) release() {
+	s.reset()
+	namePool.Put(s)
+}
+
+// reset empties s, keeping its capacity, and lets go of the request's strings.
+func (s *nameScratch) reset() {
 	clear(s.index)
 	clear(s.keys)
 	clear(s.names)
 	s.keys, s.names, s.seen, s.slots = s.keys[:0], s.names[:0], s.seen[:0], s.slots[:0]
-	namePool.Put(s)
 }
 
 // forwardable reports whether the connection loop handed f on in r.Header (it drops names that
