@@ -42,7 +42,7 @@ var allowed = map[string][]string{
 	"internal/targetgroup":  {"internal/elberr", "internal/health", "internal/observe", "internal/stickiness"},
 	"internal/stickiness":   {},
 	"internal/health":       {"internal/observe"},
-	"internal/httptarget":   {"internal/elberr", "internal/h1/client", "internal/observe"},
+	"internal/httptarget":   {"internal/elberr", "internal/h1/client", "internal/h1/wire", "internal/observe"},
 	"internal/lambdatarget": {"internal/elberr", "internal/function", "internal/health", "internal/observe"},
 	"internal/forwarded":    {},
 	"internal/elberr":       {},

@@ -168,6 +168,11 @@ func (p *Proxy) Serve(w http.ResponseWriter, r *http.Request, addr string) error
 	_ = http.NewResponseController(w).EnableFullDuplex()
 	catcher := &errorCatcher{ResponseWriter: w, exchange: ex}
 	if p.h1 != nil {
+		s := namePool.Get().(*nameScratch)
+		defer s.release()
+		if names := receivedNames(r, s); names != nil {
+			r = r.WithContext(client.WithOriginalNames(r.Context(), names))
+		}
 		return forwardH1(p.h1, catcher, r, addr, ex.CloseConnections)
 	}
 	p.reverse.ServeHTTP(catcher, r)

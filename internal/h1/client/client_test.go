@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
 	"net/textproto"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -158,6 +160,43 @@ func TestOriginalNames(t *testing.T) {
 	}
 	if w.Code != http.StatusNoContent {
 		t.Errorf("status %d", w.Code)
+	}
+}
+
+// TestOriginalNamesMany: past the few dozen names a list handles, the written set is a map (a
+// head of thousands of names must not cost a quadratic search); the result is the same: each
+// field once per value, under its first spelling, in order, repeats joined to the first.
+func TestOriginalNamesMany(t *testing.T) {
+	t.Parallel()
+	heads := make(chan []string, 1)
+	addr, _ := rawTarget(t, func(n int32, c net.Conn, br *bufio.Reader) {
+		heads <- readHead(br)
+		_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
+	})
+	c := New(Options{})
+	t.Cleanup(c.CloseIdle)
+	r := httptest.NewRequest(http.MethodGet, "http://lb/", nil)
+	var names []string
+	want := []string{"GET / HTTP/1.1", "Host: lb"}
+	for i := range 2 * doneListMax {
+		name := fmt.Sprintf("x-n%d", i)
+		names = append(names, name)
+		r.Header.Add(name, "1")
+		want = append(want, name+": 1")
+		if i == 0 {
+			r.Header.Add(name, "2")
+			names = append(names, strings.ToUpper(name))
+			want = append(want, name+": 2")
+		}
+	}
+	r.Header.Set("X-Added", "3")
+	want = append(want, "X-Added: 3")
+	r = r.WithContext(WithOriginalNames(r.Context(), names))
+	if err := c.Forward(httptest.NewRecorder(), r, addr, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-heads; !slices.Equal(got, want) {
+		t.Errorf("target saw\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

@@ -51,23 +51,27 @@ func (ex *exchange) writeHead(bw *bufio.Writer, upgrade string) {
 	slices.Sort(keys)
 	if names := originalNames(r.Context()); names != nil {
 		donep := keysPool.Get().(*[]string)
-		done := (*donep)[:0]
+		done := doneSet{list: (*donep)[:0]}
+		if len(names) > doneListMax {
+			// A head of thousands of short names must not cost a quadratic search.
+			done.set = make(map[string]bool, len(names))
+		}
 		for _, name := range names {
 			key := textproto.CanonicalMIMEHeaderKey(name)
-			if slices.Contains(done, key) {
+			if !done.add(key) {
 				continue
 			}
-			done = append(done, key)
 			if values, ok := r.Header[key]; ok && !skip(key) {
 				writeField(bw, name, values)
 			}
 		}
 		for _, key := range keys {
-			if !slices.Contains(done, key) && !skip(key) {
+			if !done.has(key) && !skip(key) {
 				writeField(bw, key, r.Header[key])
 			}
 		}
-		*donep = done[:0]
+		clear(done.list)
+		*donep = done.list[:0]
 		keysPool.Put(donep)
 	} else {
 		for _, key := range keys {
@@ -114,6 +118,36 @@ func (ex *exchange) writeHead(bw *bufio.Writer, upgrade string) {
 		bw.WriteString("Content-Length: 0\r\n")
 	}
 	bw.WriteString("\r\n")
+}
+
+// doneListMax is the number of names up to which doneSet searches a list rather than a map.
+const doneListMax = 32
+
+// doneSet is the set of keys already written: a list for the usual few dozen names, a map for
+// more.
+type doneSet struct {
+	list []string
+	set  map[string]bool
+}
+
+// add adds key and reports whether it was new.
+func (d *doneSet) add(key string) bool {
+	if d.has(key) {
+		return false
+	}
+	if d.set != nil {
+		d.set[key] = true
+	} else {
+		d.list = append(d.list, key)
+	}
+	return true
+}
+
+func (d *doneSet) has(key string) bool {
+	if d.set != nil {
+		return d.set[key]
+	}
+	return slices.Contains(d.list, key)
 }
 
 // writeField writes one "name: value" line per value.
