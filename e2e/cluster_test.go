@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -116,7 +117,7 @@ func TestClusterThreeNodes(t *testing.T) {
 	}
 	metrics, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.Header.Get("X-Albatross-Node") != "node2" || !strings.Contains(string(metrics), `alb_request_count_total{node="node2",`) {
+	if resp.Header.Get("X-Albatross-Node") != "node2" || !regexp.MustCompile(`alb_request_count_total\{[^}]*node="node2"`).Match(metrics) {
 		t.Errorf("node 2's /metrics (X-Albatross-Node %q) lacks its node label:\n%s", resp.Header.Get("X-Albatross-Node"), metrics)
 	}
 
