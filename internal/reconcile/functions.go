@@ -143,7 +143,7 @@ func (s *functionSet) spec(ctx context.Context, cfg *config.Config, f *config.Fu
 			return function.Spec{}, err
 		}
 	}
-	if s.opts.WatchCode {
+	if s.opts.WatchCode && f.WatchesCode() {
 		spec.Watch = s.codeWatch(f, spec)
 	}
 	return spec, nil
@@ -153,8 +153,9 @@ func (s *functionSet) spec(ctx context.Context, cfg *config.Config, f *config.Fu
 // the function.
 func fingerprint(spec function.Spec) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%q %q %q %q %q %v %d %d %d %d %q %v", spec.Name, spec.ARN, spec.Command, spec.TaskRoot,
-		spec.Handler+"|"+spec.Runtime, spec.Timeout, spec.MemoryMB, spec.Reserved, spec.UnreservedLimit, spec.Provisioned, spec.Region, spec.Env)
+	fmt.Fprintf(&b, "%q %q %q %q %q %v %d %d %d %d %q %v %t", spec.Name, spec.ARN, spec.Command, spec.TaskRoot,
+		spec.Handler+"|"+spec.Runtime, spec.Timeout, spec.MemoryMB, spec.Reserved, spec.UnreservedLimit, spec.Provisioned, spec.Region, spec.Env,
+		spec.Watch != nil)
 	if len(spec.Command) > 0 {
 		if st, err := os.Stat(spec.Command[0]); err == nil {
 			fmt.Fprintf(&b, " %d %d", st.Size(), st.ModTime().UnixNano())
