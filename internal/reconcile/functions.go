@@ -13,6 +13,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/function"
 	"github.com/albatross-lb/albatross/internal/function/build"
 	"github.com/albatross-lb/albatross/internal/function/runtimes"
+	"github.com/albatross-lb/albatross/internal/lambdatarget"
 )
 
 // functionSet keeps running functions by name across reloads: a function whose settings and code
@@ -26,6 +27,8 @@ type functionSet struct {
 
 	mu      sync.Mutex
 	running map[string]*runningFunction
+	// unavailable are the committed configuration's functions that Albatross does not run.
+	unavailable map[string]unavailableFunction
 }
 
 type runningFunction struct {
@@ -59,6 +62,11 @@ type unavailableFunction struct{ name, reason string }
 
 func (u unavailableFunction) Invoke(context.Context, []byte) (*function.Response, error) {
 	return nil, fmt.Errorf("%w: %s: %s", function.ErrInvalidRuntime, u.name, u.reason)
+}
+
+// InvokeWith answers the Lambda Invoke API as Invoke answers a target group.
+func (u unavailableFunction) InvokeWith(ctx context.Context, _ function.Invocation) (*function.Response, error) {
+	return u.Invoke(ctx, nil)
 }
 
 // prepare builds and starts what cfg needs that is not running yet. Nothing running is stopped
@@ -165,7 +173,7 @@ func fingerprint(spec function.Spec) string {
 }
 
 // invoker returns the function a Lambda target id names (a name or an ARN), or nil.
-func (p *preparedFunctions) invoker(id string) function.Invoker {
+func (p *preparedFunctions) invoker(id string) lambdatarget.Invoker {
 	name := id
 	if n, _, ok := config.ParseFunctionARN(id); ok {
 		name = n
@@ -206,7 +214,7 @@ func (p *preparedFunctions) commit() {
 	s.account.SetLimits(p.limit, p.reserve)
 	s.mu.Lock()
 	old := s.running
-	s.running = p.byName
+	s.running, s.unavailable = p.byName, p.unavailable
 	s.mu.Unlock()
 	for name, rf := range old {
 		if p.byName[name] == rf {
