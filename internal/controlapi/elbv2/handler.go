@@ -23,6 +23,8 @@ type Handler struct {
 	health HealthSource
 	log    *slog.Logger
 	newID  func() string
+	// certDir is Options.CertificateDir.
+	certDir string
 }
 
 // Options configure a Handler.
@@ -37,6 +39,10 @@ type Options struct {
 	// NewID returns the 16-hex-character ID of a new listener or rule. nil means random IDs;
 	// tests set it to get stable ARNs.
 	NewID func() string
+	// CertificateDir is the folder of certificates that HTTPS listeners created through the API
+	// may name by ARN besides those of the configuration file's listeners: <name>.pem (chain,
+	// leaf first) with <name>.key (docs/api.md "HTTPS listeners"). "" means none.
+	CertificateDir string
 }
 
 // New returns the ELBv2 API handler.
@@ -50,7 +56,7 @@ func New(opts Options) *Handler {
 	if opts.NewID == nil {
 		opts.NewID = newID
 	}
-	return &Handler{store: opts.Store, health: opts.Health, log: opts.Logger, newID: opts.NewID}
+	return &Handler{store: opts.Store, health: opts.Health, log: opts.Logger, newID: opts.NewID, certDir: opts.CertificateDir}
 }
 
 // call is one API request being served.
