@@ -104,6 +104,16 @@ func TestHTTPSListenerThroughTheAPI(t *testing.T) {
 	if want := (config.Certificate{CertificateFile: fileCert, PrivateKeyFile: fileKey}); len(l.Spec.Certificates) != 1 || l.Spec.Certificates[0] != want {
 		t.Errorf("listener certificates %+v, want the file listener's certificate files", l.Spec.Certificates)
 	}
+	if status, again := create("8443", arn); status != 200 || between(again, "<ListenerArn>", "</ListenerArn>") != listenerARN {
+		t.Errorf("the same CreateListener again: %d %s; want the same listener", status, again)
+	}
+	otherARN := ""
+	for a := range folderCertificates(tlsconf.ARNOwner{}, folder) {
+		otherARN = a
+	}
+	if status, body := create("8443", otherARN); status != 400 || !strings.Contains(body, "DuplicateListener") {
+		t.Errorf("the same port with another certificate: %d %s; want DuplicateListener", status, body)
+	}
 	if status, body := api.call("DescribeListenerCertificates", "ListenerArn="+listenerARN); status != 200 || !strings.Contains(body, arn) {
 		t.Errorf("DescribeListenerCertificates: %d %s", status, body)
 	}

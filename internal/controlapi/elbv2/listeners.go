@@ -76,22 +76,22 @@ func createListener(c *call) (any, error) {
 		case lb.Source == state.SourceFile:
 			return fileOwned("Load balancer", lbARN)
 		}
+		spec := config.Listener{Port: *in.port, Protocol: orDefault(in.protocol, config.ProtocolHTTP),
+			Address: state.ListenerAddress(lb.Scheme), DefaultActions: in.defaultActions}
+		if err := c.setTLS(snap, &spec, in); err != nil {
+			return err
+		}
 		for _, old := range snap.ListenersOf(lbARN) {
 			if old.Spec.Port != *in.port {
 				continue
 			}
 			// The same listener again succeeds and returns it, as on AWS.
-			if old.Spec.EffectiveProtocol() == orDefault(in.protocol, config.ProtocolHTTP) &&
-				reflect.DeepEqual(old.Spec.DefaultActions, in.defaultActions) {
+			if old.Spec.EffectiveProtocol() == spec.Protocol && reflect.DeepEqual(old.Spec.DefaultActions, in.defaultActions) &&
+				reflect.DeepEqual(old.Spec.Certificates, spec.Certificates) && old.Spec.SSLPolicy == spec.SSLPolicy {
 				l = *old
 				return errUnchanged
 			}
 			return controlapi.Errorf("DuplicateListener", "A listener already exists on this port for this load balancer")
-		}
-		spec := config.Listener{Port: *in.port, Protocol: orDefault(in.protocol, config.ProtocolHTTP),
-			Address: state.ListenerAddress(lb.Scheme), DefaultActions: in.defaultActions}
-		if err := c.setTLS(snap, &spec, in); err != nil {
-			return err
 		}
 		arn := strings.Replace(lbARN, ":loadbalancer/", ":listener/", 1) + "/" + c.h.newID()
 		l = state.Listener{ARN: arn, LoadBalancerARN: lbARN, Source: state.SourceAPI, Tags: tags,
