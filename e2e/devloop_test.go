@@ -207,3 +207,54 @@ func TestDebugFunction(t *testing.T) {
 		t.Fatalf("the Node.js inspector is not listening: %s %s", resp.Status, body)
 	}
 }
+
+// TestDevLoopOffPerFunction: a function whose albatross block says watch_code: false keeps its
+// code while a watched function beside it reloads. The unwatched one is saved first, so by the
+// time the watched one answers with its new code the same debounce has long passed for both.
+func TestDevLoopOffPerFunction(t *testing.T) {
+	root := t.TempDir()
+	watched, fixed := filepath.Join(root, "watched"), filepath.Join(root, "fixed")
+	for _, d := range []string{watched, fixed} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		save(t, filepath.Join(d, "app.py"), pythonVersion("version one"))
+	}
+	port := freePort(t)
+	inst := start(t, fmt.Sprintf(`
+load_balancers:
+  - name: dev
+    listeners:
+      - port: %d
+        address: 127.0.0.1
+        default_actions: [{type: fixed-response, fixed_response_config: {status_code: "404"}}]
+        rules:
+          - {priority: 1, conditions: [{field: path-pattern, values: ["/watched"]}], actions: [{type: forward, target_group_name: watched}]}
+          - {priority: 2, conditions: [{field: path-pattern, values: ["/fixed"]}], actions: [{type: forward, target_group_name: fixed}]}
+target_groups:
+  - {name: watched, target_type: lambda, targets: [{id: watched}]}
+  - {name: fixed, target_type: lambda, targets: [{id: fixed}]}
+functions:
+  - {function_name: watched, runtime: python3.12, handler: app.handler, code: %q}
+  - function_name: fixed
+    runtime: python3.12
+    handler: app.handler
+    code: %q
+    albatross:
+      watch_code: false
+`, port, watched, fixed), port)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	awaitAnswer(t, base+"/watched", "version one", 20*time.Second)
+	awaitAnswer(t, base+"/fixed", "version one", 20*time.Second)
+	save(t, filepath.Join(fixed, "app.py"), pythonVersion("version two"))
+	save(t, filepath.Join(watched, "app.py"), pythonVersion("version two"))
+	awaitAnswer(t, base+"/watched", "version two", 20*time.Second)
+	if got := answer(t, base+"/fixed"); got != "version one" {
+		t.Fatalf("the function with watch_code: false answers %q after an edit, want %q", got, "version one")
+	}
+	for line := range strings.Lines(inst.logs.String()) {
+		if strings.Contains(line, "function code changed") && strings.Contains(line, "function=fixed") {
+			t.Errorf("a code change of the unwatched function was acted on: %s", line)
+		}
+	}
+}

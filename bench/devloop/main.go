@@ -2,11 +2,14 @@
 // to the first response with the new code, for a Python, a Node.js and a Go function behind
 // `albatross serve`, with clients calling the function without pause across every swap.
 //
-// usage: go run ./bench/devloop [--albatross BINARY] [--saves N] [--clients N]
+// usage: go run ./bench/devloop [--albatross BINARY] [--saves N] [--clients N] [--pause D]
 //
 // For each save it reports the time to the first new answer, the slowest request of the load
 // during the swap, and (from Albatross's log) how long the reload took, the Go rebuild included.
 // The cold start printed beside them is the first request of a freshly started function.
+// A second table is the developer's own loop: save, look at the page after --pause, and the
+// time that one request takes (no load, so the environment Albatross starts on the new code
+// right after the save has had the pause to get ready).
 package main
 
 import (
@@ -32,8 +35,9 @@ func main() {
 	bin := flag.String("albatross", "", "albatross binary (default: go build ./cmd/albatross into a temporary folder)")
 	saves := flag.Int("saves", 5, "saves per language")
 	clients := flag.Int("clients", 2, "clients calling the function during each swap")
+	pause := flag.Duration("pause", time.Second, "for the second table: time between a save and the one request after it (0: no second table)")
 	flag.Parse()
-	if err := run(*bin, *saves, *clients); err != nil {
+	if err := run(*bin, *saves, *clients, *pause); err != nil {
 		fmt.Fprintln(os.Stderr, "devloop:", err)
 		os.Exit(1)
 	}
@@ -44,7 +48,7 @@ type language struct {
 	source               func(version string) string
 }
 
-func run(bin string, saves, clients int) error {
+func run(bin string, saves, clients int, pause time.Duration) error {
 	root, err := os.MkdirTemp("", "devloop-bench-")
 	if err != nil {
 		return err
@@ -80,6 +84,7 @@ func run(bin string, saves, clients int) error {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	fmt.Println("| function | save → first new answer (median, max) | reload as logged: rebuild + swap (median) | new environment's Init Duration (median) | Albatross's share: answer − debounce − reload − init (median) | slowest request during the swaps |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- |")
+	var paused []string
 	for _, l := range langs {
 		url := base + l.path
 		if err := await(url, "version 0", 3*time.Minute); err != nil {
@@ -116,8 +121,48 @@ func run(bin string, saves, clients int) error {
 		}
 		fmt.Printf("| %s | %v, %v | %v | %v | %v | %v |\n", l.name, median(firsts), slices.Max(firsts).Round(time.Millisecond),
 			median(reloads), median(inits), median(shares), slowest.Round(time.Millisecond))
+		if pause > 0 {
+			row, err := afterPause(l, url, saves, pause)
+			if err != nil {
+				return fmt.Errorf("%s: %w", l.name, err)
+			}
+			paused = append(paused, row)
+		}
+	}
+	if len(paused) > 0 {
+		fmt.Printf("\n| function | one request %v after the save (median, max) | of them answered by the new code |\n| --- | --- | --- |\n", pause)
+		for _, row := range paused {
+			fmt.Println(row)
+		}
 	}
 	return nil
+}
+
+// afterPause saves new versions with no load running and times the one request sent pause
+// later, as a developer switching to the browser would send it.
+func afterPause(l language, url string, saves int, pause time.Duration) (string, error) {
+	var took []time.Duration
+	fresh := 0
+	for i := 1; i <= saves; i++ {
+		want := fmt.Sprintf("paused version %d", i)
+		if err := save(l.file, l.source(want)); err != nil {
+			return "", err
+		}
+		time.Sleep(pause)
+		began := time.Now()
+		got, err := get(url)
+		if err != nil {
+			return "", err
+		}
+		took = append(took, time.Since(began))
+		if got == want {
+			fresh++
+		} else if err := await(url, want, 2*time.Minute); err != nil { // a slow rebuild: wait it out
+			return "", err
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	return fmt.Sprintf("| %s | %v, %v | %d of %d |", l.name, median(took), slices.Max(took).Round(time.Millisecond), fresh, saves), nil
 }
 
 func writeFunctions(root string) ([]language, error) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -83,7 +84,8 @@ func startAPI(f serveFlags, log *slog.Logger, store *state.Store, rt *reconcile.
 	}
 	mux.Handle("/2015-03-31/", lam)
 	mux.Handle("/2017-10-31/", lam)
-	mux.Handle("/{$}", elbv2.New(elbv2.Options{Store: store, Health: runtimeHealth{rt}, Weights: rt, Logger: log}))
+	mux.Handle("/{$}", elbv2.New(elbv2.Options{Store: store, Health: runtimeHealth{rt}, Weights: rt, Logger: log,
+		CertificateDir: filepath.Join(dataDir, "certificates")}))
 	guard := &controlapi.Guard{
 		Verifier:       verifier,
 		Hosts:          controlapi.HostPolicy{Addr: f.apiAddr, Names: f.apiAllowHosts},

@@ -65,7 +65,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.Func("api-allow-host", "accept `NAME` in the Host header of API requests (repeatable)", appendTo(&f.apiAllowHosts))
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	fs.BoolVar(&f.watchCode, "watch-code", true, "reload a function when its code folder changes (rebuild for build: go); false for production")
+	fs.BoolVar(&f.watchCode, "watch-code", true, "reload a function when its code folder changes (rebuild for build: go); false for production. One function opts out with albatross: {watch_code: false}")
 	fs.StringVar(&f.debugFunction, "debug-function", "", "run function `NAME` under its debugger (dlv, node --inspect, debugpy) with concurrency 1")
 	fs.Func("concurrent-executions", "the account's concurrency `limit` for all functions, over albatross.concurrent_executions (default 1000)", concurrentExecutionsFlag(&f.concurrentExecutions))
 	fs.Func("function-uids", "run each function environment as its own uid from `FIRST-LAST` (needs root; e.g. 1900000000-1900065535)", functionUIDsFlag(&f.functionUIDs))

@@ -49,6 +49,20 @@ const (
 	AttrMaxConnectionsPerIP = "albatross.connections.max_per_source_ip"
 )
 
+// Listener attribute keys of HDR-RESP-01 (§10.2): each sets one response header.
+const (
+	AttrResponseHSTS                          = "routing.http.response.strict_transport_security.header_value"
+	AttrResponseAccessControlAllowOrigin      = "routing.http.response.access_control_allow_origin.header_value"
+	AttrResponseAccessControlAllowMethods     = "routing.http.response.access_control_allow_methods.header_value"
+	AttrResponseAccessControlAllowHeaders     = "routing.http.response.access_control_allow_headers.header_value"
+	AttrResponseAccessControlAllowCredentials = "routing.http.response.access_control_allow_credentials.header_value"
+	AttrResponseAccessControlExposeHeaders    = "routing.http.response.access_control_expose_headers.header_value"
+	AttrResponseAccessControlMaxAge           = "routing.http.response.access_control_max_age.header_value"
+	AttrResponseContentSecurityPolicy         = "routing.http.response.content_security_policy.header_value"
+	AttrResponseXContentTypeOptions           = "routing.http.response.x_content_type_options.header_value"
+	AttrResponseXFrameOptions                 = "routing.http.response.x_frame_options.header_value"
+)
+
 // applies says which target types a target group attribute is for (§10.3 "Applies to").
 type applies int
 
@@ -110,19 +124,19 @@ var listenerAttributes = func() map[string]attrSpec {
 	} {
 		m["routing.http.request."+h+".header_name"] = attrSpec{check: headerNameText}
 	}
-	for h, check := range map[string]func(string) string{
-		"strict_transport_security":        anyText,
-		"access_control_allow_origin":      anyText,
-		"access_control_allow_methods":     anyText,
-		"access_control_allow_headers":     anyText,
-		"access_control_allow_credentials": enum("true"),
-		"access_control_expose_headers":    anyText,
-		"access_control_max_age":           intRange(0, 1<<31-1),
-		"content_security_policy":          anyText,
-		"x_content_type_options":           enum("nosniff"),
-		"x_frame_options":                  frameOptions,
+	for key, check := range map[string]func(string) string{
+		AttrResponseHSTS:                          anyText,
+		AttrResponseAccessControlAllowOrigin:      anyText,
+		AttrResponseAccessControlAllowMethods:     anyText,
+		AttrResponseAccessControlAllowHeaders:     anyText,
+		AttrResponseAccessControlAllowCredentials: enum("true"),
+		AttrResponseAccessControlExposeHeaders:    anyText,
+		AttrResponseAccessControlMaxAge:           intRange(0, 1<<31-1),
+		AttrResponseContentSecurityPolicy:         anyText,
+		AttrResponseXContentTypeOptions:           enum("nosniff"),
+		AttrResponseXFrameOptions:                 frameOptions,
 	} {
-		m["routing.http.response."+h+".header_value"] = attrSpec{check: check}
+		m[key] = attrSpec{check: check}
 	}
 	return m
 }()

@@ -384,6 +384,23 @@ type Function struct {
 	// group forwarding to it answers 502 with error_reason LambdaInvalidRuntimeException, as the
 	// ALB does when Lambda cannot invoke a function (docs/import.md).
 	Unavailable string `yaml:"unavailable"`
+	// Albatross holds this function's settings of Albatross's own, with no Lambda API field
+	// behind them. nil means every default.
+	Albatross *FunctionSettings `yaml:"albatross"`
+}
+
+// FunctionSettings are one function's settings of Albatross's own (its `albatross:` block).
+type FunctionSettings struct {
+	// WatchCode false turns the developer loop off for this function: its code is read when an
+	// environment starts and never watched (docs/functions.md "The developer loop"). nil or true
+	// means watched whenever `albatross serve --watch-code` (the default) is on; the flag turns
+	// watching off for every function.
+	WatchCode *bool `yaml:"watch_code"`
+}
+
+// WatchesCode reports whether the function's own setting allows the developer loop.
+func (f *Function) WatchesCode() bool {
+	return f.Albatross == nil || f.Albatross.WatchCode == nil || *f.Albatross.WatchCode
 }
 
 // Environment holds a function's environment variables.

@@ -72,3 +72,42 @@ func TestUnavailableFunctionSkipsRuntimeAndCode(t *testing.T) {
 		t.Fatal("limits still apply to an unavailable function")
 	}
 }
+
+// TestDecodeFunctionWatchCode: watch_code lives in the function's own albatross block, apart
+// from the Lambda keys; absent means watched, and a value that is not a boolean or an unknown key
+// there is refused with its line.
+func TestDecodeFunctionWatchCode(t *testing.T) {
+	t.Parallel()
+	const fn = "functions:\n  - function_name: f\n    runtime: python3.12\n    handler: app.handler\n    code: .\n"
+	testCases := []struct {
+		desc, block string
+		want        bool
+		wantErr     string
+	}{
+		{desc: "absent", want: true},
+		{desc: "empty block", block: "    albatross: {}\n", want: true},
+		{desc: "on", block: "    albatross:\n      watch_code: true\n", want: true},
+		{desc: "off", block: "    albatross:\n      watch_code: false\n", want: false},
+		{desc: "not a boolean", block: "    albatross:\n      watch_code: sometimes\n", wantErr: "line 7"},
+		{desc: "unknown key", block: "    albatross:\n      watch: false\n", wantErr: "line 7"},
+		{desc: "not at the top of the function", block: "    watch_code: false\n", wantErr: "line 6"},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			c, err := Parse([]byte(fn + tc.block))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Parse error = %v, want one at %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Functions[0].WatchesCode(); got != tc.want {
+				t.Errorf("WatchesCode = %t, want %t", got, tc.want)
+			}
+		})
+	}
+}

@@ -15,8 +15,8 @@ import (
 // was given died before receiving it.
 const maxAttempts = 3
 
-// Function runs one function's invocations on a pool of execution environments. It implements
-// Invoker and is safe for concurrent use.
+// Function runs one function's invocations on a pool of execution environments. It is safe for
+// concurrent use.
 type Function struct {
 	spec  Spec
 	pool  *pool[*environment]
@@ -31,8 +31,6 @@ type Function struct {
 	closed bool
 	wg     sync.WaitGroup // invocations running in the background
 }
-
-var _ Invoker = (*Function)(nil)
 
 // New validates spec, applies defaults and returns the function, whose provisioned environments
 // start in the background right away. Other environments start on demand.
@@ -80,13 +78,19 @@ func New(spec Spec) (*Function, error) {
 // returns at once but the invocation continues in its environment until it ends or times out,
 // as it would in Lambda.
 func (f *Function) Invoke(ctx context.Context, payload []byte) (*Response, error) {
-	if len(payload) > MaxRequestSize {
+	return f.InvokeWith(ctx, Invocation{Payload: payload})
+}
+
+// InvokeWith is Invoke with the caller's trace ID, client context, Cognito identity and invoked
+// ARN passed on to the runtime (the Lambda Invoke API has them; a load balancer does not).
+func (f *Function) InvokeWith(ctx context.Context, call Invocation) (*Response, error) {
+	if len(call.Payload) > MaxRequestSize {
 		return nil, ErrRequestTooLarge
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	inv := invocation{id: newRequestID(), payload: payload, opts: optionsFrom(ctx)}
+	inv := invocation{id: newRequestID(), Invocation: call}
 	unit := f.accountUnit()
 	if unit == nil {
 		f.pool.throttled()

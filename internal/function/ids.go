@@ -1,35 +1,12 @@
 package function
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"strconv"
 	"time"
 )
-
-// InvocationOptions carry per-invocation values from the caller to the Runtime API headers (B.1).
-type InvocationOptions struct {
-	// TraceID is the X-Ray trace header (Root=...;Parent=...;Sampled=...); "" means a new one.
-	TraceID string
-	// ClientContext and CognitoIdentity are JSON documents; "" means the header is not sent.
-	ClientContext, CognitoIdentity string
-	// InvokedFunctionARN overrides the ARN sent to the function (for example with a qualifier).
-	InvokedFunctionARN string
-}
-
-type optionsKey struct{}
-
-// WithInvocationOptions returns a context whose invocations carry opts.
-func WithInvocationOptions(ctx context.Context, opts InvocationOptions) context.Context {
-	return context.WithValue(ctx, optionsKey{}, opts)
-}
-
-func optionsFrom(ctx context.Context) InvocationOptions {
-	opts, _ := ctx.Value(optionsKey{}).(InvocationOptions)
-	return opts
-}
 
 // newRequestID returns a random UUID, the form of Lambda request IDs.
 func newRequestID() string {

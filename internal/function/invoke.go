@@ -1,7 +1,6 @@
 package function
 
 import (
-	"context"
 	"errors"
 )
 
@@ -20,10 +19,21 @@ type Response struct {
 	LogTail []byte
 }
 
-// Invoker runs one invocation. Implementations are safe for concurrent use; Invoke blocks until
-// the function answers, fails, times out, or ctx is done.
-type Invoker interface {
-	Invoke(ctx context.Context, payload []byte) (*Response, error)
+// Invocation is one call of a function: the event and what the caller says about the call,
+// which the runtime receives as Runtime API headers (B.1). Callers that declare their own
+// interface over Function (a Lambda target group, the Invoke API) pass what they know; zero
+// fields take Lambda's defaults.
+type Invocation struct {
+	// Payload is the event, at most MaxRequestSize bytes.
+	Payload []byte
+	// TraceID is the X-Ray trace header (Root=...;Parent=...;Sampled=...), sent as
+	// Lambda-Runtime-Trace-Id; "" means a new one.
+	TraceID string
+	// ClientContext and CognitoIdentity are JSON documents; "" means the header is not sent.
+	ClientContext, CognitoIdentity string
+	// InvokedFunctionARN is the ARN the caller invoked (with its qualifier, if any), sent as
+	// Lambda-Runtime-Invoked-Function-Arn; "" means the function's own ARN (Spec.ARN).
+	InvokedFunctionARN string
 }
 
 // Errors for invocations that did not run or could not complete. They map to Lambda Invoke API

@@ -85,6 +85,9 @@ type pool[W comparable] struct {
 	// code counts code changes (renew): workers started before the latest one finish their
 	// invocation and are then stopped instead of serving again.
 	code uint64
+	// prestarting counts workers renew started ahead of demand; acquires that find no idle
+	// worker wait for one of them rather than start another (renew.go).
+	prestarting int
 }
 
 // slot is one worker's place in the pool.
@@ -101,6 +104,9 @@ type slot[W comparable] struct {
 // waiter is a queued acquire; grant receives exactly one decision.
 type waiter[W comparable] struct {
 	grant chan grant[W]
+	// prestart marks a waiter for a worker renew is starting: it waits for that start to end,
+	// however long Init takes, not for the queue's wait.
+	prestart bool
 }
 
 // grant answers a waiter: a free slot, permission to start a worker, or an error.
@@ -145,6 +151,12 @@ func (p *pool[W]) acquire(ctx context.Context) (s *slot[W], cold bool, err error
 		p.mu.Unlock()
 		return s, false, nil
 	}
+	if p.prestarting > len(p.waiters) {
+		w := &waiter[W]{grant: make(chan grant[W], 1), prestart: true}
+		p.waiters = append(p.waiters, w)
+		p.mu.Unlock()
+		return p.wait(ctx, w)
+	}
 	if p.sizeLocked() < p.cfg.max {
 		return p.startLocked(ctx)
 	}
@@ -163,6 +175,9 @@ func (p *pool[W]) acquire(ctx context.Context) (s *slot[W], cold bool, err error
 func (p *pool[W]) wait(ctx context.Context, w *waiter[W]) (*slot[W], bool, error) {
 	timer := time.NewTimer(p.cfg.queueWait)
 	defer timer.Stop()
+	if w.prestart {
+		timer.Stop()
+	}
 	select {
 	case g := <-w.grant:
 		return p.take(ctx, g)

@@ -137,9 +137,10 @@ func (p *pool[W]) releaseLocked(s *slot[W]) {
 }
 
 // renew makes every later acquire run on workers started from now on, for new code: idle
-// workers are stopped now, busy ones when their invocation ends, workers still starting after
-// their first invocation. Provisioned workers are replaced at once. Queued acquires get the
-// capacity freed, so no invocation fails because of the swap.
+// workers are stopped now and as many started on the new code (pool_prestart.go), busy ones
+// stopped when their invocation ends, workers still starting after their first invocation.
+// Provisioned workers are replaced at once. Queued acquires get the capacity freed, so no
+// invocation fails because of the swap.
 func (p *pool[W]) renew() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -150,6 +151,9 @@ func (p *pool[W]) renew() {
 	p.backoff.succeed() // new code deserves a try at once
 	for _, s := range slices.Clone(p.idle) {
 		p.removeLocked(s)
+		if !s.provisioned {
+			p.prestartLocked()
+		}
 	}
 }
 
@@ -206,14 +210,24 @@ func (p *pool[W]) removeLocked(s *slot[W]) {
 	p.wakeLocked()
 }
 
-// wakeLocked gives waiters permission to start workers while capacity allows.
+// wakeLocked gives waiters permission to start workers while capacity allows. Waiters for a
+// pre-started worker keep waiting while such a start is under way.
 func (p *pool[W]) wakeLocked() {
-	for len(p.waiters) > 0 && p.sizeLocked() < p.cfg.max {
-		w := p.waiters[0]
-		p.waiters = p.waiters[1:]
+	kept := p.waiters[:0]
+	for i, w := range p.waiters {
+		if p.sizeLocked() >= p.cfg.max {
+			kept = append(kept, p.waiters[i:]...)
+			break
+		}
+		if w.prestart && p.prestarting > 0 {
+			kept = append(kept, w)
+			continue
+		}
 		p.starting++
 		w.grant <- grant[W]{start: true}
 	}
+	clear(p.waiters[len(kept):])
+	p.waiters = kept
 }
 
 func (p *pool[W]) stopWorkerLocked(w W) {

@@ -20,11 +20,10 @@ type outcome struct {
 	// then holds the Runtime.ExitError answer for when the attempts are exhausted
 }
 
-// invocation is what run needs about one invocation.
+// invocation is one invocation under way: the caller's call and the request ID it was given.
 type invocation struct {
-	id      string
-	payload []byte
-	opts    InvocationOptions
+	id string
+	Invocation
 }
 
 // run performs one invocation on the environment of s and gives s back to the pool (or discards
@@ -32,7 +31,7 @@ type invocation struct {
 // invocation that started runs to its end or its timeout.
 func (f *Function) run(s *slot[*environment], inv invocation) outcome {
 	env := s.w
-	log := &invocationLog{logger: f.spec.Logger, function: f.spec.Name, requestID: inv.id, traceID: inv.opts.TraceID}
+	log := &invocationLog{logger: f.spec.Logger, function: f.spec.Name, requestID: inv.id, traceID: inv.TraceID}
 	var initDuration time.Duration
 	if !env.invoked.Swap(true) {
 		log.tail.addRaw(env.initLog.bytes())
@@ -79,17 +78,17 @@ func (f *Function) dispatch(env *environment, inv invocation, deadline time.Time
 	defer stop()
 	ctx, cancelDeadline := context.WithDeadlineCause(ctx, deadline, errTimeout)
 	defer cancelDeadline()
-	arn := inv.opts.InvokedFunctionARN
+	arn := inv.InvokedFunctionARN
 	if arn == "" {
 		arn = f.spec.ARN
 	}
-	trace := inv.opts.TraceID
+	trace := inv.TraceID
 	if trace == "" {
 		trace = newTraceID(time.Now())
 	}
 	return env.srv.Dispatch(ctx, &runtimeapi.Invocation{
-		RequestID: inv.id, Payload: inv.payload, Deadline: deadline, InvokedFunctionARN: arn,
-		TraceID: trace, ClientContext: inv.opts.ClientContext, CognitoIdentity: inv.opts.CognitoIdentity,
+		RequestID: inv.id, Payload: inv.Payload, Deadline: deadline, InvokedFunctionARN: arn,
+		TraceID: trace, ClientContext: inv.ClientContext, CognitoIdentity: inv.CognitoIdentity,
 	})
 }
 

@@ -17,11 +17,11 @@ import (
 func TestHandWrittenRuntime(t *testing.T) {
 	t.Parallel()
 	f, logs := newTestFunction(t, func(s *Spec) { s.Env = map[string]string{"FN_RUNTIME": "raw"} })
-	ctx := WithInvocationOptions(t.Context(), InvocationOptions{
+	start := time.Now()
+	resp, err := f.InvokeWith(t.Context(), Invocation{
+		Payload: []byte(`{"hello":"raw"}`),
 		TraceID: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", ClientContext: `{"env":{}}`,
 	})
-	start := time.Now()
-	resp, err := f.Invoke(ctx, []byte(`{"hello":"raw"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,21 +18,24 @@ import (
 
 const testARN = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/api/0123456789abcdef"
 
-// fakeInvoker answers every invocation with a fixed response or error and records the payloads.
+// fakeInvoker answers every invocation with a fixed response or error and records the calls.
 type fakeInvoker struct {
-	mu       sync.Mutex
-	payloads [][]byte
-	resp     *function.Response
-	err      error
+	mu          sync.Mutex
+	payloads    [][]byte
+	invocations []function.Invocation
+	resp        *function.Response
+	err         error
 	// respond, when set, computes the answer from the context and payload.
 	respond func(ctx context.Context, payload []byte) (*function.Response, error)
 }
 
 var _ Invoker = (*fakeInvoker)(nil)
 
-func (f *fakeInvoker) Invoke(ctx context.Context, payload []byte) (*function.Response, error) {
+func (f *fakeInvoker) InvokeWith(ctx context.Context, call function.Invocation) (*function.Response, error) {
+	payload := call.Payload
 	f.mu.Lock()
 	f.payloads = append(f.payloads, payload)
+	f.invocations = append(f.invocations, call)
 	f.mu.Unlock()
 	if f.respond != nil {
 		return f.respond(ctx, payload)

@@ -3,6 +3,7 @@ package lambdatarget
 import (
 	"context"
 
+	"github.com/albatross-lb/albatross/internal/function"
 	"github.com/albatross-lb/albatross/internal/health"
 )
 
@@ -32,7 +33,7 @@ func (p *HealthProber) Probe(ctx context.Context) health.Result {
 	if p.invoker == nil {
 		return health.Failed
 	}
-	resp, err := p.invoker.Invoke(ctx, p.event)
+	resp, err := p.invoker.InvokeWith(ctx, function.Invocation{Payload: p.event})
 	switch {
 	case err != nil && health.IsTimeout(ctx, err):
 		return health.TimedOut

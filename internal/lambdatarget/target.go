@@ -42,7 +42,7 @@ type Options struct {
 // Invoker runs a function synchronously (*function.Function does). The Lambda target and its
 // health check need nothing else of the function machinery.
 type Invoker interface {
-	Invoke(ctx context.Context, payload []byte) (*function.Response, error)
+	InvokeWith(ctx context.Context, call function.Invocation) (*function.Response, error)
 }
 
 // Target serves requests routed to a Lambda target group by invoking its function. It is safe
@@ -97,11 +97,11 @@ func (t *Target) serve(r *http.Request, ex *observe.Exchange) (*response, *elber
 	}
 	ex.LambdaEvent = payload
 	ex.TargetSent = time.Now()
-	ctx := function.WithInvocationOptions(r.Context(), function.InvocationOptions{
+	out, invokeErr := t.opts.Invoker.InvokeWith(r.Context(), function.Invocation{
+		Payload:            payload,
 		TraceID:            xrayTraceHeader(ex.TraceID),
 		InvokedFunctionARN: t.opts.FunctionARN,
 	})
-	out, invokeErr := t.opts.Invoker.Invoke(ctx, payload)
 	ex.TargetResponded = time.Now()
 	if invokeErr != nil {
 		return nil, invokeError(r.Context(), invokeErr)

@@ -22,7 +22,7 @@ func TestOutcomes(t *testing.T) {
 	timeoutPayload := `{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: r Error: Task timed out after 3.00 seconds"}`
 	testCases := []struct {
 		desc       string
-		invoker    function.Invoker // nil: no function registered
+		invoker    Invoker // nil: no function registered
 		request    func() *http.Request
 		wantStatus int
 		wantReason string

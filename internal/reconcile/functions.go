@@ -14,6 +14,7 @@ import (
 	"github.com/albatross-lb/albatross/internal/function"
 	"github.com/albatross-lb/albatross/internal/function/build"
 	"github.com/albatross-lb/albatross/internal/function/runtimes"
+	"github.com/albatross-lb/albatross/internal/lambdatarget"
 )
 
 // functionSet keeps running functions by name across reloads: a function whose settings and code
@@ -30,6 +31,8 @@ type functionSet struct {
 
 	mu      sync.Mutex
 	running map[string]*runningFunction
+	// unavailable are the committed configuration's functions that Albatross does not run.
+	unavailable map[string]unavailableFunction
 }
 
 type runningFunction struct {
@@ -72,6 +75,11 @@ type unavailableFunction struct{ name, reason string }
 
 func (u unavailableFunction) Invoke(context.Context, []byte) (*function.Response, error) {
 	return nil, fmt.Errorf("%w: %s: %s", function.ErrInvalidRuntime, u.name, u.reason)
+}
+
+// InvokeWith answers the Lambda Invoke API as Invoke answers a target group.
+func (u unavailableFunction) InvokeWith(ctx context.Context, _ function.Invocation) (*function.Response, error) {
+	return u.Invoke(ctx, nil)
 }
 
 // prepare builds and starts what cfg needs that is not running yet. Nothing running is stopped
@@ -157,7 +165,7 @@ func (s *functionSet) spec(ctx context.Context, cfg *config.Config, f *config.Fu
 			return function.Spec{}, err
 		}
 	}
-	if s.opts.WatchCode {
+	if s.opts.WatchCode && f.WatchesCode() {
 		spec.Watch = s.codeWatch(f, spec)
 	}
 	return spec, nil
@@ -167,8 +175,9 @@ func (s *functionSet) spec(ctx context.Context, cfg *config.Config, f *config.Fu
 // the function.
 func fingerprint(spec function.Spec) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%q %q %q %q %q %v %d %d %d %d %q %v", spec.Name, spec.ARN, spec.Command, spec.TaskRoot,
-		spec.Handler+"|"+spec.Runtime, spec.Timeout, spec.MemoryMB, spec.Reserved, spec.UnreservedLimit, spec.Provisioned, spec.Region, spec.Env)
+	fmt.Fprintf(&b, "%q %q %q %q %q %v %d %d %d %d %q %v %t", spec.Name, spec.ARN, spec.Command, spec.TaskRoot,
+		spec.Handler+"|"+spec.Runtime, spec.Timeout, spec.MemoryMB, spec.Reserved, spec.UnreservedLimit, spec.Provisioned, spec.Region, spec.Env,
+		spec.Watch != nil)
 	if len(spec.Command) > 0 {
 		if st, err := os.Stat(spec.Command[0]); err == nil {
 			fmt.Fprintf(&b, " %d %d", st.Size(), st.ModTime().UnixNano())
@@ -178,7 +187,7 @@ func fingerprint(spec function.Spec) string {
 }
 
 // invoker returns the function a Lambda target id names (a name or an ARN), or nil.
-func (p *preparedFunctions) invoker(id string) function.Invoker {
+func (p *preparedFunctions) invoker(id string) lambdatarget.Invoker {
 	name := id
 	if n, _, ok := config.ParseFunctionARN(id); ok {
 		name = n
@@ -219,7 +228,7 @@ func (p *preparedFunctions) commit() {
 	s.account.SetLimits(p.limit, p.reserve)
 	s.mu.Lock()
 	old := s.running
-	s.running = p.byName
+	s.running, s.unavailable = p.byName, p.unavailable
 	s.mu.Unlock()
 	for name, rf := range old {
 		if p.byName[name] == rf {

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/albatross-lb/albatross/internal/config"
-	"github.com/albatross-lb/albatross/internal/function"
 	"github.com/albatross-lb/albatross/internal/health"
 	"github.com/albatross-lb/albatross/internal/lambdatarget"
 	"github.com/albatross-lb/albatross/internal/targetgroup"
@@ -66,7 +65,7 @@ func targetCheck(tg *config.TargetGroup, t *targetgroup.Target, inUse bool) targ
 
 // lambdaCheck is the health check of a Lambda target: off by default (unavailable with
 // Target.HealthCheckDisabled), else the HC-03 event through the function's invoker (§12.16).
-func lambdaCheck(tg *config.TargetGroup, arn string, inv function.Invoker, inUse bool) targetgroup.CheckSpec {
+func lambdaCheck(tg *config.TargetGroup, arn string, inv lambdatarget.Invoker, inUse bool) targetgroup.CheckSpec {
 	hc := tg.HealthCheck()
 	switch {
 	case !inUse:

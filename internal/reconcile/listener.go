@@ -71,16 +71,16 @@ func serverHeader(l *config.Listener) bool {
 // responseHeaderAttributes maps the listener attributes of HDR-RESP-01 (§10.2) to the response
 // headers they add.
 var responseHeaderAttributes = map[string]string{
-	"routing.http.response.strict_transport_security.header_value":        "Strict-Transport-Security",
-	"routing.http.response.access_control_allow_origin.header_value":      "Access-Control-Allow-Origin",
-	"routing.http.response.access_control_allow_methods.header_value":     "Access-Control-Allow-Methods",
-	"routing.http.response.access_control_allow_headers.header_value":     "Access-Control-Allow-Headers",
-	"routing.http.response.access_control_allow_credentials.header_value": "Access-Control-Allow-Credentials",
-	"routing.http.response.access_control_expose_headers.header_value":    "Access-Control-Expose-Headers",
-	"routing.http.response.access_control_max_age.header_value":           "Access-Control-Max-Age",
-	"routing.http.response.content_security_policy.header_value":          "Content-Security-Policy",
-	"routing.http.response.x_content_type_options.header_value":           "X-Content-Type-Options",
-	"routing.http.response.x_frame_options.header_value":                  "X-Frame-Options",
+	config.AttrResponseHSTS:                          "Strict-Transport-Security",
+	config.AttrResponseAccessControlAllowOrigin:      "Access-Control-Allow-Origin",
+	config.AttrResponseAccessControlAllowMethods:     "Access-Control-Allow-Methods",
+	config.AttrResponseAccessControlAllowHeaders:     "Access-Control-Allow-Headers",
+	config.AttrResponseAccessControlAllowCredentials: "Access-Control-Allow-Credentials",
+	config.AttrResponseAccessControlExposeHeaders:    "Access-Control-Expose-Headers",
+	config.AttrResponseAccessControlMaxAge:           "Access-Control-Max-Age",
+	config.AttrResponseContentSecurityPolicy:         "Content-Security-Policy",
+	config.AttrResponseXContentTypeOptions:           "X-Content-Type-Options",
+	config.AttrResponseXFrameOptions:                 "X-Frame-Options",
 }
 
 // responseHeaders returns the headers a listener's attributes add to responses, in a stable

@@ -1,19 +1,33 @@
 package reconcile
 
-import "github.com/albatross-lb/albatross/internal/function"
+import (
+	"context"
+
+	"github.com/albatross-lb/albatross/internal/function"
+)
 
 // Lookups the control API needs from the running data plane.
 
-// Function returns the running function called name, for the Lambda Invoke API. It is the same
-// function (and pool of warm environments) that Lambda target groups invoke. ok is false when no
-// function of that name is running.
-func (dp *DataPlane) Function(name string) (inv function.Invoker, ok bool) {
+// functionInvoker is what the Lambda Invoke API calls (controlapi/lambda.Invoker, which is the
+// same unnamed interface type), spelled out here so that reconcile need not import the control
+// API.
+type functionInvoker = interface {
+	InvokeWith(ctx context.Context, call function.Invocation) (*function.Response, error)
+}
+
+// Function returns the function called name for the Lambda Invoke API: the same one Lambda
+// target groups invoke (the running function with its warm environments, or, for a function
+// Albatross cannot run, one that answers function.ErrInvalidRuntime). ok is false when the
+// served configuration has no function of that name.
+func (dp *DataPlane) Function(name string) (inv functionInvoker, ok bool) {
 	s := dp.functions
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rf, ok := s.running[name]
-	if !ok {
-		return nil, false
+	if rf, ok := s.running[name]; ok {
+		return rf.fn, true
 	}
-	return rf.fn, true
+	if u, ok := s.unavailable[name]; ok {
+		return u, true
+	}
+	return nil, false
 }

@@ -25,6 +25,8 @@ type Handler struct {
 	newID  func() string
 	// weights are a shift controller's (nil: none).
 	weights WeightSource
+	// certDir is Options.CertificateDir.
+	certDir string
 }
 
 // Options configure a Handler.
@@ -42,6 +44,10 @@ type Options struct {
 	// NewID returns the 16-hex-character ID of a new listener or rule. nil means random IDs;
 	// tests set it to get stable ARNs.
 	NewID func() string
+	// CertificateDir is the folder of certificates that HTTPS listeners created through the API
+	// may name by ARN besides those of the configuration file's listeners: <name>.pem (chain,
+	// leaf first) with <name>.key (docs/api.md "HTTPS listeners"). "" means none.
+	CertificateDir string
 }
 
 // New returns the ELBv2 API handler.
@@ -55,7 +61,8 @@ func New(opts Options) *Handler {
 	if opts.NewID == nil {
 		opts.NewID = newID
 	}
-	return &Handler{store: opts.Store, health: opts.Health, log: opts.Logger, newID: opts.NewID, weights: opts.Weights}
+	return &Handler{store: opts.Store, health: opts.Health, log: opts.Logger, newID: opts.NewID, weights: opts.Weights,
+		certDir: opts.CertificateDir}
 }
 
 // call is one API request being served.

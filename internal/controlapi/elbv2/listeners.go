@@ -27,6 +27,8 @@ type listenerInput struct {
 	protocol       string
 	sslPolicy      *string
 	defaultActions []config.Action
+	// certificateARNs names the default certificate (at most one); see listener_certificates.go.
+	certificateARNs []string
 }
 
 func parseListenerInput(f controlapi.Form) (listenerInput, error) {
@@ -37,13 +39,12 @@ func parseListenerInput(f controlapi.Form) (listenerInput, error) {
 	}
 	in.protocol = f.String("Protocol")
 	switch in.protocol {
-	case "", config.ProtocolHTTP:
-	case config.ProtocolHTTPS:
-		// Certificates are PEM files on this host, not ACM ARNs: HTTPS listeners are defined in
-		// the configuration file (docs/api.md).
-		return in, controlapi.Errorf("CertificateNotFound", "HTTPS listeners need certificate files; define them in the configuration file")
+	case "", config.ProtocolHTTP, config.ProtocolHTTPS:
 	default:
 		return in, controlapi.Errorf("UnsupportedProtocol", "Protocol '%s' is not supported by application load balancers", in.protocol)
+	}
+	if in.certificateARNs, err = certificateARNs(f); err != nil {
+		return in, err
 	}
 	in.sslPolicy = f.StringPtr("SslPolicy")
 	in.defaultActions, err = parseActions(f, "DefaultActions")
@@ -75,13 +76,18 @@ func createListener(c *call) (any, error) {
 		case lb.Source == state.SourceFile:
 			return fileOwned("Load balancer", lbARN)
 		}
+		spec := config.Listener{Port: *in.port, Protocol: orDefault(in.protocol, config.ProtocolHTTP),
+			Address: state.ListenerAddress(lb.Scheme), DefaultActions: in.defaultActions}
+		if err := c.setTLS(snap, &spec, in); err != nil {
+			return err
+		}
 		for _, old := range snap.ListenersOf(lbARN) {
 			if old.Spec.Port != *in.port {
 				continue
 			}
 			// The same listener again succeeds and returns it, as on AWS.
-			if old.Spec.EffectiveProtocol() == orDefault(in.protocol, config.ProtocolHTTP) &&
-				reflect.DeepEqual(old.Spec.DefaultActions, in.defaultActions) {
+			if old.Spec.EffectiveProtocol() == spec.Protocol && reflect.DeepEqual(old.Spec.DefaultActions, in.defaultActions) &&
+				reflect.DeepEqual(old.Spec.Certificates, spec.Certificates) && old.Spec.SSLPolicy == spec.SSLPolicy {
 				l = *old
 				return errUnchanged
 			}
@@ -90,8 +96,7 @@ func createListener(c *call) (any, error) {
 		arn := strings.Replace(lbARN, ":loadbalancer/", ":listener/", 1) + "/" + c.h.newID()
 		l = state.Listener{ARN: arn, LoadBalancerARN: lbARN, Source: state.SourceAPI, Tags: tags,
 			DefaultRuleARN: strings.Replace(arn, ":listener/", ":listener-rule/", 1) + "/" + c.h.newID(),
-			Spec: config.Listener{Port: *in.port, Protocol: orDefault(in.protocol, config.ProtocolHTTP),
-				Address: state.ListenerAddress(lb.Scheme), DefaultActions: in.defaultActions}}
+			Spec:           spec}
 		api.Listeners = append(api.Listeners, l)
 		return nil
 	})
@@ -99,6 +104,39 @@ func createListener(c *call) (any, error) {
 		return nil, err
 	}
 	return listenersResult{Listeners: []xmlListener{renderListener(&l, c.h.store.Snapshot().Config)}}, nil
+}
+
+// setTLS applies the TLS part of a CreateListener or ModifyListener call to spec, whose protocol
+// is already the new one. An HTTPS listener needs a default certificate (the call's, or the one
+// it had); a listener that becomes HTTP drops its certificates and policy, as on AWS.
+func (c *call) setTLS(snap *state.Snapshot, spec *config.Listener, in listenerInput) error {
+	if spec.EffectiveProtocol() != config.ProtocolHTTPS {
+		if len(in.certificateARNs) > 0 || (in.sslPolicy != nil && *in.sslPolicy != "") {
+			return controlapi.Errorf("ValidationError", "Certificates and an SSL policy are only for HTTPS listeners")
+		}
+		spec.Certificates, spec.SSLPolicy, spec.MutualAuthentication = nil, "", nil
+		return nil
+	}
+	if in.sslPolicy != nil {
+		spec.SSLPolicy = *in.sslPolicy
+	}
+	if len(in.certificateARNs) == 0 {
+		if len(spec.Certificates) == 0 {
+			return controlapi.Errorf("ValidationError", "A certificate must be specified for HTTPS listeners")
+		}
+		return nil
+	}
+	cert, err := c.h.resolveCertificate(snap, in.certificateARNs[0])
+	if err != nil {
+		return err
+	}
+	// The call sets the default certificate; others the listener has stay.
+	if len(spec.Certificates) == 0 {
+		spec.Certificates = []config.Certificate{cert}
+	} else {
+		spec.Certificates = append([]config.Certificate{cert}, spec.Certificates[1:]...)
+	}
+	return nil
 }
 
 // dupListener reports whether another listener of the load balancer uses port.
@@ -166,8 +204,8 @@ func modifyListener(c *call) (any, error) {
 		if in.protocol != "" {
 			rec.Spec.Protocol = in.protocol
 		}
-		if in.sslPolicy != nil {
-			rec.Spec.SSLPolicy = *in.sslPolicy
+		if err := c.setTLS(snap, &rec.Spec, in); err != nil {
+			return err
 		}
 		if len(in.defaultActions) > 0 {
 			keepClientSecrets(rec.Spec.DefaultActions, in.defaultActions)

@@ -72,6 +72,9 @@ func renderListener(l *state.Listener, c *config.Config) xmlListener {
 		SslPolicy:       l.Spec.SSLPolicy,
 		DefaultActions:  renderActions(l.Spec.DefaultActions, c),
 	}
+	if out.Protocol == config.ProtocolHTTPS && out.SslPolicy == "" {
+		out.SslPolicy = tlsconf.DefaultPolicy // what an HTTPS listener without one runs, as AWS reports it (TLS-04)
+	}
 	owner := tlsconf.ARNOwner{Region: c.EffectiveRegion(), AccountID: c.EffectiveAccountID()}
 	for i, cert := range l.Spec.Certificates {
 		// The ARN the access log's chosen_cert_arn shows (TLS-03), derived from the certificate;

@@ -19,9 +19,18 @@ import (
 	"github.com/albatross-lb/albatross/internal/state"
 )
 
-// Functions finds running functions; reconcile.DataPlane implements it.
+// Functions finds the function an Invoke names: the same one Lambda target groups invoke (a
+// running *function.Function, or one that answers that it cannot run). reconcile.DataPlane
+// implements it.
 type Functions interface {
-	Function(name string) (function.Invoker, bool)
+	Function(name string) (Invoker, bool)
+}
+
+// Invoker runs one invocation with the fields the Invoke API carries (the invoked ARN, the
+// client context). It is an alias of an unnamed interface type so that reconcile can return the
+// same type without importing this package; *function.Function implements it.
+type Invoker = interface {
+	InvokeWith(ctx context.Context, call function.Invocation) (*function.Response, error)
 }
 
 // Options configure a Handler.

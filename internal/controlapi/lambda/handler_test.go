@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,28 +15,29 @@ import (
 	"github.com/albatross-lb/albatross/internal/state"
 )
 
-// fakeFunction answers every invocation with a fixed response or error.
+// fakeFunction answers every invocation with a fixed response or error and hands over what it
+// was called with.
 type fakeFunction struct {
 	resp *function.Response
 	err  error
-	got  chan []byte
+	got  chan function.Invocation
 }
 
-func (f *fakeFunction) Invoke(_ context.Context, payload []byte) (*function.Response, error) {
+func (f *fakeFunction) InvokeWith(_ context.Context, call function.Invocation) (*function.Response, error) {
 	if f.got != nil {
-		f.got <- payload
+		f.got <- call
 	}
 	return f.resp, f.err
 }
 
-type fakeFunctions map[string]function.Invoker
+type fakeFunctions map[string]Invoker
 
-func (fs fakeFunctions) Function(name string) (function.Invoker, bool) {
+func (fs fakeFunctions) Function(name string) (Invoker, bool) {
 	f, ok := fs[name]
 	return f, ok
 }
 
-func newTestHandler(t *testing.T, fn function.Invoker) *Handler {
+func newTestHandler(t *testing.T, fn Invoker) *Handler {
 	t.Helper()
 	store, err := state.Open(state.Options{})
 	if err != nil {
@@ -66,6 +68,7 @@ func TestInvokeWire(t *testing.T) {
 	ok := &fakeFunction{resp: &function.Response{Payload: []byte(`"hi"`), LogTail: []byte("START\nEND\n")}}
 	failed := &fakeFunction{resp: &function.Response{Payload: []byte(`{"errorType":"E"}`), FunctionError: "Unhandled"}}
 	throttled := &fakeFunction{err: function.ErrThrottled}
+	unrunnable := &fakeFunction{err: fmt.Errorf("%w: f: no dotnet here", function.ErrInvalidRuntime)}
 	const path = "/2015-03-31/functions/"
 	testCases := []struct {
 		desc      string
@@ -97,6 +100,7 @@ func TestInvokeWire(t *testing.T) {
 				return ""
 			}},
 		{desc: "throttled", fn: throttled, target: path + "f/invocations", status: 429, errorType: "TooManyRequestsException"},
+		{desc: "a function Albatross cannot run", fn: unrunnable, target: path + "f/invocations", status: 502, errorType: "InvalidRuntimeException"},
 		{desc: "not JSON", fn: ok, target: path + "f/invocations", body: "{", status: 400, errorType: "InvalidRequestContentException"},
 		{desc: "dry run", fn: ok, target: path + "f/invocations", header: []string{"X-Amz-Invocation-Type", "DryRun"}, status: 204},
 		{desc: "unknown invocation type", fn: ok, target: path + "f/invocations", header: []string{"X-Amz-Invocation-Type", "Later"}, status: 400, errorType: "InvalidParameterValueException"},
@@ -125,13 +129,46 @@ func TestInvokeWire(t *testing.T) {
 // TestEventInvocationRuns: Event answers 202 at once and the invocation still happens.
 func TestEventInvocationRuns(t *testing.T) {
 	t.Parallel()
-	fn := &fakeFunction{resp: &function.Response{Payload: []byte("null")}, got: make(chan []byte, 1)}
+	fn := &fakeFunction{resp: &function.Response{Payload: []byte("null")}, got: make(chan function.Invocation, 1)}
 	w := serve(newTestHandler(t, fn), http.MethodPost, "/2015-03-31/functions/f/invocations", "", "X-Amz-Invocation-Type", "Event")
 	if w.Code != http.StatusAccepted {
 		t.Fatalf("status %d; want 202", w.Code)
 	}
-	if got := <-fn.got; string(got) != "{}" {
-		t.Errorf("payload %q; want {} for an empty body", got)
+	if got := <-fn.got; string(got.Payload) != "{}" {
+		t.Errorf("payload %q; want {} for an empty body", got.Payload)
+	}
+}
+
+// TestInvokePassesTheCall: what the Invoke request says about the call reaches the function as
+// fields of the invocation (B.1's Lambda-Runtime-Invoked-Function-Arn and -Client-Context),
+// whichever way the function was named, for both invocation types.
+func TestInvokePassesTheCall(t *testing.T) {
+	t.Parallel()
+	const arn = "arn:aws:lambda:us-east-1:000000000000:function:f"
+	clientContext := base64.StdEncoding.EncodeToString([]byte(`{"custom":{"app":"x"}}`))
+	testCases := []struct{ desc, target, invocationType string }{
+		{"by name, synchronous", "/2015-03-31/functions/f/invocations", ""},
+		{"by ARN, event", "/2015-03-31/functions/" + strings.ReplaceAll(arn, ":", "%3A") + "/invocations", "Event"},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			fn := &fakeFunction{resp: &function.Response{Payload: []byte("null")}, got: make(chan function.Invocation, 1)}
+			header := []string{"X-Amz-Client-Context", clientContext}
+			if tc.invocationType != "" {
+				header = append(header, "X-Amz-Invocation-Type", tc.invocationType)
+			}
+			w := serve(newTestHandler(t, fn), http.MethodPost, tc.target, `{"a":1}`, header...)
+			if w.Code >= 300 {
+				t.Fatalf("status %d body %s", w.Code, w.Body)
+			}
+			got := <-fn.got
+			want := function.Invocation{Payload: []byte(`{"a":1}`), InvokedFunctionARN: arn, ClientContext: `{"custom":{"app":"x"}}`}
+			if string(got.Payload) != string(want.Payload) || got.InvokedFunctionARN != want.InvokedFunctionARN ||
+				got.ClientContext != want.ClientContext || got.TraceID != "" || got.CognitoIdentity != "" {
+				t.Errorf("invocation %+v, want %+v", got, want)
+			}
+		})
 	}
 }
 

@@ -33,14 +33,14 @@ func (h *Handler) invoke(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	opts := function.InvocationOptions{InvokedFunctionARN: snap.Config.FunctionARN(fn.Spec.FunctionName)}
+	call := function.Invocation{Payload: payload, InvokedFunctionARN: snap.Config.FunctionARN(fn.Spec.FunctionName)}
 	if cc := r.Header.Get("X-Amz-Client-Context"); cc != "" {
 		raw, err := base64.StdEncoding.DecodeString(cc)
 		if err != nil || !json.Valid(raw) {
 			h.fail(w, invalidParameter("X-Amz-Client-Context must be base64-encoded JSON"))
 			return
 		}
-		opts.ClientContext = string(raw)
+		call.ClientContext = string(raw)
 	}
 	inv, ok := h.opts.Functions.Function(fn.Spec.FunctionName)
 	if !ok {
@@ -53,10 +53,10 @@ func (h *Handler) invoke(w http.ResponseWriter, r *http.Request) {
 	case "DryRun":
 		w.WriteHeader(http.StatusNoContent)
 	case "Event":
-		h.invokeEvent(inv, payload, opts)
+		h.invokeEvent(inv, call)
 		w.WriteHeader(http.StatusAccepted)
 	default:
-		h.invokeSync(w, r, inv, payload, opts)
+		h.invokeSync(w, r, inv, call)
 	}
 }
 
@@ -97,8 +97,8 @@ func requestTooLarge(limit int) *controlapi.Error {
 		Message: "Request must be smaller than " + strconv.Itoa(limit) + " bytes for the InvokeFunction operation"}
 }
 
-func (h *Handler) invokeSync(w http.ResponseWriter, r *http.Request, inv function.Invoker, payload []byte, opts function.InvocationOptions) {
-	resp, err := inv.Invoke(function.WithInvocationOptions(r.Context(), opts), payload)
+func (h *Handler) invokeSync(w http.ResponseWriter, r *http.Request, inv Invoker, call function.Invocation) {
+	resp, err := inv.InvokeWith(r.Context(), call)
 	if err != nil && resp == nil {
 		if r.Context().Err() != nil {
 			return
@@ -126,18 +126,18 @@ const eventTimeout = 16 * time.Minute
 
 // invokeEvent runs an Event invocation in the background; its outcome is only logged, as Lambda
 // has no destination configured by default.
-func (h *Handler) invokeEvent(inv function.Invoker, payload []byte, opts function.InvocationOptions) {
+func (h *Handler) invokeEvent(inv Invoker, call function.Invocation) {
 	h.events.Add(1)
 	go func() {
 		defer h.events.Done()
 		ctx, cancel := context.WithTimeout(h.ctx, eventTimeout)
 		defer cancel()
-		resp, err := inv.Invoke(function.WithInvocationOptions(ctx, opts), payload)
+		resp, err := inv.InvokeWith(ctx, call)
 		switch {
 		case err != nil:
-			h.opts.Logger.Warn("event invocation failed", "function", opts.InvokedFunctionARN, "error", err)
+			h.opts.Logger.Warn("event invocation failed", "function", call.InvokedFunctionARN, "error", err)
 		case resp.FunctionError != "":
-			h.opts.Logger.Warn("event invocation returned an error", "function", opts.InvokedFunctionARN, "payload", string(resp.Payload))
+			h.opts.Logger.Warn("event invocation returned an error", "function", call.InvokedFunctionARN, "payload", string(resp.Payload))
 		}
 	}()
 }
@@ -159,6 +159,10 @@ func invokeError(err error) *controlapi.Error {
 		return requestTooLarge(maxSyncPayload)
 	case errors.Is(err, function.ErrStopped):
 		return conflict("The function is being updated or deleted; try again")
+	case errors.Is(err, function.ErrInvalidRuntime):
+		// A function Albatross cannot run (config.Function.Unavailable): what Lambda answers for
+		// a runtime it no longer supports (C.4's Invalid* infrastructure errors, 502).
+		return &controlapi.Error{Code: "InvalidRuntimeException", Status: http.StatusBadGateway, Message: err.Error()}
 	}
 	return &controlapi.Error{Code: "ServiceException", Status: http.StatusInternalServerError, Message: err.Error()}
 }

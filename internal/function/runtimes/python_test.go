@@ -29,6 +29,12 @@ func TestPythonBootstrap(t *testing.T) {
 			golden:      "python-slashes",
 		},
 		{
+			desc:        "Decimals become JSON numbers, integral ones exact",
+			handler:     "app.decimals",
+			invocations: []invocation{{id: "req-1", payload: `{}`}},
+			golden:      "python-decimals",
+		},
+		{
 			desc:        "raised exception",
 			handler:     "app.fails",
 			invocations: []invocation{{id: "req-1", payload: `{"name":null}`}, {id: "req-2", payload: `{}`}},

@@ -8,7 +8,6 @@ import the handler named by argv[1] (or _HANDLER) relative to LAMBDA_TASK_ROOT, 
 Must stay compatible with Python 3.9.
 """
 
-import decimal
 import http.client
 import importlib
 import json
@@ -16,7 +15,6 @@ import math
 import os
 import sys
 import time
-import traceback
 
 API_PREFIX = "/2018-06-01/runtime"
 
@@ -75,8 +73,10 @@ class RuntimeAPI:
 
 def _default(obj):
     # AWS's runtime writes Decimals as JSON numbers; the standard library cannot emit raw
-    # numbers, so integral values stay exact and others become floats.
-    if isinstance(obj, decimal.Decimal):
+    # numbers, so integral values stay exact and others become floats. The decimal module is
+    # not imported here for every cold start: a Decimal exists only if the function imported it.
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(obj, decimal.Decimal):
         if obj.is_nan():
             return math.nan
         if obj == obj.to_integral_value():
@@ -122,7 +122,10 @@ def make_error(message, error_type, stack_trace, request_id=None):
 
 
 def user_frames(tb):
-    # Drop the bootstrap's own frames, as AWS's runtime does.
+    # Drop the bootstrap's own frames, as AWS's runtime does. traceback is imported on the first
+    # error rather than by every cold start.
+    import traceback
+
     frames = traceback.extract_tb(tb)
     while frames and os.path.abspath(frames[0].filename) == os.path.abspath(__file__):
         frames = frames[1:]

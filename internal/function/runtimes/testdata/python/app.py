@@ -22,3 +22,10 @@ class ValidationError(Exception):
 
 def fails(event, context):
     raise ValidationError("name is required: %s" % event.get("name"))
+
+
+def decimals(event, context):
+    # Like a DynamoDB item read with boto3: numbers are Decimals.
+    import decimal
+
+    return {"count": decimal.Decimal("12"), "price": decimal.Decimal("1.5"), "big": decimal.Decimal("12345678901234567890")}
