@@ -63,6 +63,19 @@ const (
 	AttrResponseXFrameOptions                 = "routing.http.response.x_frame_options.header_value"
 )
 
+// Listener attribute keys of MTLS-07 (§10.2): each renames one request header the load balancer
+// adds for mutual TLS or the TLS version and cipher suite.
+const (
+	AttrRequestHeaderNameClientcert             = "routing.http.request.x_amzn_mtls_clientcert.header_name"
+	AttrRequestHeaderNameClientcertSerialNumber = "routing.http.request.x_amzn_mtls_clientcert_serial_number.header_name"
+	AttrRequestHeaderNameClientcertIssuer       = "routing.http.request.x_amzn_mtls_clientcert_issuer.header_name"
+	AttrRequestHeaderNameClientcertSubject      = "routing.http.request.x_amzn_mtls_clientcert_subject.header_name"
+	AttrRequestHeaderNameClientcertValidity     = "routing.http.request.x_amzn_mtls_clientcert_validity.header_name"
+	AttrRequestHeaderNameClientcertLeaf         = "routing.http.request.x_amzn_mtls_clientcert_leaf.header_name"
+	AttrRequestHeaderNameTLSVersion             = "routing.http.request.x_amzn_tls_version.header_name"
+	AttrRequestHeaderNameTLSCipherSuite         = "routing.http.request.x_amzn_tls_cipher_suite.header_name"
+)
+
 // applies says which target types a target group attribute is for (§10.3 "Applies to").
 type applies int
 
@@ -116,13 +129,17 @@ var loadBalancerAttributes = map[string]attrSpec{
 // routing.http.response.server.enabled.
 var listenerAttributes = func() map[string]attrSpec {
 	m := map[string]attrSpec{AttrResponseServerEnabled: {def: "true", check: isBool}}
-	for _, h := range []string{
-		"x_amzn_mtls_clientcert_serial_number", "x_amzn_mtls_clientcert_issuer",
-		"x_amzn_mtls_clientcert_subject", "x_amzn_mtls_clientcert_validity",
-		"x_amzn_mtls_clientcert_leaf", "x_amzn_mtls_clientcert", "x_amzn_tls_version",
-		"x_amzn_tls_cipher_suite",
+	for _, key := range []string{
+		AttrRequestHeaderNameClientcert,
+		AttrRequestHeaderNameClientcertSerialNumber,
+		AttrRequestHeaderNameClientcertIssuer,
+		AttrRequestHeaderNameClientcertSubject,
+		AttrRequestHeaderNameClientcertValidity,
+		AttrRequestHeaderNameClientcertLeaf,
+		AttrRequestHeaderNameTLSVersion,
+		AttrRequestHeaderNameTLSCipherSuite,
 	} {
-		m["routing.http.request."+h+".header_name"] = attrSpec{check: headerNameText}
+		m[key] = attrSpec{check: headerNameText}
 	}
 	for key, check := range map[string]func(string) string{
 		AttrResponseHSTS:                          anyText,

@@ -71,15 +71,14 @@ func tlsSettings(lb *config.LoadBalancer, l *config.Listener) tlsconf.Settings {
 // headerNames reads the header rename attributes of §10.2 (MTLS-07); unset ones stay "" and
 // take the standard name.
 func headerNames(l *config.Listener) tlsconf.HeaderNames {
-	attr := func(h string) string { return l.Attribute("routing.http.request." + h + ".header_name") }
 	return tlsconf.HeaderNames{
-		Clientcert:     attr("x_amzn_mtls_clientcert"),
-		SerialNumber:   attr("x_amzn_mtls_clientcert_serial_number"),
-		Issuer:         attr("x_amzn_mtls_clientcert_issuer"),
-		Subject:        attr("x_amzn_mtls_clientcert_subject"),
-		Validity:       attr("x_amzn_mtls_clientcert_validity"),
-		Leaf:           attr("x_amzn_mtls_clientcert_leaf"),
-		TLSVersion:     attr("x_amzn_tls_version"),
-		TLSCipherSuite: attr("x_amzn_tls_cipher_suite"),
+		Clientcert:     l.Attribute(config.AttrRequestHeaderNameClientcert),
+		SerialNumber:   l.Attribute(config.AttrRequestHeaderNameClientcertSerialNumber),
+		Issuer:         l.Attribute(config.AttrRequestHeaderNameClientcertIssuer),
+		Subject:        l.Attribute(config.AttrRequestHeaderNameClientcertSubject),
+		Validity:       l.Attribute(config.AttrRequestHeaderNameClientcertValidity),
+		Leaf:           l.Attribute(config.AttrRequestHeaderNameClientcertLeaf),
+		TLSVersion:     l.Attribute(config.AttrRequestHeaderNameTLSVersion),
+		TLSCipherSuite: l.Attribute(config.AttrRequestHeaderNameTLSCipherSuite),
 	}
 }
