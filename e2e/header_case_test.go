@@ -2,12 +2,16 @@ package e2e
 
 import (
 	"bufio"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/tlsconf/tlstest"
 )
 
 // TestHeaderCaseToHTTP1Target (H2-05, issue 14): through the real binary, an HTTP/1.1 client's
@@ -128,6 +132,52 @@ func (rh *rawHeads) get(t *testing.T, path string) string {
 		case <-deadline:
 			t.Fatalf("the target received no request for %s", path)
 			return ""
+		}
+	}
+}
+
+// TestHeaderCaseFromHTTP2Client (H2-05): an HTTP/2 client's field names, lowercase by protocol,
+// reach an HTTP1 target lowercase, but for the names H2-05 lists as re-cased (Host,
+// X-Forwarded-*, X-Amzn-Trace-Id), which the load balancer writes canonically.
+func TestHeaderCaseFromHTTP2Client(t *testing.T) {
+	t.Parallel()
+	heads := rawHeadTarget(t)
+	ca := tlstest.NewCA(t, "H2-05 CA")
+	certFile, keyFile := ca.Issue(t, tlstest.Spec{CN: "h2", DNSNames: []string{"h2.test"}}).WriteFiles(t, t.TempDir(), "h2")
+	port := freePort(t)
+	start(t, fmt.Sprintf(`
+load_balancers:
+  - name: headercase2
+    listeners:
+      - port: %d
+        address: 127.0.0.1
+        protocol: HTTPS
+        certificates: [{certificate_file: %s, private_key_file: %s}]
+        default_actions: [{type: forward, target_group_name: raw}]
+target_groups:
+  - {name: raw, port: %d, targets: [{id: 127.0.0.1}]}
+`, port, certFile, keyFile, heads.port), port)
+
+	c := client()
+	tr := c.Transport.(*http.Transport)
+	tr.TLSClientConfig = &tls.Config{RootCAs: tlstest.Pool(ca), ServerName: "h2.test"}
+	tr.Protocols = new(http.Protocols)
+	tr.Protocols.SetHTTP2(true)
+	req, _ := http.NewRequest("GET", fmt.Sprintf("https://127.0.0.1:%d/case2", port), nil)
+	req.Header["X-MiXeD-Case"] = []string{"2"}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 || resp.StatusCode != http.StatusOK {
+		t.Fatalf("got %s %d, want HTTP/2 200", resp.Proto, resp.StatusCode)
+	}
+	head := heads.get(t, "/case2")
+	for _, line := range []string{"\r\nx-mixed-case: 2\r\n", "\r\nuser-agent: ", "\r\nHost: 127.0.0.1:", "\r\nX-Forwarded-For: 127.0.0.1\r\n",
+		"\r\nX-Forwarded-Proto: https\r\n", "\r\nX-Amzn-Trace-Id: Root="} {
+		if !strings.Contains(head, line) {
+			t.Errorf("the target received\n%s\nwant a line %q", head, strings.TrimPrefix(line, "\r\n"))
 		}
 	}
 }

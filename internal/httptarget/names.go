@@ -2,6 +2,8 @@ package httptarget
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/albatross-lb/albatross/internal/h1/wire"
@@ -39,6 +41,9 @@ var namePool = sync.Pool{New: func() any { return &nameScratch{index: map[string
 // tokens, lines without a colon) are not in r.Header, so a spelling of theirs is never used.
 // The result lives in s and must not be used after s.release.
 func receivedNames(r *http.Request, s *nameScratch) []string {
+	if r.ProtoMajor == 2 {
+		return h2Names(r, s)
+	}
 	if r.ProtoMajor != 1 {
 		return nil
 	}
@@ -86,6 +91,28 @@ func receivedNames(r *http.Request, s *nameScratch) []string {
 			s.names = append(s.names, string(name))
 		}
 	}
+	return s.names
+}
+
+// recasedFromH2 are the fields H2-05 re-cases when a request from an HTTP/2 client is forwarded
+// over HTTP/1.1; every other name stays as HTTP/2 carries it, lowercase.
+var recasedFromH2 = map[string]bool{
+	"X-Forwarded-For": true, "X-Forwarded-Proto": true, "X-Forwarded-Port": true, "Host": true,
+	"X-Amzn-Trace-Id": true, "Upgrade": true, "Connection": true,
+}
+
+// h2Names returns the lowercase names H2-05 gives an HTTP/2 client's fields on the way to an
+// HTTP/1.1 target: every field of r.Header but the re-cased ones, which the client then writes
+// canonically after them. HTTP/2 keeps no field order that survives net/http's header map, so
+// the names are sorted, as the fields were before.
+func h2Names(r *http.Request, s *nameScratch) []string {
+	for key := range r.Header {
+		if recasedFromH2[key] {
+			continue
+		}
+		s.names = append(s.names, strings.ToLower(key))
+	}
+	slices.Sort(s.names)
 	return s.names
 }
 

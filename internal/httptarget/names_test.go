@@ -80,8 +80,16 @@ func TestReceivedNamesToHTTP1Target(t *testing.T) {
 		{desc: "forwarding fields the client did not send come after its own", fields: "x-b: 1\r\n",
 			change: func(r *http.Request) { r.Header["X-Forwarded-For"] = []string{"127.0.0.1"} },
 			want:   []string{"x-b: 1", "X-Forwarded-For: 127.0.0.1"}},
-		{desc: "an HTTP/2 client's request stays canonical and sorted", fields: "x-custom: 1\r\nX-MiXeD-Case: 2\r\na-first: 3\r\n", proto: 2,
-			want: []string{"A-First: 3", "X-Custom: 1", "X-Mixed-Case: 2"}},
+		{desc: "an HTTP/2 client's fields stay lowercase, sorted, but those H2-05 re-cases", fields: "x-custom: 1\r\nX-MiXeD-Case: 2\r\na-first: 3\r\nupgrade: websocket\r\n", proto: 2,
+			change: func(r *http.Request) {
+				r.Header["X-Forwarded-For"] = []string{"127.0.0.1"}
+				r.Header["X-Forwarded-Proto"] = []string{"https"}
+				r.Header["X-Forwarded-Port"] = []string{"443"}
+				r.Header["X-Amzn-Trace-Id"] = []string{"Root=1-63441c4a-abcdef012345678912345678"}
+				r.Header["X-Amzn-Oidc-Identity"] = []string{"alice"}
+			},
+			want: []string{"a-first: 3", "x-amzn-oidc-identity: alice", "x-custom: 1", "x-mixed-case: 2",
+				"X-Amzn-Trace-Id: Root=1-63441c4a-abcdef012345678912345678", "X-Forwarded-For: 127.0.0.1", "X-Forwarded-Port: 443", "X-Forwarded-Proto: https"}},
 	}
 	for _, tc := range cases {
 		raw := []byte("GET /p HTTP/1.1\r\nhost: a.example\r\n" + tc.fields + "\r\n")
@@ -109,8 +117,8 @@ func TestReceivedNamesToHTTP1Target(t *testing.T) {
 	}
 }
 
-// TestNoReceivedHeadStaysCanonical: a request without a raw head (the net/http fallback, a
-// shadow copy, HTTP/2) is forwarded canonically and sorted, as before issue 14.
+// TestNoReceivedHeadStaysCanonical: an HTTP/1.x request without a raw head (the net/http
+// fallback, a shadow copy) is forwarded canonically and sorted, as before issue 14.
 func TestNoReceivedHeadStaysCanonical(t *testing.T) {
 	t.Parallel()
 	heads := make(chan string, 1)
