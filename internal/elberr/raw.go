@@ -130,8 +130,15 @@ func lingeringClose(conn net.Conn) error {
 		conn.Close()
 		return nil // the client already went away; nothing left to protect
 	}
-	_ = conn.SetReadDeadline(time.Now().Add(lingerTimeout))
-	_, _ = io.Copy(io.Discard, io.LimitReader(conn, maxDrain)) // ends at EOF, timeout or limit
+	deadline := time.Now().Add(lingerTimeout)
+	_ = conn.SetReadDeadline(deadline)
+	n, err := io.Copy(io.Discard, io.LimitReader(conn, maxDrain)) // ends at EOF, timeout or limit
+	if err == nil && n == maxDrain {
+		// The client is still sending (a body refused unread, LAM-03's 413): closing now would
+		// reset the connection under the response before the client reads it. Stop reading,
+		// but give it the rest of lingerTimeout, as net/http's closeWriteAndWait does.
+		time.Sleep(time.Until(deadline))
+	}
 	return conn.Close()
 }
 

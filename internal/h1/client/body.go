@@ -56,7 +56,7 @@ func (p *bodyPump) run(cn *conn, r *http.Request) {
 		if !chunked && int64(len(buf)) > r.ContentLength-sent {
 			buf = buf[:r.ContentLength-sent]
 		}
-		n, err := r.Body.Read(buf)
+		n, err := cn.readBody(r.Body, buf)
 		if n > 0 {
 			if chunked {
 				var digits [16]byte
@@ -97,4 +97,15 @@ func (p *bodyPump) run(cn *conn, r *http.Request) {
 		}
 	}
 	p.sent.Store(true)
+}
+
+// readBody reads the client's body with the target connection's idle clock held: waiting for
+// the client is the client's idleness, not the target's (IdleConn).
+func (c *conn) readBody(body io.Reader, p []byte) (int, error) {
+	if c.idle == nil {
+		return body.Read(p)
+	}
+	c.idle.hold()
+	defer c.idle.release()
+	return body.Read(p)
 }

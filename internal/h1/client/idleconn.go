@@ -16,11 +16,20 @@ import (
 // end, is not idle. This one deadline covers what a client's own timers do not: a target that
 // sends headers and then stalls its body, and a WebSocket on which neither side speaks (the
 // tunnel's two copies both end when this connection fails).
+//
+// While the load balancer waits for the client's request body to send it on (hold), the target
+// connection is not idle: the silence is the client's, timed by the client side's own idle
+// timeout (TMO-01), which then fails the body with the client's 408. Otherwise the target's clock,
+// last pushed by the body bytes written just before the client went quiet, would run out a hair
+// before the client's, which starts with the body read that follows the write, and the client
+// would get a 504 for its own silence.
 type IdleConn struct {
 	net.Conn
 	idle time.Duration
 	// last is the time of the latest progress, in UnixNano.
 	last atomic.Int64
+	// holds counts the waits for the client's body in progress (hold, release).
+	holds atomic.Int32
 }
 
 // NewIdleConn returns c with the idle timeout idle.
@@ -32,8 +41,25 @@ func NewIdleConn(c net.Conn, idle time.Duration) *IdleConn {
 
 func (c *IdleConn) touch() { c.last.Store(time.Now().UnixNano()) }
 
-// quietUntil is when the connection counts as idle if nothing moves before.
-func (c *IdleConn) quietUntil() time.Time { return time.Unix(0, c.last.Load()).Add(c.idle) }
+// hold stops the idle clock while the body sender waits for the client's next body bytes;
+// release restarts it from now, the end of the wait.
+func (c *IdleConn) hold() { c.holds.Add(1) }
+
+func (c *IdleConn) release() {
+	c.touch()
+	c.holds.Add(-1)
+}
+
+func (c *IdleConn) held() bool { return c.holds.Load() > 0 }
+
+// quietUntil is when the connection counts as idle if nothing moves before; while held, a full
+// idle timeout from now (checked again when it passes).
+func (c *IdleConn) quietUntil() time.Time {
+	if c.held() {
+		return time.Now().Add(c.idle)
+	}
+	return time.Unix(0, c.last.Load()).Add(c.idle)
+}
 
 func (c *IdleConn) Read(b []byte) (int, error) {
 	for {
@@ -65,10 +91,10 @@ func (c *IdleConn) Write(b []byte) (int, error) {
 	}
 }
 
-// retry reports whether a timeout err came from a deadline that the other direction's progress
-// has since pushed out.
+// retry reports whether a timeout err came from a deadline that the other direction's progress,
+// or a wait for the client's body, has since pushed out.
 func (c *IdleConn) retry(err error) bool {
-	return errors.Is(err, os.ErrDeadlineExceeded) && time.Now().Before(c.quietUntil())
+	return errors.Is(err, os.ErrDeadlineExceeded) && (c.held() || time.Now().Before(c.quietUntil()))
 }
 
 // CloseWrite keeps half-closes working for the transport.

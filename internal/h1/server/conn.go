@@ -215,21 +215,38 @@ func (c *conn) writePage(status int) {
 	c.closeGracefully()
 }
 
-// closeGracefully half-closes and discards what the client still sends for a moment before
-// closing, so that unread bytes do not turn into a reset that destroys the last response
-// before the client reads it (net/http's closeWriteAndWait).
+// closeGracefully is net/http's lingering close (closeWriteAndWait): it half-closes, so that the
+// client reads the last response to its end, then discards what the client still sends until
+// the client closes, lingerTimeout passes, or maxLingerBytes arrived. Closing with unread bytes
+// would answer them with a reset, and a reset destroys the response in the client's buffers
+// before it reads it: a client still sending a body the handler refused unread (an early 413)
+// would see "broken pipe" instead of the answer. Past the byte cap it stops reading but still
+// waits out lingerTimeout, as net/http does without reading at all, so the client has that long
+// to read the answer while its writes wait on the full window. So a hostile client holds the
+// connection's goroutine for lingerTimeout at most and costs at most maxLingerBytes of reading.
 func (c *conn) closeGracefully() {
-	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
-		if cw.CloseWrite() == nil {
-			_ = c.nc.SetReadDeadline(time.Now().Add(lingerTimeout))
-			_, _ = io.Copy(io.Discard, io.LimitReader(c.nc, maxDrain))
-		}
-	}
-	_ = c.nc.Close()
+	lingerClose(c.nc)
 }
 
-// lingerTimeout bounds closeGracefully's wait.
-const lingerTimeout = 500 * time.Millisecond
+// lingerClose closes nc after a lingering wait (closeGracefully); nc may be a hijacked
+// connection (elberr's pages).
+func lingerClose(nc net.Conn) {
+	if cw, ok := nc.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
+		deadline := time.Now().Add(lingerTimeout)
+		_ = nc.SetReadDeadline(deadline)
+		n, err := io.Copy(io.Discard, io.LimitReader(nc, maxLingerBytes))
+		if err == nil && n == maxLingerBytes {
+			time.Sleep(time.Until(deadline)) // the client is still sending: see closeGracefully
+		}
+	}
+	_ = nc.Close()
+}
+
+// lingerTimeout bounds closeGracefully's wait; maxLingerBytes its reading.
+const (
+	lingerTimeout  = 500 * time.Millisecond
+	maxLingerBytes = 256 << 10
+)
 
 // closeIfIdle closes the connection when it waits for a request with nothing of it received
 // (Server.Shutdown).
