@@ -168,8 +168,10 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	}
 	if cl != nil {
 		// The shifts' states live in etcd: the leader of the shift election ticks them and the
-		// other nodes route with the shares it saves (docs/cluster.md).
-		opts.ShiftStore, opts.ShiftLeader = cl.ShiftStore(), cl
+		// other nodes route with the shares it saves (docs/cluster.md). A copy in the data dir
+		// serves a restart while etcd is away.
+		opts.ShiftStore = cl.ShiftStore(filepath.Join(dataDir, "cluster-shift"))
+		opts.ShiftLeader = cl
 	}
 	rt := reconcile.New(opts)
 	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))

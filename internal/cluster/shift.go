@@ -19,16 +19,27 @@ import (
 // revision with the one this node last read, saved or followed, so that a command given on one
 // node and a tick on the leader never overwrite each other unseen.
 type ShiftStore struct {
-	c  *Cluster
-	mu sync.Mutex
+	c *Cluster
+	// copy keeps the states this node last read or wrote, for a restart while etcd is away.
+	copy shift.Store
+	mu   sync.Mutex
 	// seen is each rule's mod revision as this node last knew it (0: no key).
 	seen map[string]int64
 }
 
 var _ shift.Follower = (*ShiftStore)(nil)
 
-// ShiftStore returns the shared store of shift states.
-func (c *Cluster) ShiftStore() *ShiftStore { return &ShiftStore{c: c, seen: map[string]int64{}} }
+// ShiftStore returns the shared store of shift states. copyDir ("" for none) keeps a copy of
+// every state this node reads or writes, served when etcd does not answer, so that a node
+// restarted while etcd is away routes with the shares the cluster had instead of starting its
+// shifts afresh; the copy is never written back to etcd.
+func (c *Cluster) ShiftStore(copyDir string) *ShiftStore {
+	s := &ShiftStore{c: c, seen: map[string]int64{}}
+	if copyDir != "" {
+		s.copy = shift.NewFileStore(copyDir)
+	}
+	return s
+}
 
 func (s *ShiftStore) prefix() string { return s.c.key("shift/") }
 
@@ -53,12 +64,18 @@ func (s *ShiftStore) setSeen(rule string, rev int64) {
 	s.seen[rule] = rev
 }
 
-// Load reads the rule's state from etcd.
+// Load reads the rule's state from etcd, or from the copy when etcd does not answer.
 func (s *ShiftStore) Load(rule string) (shift.State, bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
 	resp, err := s.c.cli.Get(ctx, s.key(rule))
 	if err != nil {
+		if s.copy != nil {
+			if st, ok, cerr := s.copy.Load(rule); cerr == nil && ok {
+				s.c.log.Warn("etcd unreachable; the shift goes on from this node's copy of its state", "rule", rule, "error", err)
+				return st, true, nil
+			}
+		}
 		return shift.State{}, false, unavailable(err)
 	}
 	if len(resp.Kvs) == 0 {
@@ -71,7 +88,17 @@ func (s *ShiftStore) Load(rule string) (shift.State, bool, error) {
 	if err := json.Unmarshal(kv.Value, &st); err != nil {
 		return shift.State{}, false, fmt.Errorf("shift state in etcd (%s): %w", s.key(rule), err)
 	}
+	s.keepCopy(rule, st)
 	return st, true, nil
+}
+
+func (s *ShiftStore) keepCopy(rule string, st shift.State) {
+	if s.copy == nil {
+		return
+	}
+	if err := s.copy.Save(rule, st); err != nil {
+		s.c.log.Warn("copy of a shift state not kept", "rule", rule, "error", err)
+	}
 }
 
 // Save writes the rule's state if nobody else wrote it since this node last knew it; else it
@@ -98,6 +125,7 @@ func (s *ShiftStore) Save(rule string, st shift.State) error {
 		return shift.ErrConflict
 	}
 	s.setSeen(rule, resp.Header.Revision)
+	s.keepCopy(rule, st)
 	return nil
 }
 

@@ -35,7 +35,7 @@ const shiftRule = "web/8080/15"
 func startShiftNode(t *testing.T, endpoint, name string, leading chan string, now time.Time) *shiftNode {
 	t.Helper()
 	c := connect(t, endpoint, name)
-	n := &shiftNode{name: name, c: c, store: c.ShiftStore(), ticks: make(chan time.Time), ticked: make(chan struct{}),
+	n := &shiftNode{name: name, c: c, store: c.ShiftStore(""), ticks: make(chan time.Time), ticked: make(chan struct{}),
 		leading: leading, followed: make(chan struct{}, 64)}
 	n.ctrl = shift.NewController(shiftRule, testShiftPlan, n.store, slog.New(slog.DiscardHandler), now)
 	var wg sync.WaitGroup
@@ -164,12 +164,13 @@ func TestShiftAcrossNodes(t *testing.T) {
 }
 
 // A save on a state another node changed meanwhile is refused, and the controller makes its
-// command again on the stored state: neither node's change is lost.
+// command again on the stored state: neither node's change is lost. A node's copy serves while
+// etcd is away.
 func TestShiftStoreConflict(t *testing.T) {
 	endpoint := startEtcd(t)
 	t0 := time.Now()
 	quiet := slog.New(slog.DiscardHandler)
-	one, two := connect(t, endpoint, "one").ShiftStore(), connect(t, endpoint, "two").ShiftStore()
+	one, two := connect(t, endpoint, "one").ShiftStore(""), connect(t, endpoint, "two").ShiftStore("")
 	a := shift.NewController(shiftRule, testShiftPlan, one, quiet, t0)
 	b := shift.NewController(shiftRule, testShiftPlan, two, quiet, t0)
 	if err := a.Command(shift.CommandAdvance, t0); err != nil {
@@ -189,5 +190,19 @@ func TestShiftStoreConflict(t *testing.T) {
 	}
 	if s := b.Status(); s.Step != 1 || s.Status != shift.Paused {
 		t.Fatalf("node two holds %+v; want what it stored", s)
+	}
+
+	// A node keeps a copy of what it read and serves it while etcd does not answer (its client
+	// closed here), so that a restart then routes with the cluster's share.
+	copyDir := t.TempDir()
+	cut := connect(t, endpoint, "cut")
+	kept := cut.ShiftStore(copyDir)
+	if _, ok, err := kept.Load(shiftRule); err != nil || !ok {
+		t.Fatalf("Load: %v %v", ok, err)
+	}
+	_ = cut.cli.Close()
+	restarted := shift.NewController(shiftRule, testShiftPlan, cut.ShiftStore(copyDir), quiet, t0.Add(time.Hour))
+	if s := restarted.Status(); s.Step != 1 || s.Status != shift.Paused || restarted.Percent() != 50 {
+		t.Fatalf("restarted while etcd is away: %+v; want the copy's step 1 paused", s)
 	}
 }
