@@ -205,4 +205,11 @@ func TestShiftStoreConflict(t *testing.T) {
 	if s := restarted.Status(); s.Step != 1 || s.Status != shift.Paused || restarted.Percent() != 50 {
 		t.Fatalf("restarted while etcd is away: %+v; want the copy's step 1 paused", s)
 	}
+	// A change etcd did not take is not made on this node alone.
+	if err := restarted.Command(shift.CommandAdvance, t0.Add(time.Hour)); err == nil {
+		t.Fatal("advance while etcd is away: no error")
+	}
+	if s := restarted.Status(); s.Step != 1 || restarted.Percent() != 50 {
+		t.Fatalf("after an advance etcd did not take: %+v; want step 1 still", s)
+	}
 }

@@ -116,8 +116,8 @@ func TestShadowedRule(t *testing.T) {
 	}
 	for _, want := range []string{
 		`albatross_shadow_requests_total{rule="web/0/15",shadow_target_group="next"} 2`,
-		`albatross_shadow_comparisons_total{rule="web/0/15",shadow_target_group="next",result="mismatch"} 1`,
-		`albatross_shadow_mismatches_total{rule="web/0/15",shadow_target_group="next",kind="body"} 1`,
+		`albatross_shadow_comparisons_total{result="mismatch",rule="web/0/15",shadow_target_group="next"} 1`,
+		`albatross_shadow_mismatches_total{kind="body",rule="web/0/15",shadow_target_group="next"} 1`,
 	} {
 		if !strings.Contains(metrics.String(), want) {
 			t.Errorf("metrics lack %s", want)

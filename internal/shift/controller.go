@@ -35,7 +35,7 @@ type Controller struct {
 func NewController(rule string, plan Plan, store Store, log *slog.Logger, now time.Time) *Controller {
 	c := &Controller{rule: rule, store: store, log: log, plan: plan}
 	c.reload()
-	c.update("started", true, func(s *State) bool {
+	_ = c.update("started", true, true, func(s *State) bool {
 		if s.Key == c.key() {
 			return false
 		}
@@ -61,7 +61,7 @@ func (c *Controller) Reconfigure(plan Plan, desired string, atLeast int, now tim
 	defer c.mu.Unlock()
 	c.plan = plan
 	c.clamp()
-	c.update("reconfigured", true, func(s *State) bool {
+	_ = c.update("reconfigured", true, true, func(s *State) bool {
 		changed := false
 		if desired != s.Desired {
 			// "running" is where every shift starts: only a change back to it resumes.
@@ -110,7 +110,7 @@ func (c *Controller) Tick(now time.Time) {
 	}
 	// A tick is not made again on a state another node saved meanwhile: its readings belong
 	// to the step this node judged, and the next tick judges the stored state afresh.
-	c.update("tick", false, func(s *State) bool { return s.Tick(&c.plan, r, now) })
+	_ = c.update("tick", false, false, func(s *State) bool { return s.Tick(&c.plan, r, now) })
 }
 
 // Command applies an operator's command (pause, resume, advance, abort).
@@ -118,10 +118,12 @@ func (c *Controller) Command(cmd string, now time.Time) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var err error
-	c.update(cmd, true, func(s *State) bool {
+	if serr := c.update(cmd, true, false, func(s *State) bool {
 		err = s.Command(&c.plan, cmd, now)
 		return err == nil
-	})
+	}); serr != nil {
+		return serr
+	}
 	return err
 }
 
@@ -164,12 +166,16 @@ const maxConflicts = 8
 
 // update applies change to the state and saves the result when it changed anything. When
 // another node saved first (ErrConflict), the stored state is read and, if retry, change is
-// applied again on top of it. A store that fails otherwise leaves the change in memory only
-// (logged): the shift goes on, and the next save may succeed. c.mu is held.
-func (c *Controller) update(why string, retry bool, change func(s *State) bool) {
+// applied again on top of it. When the store fails otherwise, a store of this process alone
+// keeps the change in memory (logged: the shift goes on, the next save may succeed); a shared
+// store (Follower) drops it unless keep, so that this node never routes with a share the others
+// do not have; the next tick makes it again. keep is for reloads, which every node makes alike.
+// c.mu is held.
+func (c *Controller) update(why string, retry, keep bool, change func(s *State) bool) error {
 	for range maxConflicts {
+		before := c.state
 		if !change(&c.state) {
-			return
+			return nil
 		}
 		err := c.store.Save(c.rule, c.state)
 		if errors.Is(err, ErrConflict) {
@@ -177,15 +183,21 @@ func (c *Controller) update(why string, retry bool, change func(s *State) bool) 
 			if retry {
 				continue
 			}
-			return
+			return nil
 		}
 		if err != nil {
+			if _, shared := c.store.(Follower); shared && !keep {
+				c.state = before
+				c.log.Warn("shift change dropped: the shared store did not take it", "rule", c.rule, "change", why, "error", err)
+				return fmt.Errorf("shift state not saved: %w", err)
+			}
 			c.log.Error("shift state not saved", "rule", c.rule, "error", err)
 		}
 		c.changed(why)
-		return
+		return nil
 	}
 	c.log.Error("shift state not saved: other nodes changed it every time", "rule", c.rule, "change", why)
+	return fmt.Errorf("shift state not saved: other nodes changed it %d times", maxConflicts)
 }
 
 // changed publishes the new share, starts the step's readings afresh when the step moved, and
