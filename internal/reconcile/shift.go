@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -247,7 +248,11 @@ func (dp *DataPlane) ShiftHandler() http.Handler {
 		case http.MethodPost:
 			st, err := dp.ShiftCommand(r.FormValue("rule"), r.FormValue("command"))
 			if err != nil {
-				w.WriteHeader(http.StatusBadRequest)
+				status := http.StatusBadRequest
+				if errors.Is(err, shift.ErrNotSaved) { // the cluster's store is away: try again
+					status = http.StatusServiceUnavailable
+				}
+				w.WriteHeader(status)
 				_ = json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
 				return
 			}

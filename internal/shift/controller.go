@@ -189,7 +189,7 @@ func (c *Controller) update(why string, retry, keep bool, change func(s *State) 
 			if _, shared := c.store.(Follower); shared && !keep {
 				c.state = before
 				c.log.Warn("shift change dropped: the shared store did not take it", "rule", c.rule, "change", why, "error", err)
-				return fmt.Errorf("shift state not saved: %w", err)
+				return fmt.Errorf("%w: %w", ErrNotSaved, err)
 			}
 			c.log.Error("shift state not saved", "rule", c.rule, "error", err)
 		}
@@ -197,7 +197,7 @@ func (c *Controller) update(why string, retry, keep bool, change func(s *State) 
 		return nil
 	}
 	c.log.Error("shift state not saved: other nodes changed it every time", "rule", c.rule, "change", why)
-	return fmt.Errorf("shift state not saved: other nodes changed it %d times", maxConflicts)
+	return fmt.Errorf("%w: other nodes changed it %d times", ErrNotSaved, maxConflicts)
 }
 
 // changed publishes the new share, starts the step's readings afresh when the step moved, and

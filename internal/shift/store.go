@@ -29,6 +29,10 @@ type Store interface {
 // operator's command given on one node is not undone by a tick on another.
 var ErrConflict = errors.New("shift: state changed by another node")
 
+// ErrNotSaved marks a command a shared store did not take (etcd away): nothing changed, and the
+// operator may give it again (the API answers 503).
+var ErrNotSaved = errors.New("shift state not saved")
+
 // Follower is a Store shared by several processes: Follow calls changed with the rule of every
 // state another process saves (not this store's own saves), until ctx ends, and the rule's
 // controller loads it (Controller.Reload), so that every process routes with the same share
