@@ -129,8 +129,8 @@ func (c *Controller) Command(cmd string, now time.Time) error {
 
 // Reload takes the stored state: a node that follows the shift does when another node saved
 // it, and a node that starts to drive it does, to go on from the step the previous driver
-// stored. It keeps the state it has when the store does not
-// answer or holds none for these groups.
+// stored. It keeps the state it has when the store does not answer or holds none for these
+// groups.
 func (c *Controller) Reload() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
