@@ -31,10 +31,11 @@ type clusterNode struct {
 
 // TestClusterThreeNodes runs three real nodes sharing one real etcd (docs/cluster.md): a change
 // made through one node's API routes on the others; a function uploaded to one runs on the
-// others; a stickiness cookie one node set is honoured by another; concurrent changes through
-// two nodes are both kept; with a node killed and etcd stopped the others keep serving, writes
-// answer 503 and /healthz says degraded; the killed node restarts while etcd is away and serves
-// its copy of the state; when etcd comes back no acknowledged write is lost.
+// others; a gated shift advanced through one node moves the share on all; a stickiness cookie
+// one node set is honoured by another; concurrent changes through two nodes are both kept; with
+// a node killed and etcd stopped the others keep serving, writes answer 503 and /healthz says
+// degraded; the killed node restarts while etcd is away and serves its copies of the state and
+// of the shift; when etcd comes back no acknowledged write is lost.
 func TestClusterThreeNodes(t *testing.T) {
 	t.Parallel()
 	defer rescue(t)
@@ -110,6 +111,49 @@ func TestClusterThreeNodes(t *testing.T) {
 		})
 	}
 
+	// A gated shift made through node 1 is driven by one node and followed by all: advanced
+	// through node 1, every node sends the rule's requests to the new group.
+	monolith := need(ec.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("monolith"),
+		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(int32(b1.port)), VpcId: aws.String("vpc-1"),
+		TargetType: elbtypes.TargetTypeEnumInstance})).TargetGroups[0]
+	need(ec.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: monolith.TargetGroupArn,
+		Targets: []elbtypes.TargetDescription{{Id: aws.String("127.0.0.1"), Port: aws.Int32(int32(b1.port))}}}))
+	need(ec.CreateRule(ctx, &elb.CreateRuleInput{ListenerArn: listener.ListenerArn, Priority: aws.Int32(20),
+		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/shift/*"}}},
+		Actions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, ForwardConfig: &elbtypes.ForwardActionConfig{
+			TargetGroups: []elbtypes.TargetGroupTuple{{TargetGroupArn: monolith.TargetGroupArn, Weight: aws.Int32(100)},
+				{TargetGroupArn: fnTG.TargetGroupArn, Weight: aws.Int32(0)}}}}},
+		Tags: []elbtypes.Tag{{Key: aws.String("albatross.shift.target_group"), Value: aws.String("fn")},
+			{Key: aws.String("albatross.shift.steps"), Value: aws.String("0,100")},
+			{Key: aws.String("albatross.shift.interval_seconds"), Value: aws.String("86400")}}}))
+	acknowledged = append(acknowledged, "monolith")
+	shiftRule := fmt.Sprintf("shared/%d/20", port)
+	shiftCommand := func(n *clusterNode, args ...string) (string, error) {
+		return execCombined(binary, append([]string{"shift", "--api-addr", fmt.Sprintf("127.0.0.1:%d", n.apiPort), "--rule", shiftRule}, args...)...)
+	}
+	eventually(t, "the shift on node 1", func() error {
+		out, err := shiftCommand(nodes[0])
+		if err == nil && !strings.Contains(out, "running at 0%") {
+			err = errors.New(out)
+		}
+		return err
+	})
+	if out, err := shiftCommand(nodes[0], "advance"); err != nil || !strings.Contains(out, "done at 100%") {
+		t.Fatalf("advance through node 1: %v\n%s", err, out)
+	}
+	routesToTheNewGroup := func(n *clusterNode) func() error {
+		return func() error {
+			code, body, err := readBody(fmt.Sprintf("http://%s:%d/shift/x", n.ip, port))
+			if err == nil && (code != http.StatusOK || !strings.Contains(body, "uploaded-to-node1")) {
+				err = fmt.Errorf("%d %s; want the function's answer", code, body)
+			}
+			return err
+		}
+	}
+	for _, n := range nodes[1:] {
+		eventually(t, "the shifted share on "+n.ip, routesToTheNewGroup(n))
+	}
+
 	// Metrics are each node's own, labelled with it.
 	resp, err := c.Get(nodes[1].apiURL + "/metrics")
 	if err != nil {
@@ -117,7 +161,7 @@ func TestClusterThreeNodes(t *testing.T) {
 	}
 	metrics, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.Header.Get("X-Albatross-Node") != "node2" || !regexp.MustCompile(`alb_request_count_total\{[^}]*node="node2"`).Match(metrics) {
+	if resp.Header.Get("X-Albatross-Node") != "node2" || !regexp.MustCompile(`(?m)^alb_request_count_total\{[^}]*\bnode="node2"`).Match(metrics) {
 		t.Errorf("node 2's /metrics (X-Albatross-Node %q) lacks its node label:\n%s", resp.Header.Get("X-Albatross-Node"), metrics)
 	}
 
@@ -212,6 +256,8 @@ func TestClusterThreeNodes(t *testing.T) {
 		return err
 	}
 	eventually(t, "routing on node 3 restarted while etcd is away", routesWithCookie)
+	// and goes on with the shift from its copy of the state, not from step 0.
+	eventually(t, "the shifted share on node 3 restarted while etcd is away", routesToTheNewGroup(nodes[2]))
 
 	// etcd returns: writes go through again and reach every node, node 3 included.
 	etcd.start()

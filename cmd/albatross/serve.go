@@ -152,7 +152,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	rt := reconcile.New(reconcile.Options{
+	opts := reconcile.Options{
 		Logger:        log,
 		CacheDir:      filepath.Join(dataDir, "cache"),
 		BuildOutput:   os.Stderr,
@@ -165,7 +165,15 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		ShiftDir:    filepath.Join(dataDir, "shift"),
 		BindAddress: f.cl.bindAddress,
 		NodeName:    nodeName(cl),
-	})
+	}
+	if cl != nil {
+		// The shifts' states live in etcd: the leader of the shift election ticks them and the
+		// other nodes route with the shares it saves (docs/cluster.md). A copy in the data dir
+		// serves a restart while etcd is away.
+		opts.ShiftStore = cl.ShiftStore(filepath.Join(dataDir, "cluster-shift"))
+		opts.ShiftLeader = cl
+	}
+	rt := reconcile.New(opts)
 	rt.Metrics().AddSource(observe.BuildInfoSource(build.Version, build.Revision, build.GoVersion))
 	if cl != nil {
 		rt.Metrics().SetNode(cl.Node())

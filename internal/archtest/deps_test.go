@@ -25,7 +25,7 @@ var allowed = map[string][]string{
 	"internal/config":            {"internal/compare", "internal/rule"},
 	"internal/config/file":       {"internal/config", "internal/tlsconf"},
 	"internal/state":             {"internal/config"},
-	"internal/cluster":           {"internal/state"},
+	"internal/cluster":           {"internal/shift", "internal/state"},
 	"internal/controlapi":        {},
 	"internal/controlapi/elbv2":  {"internal/config", "internal/controlapi", "internal/state", "internal/tlsconf"},
 	"internal/controlapi/lambda": {"internal/config", "internal/controlapi", "internal/function", "internal/function/codedir", "internal/state"},

@@ -47,17 +47,22 @@ type Options struct {
 	// FunctionUIDs, when not zero, is the range FIRST..LAST from which every execution
 	// environment gets a uid of its own (function.Spec.Users; serve --function-uids).
 	FunctionUIDs [2]uint32
-	// ExplainRecent explains a recent request for the dashboard's detail view: the rule that
-	// ran, in one line, and the explain text (package explain provides it; it sits above
-	// reconcile). nil leaves the detail view without the explanation.
 	// ShiftStore keeps the state of gated weight shifts (docs/strangler.md) so that they survive
-	// a restart; a cluster gives its shared store. nil means a file store in ShiftDir.
+	// a restart; a cluster gives its shared store, a shift.Follower whose changes this node
+	// follows. nil means a file store in ShiftDir.
 	ShiftStore shift.Store
+	// ShiftLeader elects the one node of a cluster that ticks the shifts (*cluster.Cluster with
+	// --store, docs/cluster.md); the others only follow the states it saves. nil: this node
+	// ticks them.
+	ShiftLeader Elector
 	// ShiftDir is where ShiftStore is nil: "" keeps shift states in memory only.
 	ShiftDir string
 	// ShiftTick is how often shifts judge their gates. Zero means 1 s; negative means never
 	// (tests tick themselves).
-	ShiftTick     time.Duration
+	ShiftTick time.Duration
+	// ExplainRecent explains a recent request for the dashboard's detail view: the rule that
+	// ran, in one line, and the explain text (package explain provides it; it sits above
+	// reconcile). nil leaves the detail view without the explanation.
 	ExplainRecent func(cfg *config.Config, method, url, sourceIP string, headers []string) (rule, text string, err error)
 	// BindAddress, when set, is the IP address every listener binds instead of the one its
 	// configuration names (the port stays), so that several nodes of a cluster can share a

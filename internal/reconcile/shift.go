@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -19,19 +20,29 @@ import (
 )
 
 // shifts are the data plane's shift controllers (docs/strangler.md), by rule name, kept across
-// reloads, and the one goroutine that ticks them.
+// reloads, the one goroutine that ticks them while this node leads, and the one that follows
+// the states the leader saves (docs/cluster.md).
 type shifts struct {
 	store   shift.Store
+	leader  Elector
 	every   time.Duration
 	mu      sync.Mutex
 	live    map[string]*shift.Controller
 	started bool
 	stop    context.CancelFunc
-	done    chan struct{}
+	wg      sync.WaitGroup
 }
 
+// Elector runs a function on one node of a cluster at a time (cluster.Elector).
+type Elector interface {
+	Lead(ctx context.Context, name string, run func(ctx context.Context))
+}
+
+// shiftElection is the election whose leader ticks every shift of the cluster.
+const shiftElection = "shift"
+
 func newShifts(opts Options) *shifts {
-	s := &shifts{store: opts.ShiftStore, every: opts.ShiftTick, live: map[string]*shift.Controller{}}
+	s := &shifts{store: opts.ShiftStore, leader: opts.ShiftLeader, every: opts.ShiftTick, live: map[string]*shift.Controller{}}
 	switch {
 	case s.store != nil:
 	case opts.ShiftDir != "":
@@ -104,7 +115,8 @@ func shiftPlan(r *config.Rule) (shift.Plan, bool) {
 	}, true
 }
 
-// commit makes the shifted rules of a new graph the live ones and starts the ticker.
+// commit makes the shifted rules of a new graph the live ones and starts the ticker and the
+// follower.
 func (s *shifts) commit(next map[string]*stagedShift, shadowed map[string]*shadowedRule) {
 	live := make(map[string]*shift.Controller, len(next))
 	for name, st := range next {
@@ -121,15 +133,46 @@ func (s *shifts) commit(next map[string]*stagedShift, shadowed map[string]*shado
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.live = live
-	if !s.started && len(live) > 0 && s.every > 0 {
-		ctx, cancel := context.WithCancel(context.Background())
-		s.started, s.stop, s.done = true, cancel, make(chan struct{})
-		go s.run(ctx)
+	if s.started || len(live) == 0 {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.started, s.stop = true, cancel
+	if s.every > 0 {
+		s.wg.Go(func() { s.lead(ctx) })
+	}
+	if f, ok := s.store.(shift.Follower); ok {
+		s.wg.Go(func() { f.Follow(ctx, s.follow) })
+	}
+}
+
+// lead ticks the shifts while this node leads the cluster's shift election (always, alone).
+// A node that becomes the leader first reads every state, to go on from the steps the previous
+// leader stored.
+func (s *shifts) lead(ctx context.Context) {
+	if s.leader == nil {
+		s.run(ctx)
+		return
+	}
+	s.leader.Lead(ctx, shiftElection, func(ctx context.Context) {
+		for _, c := range s.controllers() {
+			c.Reload()
+		}
+		s.run(ctx)
+	})
+}
+
+// follow takes the state another node saved for rule.
+func (s *shifts) follow(rule string) {
+	s.mu.Lock()
+	c := s.live[rule]
+	s.mu.Unlock()
+	if c != nil {
+		c.Reload()
 	}
 }
 
 func (s *shifts) run(ctx context.Context) {
-	defer close(s.done)
 	t := time.NewTicker(s.every)
 	defer t.Stop()
 	for {
@@ -162,11 +205,11 @@ func (s *shifts) controllers() []*shift.Controller {
 
 func (s *shifts) close() {
 	s.mu.Lock()
-	started, stop, done := s.started, s.stop, s.done
+	started, stop := s.started, s.stop
 	s.mu.Unlock()
 	if started {
 		stop()
-		<-done
+		s.wg.Wait()
 	}
 }
 
@@ -205,7 +248,11 @@ func (dp *DataPlane) ShiftHandler() http.Handler {
 		case http.MethodPost:
 			st, err := dp.ShiftCommand(r.FormValue("rule"), r.FormValue("command"))
 			if err != nil {
-				w.WriteHeader(http.StatusBadRequest)
+				status := http.StatusBadRequest
+				if errors.Is(err, shift.ErrNotSaved) { // the cluster's store is away: try again
+					status = http.StatusServiceUnavailable
+				}
+				w.WriteHeader(status)
 				_ = json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
 				return
 			}

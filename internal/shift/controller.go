@@ -1,6 +1,7 @@
 package shift
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -33,18 +34,15 @@ type Controller struct {
 // groups, or starting at step 0.
 func NewController(rule string, plan Plan, store Store, log *slog.Logger, now time.Time) *Controller {
 	c := &Controller{rule: rule, store: store, log: log, plan: plan}
-	s, ok, err := store.Load(rule)
-	if err != nil {
-		log.Warn("shift state unreadable, starting afresh", "rule", rule, "error", err)
-	}
-	if !ok || err != nil || s.Key != plan.Old+">"+plan.New {
-		s = NewState(&plan, now)
-		c.state = s
-		c.save()
-	} else {
-		c.state = s
-		c.clamp()
-	}
+	c.reload()
+	_ = c.update("started", true, true, func(s *State) bool {
+		if s.Key == c.key() {
+			return false
+		}
+		*s = NewState(&c.plan, now) // nothing stored, or a state for other groups
+		return true
+	})
+	c.clamp()
 	c.percent.Store(int32(c.state.Percent(&c.plan)))
 	return c
 }
@@ -63,30 +61,29 @@ func (c *Controller) Reconfigure(plan Plan, desired string, atLeast int, now tim
 	defer c.mu.Unlock()
 	c.plan = plan
 	c.clamp()
-	changed := false
-	if desired != c.state.Desired {
-		// "running" is where every shift starts: only a change back to it resumes.
-		if cmd := commandFor[desired]; cmd != "" && (c.state.Desired != "" || desired != Running) {
-			_ = c.state.Command(&c.plan, cmd, now) // an error means there was nothing to do
-		}
-		c.state.Desired, changed = desired, true
-	}
-	if atLeast != c.state.AtLeast {
-		c.state.AtLeast, changed = atLeast, true
-		if i := slices.Index(c.plan.Steps, atLeast); i > c.state.Step {
-			for c.state.Step < i {
-				if c.state.Command(&c.plan, CommandAdvance, now) != nil {
-					break
-				}
+	_ = c.update("reconfigured", true, true, func(s *State) bool {
+		changed := false
+		if desired != s.Desired {
+			// "running" is where every shift starts: only a change back to it resumes.
+			if cmd := commandFor[desired]; cmd != "" && (s.Desired != "" || desired != Running) {
+				_ = s.Command(&c.plan, cmd, now) // an error means there was nothing to do
 			}
-			c.state.Reason = fmt.Sprintf("advanced to %d%% by a reload (albatross.shift.at_least)", atLeast)
+			s.Desired, changed = desired, true
 		}
-	}
-	if !changed {
-		c.percent.Store(int32(c.state.Percent(&c.plan))) // the steps may have changed
-		return
-	}
-	c.changed("reconfigured")
+		if atLeast != s.AtLeast {
+			s.AtLeast, changed = atLeast, true
+			if i := slices.Index(c.plan.Steps, atLeast); i > s.Step {
+				for s.Step < i {
+					if s.Command(&c.plan, CommandAdvance, now) != nil {
+						break
+					}
+				}
+				s.Reason = fmt.Sprintf("advanced to %d%% by a reload (albatross.shift.at_least)", atLeast)
+			}
+		}
+		return changed
+	})
+	c.percent.Store(int32(c.state.Percent(&c.plan))) // the steps may have changed
 }
 
 // commandFor maps the albatross.shift.state a reload asks for to the command it gives.
@@ -111,20 +108,33 @@ func (c *Controller) Tick(now time.Time) {
 		compared, mismatched := c.shadowCounts()
 		r.Shadowed, r.Compared, r.Mismatched = true, compared-c.baseCompared, mismatched-c.baseMismatched
 	}
-	if c.state.Tick(&c.plan, r, now) {
-		c.changed("tick")
-	}
+	// A tick is not made again on a state another node saved meanwhile: its readings belong
+	// to the step this node judged, and the next tick judges the stored state afresh.
+	_ = c.update("tick", false, false, func(s *State) bool { return s.Tick(&c.plan, r, now) })
 }
 
 // Command applies an operator's command (pause, resume, advance, abort).
 func (c *Controller) Command(cmd string, now time.Time) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err := c.state.Command(&c.plan, cmd, now); err != nil {
-		return err
+	var err error
+	if serr := c.update(cmd, true, false, func(s *State) bool {
+		err = s.Command(&c.plan, cmd, now)
+		return err == nil
+	}); serr != nil {
+		return serr
 	}
-	c.changed(cmd)
-	return nil
+	return err
+}
+
+// Reload takes the stored state: a node that follows the shift does when another node saved
+// it, and a node that starts to drive it does, to go on from the step the previous driver
+// stored. It keeps the state it has when the store does not answer or holds none for these
+// groups.
+func (c *Controller) Reload() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reload()
 }
 
 // Status is a controller's state with its plan, for the API, the command and the dashboard.
@@ -151,18 +161,86 @@ func (c *Controller) Status() Status {
 	return s
 }
 
+// maxConflicts bounds how often a change is made again on a state another node saved first.
+const maxConflicts = 8
+
+// update applies change to the state and saves the result when it changed anything. When
+// another node saved first (ErrConflict), the stored state is read and, if retry, change is
+// applied again on top of it. When the store fails otherwise, a store of this process alone
+// keeps the change in memory (logged: the shift goes on, the next save may succeed); a shared
+// store (Follower) drops it unless keep, so that this node never routes with a share the others
+// do not have; the next tick makes it again. keep is for reloads, which every node makes alike.
+// c.mu is held.
+func (c *Controller) update(why string, retry, keep bool, change func(s *State) bool) error {
+	for range maxConflicts {
+		before := c.state
+		if !change(&c.state) {
+			return nil
+		}
+		err := c.store.Save(c.rule, c.state)
+		if errors.Is(err, ErrConflict) {
+			c.reload()
+			if retry {
+				continue
+			}
+			return nil
+		}
+		if err != nil {
+			if _, shared := c.store.(Follower); shared && !keep {
+				c.state = before
+				c.log.Warn("shift change dropped: the shared store did not take it", "rule", c.rule, "change", why, "error", err)
+				return fmt.Errorf("%w: %w", ErrNotSaved, err)
+			}
+			c.log.Error("shift state not saved", "rule", c.rule, "error", err)
+		}
+		c.changed(why)
+		return nil
+	}
+	c.log.Error("shift state not saved: other nodes changed it every time", "rule", c.rule, "change", why)
+	return fmt.Errorf("%w: other nodes changed it %d times", ErrNotSaved, maxConflicts)
+}
+
 // changed publishes the new share, starts the step's readings afresh when the step moved, and
-// saves and logs the state. c.mu is held.
+// logs the state. c.mu is held.
 func (c *Controller) changed(why string) {
 	p := int32(c.state.Percent(&c.plan))
 	if old := c.percent.Swap(p); old != p || why != "reconfigured" {
-		c.Old.Reset()
-		c.New.Reset()
-		c.baseCompared, c.baseMismatched = c.shadowCounts()
+		c.resetReadings()
 	}
-	c.save()
 	c.log.Info("shift", "rule", c.rule, "status", c.state.Status, "percent", p, "step", c.state.Step, "reason", c.state.Reason)
 }
+
+// reload replaces the state by the stored one for the same groups. c.mu is held.
+func (c *Controller) reload() {
+	s, ok, err := c.store.Load(c.rule)
+	if err != nil {
+		c.log.Warn("shift state unreadable; keeping the one in memory", "rule", c.rule, "error", err)
+		return
+	}
+	if ok && s.Key == c.key() {
+		c.set(s)
+	}
+}
+
+// set makes s the state and publishes its share; a step that started at another time starts
+// the readings afresh. c.mu is held.
+func (c *Controller) set(s State) {
+	startedAt := c.state.StepStarted
+	c.state = s
+	c.clamp()
+	c.percent.Store(int32(c.state.Percent(&c.plan)))
+	if !s.StepStarted.Equal(startedAt) {
+		c.resetReadings()
+	}
+}
+
+func (c *Controller) resetReadings() {
+	c.Old.Reset()
+	c.New.Reset()
+	c.baseCompared, c.baseMismatched = c.shadowCounts()
+}
+
+func (c *Controller) key() string { return c.plan.Old + ">" + c.plan.New }
 
 func (c *Controller) shadowCounts() (uint64, uint64) {
 	if c.shadow == nil {
@@ -174,10 +252,4 @@ func (c *Controller) shadowCounts() (uint64, uint64) {
 func (c *Controller) clamp() {
 	c.state.Step = min(c.state.Step, len(c.plan.Steps)-1)
 	c.state.LastGood = min(c.state.LastGood, c.state.Step)
-}
-
-func (c *Controller) save() {
-	if err := c.store.Save(c.rule, c.state); err != nil {
-		c.log.Error("shift state not saved", "rule", c.rule, "error", err)
-	}
 }

@@ -1,6 +1,7 @@
 package shift
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,8 +18,28 @@ import (
 type Store interface {
 	// Load returns the rule's saved state; ok is false when there is none.
 	Load(rule string) (s State, ok bool, err error)
-	// Save replaces the rule's state.
+	// Save replaces the rule's state. A store shared by several processes returns ErrConflict,
+	// saving nothing, when another process saved the rule's state since this store last loaded,
+	// saved or followed it.
 	Save(rule string, s State) error
+}
+
+// ErrConflict is Save's answer when another process saved the rule's state first: the
+// controller reads the stored state and makes its change again on top of it, so that an
+// operator's command given on one node is not undone by a tick on another.
+var ErrConflict = errors.New("shift: state changed by another node")
+
+// ErrNotSaved marks a command a shared store did not take (etcd away): nothing changed, and the
+// operator may give it again (the API answers 503).
+var ErrNotSaved = errors.New("shift state not saved")
+
+// Follower is a Store shared by several processes: Follow calls changed with the rule of every
+// state another process saves (not this store's own saves), until ctx ends, and the rule's
+// controller loads it (Controller.Reload), so that every process routes with the same share
+// while one of them drives the shift.
+type Follower interface {
+	Store
+	Follow(ctx context.Context, changed func(rule string))
 }
 
 // FileStore keeps each rule's state as a JSON file in a directory (<data-dir>/shift). It is

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // cacheFile is the copy of a shared store's latest version that a node keeps in its data dir.
@@ -26,6 +27,10 @@ type cached struct {
 	// loaded is set after the first Load: only a starting node falls back on the copy. Later
 	// Loads (after losing a race) want the store itself, or its error.
 	loaded bool
+	// keepMu orders the writes of the copy: a Save's and the watch's may come at once, and the
+	// copy must end as the newest version (keptMod, its mod revision), never an older one.
+	keepMu  sync.Mutex
+	keptMod int64
 }
 
 // Cached returns b with a copy of its latest version kept in dir (created 0700: the state holds
@@ -49,7 +54,7 @@ func (c *cached) Load(ctx context.Context) (*Resources, Revision, error) {
 	c.loaded = true
 	r, rev, err := c.Follower.Load(ctx)
 	if err == nil {
-		c.keep(r)
+		c.keep(r, rev)
 		return r, rev, nil
 	}
 	if !first || !errors.Is(err, ErrUnavailable) {
@@ -69,20 +74,27 @@ func (c *cached) Load(ctx context.Context) (*Resources, Revision, error) {
 func (c *cached) Save(ctx context.Context, r *Resources, prev Revision) (Revision, error) {
 	rev, err := c.Follower.Save(ctx, r, prev)
 	if err == nil {
-		c.keep(r)
+		c.keep(r, rev)
 	}
 	return rev, err
 }
 
 func (c *cached) Follow(ctx context.Context, from Revision, changed func(*Resources, Revision)) {
 	c.Follower.Follow(ctx, from, func(r *Resources, rev Revision) {
-		c.keep(r)
+		c.keep(r, rev)
 		changed(r, rev)
 	})
 }
 
-// keep writes the copy; failing to is logged, never fatal: the shared store has the state.
-func (c *cached) keep(r *Resources) {
+// keep writes the copy unless it holds this version or a newer one already; failing to is
+// logged, never fatal: the shared store has the state.
+func (c *cached) keep(r *Resources, rev Revision) {
+	c.keepMu.Lock()
+	defer c.keepMu.Unlock()
+	if rev.Mod != 0 && rev.Mod <= c.keptMod {
+		return
+	}
+	c.keptMod = rev.Mod
 	if err := c.d.save(r); err != nil {
 		c.log.Warn("cannot keep a copy of the shared state", "error", err)
 	}

@@ -53,3 +53,17 @@ func mustCached(t *testing.T, f Follower, dir string) Follower {
 	}
 	return c
 }
+
+// The copy ends as the newest version kept, whatever order a node's own save and the watch
+// deliver versions in: a restart must not serve an older state than the node had.
+func TestCachedKeepsTheNewestVersion(t *testing.T) {
+	t.Parallel()
+	c := mustCached(t, &followed{sharedBackend: &sharedBackend{}}, t.TempDir()).(*cached)
+	newer := &Resources{TargetGroups: []TargetGroup{{Source: SourceAPI, Spec: fileConfig().TargetGroups[0]}}}
+	c.keep(newer, Revision{Mod: 6, Seen: 6})
+	c.keep(&Resources{}, Revision{Mod: 5, Seen: 5}) // a save answered after the watch delivered 6
+	got, err := c.d.load()
+	if err != nil || got.TargetGroupByName("file-tg") == nil {
+		t.Fatalf("copy %+v (%v); want revision 6's", got, err)
+	}
+}
