@@ -154,7 +154,12 @@ func TestRoundRobin(t *testing.T) {
 	site1, site2 := startBackend(t, "site1", nil), startBackend(t, "site2", nil)
 	api := startBackend(t, "api", nil)
 	port := freePort(t)
-	start(t, routingConfig(port, site1, site2, api, freePort(t)), port)
+	inst := start(t, routingConfig(port, site1, site2, api, freePort(t)), port)
+	// The split is exact only once both targets are in rotation: a loaded machine can pass
+	// site1's health checks well before site2's.
+	for _, b := range []*backend{site1, site2} {
+		inst.waitLog(fmt.Sprintf("target=127.0.0.1:%d from=initial to=healthy", b.port), 1)
+	}
 	c := client()
 	counts := map[string]int{}
 	for range 20 {
