@@ -24,23 +24,33 @@ func (c *apiClient) own(method, path, form string, out any) error {
 	if form != "" {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	data, status, err := c.do(req, form, controlapi.ServiceOf(req.URL.Path))
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		return fmt.Errorf("%s %s: HTTP %d: %s", method, path, status, strings.TrimSpace(string(data)))
+	}
+	return json.Unmarshal(data, out)
+}
+
+// do sends req, whose body is body, SigV4-signed for service, and returns the answer's body (at
+// most 16 MiB) and status. The API wants a signature on every request, verified only when it has
+// credentials: without them it signs with placeholder ones, as the aws CLI does with any
+// configured key, in $AWS_REGION or $AWS_DEFAULT_REGION, else us-east-1 (the region the server
+// must be configured with when it checks signatures).
+func (c *apiClient) do(req *http.Request, body, service string) ([]byte, int, error) {
 	id, secret := c.id, c.secret
 	if id == "" {
 		id, secret = "albatross", "albatross"
 	}
 	region := cmp.Or(os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
-	controlapi.Sign(req, []byte(form), id, secret, region, controlapi.ServiceOf(req.URL.Path), time.Now())
+	controlapi.Sign(req, []byte(body), id, secret, region, service, time.Now())
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s %s: HTTP %d: %s", method, path, resp.StatusCode, strings.TrimSpace(string(data)))
-	}
-	return json.Unmarshal(data, out)
+	return data, resp.StatusCode, err
 }

@@ -1,19 +1,15 @@
 package main
 
 import (
-	"cmp"
 	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/albatross-lb/albatross/internal/controlapi"
 )
 
 // targets prints each target's health state, reason and description (HC-04) as a running
@@ -152,31 +148,16 @@ func (c *apiClient) call(action string, params url.Values, out any) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	// The API wants a SigV4 header on every request, verified only when it has credentials: sign
-	// with placeholder ones otherwise, as the aws CLI does with any configured key. The scope is
-	// the ELBv2 API's: service elasticloadbalancing, in $AWS_REGION or $AWS_DEFAULT_REGION, else
-	// us-east-1 (the region the server must be configured with when it checks signatures).
-	id, secret := c.id, c.secret
-	if id == "" {
-		id, secret = "albatross", "albatross"
-	}
-	region := cmp.Or(os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
-	controlapi.Sign(req, []byte(body), id, secret, region, "elasticloadbalancing", time.Now())
-	resp, err := c.http.Do(req)
+	data, status, err := c.do(req, body, "elasticloadbalancing")
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
+	if status != http.StatusOK {
 		var e errorResponse
 		if xml.Unmarshal(data, &e) == nil && e.Code != "" {
 			return fmt.Errorf("%s: %s: %s", action, e.Code, e.Message)
 		}
-		return fmt.Errorf("%s: HTTP %d", action, resp.StatusCode)
+		return fmt.Errorf("%s: HTTP %d", action, status)
 	}
 	return xml.Unmarshal(data, out)
 }
