@@ -63,7 +63,10 @@ type conn struct {
 
 func newConn(s *Server, id, nc net.Conn) *conn {
 	c := &conn{srv: s, id: id, nc: nc, idle: s.idleTimeout()}
-	c.in = readBuffer{nc: nc, buf: make([]byte, initialBuffer)}
+	c.in = readBuffer{nc: nc, raw: rawConnOf(nc), onIdleWait: s.testHookIdleWait}
+	if c.in.raw == nil {
+		c.in.buf = make([]byte, initialBuffer)
+	}
 	c.dw.c = c
 	if ra := nc.RemoteAddr(); ra != nil {
 		c.remoteAddr = ra.String()

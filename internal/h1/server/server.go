@@ -37,6 +37,10 @@ type Server struct {
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
 	shutdown atomic.Bool
+
+	// testHookIdleWait, set by tests before the first ServeConn, sees each wait for a head
+	// without a read buffer.
+	testHookIdleWait func(*readBuffer)
 }
 
 // ServeConn serves rw until the client closes it, an error or limit ends it, or a handler
