@@ -8,14 +8,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/albatross-lb/albatross/internal/function/codedir"
-	"github.com/albatross-lb/albatross/internal/reconcile"
-	"github.com/albatross-lb/albatross/internal/state"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/albatross-lb/albatross/internal/function/codedir"
+	"github.com/albatross-lb/albatross/internal/reconcile"
+	"github.com/albatross-lb/albatross/internal/state"
 
 	"github.com/albatross-lb/albatross/internal/cluster"
 )
@@ -173,4 +174,38 @@ func nodeName(cl *cluster.Cluster) string {
 		return ""
 	}
 	return cl.Node()
+}
+
+// nodeIP is the address a cluster node's log files carry in their names when it binds no
+// address of its own: the host's first global unicast address, IPv4 first, as an ALB node's
+// files carry the node's private address (LOG-01). A node alone, or one without such an
+// address, keeps the default (--bind-address or 127.0.0.1).
+func nodeIP(cl *cluster.Cluster, bindAddress string) string {
+	if cl == nil || bindAddress != "" {
+		return ""
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	return firstGlobalIP(addrs)
+}
+
+// firstGlobalIP returns the first global unicast IPv4 address of addrs, else the first such
+// IPv6 address, else "".
+func firstGlobalIP(addrs []net.Addr) string {
+	var v6 string
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if !ok || !n.IP.IsGlobalUnicast() {
+			continue
+		}
+		if n.IP.To4() != nil {
+			return n.IP.String()
+		}
+		if v6 == "" {
+			v6 = n.IP.String()
+		}
+	}
+	return v6
 }

@@ -165,6 +165,7 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		ShiftDir:    filepath.Join(dataDir, "shift"),
 		BindAddress: f.cl.bindAddress,
 		NodeName:    nodeName(cl),
+		NodeIP:      nodeIP(cl, f.cl.bindAddress),
 	}
 	if cl != nil {
 		// The shifts' states live in etcd: the leader of the shift election ticks them and the

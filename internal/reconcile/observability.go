@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"os"
@@ -118,7 +119,7 @@ func (b *builder) logOptions(lb *config.LoadBalancer, id, bucketKey, prefixKey s
 		AccountID: b.cfg.EffectiveAccountID(), Region: b.cfg.EffectiveRegion(), LoadBalancer: id,
 		// The node's address names its files, as each ALB node's does (LOG-01): the nodes of a
 		// cluster writing to one bucket never collide.
-		NodeIP: b.dp.opts.BindAddress,
+		NodeIP: cmp.Or(b.dp.opts.NodeIP, b.dp.opts.BindAddress),
 	}
 	opts := observe.AccessLogOptions{Location: loc, Dir: b.dp.obs().dir, Logger: b.dp.log}
 	if loc.Bucket != "" {

@@ -70,6 +70,9 @@ type Options struct {
 	BindAddress string
 	// NodeName names this node of a cluster on the dashboard (--node-name); "" for a node alone.
 	NodeName string
+	// NodeIP is the address the node's access- and connection-log files carry in their names
+	// (LOG-01); "" means BindAddress, and without that 127.0.0.1.
+	NodeIP string
 }
 
 // DataPlane is the running data plane. Apply replaces what it serves; Close stops it. Apply and
