@@ -82,9 +82,10 @@ var outcomes = []outcome{
 	{"too many X-Forwarded-For: 463 before routing (RUL-02 -, ACT-03 -)", func(ex *Exchange) {
 		ex.Status, ex.BytesSent = 463, 0
 	}},
-	{"malformed request: 400, request - - -", func(ex *Exchange) {
+	{"unreadable request line: 400, request - http://<load balancer DNS name>:80- - as ALB logs it", func(ex *Exchange) {
 		ex.Method, ex.RequestURI, ex.HTTPVersion, ex.UserAgent, ex.TraceID = "", "", "", "", ""
-		ex.Status, ex.BytesSent = 400, 122
+		ex.RequestHost, ex.ReceivedBytes = "web-50dc6c495c0c9188.elb.localhost", 0
+		ex.Status, ex.SentHeaderBytes, ex.BytesSent = 400, 150, 122
 	}},
 	{"client left first: 460", func(ex *Exchange) {
 		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 0, []string{"forward"}, testFn
