@@ -197,6 +197,11 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 		return err
 	}
 	if err := checkRequest(r); err != nil {
+		if err.Status == http.StatusRequestURITooLong {
+			// The load balancer reads no request line past LIM-01's 16 K: it is logged as one it
+			// could not read, as the HTTP/1.1 connection loop logs it (RecordRefusal).
+			ex.Method, ex.RequestURI, ex.HTTPVersion, ex.RequestHost = "", "", "", rt.settings.DNSName
+		}
 		return err
 	}
 	ex.InvalidHeaders = rt.invalidHeaders(r.Header) // DSY-03, H2-01: before routing
