@@ -175,6 +175,9 @@ func (c *conn) readHead() (int, error) {
 		if err == nil {
 			continue
 		}
+		if parsedAt < 0 {
+			c.head.Reset() // it holds the previous request: a refusal must not log that one
+		}
 		if errors.Is(err, errBufferFull) {
 			return 0, wire.ErrHeadTooLarge
 		}
@@ -214,7 +217,8 @@ func (c *conn) refuseHead(err error) {
 // loop's own refusals, before any handler runs.
 func (c *conn) writePage(status int) {
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.idle))
-	_, _ = c.nc.Write(elberr.RawResponse(status))
+	sent, _ := c.nc.Write(elberr.RawResponse(status))
+	c.recordRefusal(status, sent)
 	c.closeGracefully()
 }
 

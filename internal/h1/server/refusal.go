@@ -1,0 +1,42 @@
+package server
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/albatross-lb/albatross/internal/elberr"
+	"github.com/albatross-lb/albatross/internal/h1/wire"
+)
+
+// recordRefusal tells Server.Refused about a page the loop sent itself (status, sent bytes on
+// the wire), with what c.head holds of the refused request: its line and Host when they were
+// read, nothing when the line could not be (an unreadable or over-long line, ALB's
+// "- http://<DNS name>:80- -"). c.head is this request's: readHead resets a head it never parsed.
+func (c *conn) recordRefusal(status, sent int) {
+	if c.srv.Refused == nil {
+		return
+	}
+	h := &c.head
+	r := &elberr.Refusal{Status: status, SentBytes: int64(sent), Received: time.Now(), RemoteAddr: c.remoteAddr}
+	// A line without its three parts ("GARBAGE", HTTP/0.9) is not a request line the ALB can log.
+	if len(h.Method) > 0 && len(h.Target) > 0 && len(h.Proto) > 0 && h.RequestLineBytes > 0 {
+		r.Method, r.Target, r.Proto = string(h.Method), string(h.Target), string(h.Proto)
+		r.ReceivedBytes = int64(h.Size)
+		if h.Size == 0 {
+			r.ReceivedBytes = int64(h.RequestLineBytes + h.HeaderBytes) // the head as far as it was read
+		}
+		for i := range h.Fields {
+			f := &h.Fields[i]
+			switch {
+			case r.Host == "" && bytes.EqualFold(f.Name, []byte("Host")):
+				r.Host = string(f.Value)
+			case r.UserAgent == "" && bytes.EqualFold(f.Name, []byte("User-Agent")):
+				r.UserAgent = string(f.Value)
+			}
+		}
+		if v := h.Verdict; h.Size > 0 && v.Class != wire.Compliant {
+			r.Classification, r.ClassificationReason = v.Class.String(), v.Reason.String()
+		}
+	}
+	c.srv.Refused(c.ctx, c.id, r)
+}
