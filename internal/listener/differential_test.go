@@ -185,6 +185,11 @@ var sameCases = []struct{ desc, raw string }{
 	{"Ambiguous SuspiciousHeader", "POST / HTTP/1.1\r\n" + hostLine + "Content_Length: 3\r\nContent-Length: 3\r\n\r\nabc"},
 	{"bare LF in a chunk", "POST / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding: chunked\r\n\r\n1\nx\r\n0\r\n\r\n"},
 	{"stalled body is 408", "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 10\r\n\r\nabc"},
+	// Refused by net/http itself, rewritten into the ALB's page by albConn and logged from what it
+	// captured of the head (issue 20), as the new loop refuses and logs them.
+	{"different Content-Lengths", "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"},
+	{"bad Content-Length", "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: +3\r\n\r\nabc"},
+	{"header block over 64 K", "GET / HTTP/1.1\r\n" + hostLine + strings.Repeat("X-Pad: "+strings.Repeat("p", 8000)+"\r\n", 9) + "\r\n"},
 }
 
 // changedCases read differently, on purpose (docs/engine.md §2): responses is the new path's
@@ -194,16 +199,10 @@ var changedCases = []struct {
 	responses []string
 	log       []string
 }{
-	{desc: "different Content-Lengths", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
-		responses: []string{"400 close=true"}, log: []string{"400:Severe/MultipleContentLength"}},
-	{desc: "bad Content-Length", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: +3\r\n\r\nabc",
-		responses: []string{"400 close=true"}, log: []string{"400:Severe/BadContentLength"}},
 	{desc: "chunked twice", raw: "POST / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
 		responses: []string{"400 close=true"}, log: []string{"400:Severe/MultipleTransferEncodingChunked"}},
 	{desc: "request line over 16 K", raw: "GET /" + strings.Repeat("a", 17<<10) + " HTTP/1.1\r\n" + hostLine + "\r\n",
-		responses: []string{"414 close=true"}, log: nil},
-	{desc: "header block over 64 K", raw: "GET / HTTP/1.1\r\n" + hostLine + strings.Repeat("X-Pad: "+strings.Repeat("p", 8000)+"\r\n", 9) + "\r\n",
-		responses: []string{"400 close=true"}, log: nil},
+		responses: []string{"414 close=true"}, log: []string{"414:/"}},
 	{desc: "obs-text is compliant", raw: "GET / HTTP/1.1\r\n" + hostLine + "X-Name: caf\xe9\r\nConnection: close\r\n\r\n",
 		responses: []string{"200 close=true"}, log: []string{"200:/"}},
 	{desc: "BothTeClPresent", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
