@@ -16,8 +16,26 @@ func (c *conn) recordRefusal(status, sent int) {
 	if c.srv.Refused == nil {
 		return
 	}
-	h := &c.head
 	r := &elberr.Refusal{Status: status, SentBytes: int64(sent), Received: time.Now(), RemoteAddr: c.remoteAddr}
+	fillRefusal(r, &c.head)
+	c.srv.Refused(c.ctx, c.id, r)
+}
+
+// RefusalOf returns the Refusal of a head another server answered with a page of its own (the
+// listener's fallback engine, net/http, whose replies it rewrites into ALB pages): raw is what
+// the client sent of the request, as far as it was read.
+func RefusalOf(raw []byte, status, sent int) *elberr.Refusal {
+	r := &elberr.Refusal{Status: status, SentBytes: int64(sent), Received: time.Now()}
+	var h wire.Head
+	_, _ = h.Parse(raw) // what it could read stays in h whatever the error
+	fillRefusal(r, &h)
+	return r
+}
+
+// fillRefusal copies what h holds of a refused request into r: its line and Host when they were
+// read, nothing when the line could not be (an unreadable or over-long line, ALB's
+// "- http://<DNS name>:80- -"), and the verdict of a whole head.
+func fillRefusal(r *elberr.Refusal, h *wire.Head) {
 	// A line without its three parts ("GARBAGE", HTTP/0.9) is not a request line the ALB can log.
 	if len(h.Method) > 0 && len(h.Target) > 0 && len(h.Proto) > 0 && h.RequestLineBytes > 0 {
 		r.Method, r.Target, r.Proto = string(h.Method), string(h.Target), string(h.Proto)
@@ -38,5 +56,4 @@ func (c *conn) recordRefusal(status, sent int) {
 			r.Classification, r.ClassificationReason = v.Class.String(), v.Reason.String()
 		}
 	}
-	c.srv.Refused(c.ctx, c.id, r)
 }

@@ -74,3 +74,34 @@ func TestRefusalsReported(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRefusalOf: whatever bytes a client sent before net/http refused them, the access log's
+// record of the refusal is built without a panic, and it either has a whole request line or none
+// (go test -fuzz FuzzRefusalOf ./internal/h1/server).
+func FuzzRefusalOf(f *testing.F) {
+	for _, seed := range []string{
+		"POST /te HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("b", 100),
+		"GARBAGE\r\n\r\n",
+		"GET /\r\n\r\n",
+		"\r\n\r\nGET / HTTP/1.1\nHost: a\n X: folded\n\n",
+		"",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		r := RefusalOf(raw, 400, 272)
+		if r.Status != 400 || r.SentBytes != 272 {
+			t.Fatalf("status %d sent %d", r.Status, r.SentBytes)
+		}
+		if (r.Method == "") != (r.Target == "") || (r.Method == "") != (r.Proto == "") {
+			t.Fatalf("a partial request line: %q %q %q", r.Method, r.Target, r.Proto)
+		}
+		if r.Method == "" && (r.Host != "" || r.ReceivedBytes != 0 || r.Classification != "") {
+			t.Fatalf("no request line but %+v", r)
+		}
+		if r.ReceivedBytes > int64(len(raw)) {
+			t.Fatalf("received %d of %d bytes", r.ReceivedBytes, len(raw))
+		}
+	})
+}
