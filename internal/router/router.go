@@ -324,8 +324,10 @@ func (rt *Router) fail(w *recorder, r *http.Request, ex *observe.Exchange, err *
 func (rt *Router) finish(w *recorder, r *http.Request, ex *observe.Exchange) {
 	ex.Finished = time.Now()
 	ex.Status = w.status
-	if ex.ReceivedBytes == 0 {
-		ex.ReceivedBytes = int64(forwarded.RequestHeaderBytes(r)) // rejected before serve measured it
+	if ex.ReceivedBytes == 0 && ex.Method != "" {
+		// Rejected before serve measured it. A line logged as not read (414) has no size: 0,
+		// as ALB logs such requests (LOG-03).
+		ex.ReceivedBytes = int64(forwarded.RequestHeaderBytes(r))
 	}
 	if b, ok := r.Body.(*countingBody); ok {
 		ex.ReceivedBytes += b.n
