@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/albatross-lb/albatross/internal/tlsconf/tlstest"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,7 +20,8 @@ import (
 // listener has one ACM-style ARN, the same in DescribeListeners, in DescribeListenerCertificates
 // (read with aws-sdk-go-v2) and in the chosen_cert_arn of the access log, and the same again
 // after the process is killed and restarted on an empty data directory: it is derived from the
-// certificate.
+// certificate. The DNS name the access log shows for a request without Host is the one
+// DescribeLoadBalancers reports.
 func TestCertificateARNInAPIAndLog(t *testing.T) {
 	defer rescue(t)
 	dir := t.TempDir()
@@ -63,14 +66,31 @@ load_balancers:
 	if resp, _ := do(t, c, newRequest(t, "GET", fmt.Sprintf("https://127.0.0.1:%d/cert-arn", port), nil)); resp.StatusCode != 200 {
 		t.Fatalf("%s", resp.Status)
 	}
-	eventually(t, "chosen_cert_arn in the access log", func() error {
+	// LST-05: an HTTP/1.0 request without Host is logged with the DNS name the API describes.
+	conn, err := tls.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port), &tls.Config{RootCAs: tlstest.Pool(ca), ServerName: "obs.example.com", NextProtos: []string{"http/1.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetDeadline(time.Now().Add(20 * time.Second))
+	_, _ = io.WriteString(conn, "GET /no-host HTTP/1.0\r\n\r\n")
+	_, _ = io.ReadAll(conn)
+	conn.Close()
+	lb := need(api.elbClient("test", "test").DescribeLoadBalancers(context.Background(), &elb.DescribeLoadBalancersInput{Names: []string{"certs"}})).LoadBalancers[0]
+	eventually(t, "chosen_cert_arn and the DNS name in the access log", func() error {
 		lines := allAccessLogLines(t, api.instance)
-		i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "/cert-arn HTTP/") })
-		if i < 0 {
-			return fmt.Errorf("no entry yet")
-		}
-		if m := albAthenaRegex.FindStringSubmatch(lines[i]); m == nil || m[24] != arn {
-			return fmt.Errorf("chosen_cert_arn of %s, want %s", lines[i], arn)
+		for path, check := range map[string]func(m []string) bool{
+			"/cert-arn": func(m []string) bool { return m[24] == arn },
+			"/no-host": func(m []string) bool {
+				return m[16] == fmt.Sprintf("https://%s:%d/no-host", aws.ToString(lb.DNSName), port)
+			},
+		} {
+			i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, path+" HTTP/") })
+			if i < 0 {
+				return fmt.Errorf("no entry for %s yet", path)
+			}
+			if m := albAthenaRegex.FindStringSubmatch(lines[i]); m == nil || !check(m) {
+				return fmt.Errorf("entry %s: want certificate %s and DNS name %s", lines[i], arn, aws.ToString(lb.DNSName))
+			}
 		}
 		return nil
 	})
