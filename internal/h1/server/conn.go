@@ -175,8 +175,10 @@ func (c *conn) readHead() (int, error) {
 		if err == nil {
 			continue
 		}
-		if parsedAt < 0 {
-			c.head.Reset() // it holds the previous request: a refusal must not log that one
+		if b := c.in.buf[c.in.r:c.in.w]; parsedAt != len(b) {
+			// The head ends here unparsed (it holds the previous request, or less than what
+			// arrived): a refusal logs what can be read of this one (recordRefusal).
+			_, _ = c.head.Parse(b)
 		}
 		if errors.Is(err, errBufferFull) {
 			return 0, wire.ErrHeadTooLarge

@@ -11,7 +11,8 @@ import (
 // recordRefusal tells Server.Refused about a page the loop sent itself (status, sent bytes on
 // the wire), with what c.head holds of the refused request: its line and Host when they were
 // read, nothing when the line could not be (an unreadable or over-long line, ALB's
-// "- http://<DNS name>:80- -"). c.head is this request's: readHead resets a head it never parsed.
+// "- http://<DNS name>:80- -"). c.head is this request's: readHead parses what arrived of a head
+// it gives up on.
 func (c *conn) recordRefusal(status, sent int) {
 	if c.srv.Refused == nil {
 		return

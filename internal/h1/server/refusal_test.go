@@ -75,6 +75,26 @@ func TestRefusalsReported(t *testing.T) {
 	}
 }
 
+// TestStalledHeadReported: a head that stops arriving gets TMO-01's 408, reported with the
+// request line and Host that had arrived.
+func TestStalledHeadReported(t *testing.T) {
+	t.Parallel()
+	refused := make(chan elberr.Refusal, 1)
+	addr, _ := serve(t, echo, 300*time.Millisecond, func(s *Server) {
+		s.Refused = func(_ context.Context, _ net.Conn, r *elberr.Refusal) { refused <- *r }
+	})
+	c := dial(t, addr)
+	_, _ = io.WriteString(c, "GET /slow HTTP/1.1\r\nHost: obs.example.com\r\nX-Half: ")
+	got, _ := io.ReadAll(c)
+	r := <-refused
+	if !strings.HasPrefix(string(got), "HTTP/1.1 408 ") || r.Status != 408 || r.SentBytes != int64(len(got)) {
+		t.Fatalf("got %q, refusal %+v", got, r)
+	}
+	if r.Method != "GET" || r.Target != "/slow" || r.Host != "obs.example.com" {
+		t.Errorf("refusal %+v, want GET /slow for obs.example.com", r)
+	}
+}
+
 // FuzzRefusalOf: whatever bytes a client sent before net/http refused them, the access log's
 // record of the refusal is built without a panic, and it either has a whole request line or none
 // (go test -fuzz FuzzRefusalOf ./internal/h1/server).
