@@ -30,11 +30,14 @@ type transcript struct {
 	client []string // one line per response: proto, status, headers but Date, body
 	target []string // one line per request the action received
 	log    []string // classification and reason per exchange
+	// requests is the access log's request field per exchange (§8.2 field 13: method, host,
+	// target, version; refusals included, issue 20).
+	requests []string
 }
 
 func (tr transcript) String() string {
 	return "client:\n  " + strings.Join(tr.client, "\n  ") + "\ntarget:\n  " + strings.Join(tr.target, "\n  ") +
-		"\nlog: " + strings.Join(tr.log, ", ")
+		"\nlog: " + strings.Join(tr.log, ", ") + "\nrequests: " + strings.Join(tr.requests, ", ")
 }
 
 // recordingAction is the target: it records the request as the router forwards it.
@@ -71,15 +74,17 @@ type firstRule struct{}
 func (firstRule) Match(*http.Request, netip.Addr) (int, int) { return -1, 0 }
 
 type logRecorder struct {
-	mu    sync.Mutex
-	got   []string
-	added chan struct{}
+	mu       sync.Mutex
+	got      []string
+	requests []string
+	added    chan struct{}
 }
 
 func (o *logRecorder) Observe(ex *observe.Exchange) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.got = append(o.got, fmt.Sprintf("%d:%s/%s", ex.Status, ex.Classification, ex.ClassificationReason))
+	o.requests = append(o.requests, fmt.Sprintf("%q %s %q %s", ex.Method, ex.RequestHost, ex.RequestURI, ex.HTTPVersion))
 	select {
 	case o.added <- struct{}{}:
 	default:
@@ -146,6 +151,9 @@ func runThrough(t *testing.T, netHTTP bool, mode router.DesyncMode, raw string) 
 	tr.target = act.seen
 	act.mu.Unlock()
 	tr.log = obs.wait(len(tr.client))
+	obs.mu.Lock()
+	tr.requests = slices.Clone(obs.requests)
+	obs.mu.Unlock()
 	return tr
 }
 
