@@ -73,7 +73,9 @@ func logType(ex *Exchange) string {
 		return "wss"
 	case ex.WebSocket:
 		return "ws"
-	case secure && ex.HTTPVersion == "HTTP/2.0":
+	case secure && ex.HTTPVersion == "HTTP/2.0" && ex.TLS != nil && ex.TLS.NegotiatedProtocol == "h2":
+		// The connection speaks h2 (ALPN): an "HTTP/2.0" request line refused on an HTTP/1.1
+		// connection (505) stays https.
 		return "h2"
 	case secure:
 		return "https"

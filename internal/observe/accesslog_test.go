@@ -99,7 +99,7 @@ var outcomes = []outcome{
 	{"HTTPS over HTTP/2 with SNI and escaped user agent, IPv6 client", func(ex *Exchange) {
 		ex.Protocol, ex.ListenerPort, ex.HTTPVersion = "HTTPS", 443, "HTTP/2.0"
 		ex.Client = netip.MustParseAddrPort("[2001:db8::7]:51234")
-		ex.TLS = &tls.ConnectionState{Version: tls.VersionTLS12, CipherSuite: tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ServerName: "api.example.com"}
+		ex.TLS = &tls.ConnectionState{Version: tls.VersionTLS12, CipherSuite: tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ServerName: "api.example.com", NegotiatedProtocol: "h2"}
 		ex.UserAgent = "evil\" agent\n\\"
 		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
 		dispatched(ex, "10.0.0.5:8081", 200)
@@ -151,6 +151,11 @@ var outcomes = []outcome{
 	}},
 	{"jwt-validation refused the token: 401 (ELBAuthFailure)", func(ex *Exchange) {
 		ex.MatchedRulePriority, ex.ActionsExecuted, ex.Status, ex.AuthFailed = 10, []string{"authenticate"}, 401, true
+	}},
+	{"an HTTP/2.0 request line refused on an HTTP/1.1 TLS connection: 505, type https", func(ex *Exchange) {
+		ex.Protocol, ex.ListenerPort, ex.HTTPVersion = "HTTPS", 443, "HTTP/2.0"
+		ex.TLS = &tls.ConnectionState{Version: tls.VersionTLS13, CipherSuite: tls.TLS_AES_128_GCM_SHA256, NegotiatedProtocol: "http/1.1"}
+		ex.TraceID, ex.Status, ex.SentHeaderBytes, ex.BytesSent = "", 505, 150, 152
 	}},
 }
 
