@@ -152,11 +152,6 @@ var outcomes = []outcome{
 	{"jwt-validation refused the token: 401 (ELBAuthFailure)", func(ex *Exchange) {
 		ex.MatchedRulePriority, ex.ActionsExecuted, ex.Status, ex.AuthFailed = 10, []string{"authenticate"}, 401, true
 	}},
-	{"an HTTP/2.0 request line refused on an HTTP/1.1 TLS connection: 505, type https", func(ex *Exchange) {
-		ex.Protocol, ex.ListenerPort, ex.HTTPVersion = "HTTPS", 443, "HTTP/2.0"
-		ex.TLS = &tls.ConnectionState{Version: tls.VersionTLS13, CipherSuite: tls.TLS_AES_128_GCM_SHA256, NegotiatedProtocol: "http/1.1"}
-		ex.TraceID, ex.Status, ex.SentHeaderBytes, ex.BytesSent = "", 505, 150, 152
-	}},
 }
 
 // TestAccessLogGolden pins one entry per outcome (§8.2 fields 1-33, LOG-02's shape, RUL-02,
@@ -247,5 +242,32 @@ func TestAccessLogTransformFields(t *testing.T) {
 	}
 	if want := ` "internal.example.com" "/product.php?id=7" "TransformSucceeded"`; !strings.HasSuffix(line, want) {
 		t.Errorf("line %q does not end with %q", line, want)
+	}
+}
+
+// TestLogType: field 1 (§8.2). h2 is a request on a connection that negotiated h2; an HTTP/2.0
+// request line refused on an HTTP/1.1 TLS connection (505) is https.
+func TestLogType(t *testing.T) {
+	h2 := &tls.ConnectionState{NegotiatedProtocol: "h2"}
+	h1 := &tls.ConnectionState{NegotiatedProtocol: "http/1.1"}
+	for _, tc := range []struct {
+		protocol, version string
+		tls               *tls.ConnectionState
+		websocket         bool
+		want              string
+	}{
+		{"HTTP", "HTTP/1.1", nil, false, "http"},
+		{"HTTPS", "HTTP/1.1", h1, false, "https"},
+		{"HTTPS", "HTTP/2.0", h2, false, "h2"},
+		{"HTTPS", "HTTP/2.0", h1, false, "https"},
+		{"HTTPS", "HTTP/2.0", &tls.ConnectionState{}, false, "https"},
+		{"HTTP", "HTTP/2.0", nil, false, "http"},
+		{"HTTP", "HTTP/1.1", nil, true, "ws"},
+		{"HTTPS", "HTTP/1.1", h1, true, "wss"},
+	} {
+		ex := &Exchange{Protocol: tc.protocol, HTTPVersion: tc.version, TLS: tc.tls, WebSocket: tc.websocket}
+		if got := logType(ex); got != tc.want {
+			t.Errorf("%s %s ALPN %v websocket %v: %s, want %s", tc.protocol, tc.version, tc.tls, tc.websocket, got, tc.want)
+		}
 	}
 }
