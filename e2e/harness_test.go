@@ -59,6 +59,12 @@ func start(t *testing.T, config string, ports ...int) *instance {
 // startWith is start with extra `albatross serve` flags.
 func startWith(t *testing.T, flags []string, config string, ports ...int) *instance {
 	t.Helper()
+	return startEnv(t, nil, flags, config, ports...)
+}
+
+// startEnv is startWith with extra environment variables ("NAME=value") for the process.
+func startEnv(t *testing.T, env, flags []string, config string, ports ...int) *instance {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "albatross.yaml")
 	if err := os.WriteFile(path, []byte(config), 0o644); err != nil {
@@ -67,6 +73,9 @@ func startWith(t *testing.T, flags []string, config string, ports ...int) *insta
 	inst := &instance{t: t, config: path, logs: &testkit.Buffer{}, exited: make(chan error, 1)}
 	inst.cmd = exec.Command(binary, append([]string{"serve", "--config", path, "--data-dir", filepath.Join(dir, "data")}, flags...)...)
 	inst.cmd.Stdout, inst.cmd.Stderr = inst.logs, inst.logs
+	if env != nil {
+		inst.cmd.Env = append(os.Environ(), env...)
+	}
 	if err := inst.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/elberr"
+	h1server "github.com/albatross-lb/albatross/internal/h1/server"
 )
 
 // albConn replaces net/http's own plain-text error replies with the ALB's pages. net/http
@@ -42,6 +43,46 @@ type albConn struct {
 	// idle is the idle timeout the connection was accepted under (TMO-01): every write must make
 	// progress within it. Zero means no write deadline.
 	idle time.Duration
+	// refused, when set, is told of every page albConn sends in net/http's stead, for the access
+	// log; head then keeps what the client sent of the request net/http is reading (capture).
+	refused func(c *albConn, r *elberr.Refusal)
+	head    []byte
+}
+
+// maxCapture bounds the copy of a request head kept for refusedPage: net/http reads no more
+// (its MaxHeaderBytes plus the slack it allows).
+const maxCapture = elberr.MaxRequestLineBytes + elberr.MaxRequestHeaderBytes + 4096
+
+// capture keeps b, bytes net/http read while it waits for a request head, so that a head it
+// refuses can be logged with its request line and Host. Only the fallback engine reads through
+// albConn.Read; Albatross's own loop reads the connection beneath.
+func (c *albConn) capture(b []byte) {
+	if c.refused == nil || c.serving.Load() || len(c.head) >= maxCapture {
+		return
+	}
+	c.head = append(c.head, b[:min(len(b), maxCapture-len(c.head))]...)
+}
+
+// forgetHead drops the captured head once the request it began is answered or served; a large
+// buffer is let go, so that an idle connection does not hold it.
+func (c *albConn) forgetHead() {
+	if cap(c.head) > 4<<10 {
+		c.head = nil
+	}
+	c.head = c.head[:0]
+}
+
+// refusedPage sends the ALB's page for status in net/http's stead and logs the request it
+// refuses.
+func (c *albConn) refusedPage(status int) error {
+	n, err := c.Conn.Write(elberr.RawResponse(status))
+	if c.refused != nil {
+		r := h1server.RefusalOf(c.head, status, n)
+		r.RemoteAddr, r.TLS = c.Conn.RemoteAddr().String(), c.info.tls
+		c.refused(c, r)
+	}
+	c.forgetHead()
+	return err
 }
 
 func (c *albConn) SetReadDeadline(t time.Time) error {
@@ -53,12 +94,13 @@ func (c *albConn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
 	if n > 0 && c.awaiting.Load() {
 		c.begun.Store(true)
+		c.capture(b[:n])
 	}
 	if err != nil && !c.serving.Load() && c.awaiting.Load() && c.begun.Load() && isTimeout(err) {
 		c.awaiting.Store(false)
 		c.begun.Store(false)
 		_ = c.Conn.SetWriteDeadline(time.Now().Add(time.Second))
-		_, _ = c.Conn.Write(elberr.RawResponse(http.StatusRequestTimeout))
+		_ = c.refusedPage(http.StatusRequestTimeout)
 	}
 	return n, err
 }
@@ -81,11 +123,12 @@ func (c *albConn) Write(b []byte) (int, error) {
 		_ = c.Conn.SetWriteDeadline(time.Now().Add(c.idle))
 	}
 	if status, ok := goErrorStatus(b); ok {
-		if _, err := c.Conn.Write(elberr.RawResponse(albStatus(status))); err != nil {
+		if err := c.refusedPage(albStatus(status)); err != nil {
 			return 0, err
 		}
 		return len(b), nil
 	}
+	c.forgetHead()
 	return c.Conn.Write(b)
 }
 

@@ -64,6 +64,7 @@ func (l *Listener) newGeneration(opts Options) *generation {
 			ConnState:   g.h1ConnState,
 			// The listener's handler is the router, which applies the mode to every verdict.
 			Verdicts: true,
+			Refused:  l.recordRefusal,
 			Log:      l.log,
 		}
 	}
@@ -112,6 +113,7 @@ func (g *generation) connState(c net.Conn, state http.ConnState) {
 			ac.serving.Store(true)
 		case http.StateNew, http.StateIdle:
 			ac.serving.Store(false)
+			ac.forgetHead() // what was read belongs to the request that ended
 			// Bytes read so far (a body discarded after the response) belong to the request
 			// that ended: a silent wait for the next one is idleness, not a stalled request.
 			ac.begun.Store(false)

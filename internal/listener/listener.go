@@ -259,7 +259,9 @@ func (l *Listener) acceptLoop() {
 		case opts.TLS != nil:
 			go l.handshake(conn, opts)
 		default:
-			l.handOver(newALBConn(conn, nil, nil, opts.IdleTimeout))
+			ac := newALBConn(conn, nil, nil, opts.IdleTimeout)
+			ac.refused = l.recordNetHTTPRefusal
+			l.handOver(ac)
 		}
 	}
 }

@@ -83,7 +83,9 @@ func (l *Listener) handshake(conn net.Conn, opts Options) {
 		l.handOver(tc)
 		return
 	}
-	l.handOver(newALBConn(tc, &state, sni, opts.IdleTimeout))
+	ac := newALBConn(tc, &state, sni, opts.IdleTimeout)
+	ac.refused = l.recordNetHTTPRefusal
+	l.handOver(ac)
 }
 
 // connContext records the connection's facts in its context: albConns carry theirs; an HTTP/2

@@ -73,7 +73,9 @@ func logType(ex *Exchange) string {
 		return "wss"
 	case ex.WebSocket:
 		return "ws"
-	case secure && ex.HTTPVersion == "HTTP/2.0":
+	case secure && ex.HTTPVersion == "HTTP/2.0" && ex.TLS != nil && ex.TLS.NegotiatedProtocol == "h2":
+		// The connection speaks h2 (ALPN): an "HTTP/2.0" request line refused on an HTTP/1.1
+		// connection (505) stays https.
 		return "h2"
 	case secure:
 		return "https"
@@ -132,15 +134,18 @@ func appendStatus(b []byte, status int) []byte {
 	return strconv.AppendInt(b, int64(status), 10)
 }
 
-// appendRequest is field 13: `"METHOD scheme://host:port/uri HTTP/x.y"`, or `"- - -"` when the
-// request line could not be read.
+// appendRequest is field 13: `"METHOD scheme://host:port/uri HTTP/x.y"`. A request whose line
+// could not be read is `"- scheme://host:port- -"`, as ALB writes it for one ("- http://<the load
+// balancer's DNS name>:80- -" in captured entries, docs/observability.md "Refused requests"):
+// RequestHost is then the load balancer's DNS name.
 func appendRequest(b []byte, ex *Exchange) []byte {
-	if ex.Method == "" {
-		return append(b, ` "- - -"`...)
-	}
 	b = append(b, ` "`...)
-	b = appendEscaped(b, ex.Method)
-	b = append(b, ' ')
+	if ex.Method == "" {
+		b = append(b, "- "...)
+	} else {
+		b = appendEscaped(b, ex.Method)
+		b = append(b, ' ')
+	}
 	if ex.Protocol == "HTTPS" {
 		b = append(b, "https://"...)
 	} else {
@@ -149,6 +154,9 @@ func appendRequest(b []byte, ex *Exchange) []byte {
 	b = appendEscaped(b, ex.RequestHost)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, int64(ex.ListenerPort), 10)
+	if ex.Method == "" {
+		return append(b, `- -"`...)
+	}
 	b = appendEscaped(b, requestPath(ex.RequestURI))
 	b = append(b, ' ')
 	b = appendEscaped(b, ex.HTTPVersion)

@@ -82,9 +82,10 @@ var outcomes = []outcome{
 	{"too many X-Forwarded-For: 463 before routing (RUL-02 -, ACT-03 -)", func(ex *Exchange) {
 		ex.Status, ex.BytesSent = 463, 0
 	}},
-	{"malformed request: 400, request - - -", func(ex *Exchange) {
+	{"unreadable request line: 400, request - http://<load balancer DNS name>:80- - as ALB logs it", func(ex *Exchange) {
 		ex.Method, ex.RequestURI, ex.HTTPVersion, ex.UserAgent, ex.TraceID = "", "", "", "", ""
-		ex.Status, ex.BytesSent = 400, 122
+		ex.RequestHost, ex.ReceivedBytes = "web-50dc6c495c0c9188.elb.localhost", 0
+		ex.Status, ex.SentHeaderBytes, ex.BytesSent = 400, 150, 122
 	}},
 	{"client left first: 460", func(ex *Exchange) {
 		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 0, []string{"forward"}, testFn
@@ -98,7 +99,7 @@ var outcomes = []outcome{
 	{"HTTPS over HTTP/2 with SNI and escaped user agent, IPv6 client", func(ex *Exchange) {
 		ex.Protocol, ex.ListenerPort, ex.HTTPVersion = "HTTPS", 443, "HTTP/2.0"
 		ex.Client = netip.MustParseAddrPort("[2001:db8::7]:51234")
-		ex.TLS = &tls.ConnectionState{Version: tls.VersionTLS12, CipherSuite: tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ServerName: "api.example.com"}
+		ex.TLS = &tls.ConnectionState{Version: tls.VersionTLS12, CipherSuite: tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ServerName: "api.example.com", NegotiatedProtocol: "h2"}
 		ex.UserAgent = "evil\" agent\n\\"
 		ex.MatchedRulePriority, ex.ActionsExecuted, ex.TargetGroupARN = 10, []string{"forward"}, testTG
 		dispatched(ex, "10.0.0.5:8081", 200)
@@ -241,5 +242,32 @@ func TestAccessLogTransformFields(t *testing.T) {
 	}
 	if want := ` "internal.example.com" "/product.php?id=7" "TransformSucceeded"`; !strings.HasSuffix(line, want) {
 		t.Errorf("line %q does not end with %q", line, want)
+	}
+}
+
+// TestLogType: field 1 (§8.2). h2 is a request on a connection that negotiated h2; an HTTP/2.0
+// request line refused on an HTTP/1.1 TLS connection (505) is https.
+func TestLogType(t *testing.T) {
+	h2 := &tls.ConnectionState{NegotiatedProtocol: "h2"}
+	h1 := &tls.ConnectionState{NegotiatedProtocol: "http/1.1"}
+	for _, tc := range []struct {
+		protocol, version string
+		tls               *tls.ConnectionState
+		websocket         bool
+		want              string
+	}{
+		{"HTTP", "HTTP/1.1", nil, false, "http"},
+		{"HTTPS", "HTTP/1.1", h1, false, "https"},
+		{"HTTPS", "HTTP/2.0", h2, false, "h2"},
+		{"HTTPS", "HTTP/2.0", h1, false, "https"},
+		{"HTTPS", "HTTP/2.0", &tls.ConnectionState{}, false, "https"},
+		{"HTTP", "HTTP/2.0", nil, false, "http"},
+		{"HTTP", "HTTP/1.1", nil, true, "ws"},
+		{"HTTPS", "HTTP/1.1", h1, true, "wss"},
+	} {
+		ex := &Exchange{Protocol: tc.protocol, HTTPVersion: tc.version, TLS: tc.tls, WebSocket: tc.websocket}
+		if got := logType(ex); got != tc.want {
+			t.Errorf("%s %s ALPN %v websocket %v: %s, want %s", tc.protocol, tc.version, tc.tls, tc.websocket, got, tc.want)
+		}
 	}
 }

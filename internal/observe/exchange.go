@@ -55,7 +55,8 @@ type Exchange struct {
 	// field and the LoadBalancer metric dimension).
 	LoadBalancer string
 	// Method, RequestURI and HTTPVersion are the request line as the client sent it ("" when
-	// the request could not be read: the access log then shows "- - -").
+	// the request line could not be read: the access log then shows
+	// "- scheme://<RequestHost>:port- -", RequestHost being the load balancer's DNS name, LOG-03).
 	Method, RequestURI, HTTPVersion string
 	// UserAgent is the User-Agent header as sent.
 	UserAgent string

@@ -11,11 +11,12 @@ import (
 	"github.com/albatross-lb/albatross/internal/router"
 )
 
-// dnsName is the name HTTP/1.0 requests without Host are given (LST-05): the load balancer's
-// DNS name in the AWS shape, under the reserved .localhost domain since nothing resolves it.
+// dnsName is the name HTTP/1.0 requests without Host are given (LST-05) and the access log
+// shows for requests without one (LOG-03): the load balancer's DNS name as DescribeLoadBalancers
+// reports it (the first 8 hex digits of its id), under the reserved .localhost domain.
 func dnsName(cfg *config.Config, lb string) string {
 	arn := cfg.LoadBalancerARN(lb)
-	return lb + "-" + arn[len(arn)-16:] + "." + cfg.EffectiveRegion() + ".elb.localhost"
+	return lb + "-" + arn[len(arn)-16:len(arn)-8] + "." + cfg.EffectiveRegion() + ".elb.localhost"
 }
 
 // listenerName is the listener label of metrics and the dashboard, e.g. "HTTP:8080".

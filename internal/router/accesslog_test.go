@@ -54,6 +54,11 @@ var accessLogCases = []struct {
 			r.Header.Set("X-Big", strings.Repeat("b", 17<<10))
 			return r
 		}, "obs.example.com"},
+	{"request line over 16 K: 414, logged as a line not read (LIM-01, LOG-03)", answer(200, "unreached"),
+		func() *http.Request {
+			return httptest.NewRequest("GET", "http://obs.example.com/"+strings.Repeat("a", 16<<10), nil)
+		},
+		"web-1.elb.localhost"},
 	{"too many X-Forwarded-For: 463 keeps the host", answer(200, "unreached"),
 		func() *http.Request {
 			r := httptest.NewRequest("GET", "http://obs.example.com/", nil)

@@ -197,6 +197,11 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 		return err
 	}
 	if err := checkRequest(r); err != nil {
+		if err.Status == http.StatusRequestURITooLong {
+			// The load balancer reads no request line past LIM-01's 16 K: it is logged as one it
+			// could not read, as the HTTP/1.1 connection loop logs it (RecordRefusal).
+			ex.Method, ex.RequestURI, ex.HTTPVersion, ex.RequestHost = "", "", "", rt.settings.DNSName
+		}
 		return err
 	}
 	ex.InvalidHeaders = rt.invalidHeaders(r.Header) // DSY-03, H2-01: before routing
@@ -319,8 +324,10 @@ func (rt *Router) fail(w *recorder, r *http.Request, ex *observe.Exchange, err *
 func (rt *Router) finish(w *recorder, r *http.Request, ex *observe.Exchange) {
 	ex.Finished = time.Now()
 	ex.Status = w.status
-	if ex.ReceivedBytes == 0 {
-		ex.ReceivedBytes = int64(forwarded.RequestHeaderBytes(r)) // rejected before serve measured it
+	if ex.ReceivedBytes == 0 && ex.Method != "" {
+		// Rejected before serve measured it. A line logged as not read (414) has no size: 0,
+		// as ALB logs such requests (LOG-03).
+		ex.ReceivedBytes = int64(forwarded.RequestHeaderBytes(r))
 	}
 	if b, ok := r.Body.(*countingBody); ok {
 		ex.ReceivedBytes += b.n

@@ -175,6 +175,11 @@ func (c *conn) readHead() (int, error) {
 		if err == nil {
 			continue
 		}
+		if b := c.in.buf[c.in.r:c.in.w]; parsedAt != len(b) {
+			// The head ends here unparsed (it holds the previous request, or less than what
+			// arrived): a refusal logs what can be read of this one (recordRefusal).
+			_, _ = c.head.Parse(b)
+		}
 		if errors.Is(err, errBufferFull) {
 			return 0, wire.ErrHeadTooLarge
 		}
@@ -214,7 +219,8 @@ func (c *conn) refuseHead(err error) {
 // loop's own refusals, before any handler runs.
 func (c *conn) writePage(status int) {
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.idle))
-	_, _ = c.nc.Write(elberr.RawResponse(status))
+	sent, _ := c.nc.Write(elberr.RawResponse(status))
+	c.recordRefusal(status, sent)
 	c.closeGracefully()
 }
 

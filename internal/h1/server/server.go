@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/elberr"
 )
 
 // Server serves HTTP/1.x connections handed to ServeConn. Its fields must be set before the
@@ -30,6 +32,10 @@ type Server struct {
 	// to be blocked and logged with its classification, and the connection closes after the
 	// response whatever the handler does. Without it the loop answers such heads 400 itself.
 	Verdicts bool
+	// Refused, when set, hears of every request the loop answers itself with an ALB page
+	// (refused heads, LIM-01's limits, 408), after the page went out: the access log's entry
+	// for it. id is the connection as ServeConn received it. It must not block or keep r.
+	Refused func(ctx context.Context, id net.Conn, r *elberr.Refusal)
 	// Log receives the panics of handlers that are not http.ErrAbortHandler. nil means
 	// slog.Default().
 	Log *slog.Logger
