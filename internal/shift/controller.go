@@ -179,6 +179,9 @@ func (c *Controller) update(why string, retry, keep bool, change func(s *State) 
 		}
 		err := c.store.Save(c.rule, c.state)
 		if errors.Is(err, ErrConflict) {
+			// The change is not stored: drop it before reading the stored state, which may fail
+			// and keep what is in memory, so that a retry does not make it twice.
+			c.state = before
 			c.reload()
 			if retry {
 				continue
@@ -249,7 +252,9 @@ func (c *Controller) shadowCounts() (uint64, uint64) {
 	return c.shadow()
 }
 
+// clamp keeps the step indexes within the plan's steps: a reload may have removed steps, and a
+// stored state comes from outside.
 func (c *Controller) clamp() {
-	c.state.Step = min(c.state.Step, len(c.plan.Steps)-1)
-	c.state.LastGood = min(c.state.LastGood, c.state.Step)
+	c.state.Step = max(0, min(c.state.Step, len(c.plan.Steps)-1))
+	c.state.LastGood = max(0, min(c.state.LastGood, c.state.Step))
 }
