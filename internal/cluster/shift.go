@@ -27,7 +27,10 @@ type ShiftStore struct {
 	seen map[string]int64
 }
 
-var _ shift.Follower = (*ShiftStore)(nil)
+var (
+	_ shift.Follower    = (*ShiftStore)(nil)
+	_ shift.LeaderStore = (*ShiftStore)(nil)
+)
 
 // ShiftStore returns the shared store of shift states. copyDir ("" for none) keeps a copy of
 // every state this node reads or writes, served when etcd does not answer, so that a node
@@ -104,29 +107,62 @@ func (s *ShiftStore) keepCopy(rule string, st shift.State) {
 // Save writes the rule's state if nobody else wrote it since this node last knew it; else it
 // returns shift.ErrConflict and writes nothing.
 func (s *ShiftStore) Save(rule string, st shift.State) error {
+	return s.save(context.Background(), rule, st, nil)
+}
+
+// SaveLeading saves like Save while the leadership lead carries (Lead's run context) still
+// holds: its leader key exists with the revision it was won at. Else it returns
+// shift.ErrNotLeading and writes nothing. A context without a leadership saves like Save.
+func (s *ShiftStore) SaveLeading(lead context.Context, rule string, st shift.State) error {
+	held, ok := leadershipOf(lead)
+	if !ok {
+		return s.Save(rule, st)
+	}
+	if lead.Err() != nil {
+		return shift.ErrNotLeading
+	}
+	return s.save(lead, rule, st, &held)
+}
+
+// save writes st by compare-and-swap on the rule's key and, with fence, on the leader key.
+func (s *ShiftStore) save(ctx context.Context, rule string, st shift.State, fence *leadership) error {
 	data, err := json.Marshal(st)
 	if err != nil {
-		return err
+		return fmt.Errorf("shift state of %s: %w", rule, err)
 	}
 	s.mu.Lock()
 	prev := s.seen[rule]
 	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	// A mod revision of 0 compares equal to a key that does not exist yet.
-	resp, err := s.c.cli.Txn(ctx).
-		If(clientv3.Compare(clientv3.ModRevision(s.key(rule)), "=", prev)).
-		Then(clientv3.OpPut(s.key(rule), string(data))).
-		Commit()
+	cmps := []clientv3.Cmp{clientv3.Compare(clientv3.ModRevision(s.key(rule)), "=", prev)}
+	if fence != nil {
+		cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(fence.key), "=", fence.rev))
+	}
+	txn := s.c.cli.Txn(ctx).If(cmps...).Then(clientv3.OpPut(s.key(rule), string(data)))
+	if fence != nil {
+		txn = txn.Else(clientv3.OpGet(fence.key, clientv3.WithKeysOnly()))
+	}
+	resp, err := txn.Commit()
 	if err != nil {
 		return unavailable(err)
 	}
 	if !resp.Succeeded {
+		if fence != nil && !holds(resp, fence) {
+			return shift.ErrNotLeading
+		}
 		return shift.ErrConflict
 	}
 	s.setSeen(rule, resp.Header.Revision)
 	s.keepCopy(rule, st)
 	return nil
+}
+
+// holds reports whether the failed fenced save's Else read found the leader key as it was won.
+func holds(resp *clientv3.TxnResponse, fence *leadership) bool {
+	kvs := resp.Responses[0].GetResponseRange().Kvs
+	return len(kvs) == 1 && kvs[0].CreateRevision == fence.rev
 }
 
 // Follow calls changed with the rule of every state another node saves, until ctx ends; the

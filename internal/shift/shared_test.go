@@ -76,7 +76,7 @@ func TestSharedStore(t *testing.T) {
 	for range 20 {
 		a.New.Record(200, time.Millisecond)
 	}
-	a.Tick(t0.Add(time.Hour))
+	a.Tick(context.Background(), t0.Add(time.Hour))
 	if s := a.Status(); s.Step != 1 || s.Status != Paused || a.Percent() != 5 {
 		t.Fatalf("a after its tick: %+v; want the stored step 1 paused", s)
 	}
@@ -150,7 +150,7 @@ func TestConflictWithAnUnreadableStore(t *testing.T) {
 	for range 20 {
 		c.New.Record(200, time.Millisecond)
 	}
-	c.Tick(t0.Add(time.Hour))
+	c.Tick(context.Background(), t0.Add(time.Hour))
 	if s := c.Status(); s.Step != 1 || c.Percent() != 5 {
 		t.Fatalf("a tick refused for a conflict: step %d, share %d%%; want the state before it, step 1 at 5%%", s.Step, c.Percent())
 	}

@@ -42,6 +42,20 @@ type Follower interface {
 	Follow(ctx context.Context, changed func(rule string))
 }
 
+// LeaderStore is a shared Store that fences the saves of the node leading the shifts: a
+// leader can lose its leadership without noticing at once (its lease lapsed while the process
+// stalled), and must not move a shift another node now drives.
+type LeaderStore interface {
+	Store
+	// SaveLeading saves like Save while the leadership lead carries (Elector.Lead's context)
+	// still holds in the store; else it returns ErrNotLeading and saves nothing.
+	SaveLeading(lead context.Context, rule string, s State) error
+}
+
+// ErrNotLeading is SaveLeading's answer to a node whose leadership ended. It is an ErrConflict:
+// the controller reads the stored state and drops its tick.
+var ErrNotLeading = fmt.Errorf("%w: this node no longer leads the shifts", ErrConflict)
+
 // FileStore keeps each rule's state as a JSON file in a directory (<data-dir>/shift). It is
 // safe for concurrent use.
 type FileStore struct {
