@@ -133,12 +133,12 @@ func (t *Tally) Record(p Pair) Verdict {
 		t.counts.ShadowTimeout++
 	case OutcomePrimaryAborted:
 		t.counts.PrimaryAborted++
-		return v
 	}
-	t.primary.add(p.PrimaryTime)
 	if p.Outcome != OutcomeCompared {
 		return v
 	}
+	// Both sides' latencies over the same pairs, so that their percentiles compare.
+	t.primary.add(p.PrimaryTime)
 	t.shadow.add(p.ShadowTime)
 	if v.Match() {
 		t.counts.Match++
