@@ -17,6 +17,10 @@ import (
 // once per content (the key is its SHA-256) and read once per node.
 const codeChunk = 1 << 20
 
+// maxCodeSize bounds a package read from etcd: none larger unpacks within Lambda's 250 MB
+// unzipped limit (codedir.MaxUnzipped).
+const maxCodeSize = 250 << 20
+
 // ErrNoCode is GetCode's answer for code that no node uploaded.
 var ErrNoCode = errors.New("function code not in the cluster store")
 
@@ -68,6 +72,11 @@ func (c *Cluster) GetCode(ctx context.Context, hexSum string) ([]byte, error) {
 	var m codeManifest
 	if err := json.Unmarshal(resp.Kvs[0].Value, &m); err != nil {
 		return nil, fmt.Errorf("function code %s: manifest: %w", hexSum, err)
+	}
+	// Every node reads the manifest and allocates by it: one that does not add up must not
+	// make them all fall over.
+	if m.Size < 0 || m.Size > maxCodeSize || m.Chunks != (m.Size+codeChunk-1)/codeChunk {
+		return nil, fmt.Errorf("function code %s: manifest of %d bytes in %d chunks does not add up", hexSum, m.Size, m.Chunks)
 	}
 	zipped := make([]byte, 0, m.Size)
 	for i := range m.Chunks {
