@@ -91,11 +91,19 @@ func (f *FileStore) Load(rule string) (State, bool, error) {
 	return s, true, nil
 }
 
-// Save writes the rule's file through a temporary file and a rename, so that a crash leaves the
-// old state or the new one, never half of one.
+// Save writes the rule's file through a temporary file, synced before it is renamed over the
+// old one, so that a crash or a power cut leaves the old state or the new one, never half of one
+// (a rename can reach the disk before the data it names).
 func (f *FileStore) Save(rule string, s State) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.write(f.path(rule), s); err != nil {
+		return fmt.Errorf("saving the shift state of %s: %w", rule, err)
+	}
+	return nil
+}
+
+func (f *FileStore) write(path string, s State) error {
 	if err := os.MkdirAll(f.dir, 0o700); err != nil {
 		return err
 	}
@@ -103,11 +111,21 @@ func (f *FileStore) Save(rule string, s State) error {
 	if err != nil {
 		return err
 	}
-	tmp := f.path(rule) + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+	tmp, err := os.OpenFile(path+".tmp", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, f.path(rule))
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // MemoryStore keeps states in memory only: a shift then restarts with the process.
