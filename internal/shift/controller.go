@@ -43,7 +43,7 @@ func NewController(rule string, plan Plan, store Store, log *slog.Logger, now ti
 		*s = NewState(&c.plan, now) // nothing stored, or a state for other groups
 		return true
 	})
-	c.clamp()
+	c.state.Rebase(&c.plan)
 	c.percent.Store(int32(c.state.Percent(&c.plan)))
 	return c
 }
@@ -61,7 +61,7 @@ func (c *Controller) Reconfigure(plan Plan, desired string, atLeast int, now tim
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.plan = plan
-	c.clamp()
+	c.state.Rebase(&c.plan)
 	_ = c.update("reconfigured", nil, true, true, func(s *State) bool {
 		changed := false
 		if desired != s.Desired {
@@ -247,7 +247,7 @@ func (c *Controller) reload() {
 func (c *Controller) set(s State) {
 	startedAt := c.state.StepStarted
 	c.state = s
-	c.clamp()
+	c.state.Rebase(&c.plan)
 	c.percent.Store(int32(c.state.Percent(&c.plan)))
 	if !s.StepStarted.Equal(startedAt) {
 		c.resetReadings()
@@ -267,11 +267,4 @@ func (c *Controller) shadowCounts() (uint64, uint64) {
 		return 0, 0
 	}
 	return c.shadow()
-}
-
-// clamp keeps the step indexes within the plan's steps: a reload may have removed steps, and a
-// stored state comes from outside.
-func (c *Controller) clamp() {
-	c.state.Step = max(0, min(c.state.Step, len(c.plan.Steps)-1))
-	c.state.LastGood = max(0, min(c.state.LastGood, c.state.Step))
 }

@@ -8,6 +8,7 @@ package shift
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -49,6 +50,10 @@ type State struct {
 	Step     int    `json:"step"`
 	LastGood int    `json:"last_good"`
 	Status   string `json:"status"`
+	// Steps are the percentages Step and LastGood index. A plan with other steps (a reload
+	// changed albatross.shift.steps) maps them by percentage (Rebase); none is a state saved
+	// before they were kept, taken to index the plan's.
+	Steps []int `json:"steps,omitempty"`
 	// Zeroed holds New's share at 0 whatever Step says: the shift was aborted or rolled back to
 	// 0, and Steps need not start at 0. Resume and advance lift it.
 	Zeroed bool `json:"zeroed,omitempty"`
@@ -89,7 +94,33 @@ type Readings struct {
 
 // NewState is the state of a shift that starts now at step 0.
 func NewState(p *Plan, now time.Time) State {
-	return State{Key: p.Old + ">" + p.New, Status: Running, StepStarted: now, Updated: now, Reason: "started", AtLeast: -1}
+	return State{Key: p.Old + ">" + p.New, Status: Running, StepStarted: now, Updated: now, Reason: "started", AtLeast: -1,
+		Steps: slices.Clone(p.Steps)}
+}
+
+// Rebase makes Step and LastGood index p.Steps. When they indexed other steps, each goes to
+// the highest of p's steps not above the percentage it stood at: keeping the index instead
+// would move the share (step 2 is 25 % of 0,5,25,50,100 but 100 % of 0,50,100), and a changed
+// list must never raise it.
+func (s *State) Rebase(p *Plan) {
+	if s.Steps != nil && !slices.Equal(s.Steps, p.Steps) {
+		at := func(i int) int { return s.Steps[max(0, min(i, len(s.Steps)-1))] }
+		s.Step, s.LastGood = stepAtMost(p.Steps, at(s.Step)), stepAtMost(p.Steps, at(s.LastGood))
+	}
+	s.Steps = slices.Clone(p.Steps)
+	s.Step = max(0, min(s.Step, len(p.Steps)-1))
+	s.LastGood = max(0, min(s.LastGood, s.Step))
+}
+
+// stepAtMost is the index of the highest step not above percent, 0 when there is none.
+func stepAtMost(steps []int, percent int) int {
+	i := 0
+	for j, v := range steps {
+		if v <= percent {
+			i = j
+		}
+	}
+	return i
 }
 
 // Percent is New's share at the current step.
