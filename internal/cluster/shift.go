@@ -20,8 +20,9 @@ import (
 // node and a tick on the leader never overwrite each other unseen.
 type ShiftStore struct {
 	c *Cluster
-	// copy keeps the states this node last read or wrote, for a restart while etcd is away.
-	copy shift.Store
+	// local keeps a copy of the states this node last read or wrote, for a restart while etcd
+	// is away.
+	local shift.Store
 	mu   sync.Mutex
 	// seen is each rule's mod revision as this node last knew it (0: no key).
 	seen map[string]int64
@@ -39,7 +40,7 @@ var (
 func (c *Cluster) ShiftStore(copyDir string) *ShiftStore {
 	s := &ShiftStore{c: c, seen: map[string]int64{}}
 	if copyDir != "" {
-		s.copy = shift.NewFileStore(copyDir)
+		s.local = shift.NewFileStore(copyDir)
 	}
 	return s
 }
@@ -73,8 +74,8 @@ func (s *ShiftStore) Load(rule string) (shift.State, bool, error) {
 	defer cancel()
 	resp, err := s.c.cli.Get(ctx, s.key(rule))
 	if err != nil {
-		if s.copy != nil {
-			if st, ok, cerr := s.copy.Load(rule); cerr == nil && ok {
+		if s.local != nil {
+			if st, ok, cerr := s.local.Load(rule); cerr == nil && ok {
 				s.c.log.Warn("etcd unreachable; the shift goes on from this node's copy of its state", "rule", rule, "error", err)
 				return st, true, nil
 			}
@@ -96,10 +97,10 @@ func (s *ShiftStore) Load(rule string) (shift.State, bool, error) {
 }
 
 func (s *ShiftStore) keepCopy(rule string, st shift.State) {
-	if s.copy == nil {
+	if s.local == nil {
 		return
 	}
-	if err := s.copy.Save(rule, st); err != nil {
+	if err := s.local.Save(rule, st); err != nil {
 		s.c.log.Warn("copy of a shift state not kept", "rule", rule, "error", err)
 	}
 }
