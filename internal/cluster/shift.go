@@ -23,7 +23,7 @@ type ShiftStore struct {
 	// local keeps a copy of the states this node last read or wrote, for a restart while etcd
 	// is away.
 	local shift.Store
-	mu   sync.Mutex
+	mu    sync.Mutex
 	// seen is each rule's mod revision as this node last knew it (0: no key).
 	seen map[string]int64
 }
