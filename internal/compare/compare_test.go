@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -207,4 +208,28 @@ func FuzzCompareJSON(f *testing.F) {
 		}
 		_ = r.Compare(resp(200, nil, a), resp(200, nil, b))
 	})
+}
+
+// A diff stops growing once it has more lines than a verdict keeps: two bodies that
+// differ on every line (or JSON objects that differ in every key) must not make hundreds of
+// thousands of lines on the shadow's goroutine only for all but twelve to be dropped.
+func TestDiffsAreBoundedAsTheyAreMade(t *testing.T) {
+	t.Parallel()
+	a, b := strings.Repeat("a\n", 1<<14), strings.Repeat("b\n", 1<<14)
+	if n := len(diffText([]byte(a), []byte(b))); n > maxDiffLines+1 {
+		t.Errorf("text diff made %d lines; want at most %d", n, maxDiffLines+1)
+	}
+	var ja, jb strings.Builder
+	ja.WriteString("{")
+	for i := range 1000 {
+		if i > 0 {
+			ja.WriteString(",")
+		}
+		fmt.Fprintf(&ja, `"k%d":%d`, i, i)
+	}
+	ja.WriteString("}")
+	jb.WriteString(`{"other":1}`)
+	if n := len(diffJSON([]byte(ja.String()), []byte(jb.String()), nil)); n > maxDiffLines+1 {
+		t.Errorf("JSON diff made %d lines; want at most %d", n, maxDiffLines+1)
+	}
 }

@@ -107,9 +107,10 @@ func without(v any, p Path) any {
 // elements after it and make them differ.
 type ignored struct{}
 
-// diffValue appends a line for every place where a and b differ, at most maxDiffLines.
+// diffValue appends a line for every place where a and b differ, up to one more than a
+// verdict keeps (Verdict.add shows it as an ellipsis).
 func diffValue(at string, a, b any, out *[]string) {
-	if len(*out) >= maxDiffLines {
+	if len(*out) > maxDiffLines {
 		return
 	}
 	switch x := a.(type) {
@@ -131,6 +132,9 @@ func diffValue(at string, a, b any, out *[]string) {
 			}
 		})
 		for _, k := range keys {
+			if len(*out) > maxDiffLines {
+				return
+			}
 			xv, xok := x[k]
 			yv, yok := y[k]
 			switch {
