@@ -367,3 +367,44 @@ func TestClosedRunner(t *testing.T) {
 		t.Fatal("a closed runner copied a request")
 	}
 }
+
+// The client going away ends the primary's context, never the shadow's: the shadow is its own
+// request, bounded by its own timeout, and the pair is still counted (here as compared, the
+// primary having answered before it noticed).
+func TestClientGoneDoesNotCancelShadow(t *testing.T) {
+	t.Parallel()
+	primaryDone, shadowEntered, release := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	shadowErr := make(chan error, 1)
+	primary := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		defer close(primaryDone)
+		_, _ = io.WriteString(w, "primary:")
+		http.NewResponseController(w).Flush()
+		<-r.Context().Done() // the client is gone
+		return nil
+	})
+	shadow := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		close(shadowEntered)
+		<-release
+		shadowErr <- r.Context().Err()
+		_, _ = io.WriteString(w, "primary:")
+		return nil
+	})
+	s := start(t, primary, shadow, &compare.Rules{Body: compare.BodyBytes}, Options{Percentage: 100, Timeout: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.url+"/", http.NoBody)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-shadowEntered
+	cancel()
+	resp.Body.Close()
+	<-primaryDone
+	close(release)
+	if err := <-shadowErr; err != nil {
+		t.Fatalf("the shadow's context ended with the client's: %v", err)
+	}
+	if r := s.finish(); r.Match != 1 {
+		t.Fatalf("report = %+v; want the pair compared", r.Counts)
+	}
+}
