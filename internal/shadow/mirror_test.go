@@ -408,3 +408,28 @@ func TestClientGoneDoesNotCancelShadow(t *testing.T) {
 		t.Fatalf("report = %+v; want the pair compared", r.Counts)
 	}
 }
+
+// Mirrors given one Limit share it: a second mirror of the same rule (a reload's) copies nothing
+// while the first one's copy takes the only slot.
+func TestSharedLimit(t *testing.T) {
+	t.Parallel()
+	entered, release := make(chan struct{}, 2), make(chan struct{})
+	shadow := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		entered <- struct{}{}
+		<-release
+		return nil
+	})
+	runner := NewRunner()
+	tally := compare.NewTally(&compare.Rules{}, 10)
+	opts := Options{Percentage: 100, Timeout: time.Hour, Limit: NewLimit(1)}
+	before := server(t, NewMirror(runner, shadow, tally, opts).Wrap(primaryEcho))
+	after := server(t, NewMirror(runner, shadow, tally, opts).Wrap(primaryEcho))
+	get(t, http.MethodGet, before.URL+"/1", "")
+	<-entered
+	get(t, http.MethodGet, after.URL+"/2", "")
+	close(release)
+	runner.Close(context.Background())
+	if r := tally.Report(); r.Shadowed != 1 || r.Skipped[compare.SkipBusy] != 1 {
+		t.Fatalf("report = %+v; want one copy and one skipped (busy)", r.Counts)
+	}
+}
