@@ -17,6 +17,10 @@ import (
 // once per content (the key is its SHA-256) and read once per node.
 const codeChunk = 1 << 20
 
+// maxCodeSize bounds a package read from etcd: none larger unpacks within Lambda's 250 MB
+// unzipped limit (codedir.MaxUnzipped).
+const maxCodeSize = 250 << 20
+
 // ErrNoCode is GetCode's answer for code that no node uploaded.
 var ErrNoCode = errors.New("function code not in the cluster store")
 
@@ -34,7 +38,7 @@ func (c *Cluster) PutCode(ctx context.Context, zipped []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout+time.Duration(len(zipped)/codeChunk)*time.Second)
 	defer cancel()
 	if resp, err := c.cli.Get(ctx, base, clientv3.WithCountOnly()); err != nil {
-		return unavailable(err)
+		return fmt.Errorf("storing function code %x: %w", sum, unavailable(err))
 	} else if resp.Count > 0 {
 		return nil
 	}
@@ -42,13 +46,13 @@ func (c *Cluster) PutCode(ctx context.Context, zipped []byte) error {
 	for off := 0; off < len(zipped); off += codeChunk {
 		end := min(off+codeChunk, len(zipped))
 		if _, err := c.cli.Put(ctx, fmt.Sprintf("%s/%06d", base, m.Chunks), string(zipped[off:end])); err != nil {
-			return unavailable(err)
+			return fmt.Errorf("storing function code %x, chunk %d: %w", sum, m.Chunks, unavailable(err))
 		}
 		m.Chunks++
 	}
 	data, _ := json.Marshal(m)
 	if _, err := c.cli.Put(ctx, base, string(data)); err != nil {
-		return unavailable(err)
+		return fmt.Errorf("storing function code %x, manifest: %w", sum, unavailable(err))
 	}
 	return nil
 }
@@ -60,7 +64,7 @@ func (c *Cluster) GetCode(ctx context.Context, hexSum string) ([]byte, error) {
 	defer cancel()
 	resp, err := c.cli.Get(ctx, base)
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, fmt.Errorf("function code %s: %w", hexSum, unavailable(err))
 	}
 	if len(resp.Kvs) == 0 {
 		return nil, fmt.Errorf("%w: %s", ErrNoCode, hexSum)
@@ -69,12 +73,17 @@ func (c *Cluster) GetCode(ctx context.Context, hexSum string) ([]byte, error) {
 	if err := json.Unmarshal(resp.Kvs[0].Value, &m); err != nil {
 		return nil, fmt.Errorf("function code %s: manifest: %w", hexSum, err)
 	}
+	// Every node reads the manifest and allocates by it: one that does not add up must not
+	// make them all fall over.
+	if m.Size < 0 || m.Size > maxCodeSize || m.Chunks != (m.Size+codeChunk-1)/codeChunk {
+		return nil, fmt.Errorf("function code %s: manifest of %d bytes in %d chunks does not add up", hexSum, m.Size, m.Chunks)
+	}
 	zipped := make([]byte, 0, m.Size)
 	for i := range m.Chunks {
 		// One chunk per request, so that no response goes over etcd's size limits either.
 		r, err := c.cli.Get(ctx, fmt.Sprintf("%s/%06d", base, i))
 		if err != nil {
-			return nil, unavailable(err)
+			return nil, fmt.Errorf("function code %s, chunk %d: %w", hexSum, i, unavailable(err))
 		}
 		if len(r.Kvs) == 0 {
 			return nil, fmt.Errorf("function code %s: chunk %d is missing", hexSum, i)

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -160,6 +161,15 @@ func TestEtcd(t *testing.T) {
 		}
 		if _, err := c.GetCode(ctx, hex.EncodeToString(make([]byte, 32))); !errors.Is(err, ErrNoCode) {
 			t.Fatalf("GetCode of code never stored: %v; want ErrNoCode", err)
+		}
+		// A manifest that claims more than its chunks can hold is refused before anything is
+		// allocated for it: every node reads it, and none may fall over.
+		huge := hex.EncodeToString(bytes.Repeat([]byte{7}, 32))
+		if _, err := c.cli.Put(ctx, c.codeKey(huge), `{"size":4611686018427387904,"chunks":1}`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetCode(ctx, huge); err == nil || !strings.Contains(err.Error(), "manifest") {
+			t.Fatalf("GetCode with a lying manifest: %v; want the manifest refused", err)
 		}
 	})
 

@@ -43,7 +43,8 @@ func (c *Cluster) leadOnce(ctx context.Context, name string, run func(context.Co
 		return err
 	}
 	c.log.Info("leading", "election", name, "node", c.node)
-	leading, stop := context.WithCancel(ctx)
+	held := leadership{key: election.Key(), rev: election.Rev()}
+	leading, stop := context.WithCancel(context.WithValue(ctx, leadershipKey{}, held))
 	defer stop()
 	go func() {
 		select {
@@ -76,3 +77,19 @@ func (c *Cluster) Leader(ctx context.Context, name string) (string, error) {
 }
 
 func (c *Cluster) electionKey(name string) string { return c.key("leader/" + name) }
+
+// leadership is the leader key a node holds while it leads, as its run's context carries it:
+// a write that must come from the leader compares the key's create revision, so that etcd
+// refuses it once the key is gone (the lease lapsed) or belongs to another campaign.
+type leadership struct {
+	key string
+	rev int64
+}
+
+type leadershipKey struct{}
+
+// leadershipOf returns the leadership ctx carries, if it comes from Lead.
+func leadershipOf(ctx context.Context) (leadership, bool) {
+	l, ok := ctx.Value(leadershipKey{}).(leadership)
+	return l, ok
+}

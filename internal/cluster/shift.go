@@ -20,14 +20,18 @@ import (
 // node and a tick on the leader never overwrite each other unseen.
 type ShiftStore struct {
 	c *Cluster
-	// copy keeps the states this node last read or wrote, for a restart while etcd is away.
-	copy shift.Store
-	mu   sync.Mutex
+	// local keeps a copy of the states this node last read or wrote, for a restart while etcd
+	// is away.
+	local shift.Store
+	mu    sync.Mutex
 	// seen is each rule's mod revision as this node last knew it (0: no key).
 	seen map[string]int64
 }
 
-var _ shift.Follower = (*ShiftStore)(nil)
+var (
+	_ shift.Follower    = (*ShiftStore)(nil)
+	_ shift.LeaderStore = (*ShiftStore)(nil)
+)
 
 // ShiftStore returns the shared store of shift states. copyDir ("" for none) keeps a copy of
 // every state this node reads or writes, served when etcd does not answer, so that a node
@@ -36,7 +40,7 @@ var _ shift.Follower = (*ShiftStore)(nil)
 func (c *Cluster) ShiftStore(copyDir string) *ShiftStore {
 	s := &ShiftStore{c: c, seen: map[string]int64{}}
 	if copyDir != "" {
-		s.copy = shift.NewFileStore(copyDir)
+		s.local = shift.NewFileStore(copyDir)
 	}
 	return s
 }
@@ -70,8 +74,8 @@ func (s *ShiftStore) Load(rule string) (shift.State, bool, error) {
 	defer cancel()
 	resp, err := s.c.cli.Get(ctx, s.key(rule))
 	if err != nil {
-		if s.copy != nil {
-			if st, ok, cerr := s.copy.Load(rule); cerr == nil && ok {
+		if s.local != nil {
+			if st, ok, cerr := s.local.Load(rule); cerr == nil && ok {
 				s.c.log.Warn("etcd unreachable; the shift goes on from this node's copy of its state", "rule", rule, "error", err)
 				return st, true, nil
 			}
@@ -93,10 +97,10 @@ func (s *ShiftStore) Load(rule string) (shift.State, bool, error) {
 }
 
 func (s *ShiftStore) keepCopy(rule string, st shift.State) {
-	if s.copy == nil {
+	if s.local == nil {
 		return
 	}
-	if err := s.copy.Save(rule, st); err != nil {
+	if err := s.local.Save(rule, st); err != nil {
 		s.c.log.Warn("copy of a shift state not kept", "rule", rule, "error", err)
 	}
 }
@@ -104,29 +108,62 @@ func (s *ShiftStore) keepCopy(rule string, st shift.State) {
 // Save writes the rule's state if nobody else wrote it since this node last knew it; else it
 // returns shift.ErrConflict and writes nothing.
 func (s *ShiftStore) Save(rule string, st shift.State) error {
+	return s.save(context.Background(), rule, st, nil)
+}
+
+// SaveLeading saves like Save while the leadership lead carries (Lead's run context) still
+// holds: its leader key exists with the revision it was won at. Else it returns
+// shift.ErrNotLeading and writes nothing. A context without a leadership saves like Save.
+func (s *ShiftStore) SaveLeading(lead context.Context, rule string, st shift.State) error {
+	held, ok := leadershipOf(lead)
+	if !ok {
+		return s.Save(rule, st)
+	}
+	if lead.Err() != nil {
+		return shift.ErrNotLeading
+	}
+	return s.save(lead, rule, st, &held)
+}
+
+// save writes st by compare-and-swap on the rule's key and, with fence, on the leader key.
+func (s *ShiftStore) save(ctx context.Context, rule string, st shift.State, fence *leadership) error {
 	data, err := json.Marshal(st)
 	if err != nil {
-		return err
+		return fmt.Errorf("shift state of %s: %w", rule, err)
 	}
 	s.mu.Lock()
 	prev := s.seen[rule]
 	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	// A mod revision of 0 compares equal to a key that does not exist yet.
-	resp, err := s.c.cli.Txn(ctx).
-		If(clientv3.Compare(clientv3.ModRevision(s.key(rule)), "=", prev)).
-		Then(clientv3.OpPut(s.key(rule), string(data))).
-		Commit()
+	cmps := []clientv3.Cmp{clientv3.Compare(clientv3.ModRevision(s.key(rule)), "=", prev)}
+	if fence != nil {
+		cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(fence.key), "=", fence.rev))
+	}
+	txn := s.c.cli.Txn(ctx).If(cmps...).Then(clientv3.OpPut(s.key(rule), string(data)))
+	if fence != nil {
+		txn = txn.Else(clientv3.OpGet(fence.key, clientv3.WithKeysOnly()))
+	}
+	resp, err := txn.Commit()
 	if err != nil {
 		return unavailable(err)
 	}
 	if !resp.Succeeded {
+		if fence != nil && !holds(resp, fence) {
+			return shift.ErrNotLeading
+		}
 		return shift.ErrConflict
 	}
 	s.setSeen(rule, resp.Header.Revision)
 	s.keepCopy(rule, st)
 	return nil
+}
+
+// holds reports whether the failed fenced save's Else read found the leader key as it was won.
+func holds(resp *clientv3.TxnResponse, fence *leadership) bool {
+	kvs := resp.Responses[0].GetResponseRange().Kvs
+	return len(kvs) == 1 && kvs[0].CreateRevision == fence.rev
 }
 
 // Follow calls changed with the rule of every state another node saves, until ctx ends; the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/shift"
+	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // shiftNode is one node's part of a shift as the data plane wires it (reconcile's shifts): a
@@ -63,7 +64,7 @@ func startShiftNode(t *testing.T, endpoint, name string, leading chan string, no
 				case <-ctx.Done():
 					return
 				case now := <-n.ticks:
-					n.ctrl.Tick(now)
+					n.ctrl.Tick(ctx, now)
 					n.ticked <- struct{}{}
 				}
 			}
@@ -212,5 +213,41 @@ func TestShiftStoreConflict(t *testing.T) {
 	}
 	if s := restarted.Status(); s.Step != 1 || restarted.Percent() != 50 {
 		t.Fatalf("after an advance etcd did not take: %+v; want step 1 still", s)
+	}
+}
+
+// A node whose leadership ended without its knowing (its lease lapsed while it stalled, and
+// another node may lead) has its tick's save refused, even when nobody saved the state since it
+// read it: a stale leader must not move a shift.
+func TestStaleLeaderTickRefused(t *testing.T) {
+	endpoint := startEtcd(t)
+	t0 := time.Now()
+	c := connect(t, endpoint, "stale")
+	store := c.ShiftStore("")
+	ctrl := shift.NewController(shiftRule, testShiftPlan, store, slog.New(slog.DiscardHandler), t0)
+	ctx, cancel := context.WithCancel(context.Background())
+	leading := make(chan context.Context)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		c.Lead(ctx, "shift", func(lctx context.Context) {
+			leading <- lctx
+			<-lctx.Done()
+		})
+	})
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	lctx := <-leading
+
+	// The leader key goes, as etcd removes it when the lease lapses; the session has not noticed.
+	dctx, dcancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer dcancel()
+	if _, err := c.cli.Delete(dctx, c.electionKey("shift")+"/", clientv3.WithPrefix()); err != nil {
+		t.Fatal(err)
+	}
+	ctrl.Tick(lctx, t0.Add(time.Hour)) // step 0's interval is over: it would advance
+	if st, _, err := store.Load(shiftRule); err != nil || st.Step != 0 {
+		t.Fatalf("stored step %d (%v) after a stale leader's tick; want 0", st.Step, err)
+	}
+	if s := ctrl.Status(); s.Step != 0 || ctrl.Percent() != 0 {
+		t.Fatalf("the stale leader holds %+v; want the stored step 0", s)
 	}
 }

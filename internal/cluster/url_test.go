@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -61,19 +60,4 @@ func FuzzParseStore(f *testing.F) {
 			t.Errorf("ParseStore(%q) = %+v: no endpoint or a prefix not /-led or /-ended", s, st)
 		}
 	})
-}
-
-// TestSoloLeadsAtOnce: a node alone runs its controllers at once, until their context ends.
-func TestSoloLeadsAtOnce(t *testing.T) {
-	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		Solo{}.Lead(ctx, "shift", func(lctx context.Context) { close(ran); <-lctx.Done() })
-	}()
-	<-ran
-	cancel()
-	<-done
 }

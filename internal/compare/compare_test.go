@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -46,6 +47,13 @@ func TestCompare(t *testing.T) {
 			kinds: []Kind{KindBody}, diff: "first difference at byte 3"},
 		{desc: "JSON equal despite key order, spacing and number form", rules: Rules{Body: BodyJSON},
 			primary: resp(200, nil, `{"a":1,"b":[true,null]}`), shadow: resp(200, nil, `{ "b": [true, null], "a": 1.0 }`)},
+		{desc: "JSON numbers equal in every written form", rules: Rules{Body: BodyJSON},
+			primary: resp(200, nil, `[1, 1e2, 0.5, -0, 12.50, 1E+3]`), shadow: resp(200, nil, `[1.0, 100, 5e-1, 0.0, 1.25e1, 1000]`)},
+		{desc: "JSON numbers differ beyond 64 bits of precision", rules: Rules{Body: BodyJSON},
+			primary: resp(200, nil, `{"id":18446744073709551617}`), shadow: resp(200, nil, `{"id":18446744073709551616}`),
+			kinds: []Kind{KindBody}, diff: "$.id: -18446744073709551617 +18446744073709551616"},
+		{desc: "JSON numbers of huge exponents compare without expanding them", rules: Rules{Body: BodyJSON},
+			primary: resp(200, nil, `[1e999999999, 1e-999999999]`), shadow: resp(200, nil, `[10e999999998, 1e-999999999]`)},
 		{desc: "JSON differs in a nested value", rules: Rules{Body: BodyJSON},
 			primary: resp(200, nil, `{"a":{"b":[1,2]}}`), shadow: resp(200, nil, `{"a":{"b":[1,3]}}`),
 			kinds: []Kind{KindBody}, diff: "$.a.b[1]: -2 +3"},
@@ -200,4 +208,28 @@ func FuzzCompareJSON(f *testing.F) {
 		}
 		_ = r.Compare(resp(200, nil, a), resp(200, nil, b))
 	})
+}
+
+// A diff stops growing once it has more lines than a verdict keeps: two bodies that
+// differ on every line (or JSON objects that differ in every key) must not make hundreds of
+// thousands of lines on the shadow's goroutine only for all but twelve to be dropped.
+func TestDiffsAreBoundedAsTheyAreMade(t *testing.T) {
+	t.Parallel()
+	a, b := strings.Repeat("a\n", 1<<14), strings.Repeat("b\n", 1<<14)
+	if n := len(diffText([]byte(a), []byte(b))); n > maxDiffLines+1 {
+		t.Errorf("text diff made %d lines; want at most %d", n, maxDiffLines+1)
+	}
+	var ja, jb strings.Builder
+	ja.WriteString("{")
+	for i := range 1000 {
+		if i > 0 {
+			ja.WriteString(",")
+		}
+		fmt.Fprintf(&ja, `"k%d":%d`, i, i)
+	}
+	ja.WriteString("}")
+	jb.WriteString(`{"other":1}`)
+	if n := len(diffJSON([]byte(ja.String()), []byte(jb.String()), nil)); n > maxDiffLines+1 {
+		t.Errorf("JSON diff made %d lines; want at most %d", n, maxDiffLines+1)
+	}
 }

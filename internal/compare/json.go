@@ -107,9 +107,10 @@ func without(v any, p Path) any {
 // elements after it and make them differ.
 type ignored struct{}
 
-// diffValue appends a line for every place where a and b differ, at most maxDiffLines.
+// diffValue appends a line for every place where a and b differ, up to one more than a
+// verdict keeps (Verdict.add shows it as an ellipsis).
 func diffValue(at string, a, b any, out *[]string) {
-	if len(*out) >= maxDiffLines {
+	if len(*out) > maxDiffLines {
 		return
 	}
 	switch x := a.(type) {
@@ -131,6 +132,9 @@ func diffValue(at string, a, b any, out *[]string) {
 			}
 		})
 		for _, k := range keys {
+			if len(*out) > maxDiffLines {
+				return
+			}
 			xv, xok := x[k]
 			yv, yok := y[k]
 			switch {
@@ -167,15 +171,42 @@ func sameScalar(a, b any) bool {
 	na, aNum := a.(json.Number)
 	nb, bNum := b.(json.Number)
 	if aNum && bNum {
-		fa, okA := new(big.Float).SetString(string(na))
-		fb, okB := new(big.Float).SetString(string(nb))
-		return okA && okB && fa.Cmp(fb) == 0
+		return canonicalNumber(string(na)) == canonicalNumber(string(nb))
 	}
 	switch a.(type) {
 	case map[string]any, []any:
 		return false
 	}
 	return a == b
+}
+
+// canonicalNumber writes a JSON number as its significant digits and a decimal exponent
+// ("12.50" and "1.25e1" are "125e-1", "-0.0" is "0"), so that equal values compare equal as
+// strings. It is exact where a float is not (two ids beyond 2^64 that differ in their last
+// digit round to one float64, or one 64-bit big.Float) and stays linear in the number's length
+// where big.Rat would expand 1e999999 into a million digits. The decoder has checked the
+// grammar; an exponent that is not a number leaves s as it is.
+func canonicalNumber(s string) string {
+	sign := ""
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		sign, s = "-", rest
+	}
+	mantissa, exponent := s, "0"
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		mantissa, exponent = s[:i], s[i+1:]
+	}
+	whole, fraction, _ := strings.Cut(mantissa, ".")
+	digits := strings.TrimLeft(whole+fraction, "0")
+	if digits == "" {
+		return "0" // -0 equals 0
+	}
+	exp, ok := new(big.Int).SetString(exponent, 10)
+	if !ok {
+		return sign + s
+	}
+	significant := strings.TrimRight(digits, "0")
+	exp.Add(exp, big.NewInt(int64(len(digits)-len(significant)-len(fraction))))
+	return sign + significant + "e" + exp.String()
 }
 
 // show renders a JSON value for a diff line, cut to a readable length.

@@ -115,7 +115,7 @@ func (t *Tally) Skip(reason string) {
 }
 
 // Record compares a finished pair (when both sides answered) and counts it.
-func (t *Tally) Record(p Pair) Verdict {
+func (t *Tally) Record(p Pair) {
 	t.mu.Lock()
 	rules := t.rules
 	t.mu.Unlock()
@@ -133,16 +133,16 @@ func (t *Tally) Record(p Pair) Verdict {
 		t.counts.ShadowTimeout++
 	case OutcomePrimaryAborted:
 		t.counts.PrimaryAborted++
-		return v
 	}
-	t.primary.add(p.PrimaryTime)
 	if p.Outcome != OutcomeCompared {
-		return v
+		return
 	}
+	// Both sides' latencies over the same pairs, so that their percentiles compare.
+	t.primary.add(p.PrimaryTime)
 	t.shadow.add(p.ShadowTime)
 	if v.Match() {
 		t.counts.Match++
-		return v
+		return
 	}
 	t.counts.Mismatch++
 	for _, k := range v.Kinds {
@@ -150,7 +150,6 @@ func (t *Tally) Record(p Pair) Verdict {
 	}
 	t.sample(Sample{Time: time.Now(), Method: p.Method, URI: p.URI, Kinds: v.Kinds, Diff: v.Diff,
 		Primary: side(p.Primary, p.PrimaryTime), Shadow: side(p.Shadow, p.ShadowTime)})
-	return v
 }
 
 func (t *Tally) sample(s Sample) {

@@ -40,6 +40,9 @@ func diffText(a, b []byte) []string {
 	la, lb := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
 	var out []string
 	for i := range min(len(la), len(lb)) {
+		if len(out) > maxDiffLines {
+			return out // a verdict keeps maxDiffLines and an ellipsis: the rest would be dropped
+		}
 		if !bytes.Equal(la[i], lb[i]) {
 			out = append(out, fmt.Sprintf("line %d: -%q +%q", i+1, cut(string(la[i]), 80), cut(string(lb[i]), 80)))
 		}

@@ -35,6 +35,8 @@ type shadowedRule struct {
 	primary      []string
 	tally        *compare.Tally
 	rules        *compare.Rules
+	// limit bounds the rule's shadow requests in flight across reloads, as the tally counts.
+	limit *shadow.Limit
 }
 
 // sampleLimit is how many mismatches each shadowed rule keeps.
@@ -50,7 +52,8 @@ func RuleName(lb *config.LoadBalancer, l *config.Listener, r *config.Rule) strin
 }
 
 // shadowed wraps a rule's forward so that its requests are copied to the shadow target group.
-// The tally of the same rule and shadow is reused; its comparison rules change at commit.
+// The tally of the same rule and shadow is reused; its comparison rules change at commit. So is
+// its limit of requests in flight, while max_in_flight stays the same.
 func (b *builder) shadowed(lb *config.LoadBalancer, l *config.Listener, r *config.Rule, forward action.Handler) action.Handler {
 	name := r.AlbatrossAttributes[config.AttrShadowTargetGroup]
 	target, ok := b.groups[name]
@@ -62,17 +65,25 @@ func (b *builder) shadowed(lb *config.LoadBalancer, l *config.Listener, r *confi
 		sr.primary = forwardTargets(&a)
 	}
 	key := sr.rule + " " + name
+	opts := shadowOptions(r)
 	s := b.dp.shadows
 	s.mu.Lock()
 	if old, ok := s.live[key]; ok {
 		sr.tally = old.tally
+		if old.limit.Cap() == opts.MaxInFlight {
+			sr.limit = old.limit
+		}
 	}
 	s.mu.Unlock()
 	if sr.tally == nil {
 		sr.tally = compare.NewTally(sr.rules, sampleLimit)
 	}
+	if sr.limit == nil {
+		sr.limit = shadow.NewLimit(opts.MaxInFlight)
+	}
+	opts.Limit = sr.limit
 	b.g.shadows[key] = sr
-	m := shadow.NewMirror(s.runner, target, sr.tally, shadowOptions(r))
+	m := shadow.NewMirror(s.runner, target, sr.tally, opts)
 	return m.Wrap(forward)
 }
 

@@ -143,3 +143,50 @@ func waitShadowed(t *testing.T, dp *DataPlane, n uint64) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A reload does not make room for more shadow requests: the rule's bound on shadow requests in
+// flight holds across graphs, so that a node reloading often (every API change in a cluster)
+// cannot run max_in_flight copies per graph still draining.
+func TestShadowInFlightBoundSurvivesReload(t *testing.T) {
+	_, primaryPort := backend(t, "monolith", nil)
+	entered, release := make(chan struct{}, 4), make(chan struct{})
+	blocked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-release
+	}))
+	t.Cleanup(blocked.Close)
+	_, p, _ := net.SplitHostPort(blocked.Listener.Addr().String())
+	shadowPort, _ := strconv.Atoi(p)
+	attrs := map[string]string{config.AttrShadowTargetGroup: "next", config.AttrShadowMaxInFlight: "1",
+		config.AttrShadowTimeoutMS: "60000"}
+	dp := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache"), DrainTimeout: 5 * time.Second})
+	ctx := context.Background()
+	t.Cleanup(func() { _ = dp.Close(ctx) })
+	t.Cleanup(func() { close(release) }) // before Close, which waits for the blocked copy
+	if err := dp.Apply(ctx, shadowConfig(primaryPort, shadowPort, attrs)); err != nil {
+		t.Fatal(err)
+	}
+	var addr string
+	for _, a := range dp.Addrs() {
+		addr = a.String()
+	}
+	get := func(path string) {
+		t.Helper()
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	get("/api/first")
+	<-entered // the one copy allowed is running, and stays
+	if err := dp.Apply(ctx, shadowConfig(primaryPort, shadowPort, attrs)); err != nil {
+		t.Fatal(err)
+	}
+	get("/api/second")
+	r := dp.ShadowReports()
+	if len(r) != 1 || r[0].Skipped["busy"] != 1 {
+		t.Fatalf("after a reload, a second copy beside the running one: %+v; want it skipped (busy)", r)
+	}
+}

@@ -180,15 +180,15 @@ func (s *shifts) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			s.tick(now)
+			s.tick(ctx, now)
 		}
 	}
 }
 
-// tick lets every live controller judge its step.
-func (s *shifts) tick(now time.Time) {
+// tick lets every live controller judge its step while ctx, the leadership, lasts.
+func (s *shifts) tick(ctx context.Context, now time.Time) {
 	for _, c := range s.controllers() {
-		c.Tick(now)
+		c.Tick(ctx, now)
 	}
 }
 

@@ -112,7 +112,7 @@ func TestShiftUnderLoad(t *testing.T) {
 	now := time.Now()
 	tick := func() shift.Status {
 		now = now.Add(time.Minute)
-		dp.shifts.tick(now)
+		dp.shifts.tick(context.Background(), now)
 		return ctrl().Status()
 	}
 	if s := tick(); s.Percent != 25 || s.Status != shift.Running {

@@ -367,3 +367,69 @@ func TestClosedRunner(t *testing.T) {
 		t.Fatal("a closed runner copied a request")
 	}
 }
+
+// The client going away ends the primary's context, never the shadow's: the shadow is its own
+// request, bounded by its own timeout, and the pair is still counted (here as compared, the
+// primary having answered before it noticed).
+func TestClientGoneDoesNotCancelShadow(t *testing.T) {
+	t.Parallel()
+	primaryDone, shadowEntered, release := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	shadowErr := make(chan error, 1)
+	primary := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		defer close(primaryDone)
+		_, _ = io.WriteString(w, "primary:")
+		http.NewResponseController(w).Flush()
+		<-r.Context().Done() // the client is gone
+		return nil
+	})
+	shadow := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		close(shadowEntered)
+		<-release
+		shadowErr <- r.Context().Err()
+		_, _ = io.WriteString(w, "primary:")
+		return nil
+	})
+	s := start(t, primary, shadow, &compare.Rules{Body: compare.BodyBytes}, Options{Percentage: 100, Timeout: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.url+"/", http.NoBody)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-shadowEntered
+	cancel()
+	resp.Body.Close()
+	<-primaryDone
+	close(release)
+	if err := <-shadowErr; err != nil {
+		t.Fatalf("the shadow's context ended with the client's: %v", err)
+	}
+	if r := s.finish(); r.Match != 1 {
+		t.Fatalf("report = %+v; want the pair compared", r.Counts)
+	}
+}
+
+// Mirrors given one Limit share it: a second mirror of the same rule (a reload's) copies nothing
+// while the first one's copy takes the only slot.
+func TestSharedLimit(t *testing.T) {
+	t.Parallel()
+	entered, release := make(chan struct{}, 2), make(chan struct{})
+	shadow := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		entered <- struct{}{}
+		<-release
+		return nil
+	})
+	runner := NewRunner()
+	tally := compare.NewTally(&compare.Rules{}, 10)
+	opts := Options{Percentage: 100, Timeout: time.Hour, Limit: NewLimit(1)}
+	before := server(t, NewMirror(runner, shadow, tally, opts).Wrap(primaryEcho))
+	after := server(t, NewMirror(runner, shadow, tally, opts).Wrap(primaryEcho))
+	get(t, http.MethodGet, before.URL+"/1", "")
+	<-entered
+	get(t, http.MethodGet, after.URL+"/2", "")
+	close(release)
+	runner.Close(context.Background())
+	if r := tally.Report(); r.Shadowed != 1 || r.Skipped[compare.SkipBusy] != 1 {
+		t.Fatalf("report = %+v; want one copy and one skipped (busy)", r.Counts)
+	}
+}

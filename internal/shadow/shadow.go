@@ -34,8 +34,12 @@ type Options struct {
 	// Timeout bounds a shadow request from start to the end of its body. Zero means 5 s.
 	Timeout time.Duration
 	// MaxInFlight caps the shadow requests running at once; beyond it a request is not copied
-	// (counted as skipped). Zero means 16.
+	// (counted as skipped). Zero means 16. Limit, when set, is used instead.
 	MaxInFlight int
+	// Limit is a bound shared by every mirror of one rule, across reloads: without it each new
+	// graph's mirror would allow MaxInFlight more beside those still running on the old one.
+	// Nil gives the mirror a limit of MaxInFlight of its own.
+	Limit *Limit
 	// MaxBodyBytes is the largest request body copied; a larger one, or one of unknown length
 	// (chunked), is not copied. Zero means 64 KiB.
 	MaxBodyBytes int64
@@ -101,19 +105,38 @@ func (r *Runner) goShadow(fn func()) bool {
 	return true
 }
 
+// Limit bounds how many shadow requests run at once. It is safe for concurrent use.
+type Limit struct{ slots chan struct{} }
+
+// NewLimit returns a limit of n shadow requests at once; n below 1 means 16, as a zero
+// Options.MaxInFlight does.
+func NewLimit(n int) *Limit {
+	if n < 1 {
+		n = 16
+	}
+	return &Limit{slots: make(chan struct{}, n)}
+}
+
+// Cap is how many shadow requests the limit lets run at once.
+func (l *Limit) Cap() int { return cap(l.slots) }
+
 // Mirror copies requests to one shadow target group and records the comparisons in a tally.
 type Mirror struct {
 	runner *Runner
 	target Handler
 	opts   Options
 	tally  *compare.Tally
-	slots  chan struct{}
+	limit  *Limit
 }
 
 // NewMirror returns the mirror of one rule: copies go to target, outcomes to tally.
 func NewMirror(runner *Runner, target Handler, tally *compare.Tally, opts Options) *Mirror {
 	opts.defaults()
-	return &Mirror{runner: runner, target: target, opts: opts, tally: tally, slots: make(chan struct{}, opts.MaxInFlight)}
+	limit := opts.Limit
+	if limit == nil {
+		limit = NewLimit(opts.MaxInFlight)
+	}
+	return &Mirror{runner: runner, target: target, opts: opts, tally: tally, limit: limit}
 }
 
 // Wrap returns primary with m copying its requests.
@@ -142,11 +165,11 @@ func idempotent(method string) bool {
 
 func (m *Mirror) acquire() bool {
 	select {
-	case m.slots <- struct{}{}:
+	case m.limit.slots <- struct{}{}:
 		return true
 	default:
 		return false
 	}
 }
 
-func (m *Mirror) release() { <-m.slots }
+func (m *Mirror) release() { <-m.limit.slots }

@@ -1,6 +1,7 @@
 package shift
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -35,14 +36,14 @@ type Controller struct {
 func NewController(rule string, plan Plan, store Store, log *slog.Logger, now time.Time) *Controller {
 	c := &Controller{rule: rule, store: store, log: log, plan: plan}
 	c.reload()
-	_ = c.update("started", true, true, func(s *State) bool {
+	_ = c.update("started", nil, true, true, func(s *State) bool {
 		if s.Key == c.key() {
 			return false
 		}
 		*s = NewState(&c.plan, now) // nothing stored, or a state for other groups
 		return true
 	})
-	c.clamp()
+	c.state.Rebase(&c.plan)
 	c.percent.Store(int32(c.state.Percent(&c.plan)))
 	return c
 }
@@ -60,8 +61,8 @@ func (c *Controller) Reconfigure(plan Plan, desired string, atLeast int, now tim
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.plan = plan
-	c.clamp()
-	_ = c.update("reconfigured", true, true, func(s *State) bool {
+	c.state.Rebase(&c.plan)
+	_ = c.update("reconfigured", nil, true, true, func(s *State) bool {
 		changed := false
 		if desired != s.Desired {
 			// "running" is where every shift starts: only a change back to it resumes.
@@ -97,10 +98,15 @@ func (c *Controller) SetShadow(counts func() (compared, mismatched uint64)) {
 	c.baseCompared, c.baseMismatched = c.shadowCounts()
 }
 
-// Tick judges the current step's readings and moves the shift when it must.
-func (c *Controller) Tick(now time.Time) {
+// Tick judges the current step's readings and moves the shift when it must. lead is the
+// context of the leadership the tick is made under (Elector.Lead's): once it has ended the tick
+// does nothing, and a LeaderStore refuses its save when the leadership ended unnoticed.
+func (c *Controller) Tick(lead context.Context, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if lead.Err() != nil {
+		return // another node may lead now
+	}
 	var r Readings
 	r.NewRequests, r.New5XX, r.NewP99 = c.New.Reading()
 	_, _, r.OldP99 = c.Old.Reading()
@@ -110,7 +116,7 @@ func (c *Controller) Tick(now time.Time) {
 	}
 	// A tick is not made again on a state another node saved meanwhile: its readings belong
 	// to the step this node judged, and the next tick judges the stored state afresh.
-	_ = c.update("tick", false, false, func(s *State) bool { return s.Tick(&c.plan, r, now) })
+	_ = c.update("tick", lead, false, false, func(s *State) bool { return s.Tick(&c.plan, r, now) })
 }
 
 // Command applies an operator's command (pause, resume, advance, abort).
@@ -118,7 +124,7 @@ func (c *Controller) Command(cmd string, now time.Time) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var err error
-	if serr := c.update(cmd, true, false, func(s *State) bool {
+	if serr := c.update(cmd, nil, true, false, func(s *State) bool {
 		err = s.Command(&c.plan, cmd, now)
 		return err == nil
 	}); serr != nil {
@@ -170,15 +176,21 @@ const maxConflicts = 8
 // keeps the change in memory (logged: the shift goes on, the next save may succeed); a shared
 // store (Follower) drops it unless keep, so that this node never routes with a share the others
 // do not have; the next tick makes it again. keep is for reloads, which every node makes alike.
-// c.mu is held.
-func (c *Controller) update(why string, retry, keep bool, change func(s *State) bool) error {
+// lead is a tick's leadership (nil for any other change). c.mu is held.
+func (c *Controller) update(why string, lead context.Context, retry, keep bool, change func(s *State) bool) error {
 	for range maxConflicts {
 		before := c.state
 		if !change(&c.state) {
 			return nil
 		}
-		err := c.store.Save(c.rule, c.state)
+		err := c.save(lead)
 		if errors.Is(err, ErrConflict) {
+			// The change is not stored: drop it before reading the stored state, which may fail
+			// and keep what is in memory, so that a retry does not make it twice.
+			c.state = before
+			if errors.Is(err, ErrNotLeading) {
+				c.log.Warn("shift change dropped: this node no longer leads", "rule", c.rule, "change", why)
+			}
 			c.reload()
 			if retry {
 				continue
@@ -198,6 +210,14 @@ func (c *Controller) update(why string, retry, keep bool, change func(s *State) 
 	}
 	c.log.Error("shift state not saved: other nodes changed it every time", "rule", c.rule, "change", why)
 	return fmt.Errorf("%w: other nodes changed it %d times", ErrNotSaved, maxConflicts)
+}
+
+// save stores the state; a tick's save is fenced by its leadership where the store can.
+func (c *Controller) save(lead context.Context) error {
+	if ls, ok := c.store.(LeaderStore); ok && lead != nil {
+		return ls.SaveLeading(lead, c.rule, c.state)
+	}
+	return c.store.Save(c.rule, c.state)
 }
 
 // changed publishes the new share, starts the step's readings afresh when the step moved, and
@@ -227,7 +247,7 @@ func (c *Controller) reload() {
 func (c *Controller) set(s State) {
 	startedAt := c.state.StepStarted
 	c.state = s
-	c.clamp()
+	c.state.Rebase(&c.plan)
 	c.percent.Store(int32(c.state.Percent(&c.plan)))
 	if !s.StepStarted.Equal(startedAt) {
 		c.resetReadings()
@@ -247,9 +267,4 @@ func (c *Controller) shadowCounts() (uint64, uint64) {
 		return 0, 0
 	}
 	return c.shadow()
-}
-
-func (c *Controller) clamp() {
-	c.state.Step = min(c.state.Step, len(c.plan.Steps)-1)
-	c.state.LastGood = min(c.state.LastGood, c.state.Step)
 }

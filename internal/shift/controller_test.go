@@ -118,3 +118,31 @@ func TestReconfigureAtLeast(t *testing.T) {
 		t.Fatalf("at_least 100: %+v", s)
 	}
 }
+
+// A reload that changes albatross.shift.steps keeps the share where it stood or lowers it: the
+// step index is mapped by percentage, never kept (step 2 of 0,5,25,50,100 is 25 %, but step 2
+// of 0,50,100 would be 100 %). A restart with other steps maps the stored state alike.
+func TestChangedStepsNeverRaiseTheShare(t *testing.T) {
+	t.Parallel()
+	store := NewFileStore(filepath.Join(t.TempDir(), "shift"))
+	c := NewController("r", *testPlan(), store, quiet, t0)
+	_ = c.Command(CommandAdvance, t0)
+	_ = c.Command(CommandAdvance, t0) // 25 %, the last good step 5 %
+	finer := *testPlan()
+	finer.Steps = []int{0, 10, 20, 25, 30, 100}
+	c.Reconfigure(finer, Running, -1, t0)
+	if s := c.Status(); s.Percent != 25 || s.Step != 3 || s.LastGood != 0 {
+		t.Fatalf("finer steps: %+v; want 25%% at step 3, the last good step 0 (the highest not above 5%%)", s)
+	}
+	coarser := *testPlan()
+	coarser.Steps = []int{0, 50, 100}
+	c.Reconfigure(coarser, Running, -1, t0)
+	if s := c.Status(); s.Percent != 0 || s.Step != 0 {
+		t.Fatalf("coarser steps: %+v; want 0%% (no step between 0 and 25)", s)
+	}
+	_ = c.Command(CommandAdvance, t0) // 50 % under the coarser steps, stored
+	again := NewController("r", *testPlan(), NewFileStore(store.dir), quiet, t0)
+	if s := again.Status(); s.Percent != 50 || s.Step != 3 {
+		t.Fatalf("restarted with the first steps: %+v; want 50%% at step 3", s)
+	}
+}

@@ -76,7 +76,7 @@ func TestSharedStore(t *testing.T) {
 	for range 20 {
 		a.New.Record(200, time.Millisecond)
 	}
-	a.Tick(t0.Add(time.Hour))
+	a.Tick(context.Background(), t0.Add(time.Hour))
 	if s := a.Status(); s.Step != 1 || s.Status != Paused || a.Percent() != 5 {
 		t.Fatalf("a after its tick: %+v; want the stored step 1 paused", s)
 	}
@@ -95,5 +95,63 @@ func TestSharedStore(t *testing.T) {
 	a.Reconfigure(*testPlan(), Running, 25, t0)
 	if s := a.Status(); s.Status != Running {
 		t.Fatalf("a reload with the store down: %+v; want it kept in memory", s)
+	}
+}
+
+// unreadable is a shared store whose next saves meet another node's change (ErrConflict) and
+// whose loads then fail: the state the other node saved cannot be read back.
+type unreadable struct {
+	MemoryStore
+	mu        sync.Mutex
+	conflicts int
+	down      bool
+}
+
+func (u *unreadable) Load(rule string) (State, bool, error) {
+	u.mu.Lock()
+	down := u.down
+	u.mu.Unlock()
+	if down {
+		return State{}, false, errDown
+	}
+	return u.MemoryStore.Load(rule)
+}
+
+func (u *unreadable) Save(rule string, st State) error {
+	u.mu.Lock()
+	if u.conflicts > 0 {
+		u.conflicts--
+		u.mu.Unlock()
+		return ErrConflict
+	}
+	u.mu.Unlock()
+	return u.MemoryStore.Save(rule, st)
+}
+
+// A change refused for a conflict is not kept when the stored state cannot be read: a command
+// made again is made on the state before it (one advance moves one step), and a tick that is
+// not made again leaves the state as it was.
+func TestConflictWithAnUnreadableStore(t *testing.T) {
+	t.Parallel()
+	store := &unreadable{}
+	c := NewController("r", *testPlan(), store, quiet, t0)
+	store.mu.Lock()
+	store.conflicts, store.down = 1, true
+	store.mu.Unlock()
+	if err := c.Command(CommandAdvance, t0); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Status(); s.Step != 1 || c.Percent() != 5 {
+		t.Fatalf("one advance after a conflict: step %d, share %d%%; want step 1, 5%%", s.Step, c.Percent())
+	}
+	store.mu.Lock()
+	store.conflicts = 1
+	store.mu.Unlock()
+	for range 20 {
+		c.New.Record(200, time.Millisecond)
+	}
+	c.Tick(context.Background(), t0.Add(time.Hour))
+	if s := c.Status(); s.Step != 1 || c.Percent() != 5 {
+		t.Fatalf("a tick refused for a conflict: step %d, share %d%%; want the state before it, step 1 at 5%%", s.Step, c.Percent())
 	}
 }

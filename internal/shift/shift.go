@@ -8,6 +8,7 @@ package shift
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -49,6 +50,13 @@ type State struct {
 	Step     int    `json:"step"`
 	LastGood int    `json:"last_good"`
 	Status   string `json:"status"`
+	// Steps are the percentages Step and LastGood index. A plan with other steps (a reload
+	// changed albatross.shift.steps) maps them by percentage (Rebase); none is a state saved
+	// before they were kept, taken to index the plan's.
+	Steps []int `json:"steps,omitempty"`
+	// Zeroed holds New's share at 0 whatever Step says: the shift was aborted or rolled back to
+	// 0, and Steps need not start at 0. Resume and advance lift it.
+	Zeroed bool `json:"zeroed,omitempty"`
 	// Reason says why the shift stopped, rolled back, or last moved.
 	Reason string `json:"reason"`
 	// StepStarted is when the current step began; its readings count from then.
@@ -86,12 +94,41 @@ type Readings struct {
 
 // NewState is the state of a shift that starts now at step 0.
 func NewState(p *Plan, now time.Time) State {
-	return State{Key: p.Old + ">" + p.New, Status: Running, StepStarted: now, Updated: now, Reason: "started", AtLeast: -1}
+	return State{Key: p.Old + ">" + p.New, Status: Running, StepStarted: now, Updated: now, Reason: "started", AtLeast: -1,
+		Steps: slices.Clone(p.Steps)}
+}
+
+// Rebase makes Step and LastGood index p.Steps. When they indexed other steps, each goes to
+// the highest of p's steps not above the percentage it stood at: keeping the index instead
+// would move the share (step 2 is 25 % of 0,5,25,50,100 but 100 % of 0,50,100), and a changed
+// list must never raise it.
+func (s *State) Rebase(p *Plan) {
+	if s.Steps != nil && !slices.Equal(s.Steps, p.Steps) {
+		at := func(i int) int { return s.Steps[max(0, min(i, len(s.Steps)-1))] }
+		s.Step, s.LastGood = stepAtMost(p.Steps, at(s.Step)), stepAtMost(p.Steps, at(s.LastGood))
+	}
+	s.Steps = slices.Clone(p.Steps)
+	s.Step = max(0, min(s.Step, len(p.Steps)-1))
+	s.LastGood = max(0, min(s.LastGood, s.Step))
+}
+
+// stepAtMost is the index of the highest step not above percent, 0 when there is none.
+func stepAtMost(steps []int, percent int) int {
+	i := 0
+	for j, v := range steps {
+		if v <= percent {
+			i = j
+		}
+	}
+	return i
 }
 
 // Percent is New's share at the current step.
 func (s *State) Percent(p *Plan) int {
-	return p.Steps[min(s.Step, len(p.Steps)-1)]
+	if s.Zeroed {
+		return 0
+	}
+	return p.Steps[min(max(s.Step, 0), len(p.Steps)-1)]
 }
 
 // Tick judges the gates on r and moves the shift: back when a gate failed, on when the step's
@@ -103,11 +140,7 @@ func (s *State) Tick(p *Plan, r Readings, now time.Time) bool {
 	s.Gates = gates(p, r)
 	for _, g := range s.Gates {
 		if g.Judged && !g.OK {
-			to := s.LastGood
-			if p.ToZero {
-				to = 0
-			}
-			s.move(to, now, RolledBack, fmt.Sprintf("gate %s failed: %.4g > %.4g; back to %d%%", g.Name, g.Value, g.Limit, p.Steps[to]))
+			s.rollBack(p, now, fmt.Sprintf("gate %s failed: %.4g > %.4g", g.Name, g.Value, g.Limit))
 			return true
 		}
 	}
@@ -126,8 +159,27 @@ func (s *State) Tick(p *Plan, r Readings, now time.Time) bool {
 	return true
 }
 
+// rollBack lowers New's share after a failed gate: to the last step whose gates held, or to 0
+// with ToZero. The failing step can be the last good one (a rolled-back shift that was resumed):
+// it has not held now, so the share goes one step lower, and below the first step to 0.
+func (s *State) rollBack(p *Plan, now time.Time, why string) {
+	to, zero := s.LastGood, p.ToZero
+	if to >= s.Step {
+		to, zero = s.Step-1, zero || s.Step == 0
+	}
+	if zero {
+		to = 0
+	}
+	s.LastGood = min(s.LastGood, to)
+	s.move(to, now, RolledBack, "")
+	s.Zeroed = zero
+	s.Reason = fmt.Sprintf("%s; back to %d%%", why, s.Percent(p))
+}
+
+// move makes step current with status; it lifts Zeroed, which abort and rollBack set after it.
 func (s *State) move(step int, now time.Time, status, reason string) {
 	s.Step, s.Status, s.Reason, s.StepStarted, s.Updated = step, status, reason, now, now
+	s.Zeroed = false
 }
 
 // gates reads the three gates. A gate without enough requests is not judged.
@@ -192,6 +244,7 @@ func (s *State) Command(p *Plan, cmd string, now time.Time) error {
 		}
 	case CommandAbort:
 		s.move(0, now, Aborted, "aborted by the operator")
+		s.Zeroed = true
 	default:
 		return fmt.Errorf("unknown command %q (want pause, resume, advance or abort)", cmd)
 	}

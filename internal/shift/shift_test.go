@@ -93,3 +93,46 @@ func TestCommands(t *testing.T) {
 		t.Fatal("a paused shift moved")
 	}
 }
+
+// TestFailureTakesTheShareDown: abort, on_failure zero and a failed gate must lower New's share
+// even where Steps do not start at 0 (the attribute only asks for ascending steps ending with
+// 100) and where the failing step is itself the last good one (a rolled-back shift resumed).
+func TestFailureTakesTheShareDown(t *testing.T) {
+	t.Parallel()
+	failing := Readings{NewRequests: 20, New5XX: 20}
+	testCases := []struct {
+		desc        string
+		steps       []int
+		toZero      bool
+		step, good  int
+		act         func(s *State, p *Plan)
+		wantPercent int
+	}{
+		{desc: "abort without a 0 step", steps: []int{10, 50, 100}, step: 1,
+			act: func(s *State, p *Plan) { _ = s.Command(p, CommandAbort, t0) }, wantPercent: 0},
+		{desc: "on_failure zero without a 0 step", steps: []int{10, 50, 100}, toZero: true, step: 1,
+			act: func(s *State, p *Plan) { s.Tick(p, failing, t0) }, wantPercent: 0},
+		{desc: "the first step fails without a 0 step", steps: []int{10, 50, 100},
+			act: func(s *State, p *Plan) { s.Tick(p, failing, t0) }, wantPercent: 0},
+		{desc: "a resumed rollback fails again: one step lower", steps: []int{0, 5, 25, 100}, step: 2, good: 2,
+			act: func(s *State, p *Plan) { s.Tick(p, failing, t0) }, wantPercent: 5},
+		{desc: "resume after abort runs the first step again", steps: []int{10, 50, 100}, step: 1,
+			act: func(s *State, p *Plan) {
+				_ = s.Command(p, CommandAbort, t0)
+				_ = s.Command(p, CommandResume, t0)
+			}, wantPercent: 10},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			p := testPlan()
+			p.Steps, p.ToZero = tc.steps, tc.toZero
+			s := NewState(p, t0)
+			s.Step, s.LastGood = tc.step, tc.good
+			tc.act(&s, p)
+			if got := s.Percent(p); got != tc.wantPercent {
+				t.Fatalf("share %d%% (step %d, %s: %s); want %d%%", got, s.Step, s.Status, s.Reason, tc.wantPercent)
+			}
+		})
+	}
+}

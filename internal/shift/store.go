@@ -42,6 +42,20 @@ type Follower interface {
 	Follow(ctx context.Context, changed func(rule string))
 }
 
+// LeaderStore is a shared Store that fences the saves of the node leading the shifts: a
+// leader can lose its leadership without noticing at once (its lease lapsed while the process
+// stalled), and must not move a shift another node now drives.
+type LeaderStore interface {
+	Store
+	// SaveLeading saves like Save while the leadership lead carries (Elector.Lead's context)
+	// still holds in the store; else it returns ErrNotLeading and saves nothing.
+	SaveLeading(lead context.Context, rule string, s State) error
+}
+
+// ErrNotLeading is SaveLeading's answer to a node whose leadership ended. It is an ErrConflict:
+// the controller reads the stored state and drops its tick.
+var ErrNotLeading = fmt.Errorf("%w: this node no longer leads the shifts", ErrConflict)
+
 // FileStore keeps each rule's state as a JSON file in a directory (<data-dir>/shift). It is
 // safe for concurrent use.
 type FileStore struct {
@@ -77,11 +91,19 @@ func (f *FileStore) Load(rule string) (State, bool, error) {
 	return s, true, nil
 }
 
-// Save writes the rule's file through a temporary file and a rename, so that a crash leaves the
-// old state or the new one, never half of one.
+// Save writes the rule's file through a temporary file, synced before it is renamed over the
+// old one, so that a crash or a power cut leaves the old state or the new one, never half of one
+// (a rename can reach the disk before the data it names).
 func (f *FileStore) Save(rule string, s State) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.write(f.path(rule), s); err != nil {
+		return fmt.Errorf("saving the shift state of %s: %w", rule, err)
+	}
+	return nil
+}
+
+func (f *FileStore) write(path string, s State) error {
 	if err := os.MkdirAll(f.dir, 0o700); err != nil {
 		return err
 	}
@@ -89,11 +111,21 @@ func (f *FileStore) Save(rule string, s State) error {
 	if err != nil {
 		return err
 	}
-	tmp := f.path(rule) + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+	tmp, err := os.OpenFile(path+".tmp", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, f.path(rule))
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // MemoryStore keeps states in memory only: a shift then restarts with the process.
