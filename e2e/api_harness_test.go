@@ -135,10 +135,12 @@ func httpGet(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// eventually retries check until it returns nil or 10 s pass.
+// eventually retries check until it returns nil or 30 s pass: a bound for a loaded machine
+// (a cluster node applying a state with new code took 16 s at load 20), never reached when
+// things work.
 func eventually(t *testing.T, what string, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		err := check()
 		if err == nil {
