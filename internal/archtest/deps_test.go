@@ -61,10 +61,11 @@ var allowed = map[string][]string{
 	"internal/process":           {},
 
 	// Observability.
-	"internal/observe":           {"internal/tlsconf"},
-	"internal/observe/dashboard": {},
-	"internal/observe/otel":      {"internal/observe"},
-	"internal/observe/s3upload":  {"internal/observe"},
+	"internal/observe":                    {"internal/tlsconf"},
+	"internal/observe/dashboard":          {},
+	"internal/observe/dashboard/headless": {},
+	"internal/observe/otel":               {"internal/observe"},
+	"internal/observe/s3upload":           {"internal/observe"},
 
 	// Test-only packages.
 	"internal/archtest":                {},
@@ -99,7 +100,7 @@ var (
 	controlSide = []string{"internal/config", "internal/config/file", "internal/state", "internal/cluster", "internal/controlapi",
 		"internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/reconcile", "internal/explain"}
 	// testOnly packages may be imported by tests only.
-	testOnly = []string{"internal/testkit", "internal/tlsconf/tlstest", "internal/archtest"}
+	testOnly = []string{"internal/testkit", "internal/tlsconf/tlstest", "internal/archtest", "internal/observe/dashboard/headless"}
 )
 
 // pkg is one package of the module as go list sees it.
