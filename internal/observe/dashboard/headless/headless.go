@@ -251,8 +251,8 @@ func (b *Browser) eval(expression string, out any) error {
 
 // WaitFor waits until body, the body of a JavaScript function, returns true in the page; any
 // statements may come before its return (helpers declared with const, say). The page checks it on
-// every DOM change (a MutationObserver), so the wait ends on the change that makes it true,
-// whatever the machine's load; it fails the test after Timeout, naming what it waited for with
+// every DOM change (a MutationObserver) and change of readyState or hash, and every 250 ms for
+// what no event signals, so the wait ends when the condition holds, whatever the machine's load; it fails the test after Timeout, naming what it waited for with
 // the last exception the check threw and the page's text. A navigation during the wait (the page
 // replaced) starts the check again in the new page.
 func (b *Browser) WaitFor(body, what string) {
@@ -261,8 +261,14 @@ func (b *Browser) WaitFor(body, what string) {
   const check = () => { try { return !!(() => {` + body + `
   })(); } catch (e) { window.__headlessError = String(e); return false; } };
   if (check()) { resolve(true); return; }
-  const obs = new MutationObserver(() => { if (check()) { obs.disconnect(); resolve(true); } });
+  let obs, timer;
+  const again = () => { if (check()) { obs.disconnect(); clearInterval(timer); resolve(true); } };
+  obs = new MutationObserver(again);
   obs.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  document.addEventListener("readystatechange", again);
+  addEventListener("hashchange", again);
+  // What no DOM change signals (a property, a cookie) is checked again every 250 ms.
+  timer = setInterval(again, 250);
 })`
 	deadline := time.Now().Add(Timeout)
 	for {

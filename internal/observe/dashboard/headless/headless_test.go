@@ -13,8 +13,9 @@ import (
 
 func TestMain(m *testing.M) { testkit.Main(m) }
 
-// TestDriver: a page whose text changes after a click that a timer answers; the wait ends on the
-// change, Eval reads values back, and the screenshot is a PNG.
+// TestDriver: a page whose text changes after a click that a timer answers, and a property set
+// with no DOM change; the waits end on them, Eval reads values back, the session cookie's
+// attributes are the browser's, and the screenshot is a PNG.
 func TestDriver(t *testing.T) {
 	bin := Binary()
 	if bin == "" {
@@ -29,6 +30,8 @@ func TestDriver(t *testing.T) {
 	b.Navigate(srv.URL + "/")
 	b.Eval(`document.getElementById("b").click()`, nil)
 	b.WaitFor(`return document.getElementById("out").textContent === "clicked"`, "the click's answer")
+	b.Eval(`setTimeout(() => { window.flag = true; }, 300)`, nil) // no DOM change signals it
+	b.WaitFor(`return window.flag === true`, "a property set by a timer")
 	var got struct {
 		Text   string `json:"text"`
 		Cookie string `json:"cookie"`
