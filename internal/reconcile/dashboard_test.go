@@ -16,10 +16,11 @@ import (
 )
 
 // dashboardRuntime serves one listener with a rule (priority 5, /tea*) and the dashboard on an
-// API-like server; it returns the listener's address and the dashboard's URL.
+// API-like server, as cluster node "node-a"; it returns the listener's address and the
+// dashboard's URL.
 func dashboardRuntime(t *testing.T) (lbAddr, dashURL string) {
 	t.Helper()
-	dp := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache"), ExplainRecent: explainStub})
+	dp := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache"), ExplainRecent: explainStub, NodeName: "node-a"})
 	fixed := func(code string) []config.Action {
 		return []config.Action{{Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: code, ContentType: "text/plain"}}}
 	}
@@ -111,7 +112,7 @@ func TestDashboardState(t *testing.T) {
 
 // TestDashboardInChromium loads the page in headless Chromium (Debian's `chromium` package;
 // skipped when absent) after a request through the load balancer, and waits for the page's
-// JavaScript to render the request and the rule's count.
+// JavaScript to render the request, the rule's count and the cluster node whose view it is.
 func TestDashboardInChromium(t *testing.T) {
 	bin := headless.Binary()
 	if bin == "" {
@@ -121,10 +122,10 @@ func TestDashboardInChromium(t *testing.T) {
 	get(t, "http://"+lbAddr+"/teapot-in-browser")
 	b := headless.Start(t, bin, 1280, 800)
 	b.Navigate(dash)
-	b.WaitFor(`return document.getElementById("status").textContent.includes("updated ") &&
+	b.WaitFor(`return document.getElementById("status").textContent.startsWith("node node-a · updated ") &&
 		[...document.querySelectorAll("#recent td")].some(td => td.textContent === "GET /teapot-in-browser") &&
 		[...document.querySelectorAll("#lbs tr")].some(tr => tr.children[0].textContent === "5" && tr.children[2].textContent === "1")`,
-		"the request and rule 5's count of 1")
+		"the node's name, the request and rule 5's count of 1")
 }
 
 // explainStub stands in for package explain, which sits above reconcile: it echoes what it was
