@@ -224,6 +224,15 @@ func TestDashboardLiveInChromium(t *testing.T) {
 		b.Eval(js+`choose(`+strconv.Quote(f.sel)+`, "all")`, nil)
 	}
 
+	// A click on a request to the HTTP target group: the detail names the target that answered.
+	b.Eval(js+`choose("f-tg", "api")`, nil)
+	b.WaitFor(js+`return rows().length > 0 && rows().every(r => r.cells[6] === `+strconv.Quote(live)+`)`, "the api target group's rows")
+	var apiID string
+	b.Eval(`(() => { const tr = document.querySelector("#recent tbody tr"); tr.click(); return tr.dataset.id; })()`, &apiID)
+	b.WaitFor(`const d = document.getElementById("detail"); return d.querySelector("h3") && d.querySelector("h3").textContent === "Request `+apiID+`" &&
+		d.textContent.includes("answered by`+live+` in api") && d.textContent.includes("rule 20: MATCH (runs)")`, "the detail of request "+apiID+" naming its target")
+	b.Eval(js+`choose("f-tg", "all")`, nil)
+
 	// A click on the 502 opens its detail.
 	b.Eval(js+`choose("f-status", "5XX")`, nil)
 	b.WaitFor(js+`return broken()`, "the forced 502 under the 5XX filter")
