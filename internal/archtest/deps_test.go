@@ -61,11 +61,13 @@ var allowed = map[string][]string{
 	"internal/process":           {},
 
 	// Observability.
-	"internal/observe":                    {"internal/tlsconf"},
-	"internal/observe/dashboard":          {},
+	"internal/observe":           {"internal/tlsconf"},
+	"internal/observe/dashboard": {},
+	"internal/observe/otel":      {"internal/observe"},
+	"internal/observe/s3upload":  {"internal/observe"},
+
+	// The dashboard's browser tests drive Chromium with it (test-only).
 	"internal/observe/dashboard/headless": {},
-	"internal/observe/otel":               {"internal/observe"},
-	"internal/observe/s3upload":           {"internal/observe"},
 
 	// Test-only packages.
 	"internal/archtest":                {},
