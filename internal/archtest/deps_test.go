@@ -66,6 +66,9 @@ var allowed = map[string][]string{
 	"internal/observe/otel":      {"internal/observe"},
 	"internal/observe/s3upload":  {"internal/observe"},
 
+	// The dashboard's browser tests drive Chromium with it (test-only).
+	"internal/observe/dashboard/headless": {},
+
 	// Test-only packages.
 	"internal/archtest":                {},
 	"internal/testkit":                 {},
@@ -99,7 +102,7 @@ var (
 	controlSide = []string{"internal/config", "internal/config/file", "internal/state", "internal/cluster", "internal/controlapi",
 		"internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/reconcile", "internal/explain"}
 	// testOnly packages may be imported by tests only.
-	testOnly = []string{"internal/testkit", "internal/tlsconf/tlstest", "internal/archtest"}
+	testOnly = []string{"internal/testkit", "internal/tlsconf/tlstest", "internal/archtest", "internal/observe/dashboard/headless"}
 )
 
 // pkg is one package of the module as go list sees it.

@@ -16,8 +16,13 @@ const (
 
 // maxHistorySeries bounds the number of series kept, whatever churn of target groups, targets
 // or functions; a series beyond it is not recorded (the charts say so by its absence) until an
-// idle series ages out.
-const maxHistorySeries = 1024
+// idle series ages out. maxLatencySeries bounds, among them, the target groups that keep a
+// response time histogram (29.5 KiB each); a target group beyond it is charted without
+// percentiles. Together they bound the history's memory (TestHistoryMemoryBound).
+const (
+	maxHistorySeries = 1024
+	maxLatencySeries = 256
+)
 
 // latencyBuckets are the upper bounds of the response time histogram the percentiles are read
 // from: 0.5 ms × 1.4^i, up to about 4 minutes, so a percentile is off by at most 40 %.
@@ -65,21 +70,25 @@ func (k historyKey) String() string {
 // TargetName is the name of a target's history series: the target group ID and the ip:port.
 func TargetName(targetGroup, target string) string { return targetGroup + " " + target }
 
-// point is one step of one series. Counts are per step; gauges are the last value set in the
-// step, NaN when none was.
+// point is one step of one series, 48 bytes. Counts are per step; gauges (counts of
+// environments and targets) are the last value set in the step, -1 when none was.
 type point struct {
 	step                     int64
 	requests, c4xx, c5xx     uint32
-	latency                  [len(latencyBuckets) + 1]uint32
-	starting, idle, busy     float64
-	coldStarts               float64
-	healthy, unhealthy       float64
+	coldStarts               uint32
+	starting, idle, busy     int32
+	healthy, unhealthy       int32
 	hasLatency, hasFunctions bool
 	hasHealth                bool
 }
 
+// latencyHistogram counts target response times per latencyBuckets bound (the last: above).
+type latencyHistogram = [len(latencyBuckets) + 1]uint32
+
 type historySeries struct {
-	points    [HistoryPoints]point
+	points [HistoryPoints]point
+	// latency is the response time histogram of each point, for a target group only.
+	latency   *[HistoryPoints]latencyHistogram
 	lastMatch time.Time
 	lastStep  int64
 }
@@ -94,9 +103,11 @@ type History struct {
 	health map[historyKey]*healthLog
 	// coldStarts is each function's cold start count at the previous sample.
 	coldStarts map[string]uint64
-	// pruned is the step of the last sweep for idle series.
-	pruned int64
-	now    func() time.Time
+	// pruned is the step of the last sweep for idle series; latencySeries counts the series
+	// holding a latency histogram.
+	pruned        int64
+	latencySeries int
+	now           func() time.Time
 }
 
 func newHistory() *History {
@@ -124,7 +135,10 @@ func (h *History) at(k historyKey, step int64) (*historySeries, *point) {
 	}
 	p := &s.points[step%HistoryPoints]
 	if p.step != step {
-		*p = point{step: step, starting: math.NaN(), idle: math.NaN(), busy: math.NaN(), healthy: math.NaN(), unhealthy: math.NaN()}
+		*p = point{step: step, starting: -1, idle: -1, busy: -1, healthy: -1, unhealthy: -1}
+		if s.latency != nil {
+			s.latency[step%HistoryPoints] = latencyHistogram{}
+		}
 	}
 	s.lastStep = max(s.lastStep, step)
 	return s, p
@@ -134,6 +148,9 @@ func (h *History) at(k historyKey, step int64) (*historySeries, *point) {
 func (h *History) pruneLocked(step int64) {
 	for k, s := range h.series {
 		if s.lastStep <= step-HistoryPoints {
+			if s.latency != nil {
+				h.latencySeries--
+			}
 			delete(h.series, k)
 		}
 	}
@@ -182,13 +199,23 @@ func (h *History) count(k historyKey, step int64, status int, latency time.Durat
 		p.c5xx++
 	}
 	if latency >= 0 {
-		ms := float64(latency) / float64(time.Millisecond)
-		i := 0
-		for i < len(latencyBuckets) && ms > latencyBuckets[i] {
-			i++
+		if s.latency == nil && h.latencySeries >= maxLatencySeries && h.pruned != step {
+			h.pruned = step // target groups gone for 15 minutes give their histograms back
+			h.pruneLocked(step)
 		}
-		p.latency[i]++
-		p.hasLatency = true
+		if s.latency == nil && h.latencySeries < maxLatencySeries {
+			s.latency = new([HistoryPoints]latencyHistogram)
+			h.latencySeries++
+		}
+		if s.latency != nil {
+			ms := float64(latency) / float64(time.Millisecond)
+			i := 0
+			for i < len(latencyBuckets) && ms > latencyBuckets[i] {
+				i++
+			}
+			s.latency[step%HistoryPoints][i]++
+			p.hasLatency = true
+		}
 	}
 	return s
 }
@@ -217,13 +244,15 @@ func (h *History) SampleFunctions(fns []FunctionSample) {
 		if p == nil {
 			continue
 		}
-		p.starting, p.idle, p.busy, p.hasFunctions = float64(f.Starting), float64(f.Idle), float64(f.Busy), true
+		p.starting, p.idle, p.busy, p.hasFunctions = clamp32(f.Starting), clamp32(f.Idle), clamp32(f.Busy), true
 		if prev, ok := h.coldStarts[f.Name]; ok && f.ColdStarts >= prev {
-			p.coldStarts += float64(f.ColdStarts - prev)
+			p.coldStarts += uint32(min(f.ColdStarts-prev, math.MaxUint32-uint64(p.coldStarts)))
 		}
 		h.coldStarts[f.Name] = f.ColdStarts
 	}
 }
+
+func clamp32(n int) int32 { return int32(min(max(n, 0), math.MaxInt32)) }
 
 // TargetState is one target's health at one moment.
 type TargetState struct {
@@ -382,12 +411,7 @@ func (h *History) Charts() Charts {
 func (s *historySeries) chart(k historyKey, end int64) ChartSeries {
 	c := ChartSeries{Kind: k.kind, Name: k.String()}
 	rate := func(n uint32) float64 { return float64(n) / HistoryStep.Seconds() }
-	gauge := func(v float64) float64 {
-		if math.IsNaN(v) {
-			return -1
-		}
-		return v
-	}
+	gauge := func(v int32) float64 { return float64(v) }
 	traffic := k.kind != KindFunction
 	if traffic {
 		c.Requests, c.Errors4, c.Errors5 = make([]float64, HistoryPoints), make([]float64, HistoryPoints), make([]float64, HistoryPoints)
@@ -408,14 +432,15 @@ func (s *historySeries) chart(k historyKey, end int64) ChartSeries {
 			c.Requests[i], c.Errors4[i], c.Errors5[i] = rate(p.requests), rate(p.c4xx), rate(p.c5xx)
 			c.Total += uint64(p.requests)
 		}
-		if p.hasLatency && c.P50 != nil {
-			c.P50[i], c.P99[i] = percentile(&p.latency, 0.5), percentile(&p.latency, 0.99)
+		if p.hasLatency && c.P50 != nil && s.latency != nil {
+			b := &s.latency[step%HistoryPoints]
+			c.P50[i], c.P99[i] = percentile(b, 0.5), percentile(b, 0.99)
 		}
 		if p.hasHealth && c.Healthy != nil {
 			c.Healthy[i], c.Unhealthy[i] = gauge(p.healthy), gauge(p.unhealthy)
 		}
 		if p.hasFunctions && c.Starting != nil {
-			c.Starting[i], c.Idle[i], c.Busy[i], c.ColdStarts[i] = gauge(p.starting), gauge(p.idle), gauge(p.busy), p.coldStarts
+			c.Starting[i], c.Idle[i], c.Busy[i], c.ColdStarts[i] = gauge(p.starting), gauge(p.idle), gauge(p.busy), float64(p.coldStarts)
 		}
 	}
 	return c
@@ -431,7 +456,7 @@ func filled(v float64) []float64 {
 
 // percentile reads quantile q from a latency histogram: the upper bound of the bucket holding
 // it (the last bucket, unbounded, reads as its lower bound).
-func percentile(b *[len(latencyBuckets) + 1]uint32, q float64) float64 {
+func percentile(b *latencyHistogram, q float64) float64 {
 	var total uint64
 	for _, n := range b {
 		total += uint64(n)

@@ -6,22 +6,21 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/albatross-lb/albatross/internal/config"
+	"github.com/albatross-lb/albatross/internal/observe/dashboard/headless"
 )
 
 // dashboardRuntime serves one listener with a rule (priority 5, /tea*) and the dashboard on an
-// API-like server; it returns the listener's address and the dashboard's URL.
+// API-like server, as cluster node "node-a"; it returns the listener's address and the
+// dashboard's URL.
 func dashboardRuntime(t *testing.T) (lbAddr, dashURL string) {
 	t.Helper()
-	dp := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache"), ExplainRecent: explainStub})
+	dp := New(Options{CacheDir: filepath.Join(t.TempDir(), "cache"), ExplainRecent: explainStub, NodeName: "node-a"})
 	fixed := func(code string) []config.Action {
 		return []config.Action{{Type: config.ActionFixedResponse, FixedResponseConfig: &config.FixedResponseConfig{StatusCode: code, ContentType: "text/plain"}}}
 	}
@@ -111,44 +110,22 @@ func TestDashboardState(t *testing.T) {
 	}
 }
 
-// chromium finds a headless-capable Chromium: $ALBATROSS_CHROMIUM, or Debian's chromium.
-func chromium() string {
-	if p := os.Getenv("ALBATROSS_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // TestDashboardInChromium loads the page in headless Chromium (Debian's `chromium` package;
-// skipped when absent) after a request through the load balancer, and checks that the page's
-// JavaScript rendered the request and the rule's count.
+// skipped when absent) after a request through the load balancer, and waits for the page's
+// JavaScript to render the request, the rule's count and the cluster node whose view it is.
 func TestDashboardInChromium(t *testing.T) {
-	bin := chromium()
+	bin := headless.Binary()
 	if bin == "" {
 		t.Skip("no chromium on PATH (apt-get install chromium, or set ALBATROSS_CHROMIUM)")
 	}
 	lbAddr, dash := dashboardRuntime(t)
 	get(t, "http://"+lbAddr+"/teapot-in-browser")
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=3000", "--dump-dom", dash)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	dom := string(out)
-	if !strings.Contains(dom, "GET /teapot-in-browser") || !strings.Contains(dom, "updated ") {
-		t.Errorf("the rendered page does not show the request:\n%s", dom)
-	}
-	if !strings.Contains(dom, `<td class="num">1</td>`) {
-		t.Errorf("the rendered page does not count the rule's request:\n%s", dom)
-	}
+	b := headless.Start(t, bin, 1280, 800)
+	b.Navigate(dash)
+	b.WaitFor(`return document.getElementById("status").textContent.startsWith("node node-a · updated ") &&
+		[...document.querySelectorAll("#recent td")].some(td => td.textContent === "GET /teapot-in-browser") &&
+		[...document.querySelectorAll("#lbs tr")].some(tr => tr.children[0].textContent === "5" && tr.children[2].textContent === "1")`,
+		"the node's name, the request and rule 5's count of 1")
 }
 
 // explainStub stands in for package explain, which sits above reconcile: it echoes what it was

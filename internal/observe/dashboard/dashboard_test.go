@@ -40,3 +40,17 @@ func TestHandler(t *testing.T) {
 		})
 	}
 }
+
+// TestPagesSelfContained: the page and the login load nothing from elsewhere (no CDN, no
+// script, style or font file): their only URLs are the SVG namespace and their own relative
+// data; the Content-Security-Policy would block anything else anyway.
+func TestPagesSelfContained(t *testing.T) {
+	for name, p := range map[string][]byte{"index.html": page, "login.html": loginPage} {
+		rest := strings.ReplaceAll(string(p), `"http://www.w3.org/2000/svg"`, "")
+		for _, ref := range []string{"http://", "https://", "//cdn", "<link", "<script src", "@import", "url("} {
+			if strings.Contains(rest, ref) {
+				t.Errorf("%s refers to %q", name, ref)
+			}
+		}
+	}
+}
