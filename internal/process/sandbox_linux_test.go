@@ -265,3 +265,28 @@ func TestSandboxKeepsArgvEnvAndContainment(t *testing.T) {
 		}
 	}
 }
+
+// TestSandboxSeesNewSiblings: a file beside the data dir made after an environment started is
+// reachable by the next one (the ruleset is built again when a folder on the way changed), and
+// the data dir stays closed to both.
+func TestSandboxSeesNewSiblings(t *testing.T) {
+	l := newDataDirLayout(t)
+	hide(t, l.data)
+	late := filepath.Join(filepath.Dir(l.data), "late.txt")
+	script := filepath.Join(l.code, "bootstrap")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\ncat \"$LATE\" 2>&1\ncat \"$STATE\" 2>&1\ntrue\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Command: []string{script}, Dir: l.code, Env: []string{"PATH=/usr/bin:/bin", "LATE=" + late, "STATE=" + filepath.Join(l.data, "state", "state.json")}}
+	for i, want := range []string{"No such file or directory", "late content"} {
+		if i == 1 {
+			if err := os.WriteFile(late, []byte("late content\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out := strings.Join(runToExit(t, cfg), "\n")
+		if !strings.Contains(out, want) || !strings.Contains(out, "state.json: Permission denied") {
+			t.Errorf("start %d: %q, want %q and the state refused", i+1, out, want)
+		}
+	}
+}

@@ -11,7 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/landlock-lsm/go-landlock/landlock"
 	ll "github.com/landlock-lsm/go-landlock/landlock/syscall"
@@ -39,9 +41,100 @@ const (
 	readDirRights = ll.AccessFSExecute | ll.AccessFSReadFile | ll.AccessFSReadDir
 )
 
-// policy is what HideFromFunctions set: the real paths to hide, none inside another.
+// policy is what HideFromFunctions set: the real paths to hide, none inside another, and the
+// rulesets built so far.
 type policy struct {
 	hidden []string
+
+	mu    sync.Mutex
+	cache map[string]*builtRuleset // by the exposed paths, joined
+}
+
+// builtRuleset is a ruleset kept for reuse: one ruleset can confine any number of processes.
+type builtRuleset struct {
+	file  *os.File
+	flags uint32
+	dirs  map[string]time.Time // every folder on the way to a hidden path: its mtime when listed
+}
+
+// cachedRuleset returns the ruleset for exposed, built again only when a folder on the way to a
+// hidden path changed since (an entry was added, removed or renamed: its mtime moved), so that
+// a start costs a few stats instead of a rule per sibling (thousands in a busy /tmp, tens of
+// milliseconds). A folder changed within the last second is not trusted to show a later change
+// in its mtime (coarse timestamps), so such a ruleset is not kept. Rulesets dropped from the
+// cache are closed by the garbage collector once no start uses them.
+func (p *policy) cachedRuleset(exposed []string) (*os.File, uint32, error) {
+	key := strings.Join(exposed, "\x00")
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if b := p.cache[key]; b != nil && unchanged(b.dirs) {
+		return b.file, b.flags, nil
+	}
+	dirs := p.dirTimes()
+	f, flags, err := p.ruleset(exposed)
+	if err != nil || f == nil {
+		return f, flags, err
+	}
+	b := &builtRuleset{file: f, flags: flags, dirs: dirs}
+	if len(p.cache) >= maxCachedRulesets {
+		clear(p.cache)
+	}
+	if p.cache == nil {
+		p.cache = map[string]*builtRuleset{}
+	}
+	if settled(dirs) {
+		p.cache[key] = b
+	} else {
+		delete(p.cache, key)
+	}
+	return f, flags, nil
+}
+
+// maxCachedRulesets bounds the cache: one entry per function and code version in use.
+const maxCachedRulesets = 256
+
+// dirTimes reads the mtime of every folder on the way to a hidden path.
+func (p *policy) dirTimes() map[string]time.Time {
+	out := map[string]time.Time{}
+	for dir := range p.onTheWay() {
+		if fi, err := os.Stat(dir); err == nil {
+			out[dir] = fi.ModTime()
+		}
+	}
+	return out
+}
+
+func unchanged(dirs map[string]time.Time) bool {
+	for dir, mtime := range dirs {
+		fi, err := os.Stat(dir)
+		if err != nil || !fi.ModTime().Equal(mtime) {
+			return false
+		}
+	}
+	return true
+}
+
+func settled(dirs map[string]time.Time) bool {
+	for _, mtime := range dirs {
+		if time.Since(mtime) < time.Second {
+			return false
+		}
+	}
+	return true
+}
+
+// onTheWay is every folder above a hidden path.
+func (p *policy) onTheWay() map[string]bool {
+	out := map[string]bool{}
+	for _, h := range p.hidden {
+		for dir := filepath.Dir(h); ; dir = filepath.Dir(dir) {
+			out[dir] = true
+			if dir == "/" {
+				break
+			}
+		}
+	}
+	return out
 }
 
 var active atomic.Pointer[policy]
@@ -121,22 +214,14 @@ func within(path, dir string) bool {
 //
 // Symbolic links among the entries get no rule: opening one is decided by where it leads, so a
 // link into the data dir stays closed, and a link elsewhere is open through its target's rule.
-// Entries made after the ruleset was built are not reachable: the ruleset is built afresh for
-// every process. It returns a nil file when the kernel cannot enforce it (best effort).
+// Entries made after the ruleset was built are not reachable: see cachedRuleset for when it is
+// built again. It returns a nil file when the kernel cannot enforce it (best effort).
 //
 // Between the listing and the rule, an entry could be swapped for a link into the data dir only
 // by renaming in a folder on the way, which no sandboxed process may do; any other process of
 // albatross's user can read the data dir anyway.
 func (p *policy) ruleset(exposed []string) (*os.File, uint32, error) {
-	onTheWay := map[string]bool{}
-	for _, h := range p.hidden {
-		for dir := filepath.Dir(h); ; dir = filepath.Dir(dir) {
-			onTheWay[dir] = true
-			if dir == "/" {
-				break
-			}
-		}
-	}
+	onTheWay := p.onTheWay()
 	var dirs, files []string
 	for _, dir := range slices.Sorted(maps.Keys(onTheWay)) {
 		entries, err := os.ReadDir(dir)
@@ -197,7 +282,7 @@ func wrap(cmd *exec.Cmd, exposed []string) (func(), error) {
 	if _, err := exec.LookPath(cmd.Path); err != nil {
 		return nil, err
 	}
-	f, flags, err := p.ruleset(exposed)
+	f, flags, err := p.cachedRuleset(exposed)
 	if err != nil || f == nil {
 		return func() {}, err
 	}
@@ -206,5 +291,5 @@ func wrap(cmd *exec.Cmd, exposed []string) (func(), error) {
 	cmd.Args = append([]string{launcher.Name, strconv.FormatUint(uint64(flags), 10), cmd.Path}, cmd.Args...)
 	cmd.Path = "/proc/self/exe"
 	cmd.ExtraFiles = append([]*os.File{f}, cmd.ExtraFiles...)
-	return func() { _ = f.Close() }, nil
+	return func() {}, nil
 }
