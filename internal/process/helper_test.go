@@ -12,10 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/albatross-lb/albatross/internal/testkit"
-	"golang.org/x/sys/unix"
 )
 
 // The test binary doubles as the supervised process: with PROCESS_HELPER set, TestMain runs a
@@ -37,15 +35,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
-
-// mainThreadPdeathsig is the parent-death signal of the main thread, read during
-// initialisation, which runs there: the setting is per thread, and only the main thread's is
-// what Start set.
-var mainThreadPdeathsig = func() int {
-	var sig int
-	_ = unix.Prctl(unix.PR_GET_PDEATHSIG, uintptr(unsafe.Pointer(&sig)), 0, 0, 0)
-	return sig
-}()
 
 // inheritedMarker is the file TestMain holds open without close-on-exec.
 var inheritedMarker = os.DevNull
@@ -185,18 +174,7 @@ func runHelper(mode string) {
 			fmt.Println("read", path+":", err)
 		}
 	case "confined":
-		// What the sandbox tests check of a process started through the launcher: its
-		// arguments, the containment the process package set up, and a signal to albatross.
-		fmt.Printf("args %q\n", os.Args[1:])
-		fmt.Println("pdeathsig", mainThreadPdeathsig)
-		fmt.Println("own group", syscall.Getpgrp() == os.Getpid())
-		b, _ := os.ReadFile("/proc/self/status")
-		for line := range strings.Lines(string(b)) {
-			if strings.HasPrefix(line, "NoNewPrivs:") {
-				fmt.Print(line)
-			}
-		}
-		fmt.Println("signal albatross:", syscall.Kill(os.Getppid(), 0))
+		reportConfinement()
 	case "env":
 		for _, kv := range os.Environ() {
 			fmt.Println(kv)

@@ -1,15 +1,44 @@
 package process
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"unsafe"
 
 	"github.com/albatross-lb/albatross/internal/sandbox"
+	"golang.org/x/sys/unix"
 )
+
+// mainThreadPdeathsig is the parent-death signal of the main thread, read during
+// initialisation, which runs there: the setting is per thread, and only the main thread's is
+// what Start set.
+var mainThreadPdeathsig = func() int {
+	var sig int
+	_ = unix.Prctl(unix.PR_GET_PDEATHSIG, uintptr(unsafe.Pointer(&sig)), 0, 0, 0)
+	return sig
+}()
+
+// reportConfinement is the helper "confined": what TestSandboxKeepsArgvEnvAndContainment checks
+// of a process started through the launcher: its arguments, the containment Start set up, and a
+// signal to albatross.
+func reportConfinement() {
+	fmt.Printf("args %q\n", os.Args[1:])
+	fmt.Println("pdeathsig", mainThreadPdeathsig)
+	fmt.Println("own group", syscall.Getpgrp() == os.Getpid())
+	b, _ := os.ReadFile("/proc/self/status")
+	for line := range strings.Lines(string(b)) {
+		if strings.HasPrefix(line, "NoNewPrivs:") {
+			fmt.Print(line)
+		}
+	}
+	fmt.Println("signal albatross:", syscall.Kill(os.Getppid(), 0))
+}
 
 // dataDirLayout is a data dir as serve leaves it, with a credentials file and a scratch folder
 // beside it, all in a fresh temporary folder.
