@@ -248,6 +248,9 @@ func (p *policy) ruleset(exposed []string) (*os.File, uint32, error) {
 		landlock.PathAccess(fileRights, files...).IgnoreIfMissing(),
 	}
 	for _, x := range exposed {
+		if x == "" {
+			continue // an unset working directory is albatross's own, not the function's
+		}
 		real, err := realPath(x)
 		if err != nil || !slices.ContainsFunc(p.hidden, func(h string) bool { return within(real, h) }) {
 			continue // gone, or outside what is hidden: allowed already
