@@ -41,7 +41,11 @@ func isolateFunctions(log *slog.Logger, dataDir string, secrets []string, uids b
 		walls = append(walls, "uids")
 	}
 	if len(walls) == 0 {
-		log.Warn("function isolation: none; functions can read the data dir (state, stickiness key) and credentials files: this kernel offers no Landlock, give them users of their own with --function-uids",
+		reason := "this kernel offers no Landlock"
+		if err != nil {
+			reason = "Landlock could not be set up (see above)"
+		}
+		log.Warn("function isolation: none; functions can read the data dir (state, stickiness key) and credentials files: "+reason+"; give them users of their own with --function-uids",
 			"isolation", "none")
 		return
 	}
