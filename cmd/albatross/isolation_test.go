@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"log/slog"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/albatross-lb/albatross/internal/sandbox"
 )
 
 // TestSecretFiles: the files functions must not read are the @FILEs of the credentials flags
@@ -29,5 +34,26 @@ func TestSecretFiles(t *testing.T) {
 				t.Errorf("secretFiles = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestIsolateFunctionsSaysWhichWallHolds: serve's start-up line names the isolation that
+// applies: landlock (where the kernel has it), uids, both, or none with a warning.
+func TestIsolateFunctionsSaysWhichWallHolds(t *testing.T) {
+	defer func() { _, _ = sandbox.HideFromFunctions() }()
+	abi, _ := sandbox.HideFromFunctions(t.TempDir())
+	for _, uids := range []bool{false, true} {
+		var buf bytes.Buffer
+		isolateFunctions(slog.New(slog.NewTextHandler(&buf, nil)), t.TempDir(), nil, uids)
+		want := map[[2]bool]string{
+			{true, false}: "level=INFO msg=\"function isolation\" isolation=landlock landlock_abi=",
+			{true, true}:  "level=INFO msg=\"function isolation\" isolation=landlock+uids",
+			{false, true}: "level=INFO msg=\"function isolation\" isolation=uids landlock_abi=0",
+			{false, false}: "level=WARN msg=\"function isolation: none; functions can read the data dir (state, stickiness key) and credentials files: " +
+				"this kernel offers no Landlock; give them users of their own with --function-uids\" isolation=none",
+		}[[2]bool{abi > 0, uids}]
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("uids %v: %q, want %q", uids, buf.String(), want)
+		}
 	}
 }
