@@ -307,6 +307,13 @@ func TestSandboxSeesNewSiblings(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Config{Command: []string{script}, Dir: l.code, Env: []string{"PATH=/usr/bin:/bin", "LATE=" + late, "STATE=" + filepath.Join(l.data, "state", "state.json")}}
+	before := rulesetFDs()
+	defer func() {
+		// Rulesets not kept for reuse are closed after their start; at most this test's one is kept.
+		if after := rulesetFDs(); after > before+1 {
+			t.Errorf("%d ruleset descriptors open after the starts, %d before", after, before)
+		}
+	}()
 	for i, want := range []string{"No such file or directory", "late content"} {
 		if i == 1 {
 			if err := os.WriteFile(late, []byte("late content\n"), 0o644); err != nil {
@@ -318,4 +325,16 @@ func TestSandboxSeesNewSiblings(t *testing.T) {
 			t.Errorf("start %d: %q, want %q and the state refused", i+1, out, want)
 		}
 	}
+}
+
+// rulesetFDs counts this process's open Landlock rulesets.
+func rulesetFDs() int {
+	entries, _ := os.ReadDir("/proc/self/fd")
+	n := 0
+	for _, e := range entries {
+		if target, _ := os.Readlink("/proc/self/fd/" + e.Name()); strings.Contains(target, "landlock-ruleset") {
+			n++
+		}
+	}
+	return n
 }

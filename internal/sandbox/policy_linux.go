@@ -61,19 +61,20 @@ type builtRuleset struct {
 // hidden path changed since (an entry was added, removed or renamed: its mtime moved), so that
 // a start costs a few stats instead of a rule per sibling (thousands in a busy /tmp, tens of
 // milliseconds). A folder changed within the last second is not trusted to show a later change
-// in its mtime (coarse timestamps), so such a ruleset is not kept. Rulesets dropped from the
-// cache are closed by the garbage collector once no start uses them.
-func (p *policy) cachedRuleset(exposed []string) (*os.File, uint32, error) {
+// in its mtime (coarse timestamps), so such a ruleset is not kept: kept is false, and the
+// caller closes it after the start. Rulesets dropped from the cache are closed by the garbage
+// collector once no start uses them.
+func (p *policy) cachedRuleset(exposed []string) (f *os.File, flags uint32, kept bool, err error) {
 	key := strings.Join(exposed, "\x00")
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if b := p.cache[key]; b != nil && unchanged(b.dirs) {
-		return b.file, b.flags, nil
+		return b.file, b.flags, true, nil
 	}
 	dirs := p.dirTimes()
-	f, flags, err := p.ruleset(exposed)
+	f, flags, err = p.ruleset(exposed)
 	if err != nil || f == nil {
-		return f, flags, err
+		return f, flags, false, err
 	}
 	b := &builtRuleset{file: f, flags: flags, dirs: dirs}
 	if len(p.cache) >= maxCachedRulesets {
@@ -82,12 +83,12 @@ func (p *policy) cachedRuleset(exposed []string) (*os.File, uint32, error) {
 	if p.cache == nil {
 		p.cache = map[string]*builtRuleset{}
 	}
-	if settled(dirs) {
-		p.cache[key] = b
-	} else {
+	if !settled(dirs) {
 		delete(p.cache, key)
+		return f, flags, false, nil
 	}
-	return f, flags, nil
+	p.cache[key] = b
+	return f, flags, true, nil
 }
 
 // maxCachedRulesets bounds the cache: one entry per function and code version in use.
@@ -285,7 +286,7 @@ func wrap(cmd *exec.Cmd, exposed []string) (func(), error) {
 	if _, err := exec.LookPath(cmd.Path); err != nil {
 		return nil, err
 	}
-	f, flags, err := p.cachedRuleset(exposed)
+	f, flags, kept, err := p.cachedRuleset(exposed)
 	if err != nil || f == nil {
 		return func() {}, err
 	}
@@ -294,5 +295,8 @@ func wrap(cmd *exec.Cmd, exposed []string) (func(), error) {
 	cmd.Args = append([]string{launcher.Name, strconv.FormatUint(uint64(flags), 10), cmd.Path}, cmd.Args...)
 	cmd.Path = "/proc/self/exe"
 	cmd.ExtraFiles = append([]*os.File{f}, cmd.ExtraFiles...)
-	return func() {}, nil
+	if kept {
+		return func() {}, nil
+	}
+	return func() { _ = f.Close() }, nil
 }
