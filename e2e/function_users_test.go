@@ -49,6 +49,9 @@ func TestFunctionUsersKeepTheDataDirPrivate(t *testing.T) {
 	}
 	data := filepath.Join(base, "data")
 	api := startWithAPI(t, "", data, "--function-uids", "1900300000-1900300099")
+	if logs := api.logs.String(); !strings.Contains(logs, "isolation=uids") && !strings.Contains(logs, "isolation=landlock+uids") {
+		t.Errorf("serve did not say that the function users apply:\n%s", logs)
+	}
 	lc := api.lambdaClient("test", "test")
 	ctx := context.Background()
 	need(lc.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("spy"),

@@ -137,8 +137,9 @@ func runServer(f serveFlags, log *slog.Logger) error {
 		}
 		functionUIDs = [2]uint32{f.functionUIDs.first, f.functionUIDs.last}
 	} else if os.Geteuid() == 0 {
-		log.Warn("functions run as root: they can read the data dir (state, stickiness key) and everything else; give them users of their own with --function-uids")
+		log.Warn("functions run as root: root gets past every wall around the data dir (raw disks, mounts, the kernel) and reads everything else; give them users of their own with --function-uids")
 	}
+	isolateFunctions(log, dataDir, secretFiles(f), f.functionUIDs != nil)
 	cl, err := f.cl.connect(log)
 	if err != nil {
 		return err

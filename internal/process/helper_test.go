@@ -173,6 +173,8 @@ func runHelper(mode string) {
 			_, err := os.ReadFile(path)
 			fmt.Println("read", path+":", err)
 		}
+	case "confined":
+		reportConfinement()
 	case "env":
 		for _, kv := range os.Environ() {
 			fmt.Println(kv)

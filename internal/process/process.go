@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/sandbox"
 )
 
 // Stream names the output stream a line came from.
@@ -78,7 +80,9 @@ type Process struct {
 
 // Start starts cfg.Command contained: in its own process group and, where cgroup v2 is writable,
 // its own cgroup (so a stop reaches every descendant), under cfg.Limits, killed when albatross
-// dies; it begins mirroring its output.
+// dies; it begins mirroring its output. Where sandbox.HideFromFunctions hid something and the
+// kernel has Landlock, the process starts through the sandbox's launcher, unable to reach what
+// was hidden but its own code (see exposedPaths).
 func Start(cfg Config) (*Process, error) {
 	if len(cfg.Command) == 0 {
 		return nil, errors.New("process: empty command")
@@ -108,6 +112,13 @@ func launch(cfg Config, useCgroup bool) (*Process, error) {
 	if cmd.Env == nil {
 		cmd.Env = []string{}
 	}
+	// Through a launcher that cuts the process off from what albatross hid, where it hid
+	// something: the process keeps this pid, so everything below applies to it all the same.
+	closeRuleset, err := sandbox.Wrap(cmd, exposedPaths(cmd))
+	if err != nil {
+		return nil, err
+	}
+	defer closeRuleset() // once Start has returned: the child holds its own copy
 	p := &Process{cmd: cmd, exited: make(chan struct{}), limits: cfg.Limits.withDefaults(), known: map[int]int64{},
 		onPanic: cfg.Panicked, launched: make(chan struct{}), afterReap: cfg.afterReap}
 	defer close(p.launched)

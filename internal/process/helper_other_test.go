@@ -1,0 +1,6 @@
+//go:build unix && !linux
+
+package process
+
+// reportConfinement: there is no launcher outside Linux.
+func reportConfinement() {}
