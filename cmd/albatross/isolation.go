@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/albatross-lb/albatross/internal/sandbox"
@@ -50,4 +51,30 @@ func isolateFunctions(log *slog.Logger, dataDir string, secrets []string, uids b
 		return
 	}
 	log.Info("function isolation", "isolation", strings.Join(walls, "+"), "landlock_abi", abi)
+	if abi > 0 {
+		if shared := sharedFolderAbove(dataDir); shared != "" {
+			log.Warn("the data dir lies below a folder every user writes to: functions cannot create files directly in it; move the data dir (--data-dir) out of it",
+				"folder", shared, "data_dir", dataDir)
+		}
+	}
+}
+
+// sharedFolderAbove is the nearest folder above dir that every user may write to (/tmp), or
+// "". Landlock cannot let a function create entries in a folder without letting it create them
+// in the data dir below it, so such a folder takes no new entries from functions — and
+// functions expect to write /tmp.
+func sharedFolderAbove(dir string) string {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	for parent := filepath.Dir(dir); parent != dir; dir, parent = parent, filepath.Dir(parent) {
+		if fi, err := os.Stat(parent); err == nil && fi.Mode().Perm()&0o002 != 0 {
+			return parent
+		}
+	}
+	return ""
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -55,5 +57,30 @@ func TestIsolateFunctionsSaysWhichWallHolds(t *testing.T) {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("uids %v: %q, want %q", uids, buf.String(), want)
 		}
+	}
+}
+
+func TestSharedFolderAbove(t *testing.T) {
+	base := t.TempDir()
+	shared := filepath.Join(base, "shared")
+	private := filepath.Join(base, "private")
+	for dir, mode := range map[string]os.FileMode{shared: 0o1777, private: 0o755} {
+		if err := os.Mkdir(dir, mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(dir, mode); err != nil { // past the umask
+			t.Fatal(err)
+		}
+	}
+	realShared, err := filepath.EvalSymlinks(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sharedFolderAbove(filepath.Join(shared, "a", "data")); got != realShared {
+		t.Errorf("below a world-writable folder: got %q, want %q", got, realShared)
+	}
+	// base itself may lie in /tmp: below a private folder, the answer is what lies above base.
+	if got, want := sharedFolderAbove(filepath.Join(private, "data")), sharedFolderAbove(filepath.Join(base, "data")); got != want {
+		t.Errorf("below a private folder: got %q, want %q", got, want)
 	}
 }
