@@ -13,6 +13,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	h1server "github.com/albatross-lb/albatross/internal/h1/server"
 )
 
 // MaxPayloadSize is the largest response body a runtime may post: 6 MiB plus 100 bytes, the
@@ -45,7 +47,7 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	ln      net.Listener
-	srv     *http.Server
+	srv     *h1server.Server
 	pending chan *call // unbuffered: a send succeeds only when a runtime is in GET /next
 	closed  chan struct{}
 
@@ -89,9 +91,51 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := newServer(cfg)
 	s.ln = ln
-	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.srv.Serve(ln) }()
+	s.srv = &h1server.Server{Handler: s.routes(), IdleTimeout: connTimeout}
+	go s.serve()
 	return s, nil
+}
+
+// connTimeout is the engine's idle timeout on Runtime API connections: the longest a connection
+// may wait for its next request, take to send a head once begun, or stall a body or a response
+// write. net/http's server, used before, never closed an idle connection and gave a head 10 s.
+// Here both are past Lambda's longest function timeout (15 min), so that a runtime's keep-alive
+// connection left idle while its handler runs is never closed under it (a POST /response on a
+// connection the server just closed could be lost), while a connection nobody uses still ends.
+// Only processes of the environment can connect (AllowPeer), so a slow head costs nothing to
+// anyone else.
+const connTimeout = 16 * time.Minute
+
+// serve accepts connections until the listener closes; each is served on a goroutine of its
+// own by the HTTP/1.1 engine's connection loop (docs/engine.md), which spawns nothing per
+// request. Accept errors other than the close are retried with a growing pause, as net/http's
+// server does (too many open files must not end the Runtime API).
+func (s *Server) serve() {
+	var pause time.Duration
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			select {
+			case <-s.closed:
+				return
+			default:
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			pause = min(max(2*pause, 5*time.Millisecond), time.Second)
+			t := time.NewTimer(pause)
+			select {
+			case <-t.C:
+			case <-s.closed:
+				t.Stop()
+				return
+			}
+			continue
+		}
+		pause = 0
+		go s.srv.ServeConn(c, c)
+	}
 }
 
 // newServer is a Server that does not listen yet; tests drive its handlers directly.
@@ -116,7 +160,12 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // extension /event/next calls receive a SHUTDOWN event first when their connection still lives.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() { close(s.closed) })
-	return s.srv.Close()
+	err := s.ln.Close()
+	_ = s.srv.Close()
+	if errors.Is(err, net.ErrClosed) {
+		return nil // closed before
+	}
+	return err
 }
 
 // Extensions reports how many extensions registered through the Extensions API.
