@@ -30,6 +30,12 @@ type Server struct {
 	// to be blocked and logged with its classification, and the connection closes after the
 	// response whatever the handler does. Without it the loop answers such heads 400 itself.
 	Verdicts bool
+	// OversizeHead, when set, takes a connection whose next request head exceeds LIM-01's
+	// limits (the request line, a field line or the head), instead of the loop's 414 or 400:
+	// it receives the connection, without a deadline, and the head's bytes read so far, and
+	// serves it elsewhere (the Runtime API hands such heads to net/http, whose limit is 1 MB
+	// as Lambda's). ServeConn then returns without closing the connection; it must not block.
+	OversizeHead func(nc net.Conn, buffered []byte)
 	// Log receives the panics of handlers that are not http.ErrAbortHandler. nil means
 	// slog.Default().
 	Log *slog.Logger
