@@ -46,11 +46,13 @@ type Config struct {
 // Server is the Runtime API of one execution environment. It is safe for concurrent use. It
 // serves on 127.0.0.1 from New until Close.
 type Server struct {
-	cfg     Config
-	ln      net.Listener
-	srv     *h1server.Server
-	pending chan *call // unbuffered: a send succeeds only when a runtime is in GET /next
-	closed  chan struct{}
+	cfg Config
+	ln  net.Listener
+	srv *h1server.Server
+	// oversize serves the connections whose heads exceed the engine's limits (oversize.go).
+	oversize oversize
+	pending  chan *call // unbuffered: a send succeeds only when a runtime is in GET /next
+	closed   chan struct{}
 
 	ready      chan struct{} // closed by the first GET /next: init is done (B.5)
 	initFailed chan struct{} // closed by POST /runtime/init/error
@@ -92,7 +94,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := newServer(cfg)
 	s.ln = ln
-	s.srv = &h1server.Server{Handler: s.routes(), IdleTimeout: connTimeout}
+	s.srv = &h1server.Server{Handler: s.routes(), IdleTimeout: connTimeout, OversizeHead: s.serveOversize}
 	go s.serve()
 	return s, nil
 }
@@ -163,6 +165,7 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() { close(s.closed) })
 	err := s.ln.Close()
 	_ = s.srv.Close()
+	s.oversize.close()
 	if errors.Is(err, net.ErrClosed) {
 		return nil // closed before
 	}
