@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
 	--albatross) ALBATROSS_BIN=$2; shift 2 ;;
 	--baseline) BASELINE=$2; shift 2 ;;
 	--append) APPEND=1; shift ;;
-	-h | --help) sed -n '2,26p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,31p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
