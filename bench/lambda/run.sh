@@ -7,6 +7,8 @@
 #                   (provisioned_concurrency 10)
 #   rie             the same function binary under the AWS Lambda Runtime Interface Emulator
 #   rie-multi       the emulator's multi-worker mode (AWS_LAMBDA_MAX_CONCURRENCY=10)
+#   albatross-fn-base  albatross-fn with another build of Albatross (--baseline), measured in the
+#                   same rounds, for an A/B of a change on a loaded machine
 # at concurrency 1 and 10 (keep-alive connections): successful requests/s, p50/p99 latency of the
 # successful answers, CPU µs per successful request of the serving processes and their children
 # (Albatross and its function processes; the emulator and its bootstrap). Then the cold start:
@@ -19,9 +21,12 @@
 #
 # usage: bench/lambda/run.sh [--rounds N] [--duration S] [--warmup S] [--cold N]
 #                            [--systems "direct-http albatross-http albatross-fn rie rie-multi"]
-#                            [--concurrency "1 10"] [--albatross BINARY] [--append]
+#                            [--concurrency "1 10"] [--albatross BINARY] [--baseline BINARY|REF]
+#                            [--append]
 #   --cold N      cold starts per system (default 7; 0 skips them)
 #   --albatross   use this binary instead of building ./cmd/albatross
+#   --baseline    also measure albatross-fn-base: this binary, or a build of this git ref (main,
+#                 a commit); the table then gives albatross-fn ÷ albatross-fn-base
 #   --append      also append the table, date and machine to bench/lambda/RESULTS.md
 # Raw results stay in bench/lambda/out/run-<date>/ (runs.tsv, cold.tsv, server logs).
 set -euo pipefail
@@ -29,7 +34,7 @@ set -euo pipefail
 ROUNDS=3 DURATION=5 WARMUP=2 COLD=7 APPEND=0
 SYSTEMS="direct-http albatross-http albatross-fn rie rie-multi"
 CONCURRENCY="1 10"
-ALBATROSS_BIN=""
+ALBATROSS_BIN="" BASELINE=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) ROUNDS=$2; shift 2 ;;
@@ -39,8 +44,9 @@ while [ $# -gt 0 ]; do
 	--systems) SYSTEMS=$2; shift 2 ;;
 	--concurrency) CONCURRENCY=$2; shift 2 ;;
 	--albatross) ALBATROSS_BIN=$2; shift 2 ;;
+	--baseline) BASELINE=$2; shift 2 ;;
 	--append) APPEND=1; shift ;;
-	-h | --help) sed -n '2,26p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,31p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -49,8 +55,9 @@ for n in "$ROUNDS" "$DURATION" "$WARMUP" "$COLD" $CONCURRENCY; do
 done
 ((ROUNDS >= 1 && ROUNDS <= 10 && DURATION >= 1 && DURATION <= 60 && WARMUP <= 30 && COLD <= 30)) ||
 	{ echo "run.sh: rounds 1-10, duration 1-60 s, warmup ≤ 30 s, cold ≤ 30" >&2; exit 2; }
+if [ -n "$BASELINE" ] && [[ " $SYSTEMS " != *" albatross-fn-base "* ]]; then SYSTEMS="$SYSTEMS albatross-fn-base"; fi
 for s in $SYSTEMS; do
-	case "$s" in direct-http | albatross-http | albatross-fn | rie | rie-multi) ;;
+	case "$s" in direct-http | albatross-http | albatross-fn | albatross-fn-base | rie | rie-multi) ;;
 	*) echo "run.sh: unknown system $s" >&2; exit 2 ;; esac
 done
 
@@ -113,6 +120,24 @@ install_tools() {
 	DEBIAN_FRONTEND=noninteractive timeout 300 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# build_baseline sets BASELINE_BIN: --baseline's binary, or a build of its git ref from a clean
+# export.
+build_baseline() {
+	[ -n "$BASELINE" ] || return 0
+	if [ -f "$BASELINE" ] && [ -x "$BASELINE" ]; then
+		BASELINE_BIN=$BASELINE BASELINE_FROM="given binary $BASELINE"
+		return 0
+	fi
+	local rev src="$WORK/albatross-base"
+	rev=$(cd "$ROOT" && git rev-parse --short --verify "$BASELINE^{commit}") || die "--baseline $BASELINE: neither an executable nor a git ref"
+	log "building the baseline albatross from $BASELINE ($rev)"
+	mkdir -p "$src"
+	(cd "$ROOT" && git archive "$rev" | tar -x -C "$src") || die "git archive $rev failed"
+	BASELINE_BIN="$BIN/albatross-base"
+	(cd "$src" && go build -o "$BASELINE_BIN" ./cmd/albatross) || die "the baseline $rev does not build"
+	BASELINE_FROM="$BASELINE ($rev)"
+}
+
 # build_albatross builds ./cmd/albatross; when the working tree does not build (others are
 # mid-edit), it builds the last commit from a clean export instead.
 build_albatross() {
@@ -145,6 +170,7 @@ build() {
 			die "the emulator does not build with $(go version)"
 	fi
 	if [[ " $SYSTEMS " == *" albatross"* ]] || [ "$COLD" -gt 0 ]; then build_albatross; fi
+	build_baseline
 }
 
 # ports N: N distinct free ports on 127.0.0.1, space-separated.
@@ -175,15 +201,17 @@ start_httpfn() {
 	await_http "http://127.0.0.1:$port/http/hello"
 }
 
-# start_albatross PROVISIONED: a fresh Albatross with the bench config; sets PID_albatross and
-# ALB_PORT. It answers /ready once its listener serves; the function is built by then.
+# start_albatross PROVISIONED [BINARY]: a fresh Albatross with the bench config; sets
+# PID_albatross and ALB_PORT. It answers /ready once its listener serves; the function is built by
+# then.
 start_albatross() {
+	local bin=${2:-$ALBATROSS_BIN}
 	ALB_PORT=$(ports 1)
 	local cfg="$WORK/albatross-p$1.yaml"
 	sed -e "s|@ALB_PORT@|$ALB_PORT|g" -e "s|@HTTPFN_PORT@|$HTTPFN_PORT|g" \
 		-e "s|@FN_DIR@|$HERE/fn|g" -e "s|@PROVISIONED@|$1|g" "$HERE/albatross.yaml.in" >"$cfg"
-	"$ALBATROSS_BIN" validate --config "$cfg" || die "albatross rejected the bench config"
-	start albatross "$ALBATROSS_BIN" serve --config "$cfg" --data-dir "$DATA" --log-level warn
+	"$bin" validate --config "$cfg" || die "albatross rejected the bench config"
+	start albatross "$bin" serve --config "$cfg" --data-dir "$DATA" --log-level warn
 	PID_albatross=$STARTED
 }
 
@@ -219,8 +247,8 @@ measure() {
 	local sys=$1 c=$2 round=$3 pids url extra=()
 	case "$sys" in
 	direct-http) pids=$PID_httpfn url="http://127.0.0.1:$HTTPFN_PORT/http/hello" ;;
-	albatross-http | albatross-fn)
-		start_albatross 10
+	albatross-http | albatross-fn | albatross-fn-base)
+		if [ "$sys" = albatross-fn-base ]; then start_albatross 10 "$BASELINE_BIN"; else start_albatross 10; fi
 		await_http "http://127.0.0.1:$ALB_PORT/ready"
 		pids=$PID_albatross url="http://127.0.0.1:$ALB_PORT/fn/hello"
 		if [ "$sys" = albatross-http ]; then pids="$PID_albatross,$PID_httpfn" url="http://127.0.0.1:$ALB_PORT/http/hello"; fi ;;
@@ -297,7 +325,7 @@ machine() {
 	echo "- date: $STARTED_AT"
 	echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), nproc $(nproc)"
 	echo "- kernel: $(uname -r); $(go version | cut -d' ' -f3-4)"
-	echo "- albatross: ${ALBATROSS_FROM:-given binary}; emulator: $(go version -m "$BIN/aws-lambda-rie" 2>/dev/null | awk '$1 == "mod" {print $2, $3}')"
+	echo "- albatross: ${ALBATROSS_FROM:-given binary}${BASELINE_FROM:+; albatross-fn-base: $BASELINE_FROM}; emulator: $(go version -m "$BIN/aws-lambda-rie" 2>/dev/null | awk '$1 == "mod" {print $2, $3}')"
 	echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"
 	echo "- $ROUNDS rounds × $(wc -w <<<"$SYSTEMS") systems × concurrency {$CONCURRENCY} × ${DURATION} s (after ${WARMUP} s warm-up); $COLD cold starts per system; load generator (bench/lambda/fnbench) on CPU 0, servers and functions on CPU 1"
 }

@@ -57,7 +57,7 @@ var allowed = map[string][]string{
 	"internal/function":          {"internal/function/watch", "internal/observe", "internal/process", "internal/runtimeapi"},
 	"internal/function/build":    {},
 	"internal/function/runtimes": {},
-	"internal/runtimeapi":        {},
+	"internal/runtimeapi":        {"internal/h1/server"},
 	"internal/process":           {"internal/sandbox"},
 	"internal/sandbox":           {"internal/sandbox/launcher"},
 	"internal/sandbox/launcher":  {},

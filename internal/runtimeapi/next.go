@@ -77,10 +77,14 @@ func writeInvocation(w http.ResponseWriter, inv *Invocation) {
 	if contentType == "" {
 		contentType = contentTypeJSON
 	}
+	// One backing array for all values instead of one slice per field: the names are
+	// canonical already, so Header.Set would only add an allocation per field.
+	values := make([]string, 0, 8)
 	h := w.Header()
 	set := func(name, value string) {
 		if value != "" {
-			h.Set(name, value)
+			values = append(values, value)
+			h[name] = values[len(values)-1 : len(values) : len(values)]
 		}
 	}
 	set("Content-Type", contentType)
@@ -90,7 +94,7 @@ func writeInvocation(w http.ResponseWriter, inv *Invocation) {
 	set("Lambda-Runtime-Trace-Id", inv.TraceID)
 	set("Lambda-Runtime-Client-Context", inv.ClientContext)
 	set("Lambda-Runtime-Cognito-Identity", inv.CognitoIdentity)
-	h.Set("Content-Length", strconv.Itoa(len(inv.Payload)))
+	set("Content-Length", strconv.Itoa(len(inv.Payload)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(inv.Payload)
 }

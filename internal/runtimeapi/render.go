@@ -68,13 +68,17 @@ func renderTooLarge(w http.ResponseWriter, limit int64) {
 // renderAccepted is the 202 {"status":"OK"} every accepted post gets; aws-lambda-go exits on any
 // other status (B.8).
 func renderAccepted(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", contentTypeJSON)
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(http.StatusAccepted)
 	_, _ = w.Write(acceptedBody)
 }
 
-// acceptedBody is renderAccepted's body, encoded once rather than per result.
-var acceptedBody = []byte(`{"status":"OK"}`)
+// acceptedBody is renderAccepted's body, encoded once rather than per result; jsonContentType
+// is its Content-Type value, shared read-only (response writers never modify a header's values).
+var (
+	acceptedBody    = []byte(`{"status":"OK"}`)
+	jsonContentType = []string{contentTypeJSON}
+)
 
 // renderStub answers subscriptions we accept without acting on them (B.6).
 func renderStub(w http.ResponseWriter, _ *http.Request) {

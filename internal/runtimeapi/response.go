@@ -10,7 +10,11 @@ import (
 // 413 when the body exceeds the limit. Oversize and bad-mode results still end the invocation,
 // as function errors, the way Lambda reports them.
 func (s *Server) handleResponse(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+	s.serveResponse(w, r, r.PathValue("id"))
+}
+
+// serveResponse is handleResponse for the invocation id (the router's short way gives it).
+func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request, id string) {
 	if p := s.refusal(id); p != "" {
 		renderProblem(w, p, s.currentState(), "InvocationResponse")
 		return

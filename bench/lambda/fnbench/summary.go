@@ -25,7 +25,7 @@ type key struct {
 }
 
 // systemOrder is the order of the table: the floor first, then the compared systems.
-var systemOrder = []string{"direct-http", "albatross-http", "albatross-fn", "rie", "rie-multi"}
+var systemOrder = []string{"direct-http", "albatross-http", "albatross-fn", "albatross-fn-base", "rie", "rie-multi"}
 
 func orderOf(system string) int {
 	if i := slices.Index(systemOrder, system); i >= 0 {

@@ -109,6 +109,10 @@ func (c *conn) serve() {
 		c.in.startHead()
 		n, err := c.readHead()
 		if err != nil {
+			if c.handOverOversize(err) {
+				hijacked = true
+				return
+			}
 			c.refuseHead(err)
 			return
 		}

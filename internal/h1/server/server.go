@@ -36,6 +36,12 @@ type Server struct {
 	// (refused heads, LIM-01's limits, 408), after the page went out: the access log's entry
 	// for it. id is the connection as ServeConn received it. It must not block or keep r.
 	Refused func(ctx context.Context, id net.Conn, r *elberr.Refusal)
+	// OversizeHead, when set, takes a connection whose next request head exceeds LIM-01's
+	// limits (the request line, a field line or the head), instead of the loop's 414 or 400:
+	// it receives the connection, without a deadline, and the head's bytes read so far, and
+	// serves it elsewhere (the Runtime API hands such heads to net/http, whose limit is 1 MB
+	// as Lambda's). ServeConn then returns without closing the connection; it must not block.
+	OversizeHead func(nc net.Conn, buffered []byte)
 	// Log receives the panics of handlers that are not http.ErrAbortHandler. nil means
 	// slog.Default().
 	Log *slog.Logger
