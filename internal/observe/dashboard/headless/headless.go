@@ -1,16 +1,14 @@
-// Package headless drives Debian's headless Chromium for the dashboard's browser tests, over the
-// DevTools protocol on a pipe (--remote-debugging-pipe: JSON messages ended by a NUL byte on file
-// descriptors 3 and 4), so no WebSocket client or browser-automation library is needed. A test
-// opens a page, waits for conditions evaluated in the page (woken by DOM mutations, not by a
-// clock), acts on it and takes screenshots. Test-only.
+// Package headless drives Debian's headless Chromium for the dashboard's browser tests through
+// chromedp (over its DevTools pipe). It is a thin layer that keeps the tests short: a test opens a
+// page, waits for conditions evaluated in the page (woken by DOM mutations, not by a clock), acts
+// on it and takes screenshots; every step fails the test, with what it waited for, instead of
+// returning an error. Test-only.
 package headless
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/base64"
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,6 +16,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
 )
 
 // Binary returns the Chromium to run: $ALBATROSS_CHROMIUM, else the first of chromium,
@@ -41,177 +44,100 @@ const Timeout = 3 * time.Minute
 
 // Browser is one headless Chromium process with one page.
 type Browser struct {
-	t        testing.TB
-	cmd      *exec.Cmd
-	toChrome *os.File
-	session  string
+	t   testing.TB
+	ctx context.Context // the page's chromedp context
 
-	mu      sync.Mutex
-	nextID  int
-	waiting map[int]chan reply
-	readErr error
-	done    chan struct{}
-}
-
-type reply struct {
-	Result json.RawMessage `json:"result"`
-	Error  *struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
+	mu sync.Mutex
+	// contexts counts the JavaScript execution contexts the page has created (one per document);
+	// created is closed, and replaced, on each, so a wait whose document was replaced resumes on
+	// the event of the next one.
+	contexts int
+	created  chan struct{}
 }
 
 // Start runs bin headless with a page of width×height CSS pixels and stops it when the test ends.
 func Start(t testing.TB, bin string, width, height int) *Browser {
 	t.Helper()
-	toChromeR, toChromeW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromChromeR, fromChromeW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-		"--no-first-run", "--no-default-browser-check", "--disable-extensions", "--mute-audio",
-		"--user-data-dir="+t.TempDir(), fmt.Sprintf("--window-size=%d,%d", width, height), "--remote-debugging-pipe", "about:blank")
-	cmd.ExtraFiles = []*os.File{toChromeR, fromChromeW} // fd 3: Chromium reads, fd 4: Chromium writes
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	toChromeR.Close()
-	fromChromeW.Close()
-	b := &Browser{t: t, cmd: cmd, toChrome: toChromeW, waiting: map[int]chan reply{}, done: make(chan struct{})}
-	go b.read(fromChromeR)
+	var output lockedBuffer // Chromium's stdout and stderr, and chromedp's own complaints
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(bin),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true), // tests run as root in containers
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-dev-shm-usage", true), // /dev/shm is 64 MB in a container
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+		chromedp.CombinedOutput(&output))
+	logf := func(format string, args ...any) { fmt.Fprintf(&output, "chromedp: "+format+"\n", args...) }
+	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithLogf(logf), chromedp.WithErrorf(logf))
+	b := &Browser{t: t, ctx: ctx, created: make(chan struct{})}
 	t.Cleanup(func() {
-		b.toChrome.Close() // Chromium exits when its pipe closes
-		exited := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(exited) }()
-		select {
-		case <-exited:
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		fromChromeR.Close()
-		<-b.done
+		// A graceful close first (Browser.close), bounded; then the allocator kills what is left
+		// and waits for the process and chromedp's goroutines to end.
+		closeCtx, cancelClose := context.WithTimeout(ctx, 30*time.Second)
+		_ = chromedp.Cancel(closeCtx)
+		cancelClose()
+		cancel()
+		cancelAlloc()
 		if t.Failed() {
 			var lines []string
-			for _, l := range strings.Split(stderr.String(), "\n") {
+			for _, l := range strings.Split(output.String(), "\n") {
 				if l != "" && !strings.Contains(l, "dbus") { // no D-Bus in a container: noise
 					lines = append(lines, l)
 				}
 			}
 			if len(lines) > 0 {
-				t.Logf("chromium's stderr:\n%.4000s", strings.Join(lines, "\n"))
+				t.Logf("chromium's output:\n%.4000s", strings.Join(lines, "\n"))
 			}
 		}
 	})
-	var target struct {
-		TargetID string `json:"targetId"`
+	// The first action starts Chromium and attaches to its blank page, with no timeout of its
+	// own: a context's deadline on this first run would end the browser with it.
+	if err := chromedp.Listen(ctx, b.observe); err != nil {
+		t.Fatalf("chromium: %v", err)
 	}
-	b.callSession("", "Target.createTarget", map[string]any{"url": "about:blank"}, &target)
-	var attached struct {
-		SessionID string `json:"sessionId"`
-	}
-	b.callSession("", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}, &attached)
-	b.session = attached.SessionID
-	b.Call("Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}, nil)
+	b.do("setting the viewport", chromedp.EmulateViewport(int64(width), int64(height)))
 	return b
 }
 
-// read delivers Chromium's replies to their callers; events are not used.
-func (b *Browser) read(r *os.File) {
-	defer close(b.done)
-	br := bufio.NewReaderSize(r, 1<<20)
-	for {
-		msg, err := br.ReadBytes(0)
-		if err != nil {
-			b.mu.Lock()
-			b.readErr = fmt.Errorf("chromium closed its pipe: %w", err)
-			for id, ch := range b.waiting {
-				close(ch)
-				delete(b.waiting, id)
-			}
-			b.mu.Unlock()
-			return
-		}
-		var m struct {
-			ID *int `json:"id"`
-			reply
-		}
-		if json.Unmarshal(msg[:len(msg)-1], &m) != nil || m.ID == nil {
-			continue
-		}
+// observe runs on chromedp's reading goroutine for every event of the page; it must not block.
+func (b *Browser) observe(ev any) {
+	if _, ok := ev.(*runtime.EventExecutionContextCreated); ok {
 		b.mu.Lock()
-		ch := b.waiting[*m.ID]
-		delete(b.waiting, *m.ID)
+		b.contexts++
+		close(b.created)
+		b.created = make(chan struct{})
 		b.mu.Unlock()
-		if ch != nil {
-			ch <- m.reply
-		}
 	}
 }
 
-// Call sends a DevTools command to the page and decodes its result into out (if not nil); the
-// test fails when the command fails.
-func (b *Browser) Call(method string, params any, out any) {
-	b.t.Helper()
-	b.callSession(b.session, method, params, out)
-}
-
-func (b *Browser) callSession(session, method string, params any, out any) {
-	b.t.Helper()
-	if err := b.call(session, method, params, out); err != nil {
-		b.t.Fatalf("chromium %s: %v", method, err)
-	}
-}
-
-func (b *Browser) call(session, method string, params any, out any) error {
+// generation returns how many execution contexts the page has created, and a channel closed on
+// the next.
+func (b *Browser) generation() (int, <-chan struct{}) {
 	b.mu.Lock()
-	if b.readErr != nil {
-		b.mu.Unlock()
-		return b.readErr
-	}
-	b.nextID++
-	id := b.nextID
-	ch := make(chan reply, 1)
-	b.waiting[id] = ch
-	b.mu.Unlock()
-	msg := map[string]any{"id": id, "method": method, "params": params}
-	if session != "" {
-		msg["sessionId"] = session
-	}
-	data, err := json.Marshal(msg)
-	if err != nil {
-		return err
-	}
-	if _, err := b.toChrome.Write(append(data, 0)); err != nil {
-		return err
-	}
-	select {
-	case r, ok := <-ch:
-		if !ok {
-			return b.readErr
-		}
-		if r.Error != nil {
-			return fmt.Errorf("%d %s", r.Error.Code, r.Error.Message)
-		}
-		if out != nil {
-			return json.Unmarshal(r.Result, out)
-		}
-		return nil
-	case <-time.After(Timeout):
-		return errors.New("no answer within " + Timeout.String())
+	defer b.mu.Unlock()
+	return b.contexts, b.created
+}
+
+// do runs steps within Timeout and fails the test, naming what, when they fail.
+func (b *Browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, Timeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.t.Fatalf("chromium, %s: %v", what, err)
 	}
 }
 
 // Navigate opens url in the page and waits until its document has loaded.
 func (b *Browser) Navigate(url string) {
 	b.t.Helper()
-	b.Call("Page.navigate", map[string]any{"url": url}, nil)
+	b.do("opening "+url, chromedp.Navigate(url))
 	b.WaitFor(`return document.readyState === "complete" && location.href !== "about:blank"`, "the page "+url+" to load")
 }
 
@@ -219,42 +145,32 @@ func (b *Browser) Navigate(url string) {
 // value, which must be JSON-serialisable, into out (if not nil).
 func (b *Browser) Eval(expression string, out any) {
 	b.t.Helper()
-	if err := b.eval(expression, out); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, Timeout)
+	defer cancel()
+	if err := b.eval(ctx, expression, out); err != nil {
 		b.t.Fatalf("evaluating %.200q: %v", expression, err)
 	}
 }
 
-func (b *Browser) eval(expression string, out any) error {
-	var r struct {
-		Result struct {
-			Value json.RawMessage `json:"value"`
-		} `json:"result"`
-		ExceptionDetails *struct {
-			Text      string `json:"text"`
-			Exception struct {
-				Description string `json:"description"`
-			} `json:"exception"`
-		} `json:"exceptionDetails"`
-	}
-	// replMode lets the same const helpers be declared by every evaluation.
-	if err := b.call(b.session, "Runtime.evaluate", map[string]any{"expression": expression, "awaitPromise": true, "returnByValue": true, "replMode": true}, &r); err != nil {
+// replMode lets the same const helpers be declared by every evaluation.
+func replMode(p *runtime.EvaluateParams) { p.ReplMode = new(true) }
+
+func (b *Browser) eval(ctx context.Context, expression string, out any) error {
+	// The raw JSON value: undefined (a statement, a click) leaves out as it is.
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](expression, chromedp.EvalAwaitPromise, replMode))
+	if err != nil || out == nil || len(raw) == 0 {
 		return err
 	}
-	if r.ExceptionDetails != nil {
-		return fmt.Errorf("%s %s", r.ExceptionDetails.Text, r.ExceptionDetails.Exception.Description)
-	}
-	if out != nil && len(r.Result.Value) > 0 {
-		return json.Unmarshal(r.Result.Value, out)
-	}
-	return nil
+	return json.Unmarshal(raw, out)
 }
 
 // WaitFor waits until body, the body of a JavaScript function, returns true in the page; any
 // statements may come before its return (helpers declared with const, say). The page checks it on
 // every DOM change (a MutationObserver) and change of readyState or hash, and every 250 ms for
-// what no event signals, so the wait ends when the condition holds, whatever the machine's load; it fails the test after Timeout, naming what it waited for with
-// the last exception the check threw and the page's text. A navigation during the wait (the page
-// replaced) starts the check again in the new page.
+// what no event signals, so the wait ends when the condition holds, whatever the machine's load;
+// it fails the test after Timeout, naming what it waited for with the last exception the check
+// threw and the page's text. A navigation during the wait (the page replaced) starts the check
+// again in the new page, as soon as the page has created it.
 func (b *Browser) WaitFor(body, what string) {
 	b.t.Helper()
 	script := `await new Promise(resolve => {
@@ -270,31 +186,40 @@ func (b *Browser) WaitFor(body, what string) {
   // What no DOM change signals (a property, a cookie) is checked again every 250 ms.
   timer = setInterval(again, 250);
 })`
-	deadline := time.Now().Add(Timeout)
+	ctx, cancel := context.WithTimeout(b.ctx, Timeout)
+	defer cancel()
 	for {
+		seen, next := b.generation()
 		var ok bool
-		err := b.eval(script, &ok)
+		err := b.eval(ctx, script, &ok)
 		if err == nil && ok {
 			return
 		}
-		if err != nil && !replaced(err) {
+		if err != nil && !replaced(err) && ctx.Err() == nil {
 			b.t.Fatalf("waiting for %s: %v", what, err)
 		}
-		if time.Now().After(deadline) {
+		// The evaluation ended without its value because its document was replaced (a navigation
+		// or a redirect): check again in the new one, once the page has created it.
+		if now, _ := b.generation(); now == seen {
+			select {
+			case <-next:
+			case <-ctx.Done():
+			}
+		}
+		if ctx.Err() != nil {
 			var page struct {
 				Error string `json:"error"`
 				Text  string `json:"text"`
 			}
-			_ = b.eval(`({error: String(window.__headlessError || ""), text: document.body ? document.body.innerText : ""})`, &page)
+			last, cancelLast := context.WithTimeout(b.ctx, 30*time.Second)
+			_ = b.eval(last, `({error: String(window.__headlessError || ""), text: document.body ? document.body.innerText : ""})`, &page)
+			cancelLast()
 			b.t.Fatalf("waited %s for %s; last exception %q, last error %v; the page:\n%.6000s", Timeout, what, page.Error, err, page.Text)
 		}
-		// An evaluation ends without a value when the page it ran in is replaced (a navigation
-		// or a redirect): check again in the new page.
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-// replaced tells the errors of an evaluation whose page was replaced while it ran.
+// replaced tells the errors of an evaluation whose document was replaced while it ran.
 func replaced(err error) bool {
 	for _, s := range []string{"context was destroyed", "Cannot find context", "navigated or closed", "Promise was collected"} {
 		if strings.Contains(err.Error(), s) {
@@ -308,13 +233,15 @@ func replaced(err error) bool {
 // window.
 func (b *Browser) Screenshot(path string, full bool) {
 	b.t.Helper()
-	var shot struct {
-		Data string `json:"data"`
+	shot := chromedp.CaptureScreenshot()
+	if full {
+		shot = chromedp.FullScreenshot(100) // quality 100: PNG
 	}
-	b.Call("Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": full}, &shot)
-	png, err := base64.StdEncoding.DecodeString(shot.Data)
+	ctx, cancel := context.WithTimeout(b.ctx, Timeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, shot)
 	if err != nil {
-		b.t.Fatal(err)
+		b.t.Fatalf("chromium, screenshot: %v", err)
 	}
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		b.t.Fatal(err)
@@ -324,19 +251,46 @@ func (b *Browser) Screenshot(path string, full bool) {
 // Cookies returns the browser's cookies for url as DevTools reports them.
 func (b *Browser) Cookies(url string) []Cookie {
 	b.t.Helper()
-	var r struct {
-		Cookies []Cookie `json:"cookies"`
+	ctx, cancel := context.WithTimeout(b.ctx, Timeout)
+	defer cancel()
+	got, err := chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) (network.GetCookiesResult, error) {
+		return cdp.Call(ctx, t, network.GetCookies, network.GetCookiesParams{URLs: []string{url}})
+	})
+	if err != nil {
+		b.t.Fatalf("chromium, cookies of %s: %v", url, err)
 	}
-	b.Call("Network.getCookies", map[string]any{"urls": []string{url}}, &r)
-	return r.Cookies
+	var cookies []Cookie
+	for _, c := range got.Cookies {
+		cookies = append(cookies, Cookie{Name: c.Name, Value: c.Value, Path: c.Path, HTTPOnly: c.HTTPOnly,
+			Secure: c.Secure, SameSite: string(c.SameSite)})
+	}
+	return cookies
 }
 
 // Cookie is a cookie as the browser keeps it.
 type Cookie struct {
-	Name     string `json:"name"`
-	Value    string `json:"value"`
-	Path     string `json:"path"`
-	HTTPOnly bool   `json:"httpOnly"`
-	Secure   bool   `json:"secure"`
-	SameSite string `json:"sameSite"`
+	Name     string
+	Value    string
+	Path     string
+	HTTPOnly bool
+	Secure   bool
+	SameSite string // "Strict", "Lax", "None" or "" (not set)
+}
+
+// lockedBuffer collects Chromium's output, written by chromedp's goroutines, for the test's log.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
