@@ -9,8 +9,11 @@ PORT        ?= 8080
 
 all: build
 
+# -buildvcs=auto overrides a GOFLAGS=-buildvcs=false in the environment, so that a binary built
+# from a clone says which commit it is (`albatross version`). Go cannot stamp a linked git worktree
+# (it looks for a .git directory; golang/go#58218): there the binary reports "(devel)".
 build:
-	$(GO) build -o $(BIN)/albatross ./cmd/albatross
+	$(GO) build -buildvcs=auto -o $(BIN)/albatross ./cmd/albatross
 
 ## test: everything CI runs — formatting, vet, staticcheck, the macOS cross-check, and the whole
 ## suite with -race.
