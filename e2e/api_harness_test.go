@@ -70,7 +70,9 @@ func sdkConfig(id, secret string) aws.Config {
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, Source: "test"}, nil
 		}),
-		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{Proxy: nil}},
+		// Generous: a call that times out is retried by the SDK, and a retried create that had
+		// succeeded reads as a conflict (409 "already exist") on a loaded machine.
+		HTTPClient: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{Proxy: nil}},
 	}
 }
 
