@@ -137,10 +137,12 @@ func httpGet(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// eventually retries check until it returns nil or 10 s pass.
+// eventually retries check until it returns nil or 60 s pass: generous, since it returns as
+// soon as check does, and a loaded machine (TestClusterThreeNodes: a rule reached node 2 18 s
+// after the function's code did) needs more than the 10 s it used to wait.
 func eventually(t *testing.T, what string, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		err := check()
 		if err == nil {
