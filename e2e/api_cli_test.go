@@ -9,9 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
+
+var installAWSCLI sync.Once
 
 // awsCLIs returns the aws CLIs to test: Debian's /usr/bin/aws (v2; installed by
 // scripts/install-awscli.sh when missing and we are root) and, when different, the aws first on
@@ -19,11 +22,13 @@ import (
 func awsCLIs(t *testing.T) []string {
 	t.Helper()
 	var clis []string
-	if _, err := os.Stat("/usr/bin/aws"); err != nil && os.Geteuid() == 0 {
-		if out, err := execCombinedTimeout(5*time.Minute, "../scripts/install-awscli.sh"); err != nil {
-			t.Logf("scripts/install-awscli.sh failed: %v\n%s", err, out)
+	installAWSCLI.Do(func() { // once: the tests that use the CLI run in parallel, apt takes one at a time
+		if _, err := os.Stat("/usr/bin/aws"); err != nil && os.Geteuid() == 0 {
+			if out, err := execCombinedTimeout(5*time.Minute, "../scripts/install-awscli.sh"); err != nil {
+				t.Logf("scripts/install-awscli.sh failed: %v\n%s", err, out)
+			}
 		}
-	}
+	})
 	if _, err := os.Stat("/usr/bin/aws"); err == nil {
 		clis = append(clis, "/usr/bin/aws")
 	}
@@ -105,6 +110,7 @@ func field(t *testing.T, out string, path ...any) string {
 // with each aws CLI found, the way docs/api.md shows it: the walk-through a user copies must work
 // with the clients they have.
 func TestAPIWithAWSCLI(t *testing.T) {
+	t.Parallel()
 	clis := awsCLIs(t)
 	dir := t.TempDir()
 	if out, err := execCombinedTimeout(3*time.Minute, "go", "build", "-o", filepath.Join(dir, "bootstrap"), "./testdata/functions/albecho"); err != nil {
@@ -119,7 +125,10 @@ func TestAPIWithAWSCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bin := range clis {
-		t.Run(filepath.Base(filepath.Dir(bin))+"-aws", func(t *testing.T) { cliScenario(t, bin, zipPath) })
+		t.Run(filepath.Base(filepath.Dir(bin))+"-aws", func(t *testing.T) {
+			t.Parallel() // each CLI has its own albatross, backend and ports
+			cliScenario(t, bin, zipPath)
+		})
 	}
 }
 

@@ -36,6 +36,7 @@ type writeLog struct {
 // process outlives the killed server; before the last restart the code folders are torn, and the
 // function still runs its code, unpacked again from the kept zip (issue 11, point 8).
 func TestAPIKillDuringWrites(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	t.Cleanup(func() { killProcessesUnder(dataDir) })

@@ -42,6 +42,7 @@ target_groups:
 // DescribeTargetHealth, the file's cannot be deregistered, and the registered one survives a
 // reload and a kill -9, then drains when deregistered (issue 18 item 2).
 func TestAPITargetsOfFileGroup(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	b1, b2 := startBackend(t, "file", nil), startBackend(t, "api", nil)
 	port := freePort(t)

@@ -70,7 +70,9 @@ func sdkConfig(id, secret string) aws.Config {
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, Source: "test"}, nil
 		}),
-		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{Proxy: nil}},
+		// Generous: a call that times out is retried by the SDK, and a retried create that had
+		// succeeded reads as a conflict (409 "already exist") on a loaded machine.
+		HTTPClient: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{Proxy: nil}},
 	}
 }
 
@@ -135,12 +137,12 @@ func httpGet(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// eventually retries check until it returns nil or 30 s pass: a bound for a loaded machine
-// (a cluster node applying a state with new code took 16 s at load 20), never reached when
-// things work.
+// eventually retries check until it returns nil or 60 s pass: generous, since it returns as
+// soon as check does, and a loaded machine (TestClusterThreeNodes: a rule reached node 2 18 s
+// after the function's code did) needs more than the 10 s it used to wait.
 func eventually(t *testing.T, what string, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		err := check()
 		if err == nil {

@@ -68,6 +68,7 @@ type sdkScenario struct {
 // kinds, targets, a load balancer, a listener and rules, changes and deletion, checking that the
 // data plane follows every step (A.3-A.8, C.1-C.5).
 func TestAPISDKScenario(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	api := startWithAPI(t, fileOwnedConfig, "")
 	s := &sdkScenario{t: t, ctx: context.Background(), ec: api.elbClient("test", "test"), lc: api.lambdaClient("test", "test"),

@@ -16,6 +16,7 @@ import (
 // DescribeRules returns both shapes as sent; ModifyRule with ResetTransforms removes the
 // rewrite and keeps the condition.
 func TestAPISDKRuleTransforms(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	api := startWithAPI(t, "", "")
 	ctx, ec := context.Background(), api.elbClient("test", "test")

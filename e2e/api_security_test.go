@@ -36,6 +36,7 @@ func evilFunction(t *testing.T, marker string) string {
 // DNS-rebinding page, are refused with 403 in the API's own error shape and change nothing; a
 // path-like function name is a ValidationException that writes nothing (issue 11, points 1-2).
 func TestAPIRefusesBrowserAttacks(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	api := startWithAPI(t, "", "")
 	marker := filepath.Join(t.TempDir(), "pwned")
@@ -118,6 +119,7 @@ func TestAPIRefusesBrowserAttacks(t *testing.T) {
 // work unmodified with the right credentials and are refused with wrong ones, and a browser
 // reaches the dashboard only through its login (issue 11, point 1).
 func TestAPIWithCredentialsAndRealClients(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	api := startWithAPI(t, "", "", "--api-credentials", "AKIDALBATROSS:s3cret")
 	ctx := context.Background()
@@ -187,6 +189,7 @@ func checkDashboardLogin(t *testing.T, apiURL string) {
 // dashboard served by the guarded API renders its data, and a page from another site that posts
 // the issue's CreateFunction with fetch (no-cors, text/plain) creates nothing.
 func TestDashboardAndAttackInChromium(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	bin := chromiumBinary()
 	if bin == "" {

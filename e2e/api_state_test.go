@@ -18,6 +18,7 @@ import (
 // after a kill -9, listeners open again and functions run their latest code: what the API
 // accepted is never lost.
 func TestAPIStateSurvivesKill(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	api := startWithAPI(t, "", "")
 	ctx := context.Background()
@@ -54,6 +55,7 @@ func TestAPIStateSurvivesKill(t *testing.T) {
 // with the API's, and a name the API already uses is refused in the file: each resource has one
 // source of truth.
 func TestAPIFileResources(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	api := startWithAPI(t, fileOwnedConfig, "")
 	ctx := context.Background()
@@ -87,6 +89,7 @@ func TestAPIFileResources(t *testing.T) {
 // TestAPISignatures: with --api-credentials, requests signed with them pass and others get 403
 // in the AWS error shape, so that clients report the refusal as AWS would.
 func TestAPISignatures(t *testing.T) {
+	t.Parallel()
 	api := startWithAPI(t, "", "", "--api-credentials", "AKIDALBATROSS:s3cret")
 	ctx := context.Background()
 	if _, err := api.elbClient("AKIDALBATROSS", "s3cret").DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{}); err != nil {
@@ -110,6 +113,7 @@ func TestAPISignatures(t *testing.T) {
 // TestAPIRefusesRemoteWithoutCredentials: a non-loopback API address needs credentials or an
 // explicit override: an unsigned API must not be reachable from the network by accident.
 func TestAPIRefusesRemoteWithoutCredentials(t *testing.T) {
+	t.Parallel()
 	out, err := execCombined(binary, "serve", "--api-addr", "0.0.0.0:0", "--data-dir", t.TempDir())
 	if exitCode(err) == 0 || !strings.Contains(out, "--api-credentials") {
 		t.Errorf("serve --api-addr 0.0.0.0:0: exit %d, output %q; want a refusal naming --api-credentials", exitCode(err), out)

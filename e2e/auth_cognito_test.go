@@ -106,6 +106,7 @@ func browserClient(t *testing.T, listenerCert string, op *authtest.OP) *http.Cli
 // user pool: its sign-in page, its check of the password, the configured claims for the target.
 // No identity provider runs at all.
 func TestCognitoStandIn(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	backend := startBackend(t, "app", nil)
 	cert, key := selfSigned(t)

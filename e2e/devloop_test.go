@@ -135,6 +135,7 @@ func awaitAnswer(t *testing.T, url, want string, within time.Duration) {
 // edit that does not compile keeps the old code serving and logs the compiler's error; the
 // next good edit takes over.
 func TestDevLoop(t *testing.T) {
+	t.Parallel()
 	python, node, golang := devloopFunctions(t)
 	port := freePort(t)
 	inst := start(t, devloopConfig(port, python, node, golang), port)
@@ -178,6 +179,7 @@ func TestDevLoop(t *testing.T) {
 
 // TestDevLoopOff: with --watch-code=false (production), saving new code changes nothing.
 func TestDevLoopOff(t *testing.T) {
+	t.Parallel()
 	python, node, golang := devloopFunctions(t)
 	port := freePort(t)
 	inst := startWith(t, []string{"--watch-code=false"}, devloopConfig(port, python, node, golang), port)
@@ -198,6 +200,7 @@ func TestDevLoopOff(t *testing.T) {
 // /json/list endpoint on 127.0.0.1:9229 lists the process) while requests through the load
 // balancer keep being answered by it.
 func TestDebugFunction(t *testing.T) {
+	t.Parallel()
 	python, node, golang := devloopFunctions(t)
 	port := freePort(t)
 	startWith(t, []string{"--debug-function", "node"}, devloopConfig(port, python, node, golang), port)
@@ -212,6 +215,7 @@ func TestDebugFunction(t *testing.T) {
 // code while a watched function beside it reloads. The unwatched one is saved first, so by the
 // time the watched one answers with its new code the same debounce has long passed for both.
 func TestDevLoopOffPerFunction(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	watched, fixed := filepath.Join(root, "watched"), filepath.Join(root, "fixed")
 	for _, d := range []string{watched, fixed} {

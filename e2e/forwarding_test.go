@@ -12,6 +12,7 @@ import (
 // TestXFFModes checks the three routing.http.xff_header_processing.mode values and the client
 // port option (XFF-01, XFF-02, T18).
 func TestXFFModes(t *testing.T) {
+	t.Parallel()
 	site := startBackend(t, "site", nil)
 	testCases := []struct {
 		desc, attributes, incoming, want string
@@ -64,6 +65,7 @@ target_groups:
 // TestTargetTimeout checks that a target silent for the idle timeout gets the client a 504
 // (TMO-02) with the ALB page.
 func TestTargetTimeout(t *testing.T) {
+	t.Parallel()
 	slow := startBackend(t, "slow", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(3 * time.Second):
@@ -91,6 +93,7 @@ target_groups:
 // TestWeightedStickiness checks a weighted forward: the split follows the weights, and with
 // target group stickiness the AWSALBTG cookies pin a client (FWD-01, FWD-02, T34).
 func TestWeightedStickiness(t *testing.T) {
+	t.Parallel()
 	blue, green := startBackend(t, "blue", nil), startBackend(t, "green", nil)
 	port := freePort(t)
 	start(t, fmt.Sprintf(`
@@ -169,6 +172,7 @@ target_groups:
 // TestHTTP10WithoutHost checks LST-05: an HTTP/1.0 request without Host is forwarded with the
 // load balancer's DNS name.
 func TestHTTP10WithoutHost(t *testing.T) {
+	t.Parallel()
 	site := startBackend(t, "site", nil)
 	port := freePort(t)
 	start(t, fmt.Sprintf(`
@@ -190,6 +194,7 @@ target_groups:
 // TestStalledRequestTimeout checks TMO-01 and T32: a client that starts a request and then sends
 // nothing for the idle timeout gets 408; one that never sends a byte is closed silently.
 func TestStalledRequestTimeout(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	start(t, fmt.Sprintf(`
 load_balancers:
@@ -213,6 +218,7 @@ load_balancers:
 // TestExpectContinue checks LST-08: the load balancer answers 100 Continue itself and the target
 // never sees the Expect header.
 func TestExpectContinue(t *testing.T) {
+	t.Parallel()
 	site := startBackend(t, "site", nil)
 	port := freePort(t)
 	start(t, fmt.Sprintf(`

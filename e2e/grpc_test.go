@@ -124,6 +124,7 @@ target_groups:
 // HTTP/1.1 request to the group through the HTTPS listener gets the 464 page (H2-06). (An HTTP
 // listener cannot forward to a GRPC group at all: validation refuses it.)
 func TestGRPCHealthAnd464ForHTTP1(t *testing.T) {
+	t.Parallel()
 	target := startGreeter(t)
 	port := freePort(t)
 	cert, key := selfSigned(t)
@@ -148,6 +149,7 @@ func TestGRPCHealthAnd464ForHTTP1(t *testing.T) {
 // listener and a GRPC target group (H2-06 gRPC→GRPC): a unary call, a status error with its
 // message from the target's trailers, and a server stream.
 func TestGRPCThroughHTTPSListener(t *testing.T) {
+	t.Parallel()
 	target := startGreeter(t)
 	port := freePort(t)
 	cert, key := selfSigned(t)

@@ -23,6 +23,7 @@ import (
 // target and one function's code to other local ones: every route answers as the captured ALB
 // would, from the mapped targets and code.
 func TestCaptureRoundTrip(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not installed")
 	}

@@ -92,6 +92,7 @@ type tfAnswer struct {
 // the instances and --port-map moving port 80, and requests every route, checking which
 // function or target answered.
 func TestTerraformModuleServed(t *testing.T) {
+	t.Parallel()
 	for _, tool := range []string{"node", "python3"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed", tool)

@@ -78,6 +78,7 @@ func checkRoutes(t *testing.T, port int, routes []route) {
 // API and the assets are served by path, and anything else goes to the default action's empty
 // lambda target group (503, HC-06). The listener's port 80 is moved with --port-map.
 func TestImportSeedServerlessNode(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	startSource(t, "testdata/import/seed-node/serverless.yml", port, "--port-map", fmt.Sprintf("80=%d", port))
 	checkRoutes(t, port, []route{
@@ -93,6 +94,7 @@ func TestImportSeedServerlessNode(t *testing.T) {
 // their routes answer 502 as the ALB does for a function Lambda cannot invoke, and the rest of
 // the load balancer serves.
 func TestImportSeedServerlessDotnet(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	inst := startSource(t, "testdata/import/seed-dotnet", port, "--port-map", fmt.Sprintf("80=%d", port))
 	checkRoutes(t, port, []route{
@@ -106,6 +108,7 @@ func TestImportSeedServerlessDotnet(t *testing.T) {
 
 // An inline-code template with Parameters, Mappings and Conditions, served end to end.
 func TestImportCloudFormationInline(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	startSource(t, "testdata/import/cfn-inline/template.yaml", port, "--port-offset", fmt.Sprint(port-80))
 	checkRoutes(t, port, []route{
@@ -135,6 +138,7 @@ func TestImportCloudFormationInline(t *testing.T) {
 // SAM functions (Globals, CodeUri folder, InlineCode) behind plain ELBv2 resources; the Java
 // function is unavailable (502) while every other route serves.
 func TestImportSAM(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	startSource(t, "testdata/import/sam/template.yaml", port, "--param", fmt.Sprintf("Port=%d", port))
 	checkRoutes(t, port, []route{
@@ -147,6 +151,7 @@ func TestImportSAM(t *testing.T) {
 // A Serverless service with every offline variable source and every alb condition, served end
 // to end: each route is answered by the function its event names.
 func TestImportServerlessFeatures(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	startSource(t, "testdata/import/sls-features", port, "--stage", "qa", "--param", "color=green",
 		"--port-map", fmt.Sprintf("80=%d", port))
@@ -168,6 +173,7 @@ func TestImportServerlessFeatures(t *testing.T) {
 // Live reload follows the files an imported service is built from: an edit to a ${file()}
 // source moves a route, a broken edit keeps the last good configuration serving.
 func TestImportReloadsOnSourceEdits(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	src := "testdata/import/sls-features"
 	entries, err := os.ReadDir(src)
@@ -205,6 +211,7 @@ func TestImportReloadsOnSourceEdits(t *testing.T) {
 // A JSON template whose instance and IP targets, exported values and S3 code come from
 // --values: every route reaches the local target or function the values file names.
 func TestImportCloudFormationTargetsAndValues(t *testing.T) {
+	t.Parallel()
 	site1, site2, checkout := startBackend(t, "site-1", nil), startBackend(t, "site-2", nil), startBackend(t, "checkout", nil)
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "api"), 0o755); err != nil {

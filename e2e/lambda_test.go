@@ -68,6 +68,7 @@ functions:
 // TestLambdaTargets runs real functions behind the load balancer: an aws-lambda-go function, a
 // Node.js one and a Python one (LAM-01..27, T1, T2, T3, T7, T9-T17, HC-06).
 func TestLambdaTargets(t *testing.T) {
+	t.Parallel()
 	for _, tool := range []string{"node", "python3"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed", tool)

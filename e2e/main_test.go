@@ -20,7 +20,8 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "albatross")
-	build := exec.Command("go", "build", "-race", "-o", binary, "../cmd/albatross")
+	// Built as `make build` builds it, with the VCS stamp TestVersionStamp checks.
+	build := exec.Command("go", "build", "-race", "-buildvcs=auto", "-o", binary, "../cmd/albatross")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building albatross:", err)

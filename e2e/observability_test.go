@@ -63,6 +63,7 @@ func TestMetricsOnFreshServe(t *testing.T) {
 		if build == nil || build.Metric[0].GetGauge().GetValue() != 1 {
 			t.Errorf("Accept %q: albatross_build_info %v", accept, build)
 		}
+		checkBuildReported(t, api.logs.String(), build)
 		for _, name := range []string{"go_goroutines", "go_gc_duration_seconds", "process_start_time_seconds", "process_resident_memory_bytes"} {
 			if fams[name] == nil {
 				t.Errorf("Accept %q: no %s", accept, name)

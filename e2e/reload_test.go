@@ -36,6 +36,7 @@ load_balancers:
 // TestReloadUnderLoad rewrites the configuration repeatedly while clients send requests without
 // pause: every request must succeed, and the answers must move to the new configuration.
 func TestReloadUnderLoad(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	inst := start(t, fixedConfig(port, "v0", 0), port)
 	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
@@ -61,6 +62,7 @@ func TestReloadUnderLoad(t *testing.T) {
 // TestReloadInvalidKeepsServing checks that an invalid file is reported with every problem and
 // the old configuration keeps serving; SIGHUP re-reads the file; listeners open and close.
 func TestReloadInvalidKeepsServing(t *testing.T) {
+	t.Parallel()
 	port, second := freePort(t), freePort(t)
 	inst := start(t, fixedConfig(port, "good", 0), port)
 	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
@@ -112,6 +114,7 @@ target_groups:
 
 // TestGracefulShutdown checks that SIGTERM lets a request in flight finish and exits 0.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	arrived := make(chan struct{}, 1)
 	slow := startBackend(t, "slow", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -168,6 +171,7 @@ target_groups:
 // TestValidateCommand checks `albatross validate`: every problem with its path, exit 1; a valid
 // file exits 0 silently.
 func TestValidateCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := dir + "/bad.yaml"
 	good := dir + "/good.yaml"
@@ -207,6 +211,7 @@ target_groups:
 
 // TestPortInUse checks that serve exits non-zero with a clear message when a port is taken.
 func TestPortInUse(t *testing.T) {
+	t.Parallel()
 	taken := startBackend(t, "taken", nil)
 	dir := t.TempDir()
 	writeFile(t, dir+"/c.yaml", fixedConfig(taken.port, "x", 0))
@@ -223,6 +228,7 @@ func TestPortInUse(t *testing.T) {
 // without pause: each reload starts the new function beside the old one, and the old one stops
 // only when its invocations are done, so no request fails.
 func TestReloadFunctionUnderLoad(t *testing.T) {
+	t.Parallel()
 	echo, err := filepath.Abs("testdata/functions/albecho")
 	if err != nil {
 		t.Fatal(err)

@@ -94,6 +94,7 @@ target_groups:
 // TestRouting covers RUL-01, RUL-11, RUL-14, CND-HOST, CND-PATH, CND-HDR, CND-METH, CND-QS,
 // CND-SRC, FIX-01, RDR-04 and the ALB pages of HC-06 (503) and a refused connection (502).
 func TestRouting(t *testing.T) {
+	t.Parallel()
 	site1, site2 := startBackend(t, "site1", nil), startBackend(t, "site2", nil)
 	api := startBackend(t, "api", nil)
 	port := freePort(t)
@@ -151,6 +152,7 @@ func TestRouting(t *testing.T) {
 
 // TestRoundRobin checks that the default algorithm alternates over both targets (ALG-01).
 func TestRoundRobin(t *testing.T) {
+	t.Parallel()
 	site1, site2 := startBackend(t, "site1", nil), startBackend(t, "site2", nil)
 	api := startBackend(t, "api", nil)
 	port := freePort(t)
@@ -173,6 +175,7 @@ func TestRoundRobin(t *testing.T) {
 
 // TestRedirectLocation checks the exact redirect response (T26, RDR-02, RDR-04, ERR-BODY).
 func TestRedirectLocation(t *testing.T) {
+	t.Parallel()
 	site1, site2 := startBackend(t, "site1", nil), startBackend(t, "site2", nil)
 	port := freePort(t)
 	start(t, routingConfig(port, site1, site2, site1, freePort(t)), port)
@@ -193,6 +196,7 @@ func TestRedirectLocation(t *testing.T) {
 
 // TestForwardedHeaders checks what a target receives (XFF-01, XFP-01, HDR-TRACE-02/03, HOST-01).
 func TestForwardedHeaders(t *testing.T) {
+	t.Parallel()
 	site, other := startBackend(t, "site", nil), startBackend(t, "other", nil)
 	port := freePort(t)
 	start(t, routingConfig(port, site, other, site, freePort(t)), port)
@@ -232,6 +236,7 @@ func TestForwardedHeaders(t *testing.T) {
 // TestLoadBalancerRejections sends malformed or refused requests over raw TCP (LST-05b, LST-06,
 // LST-07, LIM-01..03, T19, T29, T30).
 func TestLoadBalancerRejections(t *testing.T) {
+	t.Parallel()
 	site, other := startBackend(t, "site", nil), startBackend(t, "other", nil)
 	port := freePort(t)
 	start(t, routingConfig(port, site, other, site, freePort(t)), port)

@@ -67,6 +67,7 @@ target_groups:
 
 // TestRegexAndTransforms covers RUL-15, TRF-03..05 and HDR-RESP-01 through the real binary.
 func TestRegexAndTransforms(t *testing.T) {
+	t.Parallel()
 	site := startBackend(t, "site", nil)
 	port := freePort(t)
 	start(t, transformConfig(port, site), port)
@@ -126,6 +127,7 @@ func TestRegexAndTransforms(t *testing.T) {
 // TestDesyncStrictestAndDroppedHeaders covers DSY-02 (strictest blocks an Acceptable request
 // with 400 and closes) and DSY-03 (invalid header names never reach the target).
 func TestDesyncStrictestAndDroppedHeaders(t *testing.T) {
+	t.Parallel()
 	site := startBackend(t, "site", nil)
 	port := freePort(t)
 	start(t, transformConfig(port, site), port)

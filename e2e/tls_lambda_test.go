@@ -16,6 +16,7 @@ import (
 // TestLambdaTargetOverHTTPS: the TLS facts reach a Lambda function in its event like any header
 // (TLS-06, MTLS-03), over HTTP/2 too, and a wss upgrade to a Lambda target is a 400 (WS-02).
 func TestLambdaTargetOverHTTPS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ca := tlstest.NewCA(t, "E2E CA")
 	cert, key := ca.Issue(t, tlstest.Spec{CN: "fn", DNSNames: []string{"fn.test"}}).WriteFiles(t, dir, "fn")

@@ -81,6 +81,7 @@ func (s *tlsSetup) https(h2 bool, certs ...tls.Certificate) *http.Client {
 }
 
 func TestHTTPSListener(t *testing.T) {
+	t.Parallel()
 	s := startTLS(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", s.httpsPort)
 	t.Run("TLS-02 certificate by SNI", func(t *testing.T) {
@@ -170,6 +171,7 @@ func TestHTTPSListener(t *testing.T) {
 // (the one DescribeListenerCertificates shows), and session-reused when the client resumed its
 // TLS session. The listener has no mutual TLS, which turns session tickets off.
 func TestChosenCertARN(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ca := tlstest.NewCA(t, "E2E CA")
 	cert, key := ca.Issue(t, tlstest.Spec{CN: "api", DNSNames: []string{"api.test"}}).WriteFiles(t, dir, "api")
@@ -220,6 +222,7 @@ load_balancers:
 // TestWebSocketEcho (WS-01): a WebSocket through the load balancer reaches the target and stays
 // open for several messages, on ws and wss.
 func TestWebSocketEcho(t *testing.T) {
+	t.Parallel()
 	s := startTLS(t)
 	dialers := map[string]func() (net.Conn, error){
 		"ws": func() (net.Conn, error) {
@@ -287,6 +290,7 @@ func accessLogLines(t *testing.T, inst *instance) []string {
 // reload, while a keep-alive connection opened before keeps working; a broken file is refused
 // and the previous certificates keep serving.
 func TestCertificateReload(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ca := tlstest.NewCA(t, "E2E CA")
 	cert, key := ca.Issue(t, tlstest.Spec{CN: "first", DNSNames: []string{"site.test"}}).WriteFiles(t, dir, "site")

@@ -100,7 +100,7 @@ mkdir -p "$work/bin" "$work/logs" "$work/s3/data" "$work/s3/meta"
 say "building (the first run compiles versitygw and the AWS SDK: a few minutes; later runs take seconds)"
 albatross=${1:-}
 if [[ -z $albatross ]]; then
-	build albatross "$repo" -o "$work/bin/albatross" ./cmd/albatross
+	build albatross "$repo" -buildvcs=auto -o "$work/bin/albatross" ./cmd/albatross
 	albatross=$work/bin/albatross
 fi
 build "monolith + seeder" "$seed_dir" -o "$work/bin/" ./cmd/monolith ./cmd/seed

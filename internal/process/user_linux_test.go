@@ -1,12 +1,62 @@
 package process
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 )
+
+// reachableBinary copies the test binary (the helper) into a fresh folder every user may search
+// and read: the go tool builds it under a private folder that another uid cannot reach.
+func reachableBinary(t *testing.T) (dir, bin string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "albatross-uid-test-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.Open(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	bin = filepath.Join(dir, "helper")
+	dst, err := os.OpenFile(bin, os.O_CREATE|os.O_WRONLY, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir, bin
+}
+
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("only root can start a process as another user")
+	}
+}
+
+// testUIDs is a range no account of a test machine uses; each test passes its own first uid,
+// since a stop kills every process of a uid.
+func testUIDs(t *testing.T, first uint32) *UIDRange {
+	t.Helper()
+	r, err := NewUIDRange(first, first+9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
 
 // TestRunsAsItsOwnUser is the attack of a function on albatross's files: run as a uid of its
 // own, with no supplementary groups, it cannot read a file that only albatross's user may
