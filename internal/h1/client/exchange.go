@@ -32,7 +32,7 @@ type exchange struct {
 	// cut, when not nil, ends the exchange as a canceled context would (ForwardCut).
 	cut     context.Context
 	hasBody bool
-	pump       *bodyPump
+	pump    *bodyPump
 	// answeredEarly: the final response head arrived before the request body was sent
 	// completely, so the target may not have read all of it.
 	answeredEarly bool
