@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench/run.sh — the proxy benchmark: requests/s, p50/p99 latency and CPU µs per request of the
-# proxy process, at 50 keep-alive connections on loopback, for
+# bench/run.sh — the proxy benchmark: requests/s, p50/p99/p99.9 latency, and CPU µs, context
+# switches and system calls per request of the proxy process, at 50 keep-alive connections on
+# loopback, for
 #   direct      the Go backend (bench/backend) with nothing in front
 #   albatross   Albatross with ten path-pattern rules, the last one matching
 #   nginx       nginx with one worker, configured equivalently (bench/nginx.conf.in)
@@ -16,8 +17,10 @@
 # usage: bench/run.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections N]
 #                     [--systems "direct albatross nginx plainproxy tunedproxy"] [--albatross BINARY]
 #                     [--albatross-env "GOGC=400 ..."] [--perf SECONDS] [--append]
-#                     [--new-connections] [--size BYTES] [--https]
+#                     [--new-connections] [--size BYTES] [--request-body BYTES] [--https]
 #   --new-connections  every request on a new connection (wrk sends Connection: close)
+#   --request-body BYTES  every request is a POST with a BYTES-byte body (bench/wrk.lua), which
+#                 the backend reads to its end behind every system
 #   --https       Albatross and nginx listen with TLS (a self-signed P-256 certificate made by
 #                 openssl); the other systems stay plain HTTP
 #   --size BYTES  the backend answers BYTES-byte bodies (?size=BYTES) instead of 43 bytes
@@ -25,13 +28,16 @@
 #   --albatross-env  environment for the albatross process only (e.g. GC settings to try)
 #   --perf S      after the rounds, record S seconds of `perf` call graphs of Albatross under
 #                 load into the run folder (perf.data, perf-report.txt)
+# System calls per request come from `perf stat -e raw_syscalls:sys_enter` on the proxy's
+# processes during the measured run ("—" when perf cannot count them here); p99.9 from
+# bench/wrk.lua. bench/full.sh runs every configuration of the table in one go.
 # Raw wrk reports and the run list stay in bench/out/run-<date>/.
 set -euo pipefail
 
 ROUNDS=3 DURATION=10 WARMUP=2 CONNECTIONS=50 APPEND=0 PERF=0
 SYSTEMS="direct albatross nginx plainproxy tunedproxy"
 ALBATROSS_BIN="" ALBATROSS_ENV=""
-NEW_CONNECTIONS=0 SIZE="" HTTPS=0
+NEW_CONNECTIONS=0 SIZE="" REQUEST_BODY=0 HTTPS=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) ROUNDS=$2; shift 2 ;;
@@ -45,16 +51,18 @@ while [ $# -gt 0 ]; do
 	--append) APPEND=1; shift ;;
 	--new-connections) NEW_CONNECTIONS=1; shift ;;
 	--size) SIZE=$2; shift 2 ;;
+	--request-body) REQUEST_BODY=$2; shift 2 ;;
 	--https) HTTPS=1; shift ;;
-	-h | --help) sed -n '2,28p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,34p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
-for n in "$ROUNDS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$PERF" ${SIZE:+"$SIZE"}; do
+for n in "$ROUNDS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$PERF" "$REQUEST_BODY" ${SIZE:+"$SIZE"}; do
 	[[ $n =~ ^[0-9]+$ ]] || { echo "run.sh: numbers only, got '$n'" >&2; exit 2; }
 done
 ((ROUNDS >= 1 && ROUNDS <= 10 && DURATION >= 1 && DURATION <= 60 && WARMUP <= 30 && PERF <= 60)) ||
 	{ echo "run.sh: rounds 1-10, duration 1-60 s, warmup ≤ 30 s, perf ≤ 60 s" >&2; exit 2; }
+((REQUEST_BODY <= 16777216)) || { echo "run.sh: --request-body at most 16 MiB" >&2; exit 2; }
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
@@ -63,6 +71,9 @@ OUT="$BENCH/out/run-$STAMP"
 BIN="$BENCH/out/bin"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/albatross-bench.XXXXXX")
 mkdir -p "$OUT" "$BIN" "$WORK/nginx-tmp"
+# nginx's worker runs as another user when started by root, and spools request bodies over 16 K
+# to its temporary folder: it must be able to reach and write it.
+chmod 0711 "$WORK" && chmod 0777 "$WORK/nginx-tmp"
 
 # Every process this script starts is recorded here and stopped on exit, whatever the exit.
 PIDS=()
@@ -70,6 +81,7 @@ cleanup() {
 	local pid
 	if [ -n "${WRK_PID:-}" ]; then kill -TERM "$WRK_PID" 2>/dev/null || true; fi
 	if [ -n "${PERF_PID:-}" ]; then kill -TERM "$PERF_PID" 2>/dev/null || true; fi
+	if [ -n "${COUNT_PID:-}" ]; then kill -TERM "$COUNT_PID" 2>/dev/null || true; fi
 	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 	for pid in "${PIDS[@]}"; do
 		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -143,13 +155,35 @@ switches() {
 	echo "$total"
 }
 
-# await URL: wait (at most 10 s) until URL answers 200 with the backend's body.
+# await URL: wait (at most 10 s) until URL answers 200 with the backend's body; with
+# --request-body, also to a POST of that body (a proxy refusing it would measure errors).
 await() {
 	for _ in $(seq 100); do
-		if curl -fsSk --max-time 1 "$1" 2>/dev/null | grep -q 'albatross benchmark backend'; then return 0; fi
+		if curl -fsSk --max-time 1 "$1" 2>/dev/null | grep -q 'albatross benchmark backend'; then
+			[ "$REQUEST_BODY" -gt 0 ] || return 0
+			curl -fsSk --max-time 10 -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/body" "$1" 2>/dev/null |
+				grep -q 'albatross benchmark backend' || die "$1 did not take a POST of $REQUEST_BODY bytes"
+			return 0
+		fi
 		sleep 0.1
 	done
 	die "$1 did not answer 200 with the backend's body within 10 s"
+}
+
+# syscall_counting: whether perf can count the proxy's system calls here.
+SYSCALLS=0
+syscall_counting() {
+	command -v perf >/dev/null && perf stat -x, -e raw_syscalls:sys_enter -- true >/dev/null 2>&1 && SYSCALLS=1
+	[ "$SYSCALLS" -eq 1 ] || log "perf cannot count system calls here (raw_syscalls:sys_enter); that column stays empty"
+}
+
+# pids_of PID...: the processes and their children (nginx's worker), comma-separated for perf.
+pids_of() {
+	local pid out=""
+	for pid in "$@"; do
+		for p in "$pid" $(pgrep -P "$pid" || true); do out="$out${out:+,}$p"; done
+	done
+	echo "$out"
 }
 
 # start NAME CMD...: runs CMD on CPU 1 with its output in the run folder; sets STARTED.
@@ -230,24 +264,47 @@ wrk_run() {
 	local extra=()
 	if [ "$NEW_CONNECTIONS" -eq 1 ]; then extra+=(-H "Connection: close"); fi
 	if [ -n "$SIZE" ]; then url="$url?size=$SIZE"; fi
-	timeout $((seconds + 30)) taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"$seconds"s "${extra[@]}" "$@" "$url" &
+	BENCH_REQUEST_BODY=$REQUEST_BODY timeout $((seconds + 30)) taskset -c 0 \
+		wrk -t1 -c"$CONNECTIONS" -d"$seconds"s -s "$BENCH/wrk.lua" "${extra[@]}" "$@" "$url" &
 	WRK_PID=$!
 	wait "$WRK_PID" || rc=$?
 	WRK_PID=""
 	return "$rc"
 }
 
+# count_syscalls PIDS SECONDS FILE: perf's count of the processes' system calls over SECONDS,
+# in the background (sets COUNT_PID); FILE gets perf's CSV.
+COUNT_PID=""
+count_syscalls() {
+	(sleep 0.5 && exec timeout $(($2 + 10)) perf stat -x, -e raw_syscalls:sys_enter -p "$1" -o "$3" -- sleep "$2" >/dev/null 2>&1) &
+	COUNT_PID=$!
+}
+
+# syscall_rate FILE SECONDS: system calls per second from count_syscalls' FILE, or -.
+syscall_rate() {
+	local n
+	n=$(awk -F, '$3 == "raw_syscalls:sys_enter" && $1 ~ /^[0-9]+$/ {print $1}' "$1" 2>/dev/null)
+	if [ -n "$n" ]; then echo $((n / $2)); else echo -; fi
+}
+
 # measure SYSTEM ROUND: a warm-up, then one measured wrk run; appends a line to runs.tsv.
 measure() {
 	local sys=$1 round=$2 url_var="URL_$1" pid_var="PID_$1" p0 b0 p1 b1 s0 s1 proxy sw report="r$2-$1.wrk"
-	local url=${!url_var} pid=${!pid_var}
+	local url=${!url_var} pid=${!pid_var} window=$((DURATION > 2 ? DURATION - 1 : 1)) rate=-
 	if [ "$WARMUP" -gt 0 ]; then wrk_run "$WARMUP" "$url" >/dev/null; fi
 	p0=$(ticks "$pid") b0=$(ticks "$PID_backend") s0=$(switches "$pid")
+	# The count runs inside the measured run, half a second in, over its DURATION-1 seconds.
+	if [ "$SYSCALLS" -eq 1 ] && [ "$sys" != direct ]; then count_syscalls "$(pids_of "$pid")" "$window" "$OUT/$report.syscalls"; fi
 	wrk_run "$DURATION" "$url" --latency >"$OUT/$report" || die "wrk failed against $sys (see $OUT/$report)"
 	p1=$(ticks "$pid") b1=$(ticks "$PID_backend") s1=$(switches "$pid")
+	if [ -n "$COUNT_PID" ]; then
+		wait "$COUNT_PID" || true
+		COUNT_PID=""
+		rate=$(syscall_rate "$OUT/$report.syscalls" "$window")
+	fi
 	proxy=$((p1 - p0)) sw=$((s1 - s0))
 	[ "$sys" != direct ] || { proxy=-; sw=-; }
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$round" "$report" "$proxy" $((b1 - b0)) "$sw" >>"$OUT/runs.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$round" "$report" "$proxy" $((b1 - b0)) "$sw" "$rate" >>"$OUT/runs.tsv"
 	log "round $round $sys: $(grep 'Requests/sec' "$OUT/$report" | tr -s ' ')"
 }
 
@@ -255,7 +312,7 @@ measure() {
 rounds() {
 	local list=($SYSTEMS) n r i
 	n=${#list[@]}
-	printf '# system\tround\twrk report\tproxy ticks\tbackend ticks\tproxy context switches\n' >"$OUT/runs.tsv"
+	printf '# system\tround\twrk report\tproxy ticks\tbackend ticks\tproxy context switches\tproxy syscalls/s\n' >"$OUT/runs.tsv"
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for ((i = 0; i < n; i++)); do measure "${list[$(((i + r - 1) % n))]}" "$r"; done
 	done
@@ -285,13 +342,16 @@ machine() {
 	echo "- $ROUNDS rounds × $(wc -w <<<"$SYSTEMS") systems × ${DURATION} s (after ${WARMUP} s warm-up), wrk -t1 -c$CONNECTIONS on CPU 0, proxy + backend on CPU 1"
 	if [ "$NEW_CONNECTIONS" -eq 1 ]; then echo "- a new connection per request (Connection: close)"; fi
 	if [ -n "$SIZE" ]; then echo "- response bodies of $SIZE bytes"; fi
+	if [ "$REQUEST_BODY" -gt 0 ]; then echo "- POST requests with $REQUEST_BODY-byte bodies (the backend reads each to its end)"; fi
 	if [ "$HTTPS" -eq 1 ]; then echo "- HTTPS to albatross and nginx (self-signed P-256 certificate, each its default TLS policy); the others plain"; fi
 }
 
 main() {
 	[ "$(nproc)" -ge 2 ] || die "needs two CPUs (wrk on 0, proxy and backend on 1)"
 	install_tools
+	syscall_counting
 	build
+	if [ "$REQUEST_BODY" -gt 0 ]; then head -c "$REQUEST_BODY" /dev/zero | tr '\0' a >"$WORK/body"; fi
 	local about
 	STARTED_AT=$(date -u '+%Y-%m-%d %H:%M UTC')
 	about=$(machine)

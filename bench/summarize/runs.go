@@ -23,6 +23,17 @@ type run struct {
 	// ProxySwitches is how often the proxy's threads were switched out during the run
 	// (voluntary and not); -1 when not measured.
 	ProxySwitches int64
+	// ProxySyscallRate is the proxy's system calls per second during the run (perf's count of
+	// raw_syscalls:sys_enter over its window); -1 when not measured.
+	ProxySyscallRate float64
+}
+
+// syscallsPerRequest is the proxy's system calls over the run's requests per second, or -1.
+func (r run) syscallsPerRequest() float64 {
+	if r.ProxySyscallRate < 0 || r.Wrk.RPS <= 0 {
+		return -1
+	}
+	return r.ProxySyscallRate / r.Wrk.RPS
 }
 
 // switchesPerRequest is the proxy's context switches over the run's completed requests, or -1.
@@ -44,7 +55,8 @@ func (r run) cpuPerRequest(ticks int64, clkTck int) float64 {
 
 // readRuns reads the tab-separated run list the script writes, one run a line:
 //
-//	system  round  wrk-output-file  proxy-ticks|-  backend-ticks  [proxy-context-switches|-]
+//	system  round  wrk-output-file  proxy-ticks|-  backend-ticks  [proxy-context-switches|-
+//	        [proxy-syscalls-per-second|-]]
 //
 // wrk output files are relative to the list's folder. Lines starting with # are comments.
 func readRuns(path string) ([]run, error) {
@@ -81,11 +93,18 @@ func parseRuns(r io.Reader, dir string) ([]run, error) {
 
 func parseRunLine(text, dir string) (run, error) {
 	f := strings.Split(text, "\t")
-	if len(f) != 5 && len(f) != 6 {
-		return run{}, fmt.Errorf("want 5 or 6 tab-separated fields, got %d", len(f))
+	if len(f) < 5 || len(f) > 7 {
+		return run{}, fmt.Errorf("want 5 to 7 tab-separated fields, got %d", len(f))
 	}
-	ru := run{System: f[0], ProxyTicks: -1, ProxySwitches: -1}
-	if len(f) == 6 && f[5] != "-" {
+	ru := run{System: f[0], ProxyTicks: -1, ProxySwitches: -1, ProxySyscallRate: -1}
+	if len(f) == 7 && f[6] != "-" {
+		n, err := parseTicks(f[6])
+		if err != nil {
+			return run{}, fmt.Errorf("proxy system calls per second: %w", err)
+		}
+		ru.ProxySyscallRate = float64(n)
+	}
+	if len(f) >= 6 && f[5] != "-" {
 		n, err := parseTicks(f[5])
 		if err != nil {
 			return run{}, fmt.Errorf("proxy context switches: %w", err)

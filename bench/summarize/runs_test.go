@@ -13,7 +13,7 @@ func TestParseRunsErrors(t *testing.T) {
 		want string
 	}{
 		{desc: "nothing listed", in: "# header only\n", want: "no runs"},
-		{desc: "too few fields", in: "nginx\t1\tr1-nginx.wrk\t99\n", want: "5 or 6 tab-separated fields"},
+		{desc: "too few fields", in: "nginx\t1\tr1-nginx.wrk\t99\n", want: "5 to 7 tab-separated fields"},
 		{desc: "round not a number", in: "nginx\tone\tr1-nginx.wrk\t99\t106\n", want: "round"},
 		{desc: "negative ticks", in: "nginx\t1\tr1-nginx.wrk\t-5\t106\n", want: "negative"},
 		{desc: "backend ticks are always measured", in: "nginx\t1\tr1-nginx.wrk\t99\t-\n", want: "backend ticks"},

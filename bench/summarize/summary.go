@@ -14,10 +14,14 @@ type summary struct {
 	Runs     int
 	RPS      float64
 	P50, P99 time.Duration
+	// P999 is the 99.9th percentile; -1 when not measured.
+	P999 time.Duration
 	// ProxyCPU and BackendCPU are microseconds of CPU per request; -1 when not measured.
 	ProxyCPU, BackendCPU float64
 	// ProxySwitches is the proxy's context switches per request; -1 when not measured.
 	ProxySwitches float64
+	// ProxySyscalls is the proxy's system calls per request; -1 when not measured.
+	ProxySyscalls float64
 	// Errors adds socket errors and non-2xx/3xx answers over all runs.
 	Errors int64
 }
@@ -37,11 +41,13 @@ func summarize(runs []run, clkTck int) []summary {
 	for _, name := range order {
 		rs := bySystem[name]
 		s := summary{System: name, Runs: len(rs)}
-		var rps, p50, p99, proxy, backend, switches []float64
+		var rps, p50, p99, p999, proxy, backend, switches, syscalls []float64
 		for _, r := range rs {
 			rps = append(rps, r.Wrk.RPS)
 			p50 = append(p50, float64(r.Wrk.P50))
 			p99 = append(p99, float64(r.Wrk.P99))
+			p999 = append(p999, float64(r.Wrk.P999))
+			syscalls = append(syscalls, r.syscallsPerRequest())
 			proxy = append(proxy, r.cpuPerRequest(r.ProxyTicks, clkTck))
 			backend = append(backend, r.cpuPerRequest(r.BackendTicks, clkTck))
 			switches = append(switches, r.switchesPerRequest())
@@ -51,6 +57,8 @@ func summarize(runs []run, clkTck int) []summary {
 		s.P50, s.P99 = time.Duration(median(p50)), time.Duration(median(p99))
 		s.ProxyCPU, s.BackendCPU = median(proxy), median(backend)
 		s.ProxySwitches = median(switches)
+		s.P999 = time.Duration(median(p999))
+		s.ProxySyscalls = median(syscalls)
 		out = append(out, s)
 	}
 	return out
@@ -82,8 +90,8 @@ type targets struct {
 // writeMarkdown prints the summary table and one verdict line for the subject.
 func writeMarkdown(w io.Writer, sums []summary, t targets) {
 	base := find(sums, t.Baseline)
-	fmt.Fprintf(w, "| system | runs | requests/s | ÷ %s | p50 | p99 | proxy CPU µs/req | backend CPU µs/req | proxy context switches/req | errors |\n", t.Baseline)
-	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintf(w, "| system | runs | requests/s | ÷ %s | p50 | p99 | p99.9 | proxy CPU µs/req | backend CPU µs/req | proxy context switches/req | proxy syscalls/req | errors |\n", t.Baseline)
+	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, s := range sums {
 		ratio := "—"
 		if base != nil && base.RPS > 0 {
@@ -93,12 +101,36 @@ func writeMarkdown(w io.Writer, sums []summary, t targets) {
 		if s.ProxySwitches >= 0 {
 			switches = fmt.Sprintf("%.2f", s.ProxySwitches)
 		}
-		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %d |\n",
-			s.System, s.Runs, s.RPS, ratio, formatLatency(s.P50), formatLatency(s.P99),
-			formatCPU(s.ProxyCPU), formatCPU(s.BackendCPU), switches, s.Errors)
+		p999 := "—"
+		if s.P999 >= 0 {
+			p999 = formatLatency(s.P999)
+		}
+		syscalls := "—"
+		if s.ProxySyscalls >= 0 {
+			syscalls = fmt.Sprintf("%.2f", s.ProxySyscalls)
+		}
+		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %d |\n",
+			s.System, s.Runs, s.RPS, ratio, formatLatency(s.P50), formatLatency(s.P99), p999,
+			formatCPU(s.ProxyCPU), formatCPU(s.BackendCPU), switches, syscalls, s.Errors)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, verdict(find(sums, t.Subject), base, t))
+	if line := relativeVerdict(find(sums, t.Subject), base, t); line != "" {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, line)
+	}
+}
+
+// relativeVerdict checks issue 14's same-run targets for the HTTP/1.1 engine at c = 50: at
+// least 0.8× the baseline's requests/s, at most 1.6× its CPU per request, and a p99 no worse.
+func relativeVerdict(subject, base *summary, t targets) string {
+	if subject == nil || base == nil || base.RPS <= 0 || subject.ProxyCPU < 0 || base.ProxyCPU <= 0 {
+		return ""
+	}
+	ratio, cpu := subject.RPS/base.RPS, subject.ProxyCPU/base.ProxyCPU
+	return fmt.Sprintf("Same-run targets (issue 14, meant for c = 50 keep-alive): %.2f× %s's requests/s (≥ 0.8×: %s); %.2f× its CPU/request (≤ 1.6×: %s); p99 %s against %s (no worse: %s).",
+		ratio, t.Baseline, metWord(ratio >= 0.8), cpu, metWord(cpu <= 1.6),
+		formatLatency(subject.P99), formatLatency(base.P99), metWord(subject.P99 <= base.P99))
 }
 
 func find(sums []summary, system string) *summary {

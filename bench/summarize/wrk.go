@@ -19,6 +19,9 @@ type wrkResult struct {
 	RPS float64
 	// P50 and P99 are from the "Latency Distribution" block.
 	P50, P99 time.Duration
+	// P999 is the 99.9th percentile bench/wrk.lua prints ("Latency p99.9: 1234.00us"); -1 when
+	// the report has none (a run without the script).
+	P999 time.Duration
 	// SocketErrors sums connect, read, write and timeout errors; zero when wrk printed none.
 	SocketErrors int64
 	// Non2xx counts "Non-2xx or 3xx responses": a proxy that answers errors is not faster.
@@ -28,7 +31,7 @@ type wrkResult struct {
 // parseWrk reads wrk's text report. Every field the benchmark needs must be present; a run
 // that crashed or printed no latency distribution is an error, not a row of zeros.
 func parseWrk(r io.Reader) (wrkResult, error) {
-	var res wrkResult
+	res := wrkResult{P999: -1}
 	var seen struct{ requests, rps, p50, p99 bool }
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -41,6 +44,8 @@ func parseWrk(r io.Reader) (wrkResult, error) {
 		case len(f) == 2 && f[0] == "99%":
 			res.P99, err = parseWrkDuration(f[1])
 			seen.p99 = true
+		case len(f) == 3 && f[0] == "Latency" && f[1] == "p99.9:":
+			res.P999, err = parseWrkDuration(f[2])
 		case len(f) >= 4 && f[1] == "requests" && f[2] == "in":
 			res.Requests, err = strconv.ParseInt(f[0], 10, 64)
 			if err == nil {

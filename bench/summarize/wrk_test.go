@@ -52,13 +52,13 @@ func TestParseWrk(t *testing.T) {
 			desc: "captured nginx run",
 			file: "r1-nginx.wrk",
 			want: wrkResult{Requests: 87723, Elapsed: 3010 * time.Millisecond, RPS: 29166.91,
-				P50: 1220 * time.Microsecond, P99: 118460 * time.Microsecond},
+				P50: 1220 * time.Microsecond, P99: 118460 * time.Microsecond, P999: -1},
 		},
 		{
-			desc: "socket errors and non-2xx answers are counted",
+			desc: "socket errors, non-2xx answers and bench/wrk.lua's p99.9",
 			file: "r1-errors.wrk",
 			want: wrkResult{Requests: 60000, Elapsed: 3 * time.Second, RPS: 20000,
-				P50: 250 * time.Microsecond, P99: 1500 * time.Millisecond, SocketErrors: 8, Non2xx: 7},
+				P50: 250 * time.Microsecond, P99: 1500 * time.Millisecond, P999: 1900 * time.Millisecond, SocketErrors: 8, Non2xx: 7},
 		},
 		{desc: "a report cut short is an error, not zeros", file: "truncated.wrk", wantErr: true},
 	}
@@ -85,5 +85,6 @@ func TestParseWrk(t *testing.T) {
 func closeResults(a, b wrkResult) bool {
 	near := func(x, y time.Duration) bool { return x-y <= time.Nanosecond && y-x <= time.Nanosecond }
 	return a.Requests == b.Requests && a.RPS == b.RPS && a.SocketErrors == b.SocketErrors &&
-		a.Non2xx == b.Non2xx && near(a.Elapsed, b.Elapsed) && near(a.P50, b.P50) && near(a.P99, b.P99)
+		a.Non2xx == b.Non2xx && near(a.Elapsed, b.Elapsed) && near(a.P50, b.P50) && near(a.P99, b.P99) &&
+		near(a.P999, b.P999)
 }

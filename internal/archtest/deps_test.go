@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 
 	// Data plane, request path: listener → router → rule, action → target group → target.
 	"internal/listener":     {"internal/elberr", "internal/forwarded", "internal/h1/server", "internal/observe", "internal/tlsconf"},
-	"internal/h1/server":    {"internal/elberr", "internal/h1/wire"},
+	"internal/h1/server":    {"internal/elberr", "internal/h1/sock", "internal/h1/wire"},
 	"internal/router":       {"internal/action", "internal/elberr", "internal/forwarded", "internal/h1/wire", "internal/observe", "internal/rule", "internal/tlsconf"},
 	"internal/rule":         {},
 	"internal/action":       {"internal/elberr", "internal/observe", "internal/stickiness"},
@@ -84,7 +84,8 @@ var allowed = map[string][]string{
 	"internal/importer/serverless":     {"internal/config", "internal/importer/cloudformation", "internal/importer/lambdacode", "internal/importer/values", "internal/importer/yamlsrc"},
 	"internal/function/codedir":        {},
 	"internal/h1/wire":                 {"internal/elberr"},
-	"internal/h1/client":               {"internal/elberr", "internal/h1/wire"},
+	"internal/h1/client":               {"internal/elberr", "internal/h1/sock", "internal/h1/wire"},
+	"internal/h1/sock":                 {},
 	"internal/function/watch":          {},
 	"internal/importer/lambdart":       {"internal/config"},
 	"internal/importer/values":         {},

@@ -5,6 +5,7 @@
 package httptarget
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"log/slog"
@@ -159,6 +160,14 @@ func (p *Proxy) Close() {
 // no valid response; a failure after the response started aborts the response instead
 // (http.ErrAbortHandler), as the client must not see a half response as a whole one.
 func (p *Proxy) Serve(w http.ResponseWriter, r *http.Request, addr string) error {
+	return p.ServeCut(w, r, addr, nil)
+}
+
+// ServeCut is Serve for a request that must also end when cut is done (ALG-04: the target's
+// deregistration delay ran out), as if r's context were canceled. HTTP1 groups hand cut to the
+// client, which closes the target connection when it comes; the others derive the canceled
+// context. cut may be nil.
+func (p *Proxy) ServeCut(w http.ResponseWriter, r *http.Request, addr string, cut context.Context) error {
 	ex := observe.ExchangeFrom(r.Context())
 	ex.Target = addr
 	ex.TargetSent = time.Now()
@@ -173,7 +182,14 @@ func (p *Proxy) Serve(w http.ResponseWriter, r *http.Request, addr string) error
 		if names := receivedNames(r, s); names != nil {
 			r = r.WithContext(client.WithOriginalNames(r.Context(), names))
 		}
-		return forwardH1(p.h1, catcher, r, addr, ex.CloseConnections)
+		return forwardH1(p.h1, catcher, r, addr, ex.CloseConnections, cut)
+	}
+	if cut != nil {
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := context.AfterFunc(cut, cancel)
+		defer stop()
+		r = r.WithContext(ctx)
 	}
 	p.reverse.ServeHTTP(catcher, r)
 	if catcher.err != nil {
@@ -185,8 +201,8 @@ func (p *Proxy) Serve(w http.ResponseWriter, r *http.Request, addr string) error
 // forwardH1 forwards through the HTTP/1.1 client. DSY-02 defensive mode: with closeAfter an
 // Ambiguous request is forwarded, then the target connection is closed, so nothing smuggled
 // behind it can reach the target.
-func forwardH1(c *client.Client, w *errorCatcher, r *http.Request, addr string, closeAfter bool) error {
-	err := c.Forward(w, r, addr, closeAfter)
+func forwardH1(c *client.Client, w *errorCatcher, r *http.Request, addr string, closeAfter bool, cut context.Context) error {
+	err := c.ForwardCut(w, r, addr, closeAfter, cut)
 	if err == nil {
 		return nil
 	}

@@ -131,6 +131,14 @@ func (c *Client) dial(ctx context.Context, addr string) (*conn, error) {
 // a fresh connection when that is safe: nothing of it reached the target, or it has no body
 // and an idempotent method and the target closed without answering a byte.
 func (c *Client) Forward(w http.ResponseWriter, r *http.Request, addr string, closeAfter bool) error {
+	return c.ForwardCut(w, r, addr, closeAfter, nil)
+}
+
+// ForwardCut is Forward for a request that must also end when cut is done (ALG-04: the target's
+// deregistration delay ran out), as when r's context is canceled: the target connection is
+// closed and the failure is cut's error. It spares the caller deriving a cancelable context
+// and a copy of r per request for a cut that almost never comes. cut may be nil.
+func (c *Client) ForwardCut(w http.ResponseWriter, r *http.Request, addr string, closeAfter bool, cut context.Context) error {
 	ctx := r.Context()
 	p := c.pool(addr)
 	for attempt := 0; ; attempt++ {
@@ -147,7 +155,7 @@ func (c *Client) Forward(w http.ResponseWriter, r *http.Request, addr string, cl
 				return err
 			}
 		}
-		ex := exchange{client: c, conn: cn, w: w, r: r, closeAfter: closeAfter}
+		ex := exchange{client: c, conn: cn, w: w, r: r, closeAfter: closeAfter, cut: cut}
 		err := ex.run(ctx)
 		if err == nil {
 			if ex.reusable {
@@ -158,7 +166,7 @@ func (c *Client) Forward(w http.ResponseWriter, r *http.Request, addr string, cl
 			return nil
 		}
 		cn.close()
-		if attempt == 0 && ex.retryable && ctx.Err() == nil {
+		if attempt == 0 && ex.retryable && ctx.Err() == nil && !ex.wasCut() {
 			continue
 		}
 		return err

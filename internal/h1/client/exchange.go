@@ -29,8 +29,10 @@ type exchange struct {
 	w          http.ResponseWriter
 	r          *http.Request
 	closeAfter bool
-	hasBody    bool
-	pump       *bodyPump
+	// cut, when not nil, ends the exchange as a canceled context would (ForwardCut).
+	cut     context.Context
+	hasBody bool
+	pump    *bodyPump
 	// answeredEarly: the final response head arrived before the request body was sent
 	// completely, so the target may not have read all of it.
 	answeredEarly bool
@@ -54,6 +56,14 @@ func (ex *exchange) run(ctx context.Context) error {
 			ex.reusable = false // closed under us as the exchange ended
 		}
 	}()
+	if ex.cut != nil {
+		stopCut := context.AfterFunc(ex.cut, cn.close)
+		defer func() {
+			if !stopCut() {
+				ex.reusable = false
+			}
+		}()
+	}
 	ex.hasBody = r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0
 	upgrade := ""
 	if !ex.hasBody {
@@ -122,6 +132,9 @@ func (ex *exchange) failed(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if ex.wasCut() {
+		return ex.cut.Err()
+	}
 	if ex.pump != nil {
 		if bodyErr := ex.pump.readFailure(); bodyErr != nil {
 			return bodyErr
@@ -129,6 +142,9 @@ func (ex *exchange) failed(ctx context.Context, err error) error {
 	}
 	return err
 }
+
+// wasCut reports whether the exchange's cut came.
+func (ex *exchange) wasCut() bool { return ex.cut != nil && ex.cut.Err() != nil }
 
 // readHead reads and parses the next response head into cn.head.
 func (ex *exchange) readHead() error {
@@ -210,6 +226,8 @@ func (ex *exchange) relay(ctx context.Context) error {
 		if err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("%w (%w)", err, ctx.Err())
+			} else if ex.wasCut() {
+				err = fmt.Errorf("%w (%w)", err, ex.cut.Err())
 			}
 			return fmt.Errorf("%w: %w", ErrAborted, err)
 		}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/h1/sock"
 )
 
 // IdleConn is a target connection closed by the idle timeout (TMO-01, TMO-02: "a target that does
@@ -30,11 +32,14 @@ type IdleConn struct {
 	last atomic.Int64
 	// holds counts the waits for the client's body in progress (hold, release).
 	holds atomic.Int32
+	// sock reads and writes a TCP socket without the runtime's system-call hand-off
+	// (internal/h1/sock); nil for other connections, used through Conn.
+	sock *sock.Socket
 }
 
 // NewIdleConn returns c with the idle timeout idle.
 func NewIdleConn(c net.Conn, idle time.Duration) *IdleConn {
-	ic := &IdleConn{Conn: c, idle: idle}
+	ic := &IdleConn{Conn: c, idle: idle, sock: sock.New(c)}
 	ic.touch()
 	return ic
 }
@@ -64,7 +69,7 @@ func (c *IdleConn) quietUntil() time.Time {
 func (c *IdleConn) Read(b []byte) (int, error) {
 	for {
 		_ = c.Conn.SetReadDeadline(c.quietUntil())
-		n, err := c.Conn.Read(b)
+		n, err := c.read(b)
 		if n > 0 {
 			c.touch()
 		}
@@ -79,7 +84,7 @@ func (c *IdleConn) Write(b []byte) (int, error) {
 	written := 0
 	for {
 		_ = c.Conn.SetWriteDeadline(c.quietUntil())
-		n, err := c.Conn.Write(b[written:])
+		n, err := c.write(b[written:])
 		written += n
 		if n > 0 {
 			c.touch()
@@ -89,6 +94,20 @@ func (c *IdleConn) Write(b []byte) (int, error) {
 		}
 		return written, err
 	}
+}
+
+func (c *IdleConn) read(b []byte) (int, error) {
+	if c.sock != nil {
+		return c.sock.Read(b)
+	}
+	return c.Conn.Read(b)
+}
+
+func (c *IdleConn) write(b []byte) (int, error) {
+	if c.sock != nil {
+		return c.sock.Write(b)
+	}
+	return c.Conn.Write(b)
 }
 
 // retry reports whether a timeout err came from a deadline that the other direction's progress,

@@ -4,6 +4,8 @@ import (
 	"net"
 	"sync"
 	"syscall"
+
+	"github.com/albatross-lb/albatross/internal/h1/sock"
 )
 
 // Read buffer sizes: most heads fit the initial size; a larger head grows the buffer up to what
@@ -31,6 +33,9 @@ type readBuffer struct {
 	floor int
 
 	raw syscall.RawConn // nil: the buffer is never given back
+	// sock reads raw sockets without the runtime's system-call hand-off (internal/h1/sock);
+	// nil for the others, read through nc.
+	sock *sock.Socket
 	// readReady is raw.Read's callback, made once (a method value allocates); rawN and rawErr
 	// are what it read.
 	readReady func(fd uintptr) bool
@@ -79,9 +84,17 @@ func (b *readBuffer) fill() (int, error) {
 			return 0, errBufferFull
 		}
 	}
-	n, err := b.nc.Read(b.buf[b.w:])
+	n, err := b.readConn(b.buf[b.w:])
 	b.w += n
 	return n, err
+}
+
+// readConn is one read from the connection.
+func (b *readBuffer) readConn(p []byte) (int, error) {
+	if b.sock != nil {
+		return b.sock.Read(p)
+	}
+	return b.nc.Read(p)
 }
 
 // read copies buffered bytes to p, or, with nothing buffered, reads the connection straight
@@ -92,7 +105,7 @@ func (b *readBuffer) read(p []byte) (int, error) {
 		b.r += n
 		return n, nil
 	}
-	return b.nc.Read(p)
+	return b.readConn(p)
 }
 
 // readByte returns the next byte, filling when needed.

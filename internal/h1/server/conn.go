@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/elberr"
+	"github.com/albatross-lb/albatross/internal/h1/sock"
 	"github.com/albatross-lb/albatross/internal/h1/wire"
 )
 
@@ -66,6 +67,8 @@ func newConn(s *Server, id, nc net.Conn) *conn {
 	c.in = readBuffer{nc: nc, raw: rawConnOf(nc), onIdleWait: s.testHookIdleWait}
 	if c.in.raw == nil {
 		c.in.buf = make([]byte, initialBuffer)
+	} else {
+		c.in.sock = sock.New(nc)
 	}
 	c.dw.c = c
 	if ra := nc.RemoteAddr(); ra != nil {
@@ -324,5 +327,8 @@ type deadlineWriter struct{ c *conn }
 
 func (w *deadlineWriter) Write(p []byte) (int, error) {
 	_ = w.c.nc.SetWriteDeadline(time.Now().Add(w.c.idle))
+	if s := w.c.in.sock; s != nil {
+		return s.Write(p)
+	}
 	return w.c.nc.Write(p)
 }

@@ -7,6 +7,8 @@ import (
 	"net"
 	"os"
 	"syscall"
+
+	"github.com/albatross-lb/albatross/internal/h1/sock"
 )
 
 // rawConnOf is nc's socket when the runtime poller can wait on it for us: plain TCP (and
@@ -53,14 +55,14 @@ func (b *readBuffer) readNow(fd uintptr) bool {
 		b.buf = takeBuffer()
 	}
 	for {
-		n, err := syscall.Read(int(fd), b.buf)
+		n, err := sock.Read(fd, b.buf)
 		switch {
 		case err == syscall.EINTR:
 			continue
 		case err == syscall.EAGAIN:
 			b.releaseBuffer()
 			return false
-		case err != nil:
+		case err != 0:
 			b.rawN, b.rawErr = 0, &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", err)}
 		case n == 0:
 			b.rawN, b.rawErr = 0, io.EOF

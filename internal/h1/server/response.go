@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -40,6 +41,15 @@ func (w *response) reset(c *conn, r *http.Request) {
 }
 
 func (w *response) Header() http.Header { return w.header }
+
+// errNoFullDuplex is EnableFullDuplex's answer: what the handler left of the body is settled
+// before the response head goes out (settleBody), as on net/http's HTTP/1 server.
+var errNoFullDuplex = fmt.Errorf("h1: %w: the request body is settled before the response head", http.ErrNotSupported)
+
+// EnableFullDuplex answers http.ResponseController with the error net/http's would give, made
+// once: without the method the controller builds a new one per call, and the proxy path asks
+// on every request.
+func (w *response) EnableFullDuplex() error { return errNoFullDuplex }
 
 func (w *response) WriteHeader(status int) {
 	if w.c.hijackedNow() {

@@ -1,0 +1,146 @@
+// Package sock reads and writes the data path's sockets with plain non-blocking system calls made
+// inside the runtime poller's callbacks (syscall.RawConn), instead of through net.Conn.
+//
+// Why: net.Conn enters each read and write the runtime's way (entersyscall), which lets the
+// runtime's monitor thread (sysmon) take the processor away from a call still running at its
+// next 20 µs tick and hand it to another thread. On loopback a write runs the receiving socket's
+// TCP path inside the same call and often lasts that long, so at GOMAXPROCS=1 a proxy under load
+// kept sysmon ticking every 20 µs and a second thread waking for each hand-off: half of the
+// proxy's context switches per request at c = 50 (bench/RESULTS.md, "The proxy path at c = 50").
+// A call on a non-blocking socket never blocks, so making it without entersyscall is safe: at
+// worst this processor's other goroutines wait for the microseconds the call takes. Waiting for
+// readiness, deadlines and Close stay the poller's, exactly as for net.Conn.
+//
+// Errors read as net.Conn's do (*net.OpError with Op "read" or "write" around the errno, io.EOF
+// at the end of the stream, os.ErrDeadlineExceeded and net.ErrClosed through the OpError), so
+// callers map them unchanged.
+package sock
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"syscall"
+)
+
+// Socket is one connection's socket. Its Read and Write may run concurrently with each other;
+// concurrent Reads (or Writes) are serialised, as net.Conn's are.
+type Socket struct {
+	nc  net.Conn // for the addresses in errors
+	raw syscall.RawConn
+
+	rmu    sync.Mutex
+	rp     []byte
+	rn     int
+	rerr   error
+	readFn func(fd uintptr) bool
+
+	wmu     sync.Mutex
+	wp      []byte
+	wn      int
+	werr    error
+	writeFn func(fd uintptr) bool
+}
+
+// New returns nc's socket, or nil when nc has none the poller waits on for us (TLS, pipes, a
+// wrapper that does not expose SyscallConn) or the platform lacks the raw calls: the caller then
+// keeps using nc.
+func New(nc net.Conn) *Socket {
+	if !supported {
+		return nil
+	}
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return nil
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil || raw == nil {
+		return nil
+	}
+	s := &Socket{nc: nc, raw: raw}
+	s.readFn = s.readReady
+	s.writeFn = s.writeReady
+	return s
+}
+
+// Read reads into p once bytes are there, as net.Conn's Read.
+func (s *Socket) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	s.rp, s.rn, s.rerr = p, 0, nil
+	err := s.raw.Read(s.readFn)
+	n, rerr := s.rn, s.rerr
+	s.rp, s.rerr = nil, nil
+	if err != nil {
+		return 0, s.opError("read", err)
+	}
+	return n, rerr
+}
+
+func (s *Socket) readReady(fd uintptr) bool {
+	for {
+		n, errno := read(fd, s.rp)
+		switch {
+		case errno == syscall.EINTR:
+			continue
+		case errno == syscall.EAGAIN:
+			return false
+		case errno != 0:
+			s.rerr = s.opError("read", syscallError("read", errno))
+		case n == 0:
+			s.rerr = eof
+		default:
+			s.rn = n
+		}
+		return true
+	}
+}
+
+// Write writes all of p, waiting for room as needed, as net.Conn's Write.
+func (s *Socket) Write(p []byte) (int, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.wp, s.wn, s.werr = p, 0, nil
+	err := s.raw.Write(s.writeFn)
+	n, werr := s.wn, s.werr
+	s.wp, s.werr = nil, nil
+	if err != nil {
+		return n, s.opError("write", err)
+	}
+	return n, werr
+}
+
+func (s *Socket) writeReady(fd uintptr) bool {
+	for s.wn < len(s.wp) {
+		n, errno := write(fd, s.wp[s.wn:])
+		switch {
+		case errno == syscall.EINTR:
+			continue
+		case errno == syscall.EAGAIN:
+			return false
+		case errno != 0:
+			s.werr = s.opError("write", syscallError("write", errno))
+			return true
+		}
+		s.wn += n
+	}
+	return true
+}
+
+// opError wraps err as net.Conn would; a poller error (a deadline, a closed connection) comes
+// from RawConn as an OpError of its own ("raw-read"), whose cause is kept.
+func (s *Socket) opError(op string, err error) error {
+	if oe, ok := errors.AsType[*net.OpError](err); ok {
+		err = oe.Err
+	}
+	return &net.OpError{Op: op, Net: "tcp", Source: s.nc.LocalAddr(), Addr: s.nc.RemoteAddr(), Err: err}
+}
+
+var eof = io.EOF
+
+func syscallError(name string, errno syscall.Errno) error { return os.NewSyscallError(name, errno) }
