@@ -109,4 +109,3 @@ func (p *outputPipe) drained() bool {
 	})
 	return err == nil && unread == 0
 }
-
