@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -92,6 +93,11 @@ func TestFlushSkipsMarkerOnlyWhenDrained(t *testing.T) {
 		{name: "partial line pending", write: func(_ *testing.T, pp *pipedProcess) {
 			fmt.Fprint(pp.stdout(), "no newline yet")
 		}, want: []string{"stdout: no newline yet"}, markers: new(true)},
+		{name: "inside a line cut at the limit", write: func(_ *testing.T, pp *pipedProcess) {
+			// Exactly the limit: the reader delivers it, holds nothing and is inside the cut. The
+			// marker ends the cut, as before the marker could be skipped.
+			fmt.Fprint(pp.stdout(), strings.Repeat("x", maxLine))
+		}, want: []string{"stdout: " + strings.Repeat("x", maxLine)}, markers: new(true)},
 		{name: "output from a child process", write: func(t *testing.T, pp *pipedProcess) {
 			cmd := exec.Command("/bin/sh", "-c", "echo from child; echo child error >&2; (echo from grandchild) & wait")
 			cmd.Stdout, cmd.Stderr = pp.stdout(), pp.stderr()
@@ -110,7 +116,7 @@ func TestFlushSkipsMarkerOnlyWhenDrained(t *testing.T) {
 			slices.Sort(got) // the two streams have no order between them
 			want := slices.Sorted(slices.Values(tc.want))
 			if !slices.Equal(got, want) {
-				t.Errorf("delivered %q, want %q", got, want)
+				t.Errorf("delivered %.200q, want %.200q", got, want)
 			}
 			if sent := pp.roundTrips() > before; tc.markers != nil && sent != *tc.markers {
 				t.Errorf("marker sent: %v, want %v", sent, *tc.markers)

@@ -65,8 +65,10 @@ func (p *Process) mirror(pipe *outputPipe, stream Stream, output func(Stream, st
 			}
 			cut = isPrefix && !isMarker
 		}
-		if br.Buffered() == 0 {
-			// Everything read has been delivered (a partial line would still be buffered).
+		if br.Buffered() == 0 && !cut {
+			// Everything read has been delivered (a partial line would still be buffered). Inside
+			// a cut line a marker still matters: it ends the cut, so that what follows the flush
+			// is a line of its own, and reports the cut to Truncated; so Flush must send one.
 			// Settle before the ack, so that a Flush that returns on this ack leaves the pipe
 			// settled and the next Flush can skip its marker.
 			pipe.settle()
