@@ -29,19 +29,21 @@ func (p *Process) attachOutput(output func(Stream, string), truncated func(Strea
 		} else {
 			p.cmd.Stderr = w
 		}
+		pipe := newOutputPipe(r)
+		p.flusher.pipes = append(p.flusher.pipes, pipe)
 		p.output.Add(1)
-		go p.mirror(r, stream, output, truncated)
+		go p.mirror(pipe, stream, output, truncated)
 	}
 	return nil
 }
 
 // mirror delivers r's lines to output until EOF, then closes r. It never blocks on anything but
 // output, so a process that floods its pipes is drained as fast as output returns.
-func (p *Process) mirror(r *os.File, stream Stream, output func(Stream, string), truncated func(Stream, int)) {
+func (p *Process) mirror(pipe *outputPipe, stream Stream, output func(Stream, string), truncated func(Stream, int)) {
 	defer p.output.Done()
-	defer r.Close()
-	defer p.recoverMirror(r)
-	br := bufio.NewReaderSize(r, maxLine)
+	defer pipe.file.Close()
+	defer p.recoverMirror(pipe.file)
+	br := bufio.NewReaderSize(pipe, maxLine)
 	cut := false // inside a line that was cut: discard up to its end
 	dropped := 0
 	for {
@@ -62,6 +64,14 @@ func (p *Process) mirror(r *os.File, stream Stream, output func(Stream, string),
 				output(stream, text)
 			}
 			cut = isPrefix && !isMarker
+		}
+		if br.Buffered() == 0 && !cut {
+			// Everything read has been delivered (a partial line would still be buffered). Inside
+			// a cut line a marker still matters: it ends the cut, so that what follows the flush
+			// is a line of its own, and reports the cut to Truncated; so Flush must send one.
+			// Settle before the ack, so that a Flush that returns on this ack leaves the pipe
+			// settled and the next Flush can skip its marker.
+			pipe.settle()
 		}
 		if isMarker {
 			p.flusher.ack()
