@@ -131,8 +131,18 @@ func cgroup2Mount() string {
 }
 
 // pids lists the processes in the group.
-func (c *cgroup) pids() []int {
-	b, err := os.ReadFile(filepath.Join(c.dir, "cgroup.procs"))
+func (c *cgroup) pids() []int { return readPIDs(filepath.Join(c.dir, "cgroup.procs")) }
+
+// has reports whether the group has the controller (its "<controller>.max" file): only where
+// albatross's own group enables it for its children.
+func (c *cgroup) has(controller string) bool {
+	_, err := os.Stat(filepath.Join(c.dir, controller+".max"))
+	return err == nil
+}
+
+// readPIDs reads a cgroup.procs file.
+func readPIDs(file string) []int {
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return nil
 	}

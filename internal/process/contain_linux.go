@@ -17,13 +17,15 @@ const maxRSSUnit = 1024
 
 // containment is what Start set up around a process on this platform.
 type containment struct {
-	cgroup *cgroup // nil without a writable cgroup v2
-	user   *User   // the environment's own uid, or nil (albatross's own)
+	cgroup *cgroup   // nil without a writable cgroup v2
+	v1     *v1Groups // groups of the v1 controllers the v2 group lacks, or nil
+	user   *User     // the environment's own uid, or nil (albatross's own)
 }
 
 // prepare sets up cmd before it starts: its own process group, SIGKILL when albatross dies
 // (the parent-death signal), and its own cgroup, entered atomically by clone3 so that not even
-// the first instruction runs outside it.
+// the first instruction runs outside it, with cgroup v1 groups for the limits the v2 group
+// cannot set (entered as atomically: see v1Groups and startProcess).
 func prepare(cmd *exec.Cmd, l Limits, useCgroup bool, user *User) containment {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	c := containment{user: user}
@@ -38,8 +40,18 @@ func prepare(cmd *exec.Cmd, l Limits, useCgroup bool, user *User) containment {
 		cmd.SysProcAttr.UseCgroupFD = true
 		cmd.SysProcAttr.CgroupFD = c.cgroup.fd
 	}
+	var missing []string
+	for _, controller := range v1Controllers {
+		if c.cgroup == nil || !c.cgroup.has(controller) {
+			missing = append(missing, controller)
+		}
+	}
+	c.v1 = newV1Groups(l, missing)
 	return c
 }
+
+// startProcess runs start, the fork, so that the process is born in its v1 groups.
+func (c containment) startProcess(start func() error) error { return c.v1.startIn(start) }
 
 func (c containment) usedCgroup() bool { return c.cgroup != nil }
 
@@ -77,6 +89,8 @@ func (c containment) tree(root int) []int {
 	switch {
 	case c.cgroup != nil:
 		return c.cgroup.pids()
+	case c.v1 != nil && len(c.v1.groups) > 0:
+		return c.v1.members()
 	case c.user != nil:
 		return processesOf(c.user.UID)
 	}
@@ -94,6 +108,12 @@ func (c containment) killAll(root int, known []int) {
 		c.cgroup.kill()
 		return
 	}
+	if c.v1 != nil && len(c.v1.groups) > 0 {
+		// Also the process group first: it costs nothing and takes most of them at once.
+		_ = syscall.Kill(-root, syscall.SIGKILL)
+		c.v1.kill()
+		return
+	}
 	_ = syscall.Kill(-root, syscall.SIGKILL)
 	for _, pid := range append(descendants(root), known...) {
 		_ = syscall.Kill(pid, syscall.SIGKILL)
@@ -105,6 +125,7 @@ func (c containment) release() {
 	if c.cgroup != nil {
 		c.cgroup.remove()
 	}
+	c.v1.remove()
 }
 
 // hideFromChildren makes albatross non-dumpable. The kernel then gives its /proc/<pid> files to

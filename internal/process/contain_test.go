@@ -191,16 +191,15 @@ func TestShellLimits(t *testing.T) {
 	}
 }
 
-// cgroupFile skips the test unless p's environment has a cgroup with the given control file:
-// the memory and pids controllers exist only where cgroup v2 delegates them (docs/security.md).
-func cgroupFile(t *testing.T, p *Process, name string) {
+// requireBound skips the test unless a cgroup bounds p's environment for controller: its
+// cgroup v2 group where albatross's group delegates the controller, else a cgroup v1 group where
+// that hierarchy is mounted and writable (docs/security.md "Limits per environment").
+func requireBound(t *testing.T, p *Process, controller string) {
 	t.Helper()
-	if p.contain.cgroup == nil {
-		t.Skip("no writable cgroup v2 here")
+	if (p.contain.cgroup != nil && p.contain.cgroup.has(controller)) || p.contain.v1.has(controller) {
+		return
 	}
-	if _, err := os.Stat(p.contain.cgroup.dir + "/" + name); err != nil {
-		t.Skipf("cgroup v2 here lacks %s (controller not delegated)", name)
-	}
+	t.Skipf("no cgroup bounds %s here: no cgroup v2 group with the controller delegated, no writable cgroup v1 hierarchy of it", controller)
 }
 
 // TestMemoryBounded: a function that allocates past memory_size is killed by the kernel, as
@@ -212,7 +211,7 @@ func TestMemoryBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Stop(0) })
-	cgroupFile(t, p, "memory.max")
+	requireBound(t, p, "memory")
 	if ex := p.Exit(); ex.Signal != syscall.SIGKILL {
 		t.Errorf("allocating 64 MiB under a 32 MiB bound: exit %s; want signal: killed", ex)
 	}
@@ -228,7 +227,7 @@ func TestProcessesBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Stop(0) })
-	cgroupFile(t, p, "pids.max")
+	requireBound(t, p, "pids")
 	for {
 		line := c.next(t)
 		if n, ok := strings.CutPrefix(line, "stdout: started "); ok {

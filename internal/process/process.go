@@ -127,7 +127,8 @@ func launch(cfg Config, useCgroup bool) (*Process, error) {
 		p.contain.release()
 		return nil, err
 	}
-	if err := withProcessLimit(cfg.User, p.limits.MaxProcs, cmd.Start); err != nil {
+	start := func() error { return p.contain.startProcess(cmd.Start) }
+	if err := withProcessLimit(cfg.User, p.limits.MaxProcs, start); err != nil {
 		// Closing the write ends lets the mirroring goroutines see EOF and end.
 		closeAll([]*os.File{cmd.Stdout.(*os.File), cmd.Stderr.(*os.File)})
 		p.contain.release()
