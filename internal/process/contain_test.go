@@ -139,9 +139,7 @@ func TestFunctionDiesWithSupervisor(t *testing.T) {
 		_ = syscall.Kill(child, syscall.SIGKILL)
 		t.Fatalf("function process %d outlived its supervisor", child)
 	}
-	if dir := findCgroupParent(); dir != "" {
-		removeStaleCgroups(dir) // the supervisor's, which it had no chance to remove
-	}
+	staleCgroupsRemoved(t, cmd.Process.Pid)
 }
 
 func contains(lines []string, s string) bool {

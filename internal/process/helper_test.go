@@ -142,7 +142,7 @@ func runHelper(mode string) {
 		fmt.Println("started", started)
 	case "supervisor":
 		// Albatross in miniature: starts a function process and then dies without stopping it.
-		p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCESS_HELPER=sleep"}})
+		p, err := Start(Config{Command: []string{os.Args[0]}, Env: []string{"PROCESS_HELPER=sleep"}, Limits: Limits{MemoryBytes: 256 << 20}})
 		if err != nil {
 			os.Exit(2)
 		}
