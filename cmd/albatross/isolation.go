@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/albatross-lb/albatross/internal/process"
 	"github.com/albatross-lb/albatross/internal/sandbox"
 )
 
@@ -28,7 +29,7 @@ func secretFiles(f serveFlags) []string {
 // isolateFunctions hides the data dir and the secret files from every function process where
 // the kernel has Landlock, and says once which wall keeps functions from albatross's files:
 // landlock, uids (--function-uids), both, or none (docs/security.md "Functions cannot reach
-// the data dir").
+// the data dir"), and which limits per environment hold (limitAttrs).
 func isolateFunctions(log *slog.Logger, dataDir string, secrets []string, uids bool) {
 	abi, err := sandbox.HideFromFunctions(append([]string{dataDir}, secrets...)...)
 	if err != nil {
@@ -47,16 +48,35 @@ func isolateFunctions(log *slog.Logger, dataDir string, secrets []string, uids b
 			reason = "Landlock could not be set up (see above)"
 		}
 		log.Warn("function isolation: none; functions can read the data dir (state, stickiness key) and credentials files: "+reason+"; give them users of their own with --function-uids",
-			"isolation", "none")
+			append([]any{"isolation", "none"}, limitAttrs(uids)...)...)
 		return
 	}
-	log.Info("function isolation", "isolation", strings.Join(walls, "+"), "landlock_abi", abi)
+	log.Info("function isolation", append([]any{"isolation", strings.Join(walls, "+"), "landlock_abi", abi}, limitAttrs(uids)...)...)
 	if abi > 0 {
 		if shared := sharedFolderAbove(dataDir); shared != "" {
 			log.Warn("the data dir lies below a folder every user writes to: functions cannot create files directly in it; move the data dir (--data-dir) out of it",
 				"folder", shared, "data_dir", dataDir)
 		}
 	}
+}
+
+// limitAttrs say what bounds each environment's processes and threads (pids) and its memory
+// (docs/security.md "Limits per environment"): cgroup-v2, cgroup-v1 or none, and for pids also
+// uids, the RLIMIT_NPROC of --function-uids.
+func limitAttrs(uids bool) []any {
+	pids, memory := process.Bounds()
+	return []any{"pids", pidsBound(pids, uids), "memory", memory}
+}
+
+// pidsBound adds the uids' RLIMIT_NPROC to what bounds processes in cgroups.
+func pidsBound(cgroup string, uids bool) string {
+	switch {
+	case !uids:
+		return cgroup
+	case cgroup == "none":
+		return "uids"
+	}
+	return cgroup + "+uids"
 }
 
 // sharedFolderAbove is the nearest folder above dir that every user may write to (/tmp), or

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/albatross-lb/albatross/internal/process"
 	"github.com/albatross-lb/albatross/internal/sandbox"
 )
 
@@ -56,6 +57,30 @@ func TestIsolateFunctionsSaysWhichWallHolds(t *testing.T) {
 		}[[2]bool{abi > 0, uids}]
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("uids %v: %q, want %q", uids, buf.String(), want)
+		}
+		pids, memory := process.Bounds()
+		if limits := " pids=" + pidsBound(pids, uids) + " memory=" + memory + "\n"; !strings.Contains(buf.String(), limits) {
+			t.Errorf("uids %v: %q, want the line to end in the limits that hold, %q", uids, buf.String(), limits)
+		}
+	}
+}
+
+// TestPidsBound: with --function-uids, RLIMIT_NPROC bounds processes in addition to (or
+// instead of) a cgroup.
+func TestPidsBound(t *testing.T) {
+	for _, tc := range []struct {
+		cgroup string
+		uids   bool
+		want   string
+	}{
+		{"cgroup-v2", false, "cgroup-v2"},
+		{"cgroup-v1", false, "cgroup-v1"},
+		{"none", false, "none"},
+		{"cgroup-v1", true, "cgroup-v1+uids"},
+		{"none", true, "uids"},
+	} {
+		if got := pidsBound(tc.cgroup, tc.uids); got != tc.want {
+			t.Errorf("pidsBound(%q, %v) = %q, want %q", tc.cgroup, tc.uids, got, tc.want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -115,14 +116,7 @@ func v1Mounts() map[string]v1Mount {
 	return out
 }
 
-func isV1Controller(name string) bool {
-	for _, c := range v1Controllers {
-		if c == name {
-			return true
-		}
-	}
-	return false
-}
+func isV1Controller(name string) bool { return slices.Contains(v1Controllers, name) }
 
 // newV1Groups creates the environment's v1 groups for those controllers v2 does not offer
 // (missing), with the limits set (a memory group only for a MemoryBytes), or returns nil when there is nothing to create. A group that
@@ -283,4 +277,30 @@ func (g *v1Groups) remove() {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
+}
+
+// Bounds says which cgroup bounds each environment's processes and threads (pids) and its
+// memory on this host: "cgroup-v2" where albatross's v2 group enables the controller for its
+// children, else "cgroup-v1" where the controller's v1 hierarchy is writable, else "none". It is
+// for the operator's log: a start that cannot create a group after all still runs, unbounded.
+func Bounds() (pids, memory string) {
+	cgroupParentOnce.Do(func() { cgroupParent = findCgroupParent() })
+	cgroupMu.Lock()
+	parent := cgroupParent
+	cgroupMu.Unlock()
+	var v2 []string
+	if parent != "" {
+		b, _ := os.ReadFile(filepath.Join(parent, "cgroup.subtree_control"))
+		v2 = strings.Fields(string(b))
+	}
+	bound := func(controller string) string {
+		switch {
+		case slices.Contains(v2, controller):
+			return "cgroup-v2"
+		case v1Parent(controller) != "":
+			return "cgroup-v1"
+		}
+		return "none"
+	}
+	return bound("pids"), bound("memory")
 }

@@ -135,3 +135,23 @@ func staleCgroupsRemoved(t *testing.T, pid int) {
 		}
 	}
 }
+
+// TestBoundsTellsWhatHolds: what Bounds reports for serve's log is what a started environment
+// gets, per limit: a cgroup v2 group with the controller, a v1 group, or neither.
+func TestBoundsTellsWhatHolds(t *testing.T) {
+	t.Parallel()
+	pids, memory := Bounds()
+	p := startHelperWith(t, "sleep", Limits{MemoryBytes: 256 << 20}, nil)
+	for controller, said := range map[string]string{"pids": pids, "memory": memory} {
+		got := "none"
+		switch {
+		case p.contain.cgroup != nil && p.contain.cgroup.has(controller):
+			got = "cgroup-v2"
+		case p.contain.v1.has(controller):
+			got = "cgroup-v1"
+		}
+		if got != said {
+			t.Errorf("Bounds says %s is bounded by %s; the environment has %s", controller, said, got)
+		}
+	}
+}

@@ -209,7 +209,13 @@ func (c *collector) next(t *testing.T) string {
 
 func startHelper(t *testing.T, mode string, out func(Stream, string)) *Process {
 	t.Helper()
+	return startHelperWith(t, mode, Limits{}, out)
+}
+
+func startHelperWith(t *testing.T, mode string, l Limits, out func(Stream, string)) *Process {
+	t.Helper()
 	p, err := Start(Config{
+		Limits:  l,
 		Command: []string{os.Args[0]},
 		Dir:     t.TempDir(),
 		Env:     []string{"PROCESS_HELPER=" + mode},
