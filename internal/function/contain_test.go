@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/albatross-lb/albatross/internal/process"
 )
 
 // TestForeignProcessCannotUseRuntimeAPI: a local process outside the environment that reads
@@ -56,5 +58,25 @@ func TestFunctionDoesNotSeeAPICredentials(t *testing.T) {
 		if strings.Contains(kv, "very-secret-key") || strings.HasPrefix(kv, "ALBATROSS_") {
 			t.Errorf("function sees %q", kv)
 		}
+	}
+}
+
+// TestMemorySizeBoundsTheFunction: a function that allocates past its memory_size is killed by
+// the kernel, and the invocation fails as on Lambda, with Runtime.ExitError "signal: killed";
+// the next invocation gets a new environment. It runs where a cgroup (v2, or v1 on hybrid hosts)
+// bounds memory (docs/security.md "Limits per environment").
+func TestMemorySizeBoundsTheFunction(t *testing.T) {
+	t.Parallel()
+	if _, memory := process.Bounds(); memory == "none" {
+		t.Skip("no cgroup bounds memory here: no cgroup v2 memory controller delegated, no writable cgroup v1 memory hierarchy")
+	}
+	f, _ := newTestFunction(t, func(s *Spec) { s.MemoryMB = 128; s.Reserved = 1 })
+	resp := invoke(t, f, `{"action":"alloc","size":`+strconv.Itoa(256<<20)+`}`)
+	want := `{"errorType":"Runtime.ExitError","errorMessage":"RequestId: ` + resp.RequestID + ` Error: Runtime exited with error: signal: killed"}`
+	if resp.FunctionError != "Unhandled" || string(resp.Payload) != want {
+		t.Fatalf("256 MiB under memory_size 128: %s, want %s", resp.Payload, want)
+	}
+	if again := invoke(t, f, `{"action":"alloc","size":`+strconv.Itoa(16<<20)+`}`); again.FunctionError != "" {
+		t.Errorf("16 MiB in the next environment: %s", again.Payload)
 	}
 }

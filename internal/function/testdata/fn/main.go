@@ -100,6 +100,13 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 		return "flooded", nil
 	case "large":
 		return strings.Repeat("x", req.Size), nil
+	case "alloc":
+		// Size bytes, every page touched, so that they count against the memory bound.
+		b := make([]byte, req.Size)
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = 1
+		}
+		return len(b), nil
 	case "log":
 		fmt.Println("to stdout")
 		fmt.Fprintln(os.Stderr, "to stderr")
