@@ -3,11 +3,13 @@
 package function
 
 import (
+	"context"
 	"encoding/json"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/albatross-lb/albatross/internal/process"
 )
@@ -70,8 +72,16 @@ func TestMemorySizeBoundsTheFunction(t *testing.T) {
 	if _, memory := process.Bounds(); memory == "none" {
 		t.Skip("no cgroup bounds memory here: no cgroup v2 memory controller delegated, no writable cgroup v1 memory hierarchy")
 	}
-	f, _ := newTestFunction(t, func(s *Spec) { s.MemoryMB = 128; s.Reserved = 1 })
-	resp := invoke(t, f, `{"action":"alloc","size":`+strconv.Itoa(256<<20)+`}`)
+	// Near its bound the kernel reclaims what it can (the runtime's own code pages) before it
+	// gives up and kills, which on a loaded machine takes seconds: the timeout is generous, so
+	// that only the kill ends the invocation.
+	f, _ := newTestFunction(t, func(s *Spec) { s.MemoryMB = 128; s.Reserved = 1; s.Timeout = time.Minute })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	resp, err := f.Invoke(ctx, []byte(`{"action":"alloc","size":`+strconv.Itoa(256<<20)+`}`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := `{"errorType":"Runtime.ExitError","errorMessage":"RequestId: ` + resp.RequestID + ` Error: Runtime exited with error: signal: killed"}`
 	if resp.FunctionError != "Unhandled" || string(resp.Payload) != want {
 		t.Fatalf("256 MiB under memory_size 128: %s, want %s", resp.Payload, want)
