@@ -13,12 +13,14 @@ const (
 type Limits struct {
 	// MaxOpenFiles is RLIMIT_NOFILE; 0 means DefaultMaxOpenFiles.
 	MaxOpenFiles int
-	// MaxProcs bounds processes and threads: pids.max of the process's own cgroup when cgroup v2
-	// is writable; 0 means DefaultMaxProcs. RLIMIT_NPROC is not used: it counts every process of
+	// MaxProcs bounds processes and threads: pids.max of the process's own cgroup, v2 where
+	// albatross's v2 group enables the pids controller, else v1 where that hierarchy is
+	// writable; 0 means DefaultMaxProcs. RLIMIT_NPROC is not used: it counts every process of
 	// the user, not of the tree, and would fail a function on a busy desktop.
 	MaxProcs int
-	// MemoryBytes is memory.max of the process's own cgroup when cgroup v2 with the memory
-	// controller is writable; 0 leaves memory unbounded.
+	// MemoryBytes is the memory bound of the process's own cgroup (memory.max in v2, else
+	// memory.limit_in_bytes in v1, swap excluded either way) where a cgroup offers the memory
+	// controller; 0 leaves memory unbounded.
 	MemoryBytes int64
 }
 

@@ -116,10 +116,10 @@ func TestRunsAsItsOwnUser(t *testing.T) {
 	}
 }
 
-// TestForkBombContainedByUser is the fork-bomb attack where no cgroup bounds processes (cgroup
-// v1 hosts like the one this was written on): run as a uid of its own, the environment's
-// processes and threads reach MaxProcs and the next fork fails with EAGAIN; a stop then leaves
-// no process of the uid, and new processes still start.
+// TestForkBombContainedByUser is the fork-bomb attack where no cgroup bounds processes (no
+// writable cgroup of either version; where one is, it bounds the bomb too): run as a uid of its
+// own, the environment's processes and threads reach MaxProcs and the next fork fails with
+// EAGAIN; a stop then leaves no process of the uid, and new processes still start.
 func TestForkBombContainedByUser(t *testing.T) {
 	requireRoot(t)
 	// Not parallel: it keeps the machine busy for a few seconds, and tests with a bound on a
