@@ -65,8 +65,9 @@ type Spec struct {
 	Env map[string]string
 	// Timeout bounds one invocation; 0 means DefaultTimeout.
 	Timeout time.Duration
-	// MemoryMB is reported to the function and in REPORT lines; 0 means DefaultMemoryMB. It is
-	// not enforced.
+	// MemoryMB is reported to the function and in REPORT lines; 0 means DefaultMemoryMB. It
+	// bounds the environment's memory where a cgroup (v2, or v1 on hybrid hosts) offers the
+	// memory controller: over it, the kernel kills the runtime (process.Limits.MemoryBytes).
 	MemoryMB int
 	// Reserved is the most environments at once. 0 means the function is throttled (as reserved
 	// concurrency 0 does in Lambda); -1 means unreserved, capped at UnreservedLimit.

@@ -131,6 +131,14 @@ func newV1Groups(l Limits, missing []string) *v1Groups {
 		if home == "" {
 			continue
 		}
+		if shared := g.in(home); shared != "" {
+			// Both controllers in one hierarchy (mounted together): one group sets both limits,
+			// a process being in one group per hierarchy.
+			if limitV1(c, shared, l) {
+				g.groups = append(g.groups, v1Group{controller: c, dir: shared, home: home})
+			}
+			continue
+		}
 		dir := filepath.Join(home, "albatross-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(cgroupSeq.Add(1), 10))
 		if os.Mkdir(dir, 0o755) != nil {
 			continue
@@ -145,6 +153,16 @@ func newV1Groups(l Limits, missing []string) *v1Groups {
 		return nil
 	}
 	return &g
+}
+
+// in returns the group already made in the hierarchy whose albatross group is home, or "".
+func (g *v1Groups) in(home string) string {
+	for _, grp := range g.groups {
+		if grp.home == home {
+			return grp.dir
+		}
+	}
+	return ""
 }
 
 // limitV1 sets the group's bound: pids.max, or memory.limit_in_bytes with the same bound on
