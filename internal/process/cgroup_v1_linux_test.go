@@ -39,7 +39,7 @@ func withoutCgroupV2(t *testing.T) {
 // TestV1GroupsHoldFromTheFirstInstruction: a process is in its cgroup v1 groups before it runs,
 // and so is the child its first command forks: a shell whose first act is to fork cat, which
 // prints its own groups at once. A process moved into its groups after it started would show
-// albatross's groups here.
+// albatross's groups here. The thread that forked it is back in albatross's own groups.
 func TestV1GroupsHoldFromTheFirstInstruction(t *testing.T) {
 	t.Parallel()
 	c := newCollector()
@@ -65,6 +65,16 @@ func TestV1GroupsHoldFromTheFirstInstruction(t *testing.T) {
 	for _, g := range p.contain.v1.groups {
 		if !strings.HasSuffix(got[g.controller], "/"+filepath.Base(g.dir)) {
 			t.Errorf("the first child's %s group is %q, want the environment's %s", g.controller, got[g.controller], g.dir)
+		}
+	}
+	// The thread that forked went home: no thread of albatross stays counted in the environment.
+	tasks, _ := os.ReadDir("/proc/self/task")
+	for _, task := range tasks {
+		b, _ := os.ReadFile("/proc/self/task/" + task.Name() + "/cgroup")
+		for _, g := range p.contain.v1.groups {
+			if strings.Contains(string(b), filepath.Base(g.dir)) {
+				t.Errorf("albatross's thread %s stayed in the environment's %s group", task.Name(), g.controller)
+			}
 		}
 	}
 }
