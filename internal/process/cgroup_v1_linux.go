@@ -210,7 +210,7 @@ func (g *v1Groups) has(controller string) bool {
 // goroutine and creates no runtime threads from it (they would inherit its groups), and the
 // thread lives on afterwards, as the process's parent-death signal requires. The thread must not
 // be albatross's main thread: the kernel charges albatross's memory to the memory group of
-// that thread, which meanwhile would be the function's. If the thread cannot join every group,
+// that thread (the owner of the address space), which meanwhile would be the function's. If the thread cannot join every group,
 // the groups are dropped and the process starts without them, as where v1 is not writable.
 func (g *v1Groups) startIn(start func() error) error {
 	if g == nil || len(g.groups) == 0 {
