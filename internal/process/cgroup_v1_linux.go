@@ -119,8 +119,9 @@ func v1Mounts() map[string]v1Mount {
 func isV1Controller(name string) bool { return slices.Contains(v1Controllers, name) }
 
 // newV1Groups creates the environment's v1 groups for those controllers v2 does not offer
-// (missing), with the limits set (a memory group only for a MemoryBytes), or returns nil when there is nothing to create. A group that
-// cannot be created or bounded is left out: the limit then does not hold, as without v1.
+// (missing), with the limits set (a memory group only for a MemoryBytes), or returns nil when
+// there is nothing to create. A group that cannot be created or bounded is left out: the limit
+// then does not hold, as without v1.
 func newV1Groups(l Limits, missing []string) *v1Groups {
 	var g v1Groups
 	for _, c := range missing {
@@ -170,9 +171,7 @@ func (g *v1Groups) in(home string) string {
 // the order matters, the kernel keeps memsw at least the memory bound), and the OOM killer on
 // (a parent that disabled it must not make functions hang at their bound instead of dying).
 func limitV1(controller, dir string, l Limits) bool {
-	write := func(name, value string) error {
-		return os.WriteFile(filepath.Join(dir, name), []byte(value), 0)
-	}
+	write := func(name, value string) error { return writeControl(filepath.Join(dir, name), []byte(value)) }
 	switch controller {
 	case "pids":
 		return write("pids.max", strconv.Itoa(l.MaxProcs)) == nil
@@ -192,6 +191,20 @@ func limitV1(controller, dir string, l Limits) bool {
 	return false
 }
 
+// writeControl writes a control file of a cgroup, which must exist: a folder that is no cgroup
+// gets no file of that name and fails the write, instead of seeming to hold a limit.
+func writeControl(file string, value []byte) error {
+	f, err := os.OpenFile(file, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(value)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // has reports whether the environment has a v1 group of controller.
 func (g *v1Groups) has(controller string) bool {
 	if g == nil {
@@ -208,10 +221,11 @@ func (g *v1Groups) has(controller string) bool {
 // startIn runs start, which forks the process, on a thread moved into every group of g, and
 // moves the thread back afterwards. Go keeps a thread locked with LockOSThread to its
 // goroutine and creates no runtime threads from it (they would inherit its groups), and the
-// thread lives on afterwards, as the process's parent-death signal requires. The thread must not
-// be albatross's main thread: the kernel charges albatross's memory to the memory group of
-// that thread (the owner of the address space), which meanwhile would be the function's. If the thread cannot join every group,
-// the groups are dropped and the process starts without them, as where v1 is not writable.
+// thread lives on afterwards, as the process's parent-death signal requires. The thread must
+// not be albatross's main thread: the kernel charges albatross's memory to the memory group of
+// that thread (the owner of the address space), which meanwhile would be the function's. If
+// the thread cannot join every group, the groups are dropped and the process starts without
+// them, as where v1 is not writable.
 func (g *v1Groups) startIn(start func() error) error {
 	if g == nil || len(g.groups) == 0 {
 		return start()
@@ -227,7 +241,7 @@ func (g *v1Groups) startIn(start func() error) error {
 	tid := []byte(strconv.Itoa(syscall.Gettid()))
 	joined := 0
 	for _, grp := range g.groups {
-		if os.WriteFile(filepath.Join(grp.dir, "tasks"), tid, 0) != nil {
+		if writeControl(filepath.Join(grp.dir, "tasks"), tid) != nil {
 			break
 		}
 		joined++
@@ -248,7 +262,7 @@ func (g *v1Groups) startIn(start func() error) error {
 // after the stop.
 func (g *v1Groups) goHome(tid []byte, joined int) {
 	for _, grp := range g.groups[:joined] {
-		_ = os.WriteFile(filepath.Join(grp.home, "tasks"), tid, 0)
+		_ = writeControl(filepath.Join(grp.home, "tasks"), tid)
 	}
 }
 

@@ -165,3 +165,48 @@ func TestBoundsTellsWhatHolds(t *testing.T) {
 		}
 	}
 }
+
+// TestV1FailureDegradesSilently: where a v1 group cannot be made or bounded (here the
+// hierarchy's folder is no cgroup, so its control files do not exist), the process starts all
+// the same, without a v1 group, as on a host without v1. Not parallel: it swaps the v1 parents.
+func TestV1FailureDegradesSilently(t *testing.T) {
+	withoutCgroupV2(t)
+	v1Parent("pids") // the real parents found, before the swap
+	saved := v1Parents
+	v1Parents = map[string]string{"pids": t.TempDir(), "memory": t.TempDir()}
+	t.Cleanup(func() { v1Parents = saved })
+	c := newCollector()
+	p := startHelperWith(t, "sleep", Limits{MemoryBytes: 256 << 20}, c.output)
+	if line := c.next(t); line != "stdout: ready" {
+		t.Fatalf("got %q", line)
+	}
+	if p.contain.v1 != nil {
+		t.Errorf("the process has v1 groups in folders that are no cgroups: %+v", p.contain.v1.groups)
+	}
+	for _, parent := range v1Parents {
+		if left, _ := os.ReadDir(parent); len(left) > 0 {
+			t.Errorf("left in %s: %v", parent, left)
+		}
+	}
+}
+
+// TestV1JoinFailureStartsWithoutGroups: a thread that cannot join a group (it vanished, or the
+// kernel refused) starts the process without the groups, once, and removes them.
+func TestV1JoinFailureStartsWithoutGroups(t *testing.T) {
+	t.Parallel()
+	notACgroup := filepath.Join(t.TempDir(), "albatross-1-1")
+	if err := os.Mkdir(notACgroup, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	g := &v1Groups{groups: []v1Group{{controller: "pids", dir: notACgroup, home: filepath.Dir(notACgroup)}}}
+	starts := 0
+	if err := g.startIn(func() error { starts++; return nil }); err != nil || starts != 1 {
+		t.Fatalf("startIn: %v after %d starts, want one start", err, starts)
+	}
+	if g.has("pids") {
+		t.Error("the groups are kept after the thread could not join them")
+	}
+	if _, err := os.Stat(notACgroup); !os.IsNotExist(err) {
+		t.Errorf("the group is left: %v", err)
+	}
+}
