@@ -1,6 +1,7 @@
 package function
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"math"
@@ -62,6 +63,11 @@ type invocationLog struct {
 
 func (l *invocationLog) line(s string) {
 	l.tail.add(s)
+	// The attributes are boxed into a []any before slog looks at the level: a logger that drops
+	// Info (albatross serve --log-level warn) would still pay for them on every line.
+	if !l.logger.Enabled(context.Background(), slog.LevelInfo) {
+		return
+	}
 	if l.traceID != "" {
 		l.logger.Info(s, "function", l.function, "request_id", l.requestID, "trace_id", l.traceID)
 		return
