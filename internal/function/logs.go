@@ -24,6 +24,10 @@ type logTail struct {
 func (t *logTail) add(line string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.buf == nil {
+		// START, END and REPORT fit: one allocation instead of one per line.
+		t.buf = make([]byte, 0, 512)
+	}
 	t.buf = append(t.buf, line...)
 	t.buf = append(t.buf, '\n')
 	if len(t.buf) > 4*logTailSize {
