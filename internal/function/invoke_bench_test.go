@@ -14,17 +14,22 @@ import (
 
 // BenchmarkInvoke is one warm invocation of the test function through Invoke: the Runtime API
 // round trip, the log flush and the START/END/REPORT lines. "echo" writes no log line; "log"
-// writes one line to stdout and one to stderr, as a function that logs per request does. It
+// writes one line to stdout and one to stderr, as a function that logs per request does;
+// "echo-quiet" is "echo" with a logger that drops Info, as albatross serve --log-level warn. It
 // uses only what the branch base also has, so the file can be copied onto an older tree for an
 // A/B comparison. cpu-ns/op is albatross's side only (the function process is a child that is
 // not reaped during the run); count system calls with perf stat -p or around the test binary.
 func BenchmarkInvoke(b *testing.B) {
-	for _, action := range []string{"echo", "log"} {
-		b.Run(action, func(b *testing.B) {
+	for _, c := range []struct {
+		name, action string
+		level        slog.Level // of the function's logger; Warn is albatross serve --log-level warn
+	}{{"echo", "echo", slog.LevelInfo}, {"log", "log", slog.LevelInfo}, {"echo-quiet", "echo", slog.LevelWarn}} {
+		action := c.action
+		b.Run(c.name, func(b *testing.B) {
 			f, err := New(Spec{
 				Name: "fn", Command: []string{fnBinary}, TaskRoot: b.TempDir(), Runtime: "provided.al2023",
 				Handler: "bootstrap", Timeout: 30 * time.Second, Reserved: 1,
-				Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+				Logger:    slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: c.level})),
 				StopGrace: 200 * time.Millisecond,
 			})
 			if err != nil {

@@ -72,12 +72,12 @@ func (f *Function) run(s *slot[*environment], inv invocation) outcome {
 
 // dispatch hands the event to the runtime, bounded by the deadline and the process's life.
 func (f *Function) dispatch(env *environment, inv invocation, deadline time.Time) (*runtimeapi.Result, error) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	stop := context.AfterFunc(env.alive, func() { cancel(context.Cause(env.alive)) })
-	defer stop()
-	ctx, cancelDeadline := context.WithDeadlineCause(ctx, deadline, errTimeout)
-	defer cancelDeadline()
+	// One context derived from the environment's life: it ends with the process's *exitedError
+	// (a child takes its parent's cause) or at the deadline with errTimeout. A cancel context
+	// with an AfterFunc on env.alive under the deadline said the same with two more contexts
+	// and their registrations on every invocation.
+	ctx, cancel := context.WithDeadlineCause(env.alive, deadline, errTimeout)
+	defer cancel()
 	arn := inv.InvokedFunctionARN
 	if arn == "" {
 		arn = f.spec.ARN

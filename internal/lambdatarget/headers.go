@@ -104,8 +104,9 @@ func multiHeaders(raw json.RawMessage) ([]headerField, *elberr.Error) {
 }
 
 func object(field string, raw json.RawMessage) (map[string]json.RawMessage, *elberr.Error) {
-	var obj map[string]json.RawMessage
-	if raw[0] != '{' || json.Unmarshal(raw, &obj) != nil {
+	// raw is a member of the payload, which json.Valid accepted.
+	obj := members(raw)
+	if obj == nil {
 		return nil, invalidResponse("%s: must be an object, got %s", field, describe(raw))
 	}
 	return obj, nil

@@ -58,8 +58,12 @@ func parseResponse(payload []byte, multiValue, warn bool) (*response, *elberr.Er
 		return nil, invalidResponse("response: not valid UTF-8")
 	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(payload, &fields); err != nil || fields == nil {
-		if err != nil && !isTypeError(err) {
+	if json.Valid(payload) {
+		fields = members(payload)
+	}
+	if fields == nil {
+		// Not JSON, or JSON that is not an object: encoding/json's error says which.
+		if err := json.Unmarshal(payload, &fields); err != nil && !isTypeError(err) {
 			return nil, invalidResponse("response: not valid JSON: %v", err)
 		}
 		return nil, invalidResponse("response: must be a JSON object, got %s", describe(payload))

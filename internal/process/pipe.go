@@ -29,11 +29,18 @@ type outputPipe struct {
 
 	mu      sync.Mutex
 	settled atomic.Bool // cleared under mu by a read that returns bytes; set by the reader alone
+
+	// probe asks the kernel for the unread bytes into unread, unreadErr (under mu, by drained).
+	// It is made once: a closure made per call would cost allocations on every Flush.
+	probe     func(fd uintptr)
+	unread    int
+	unreadErr error
 }
 
 func newOutputPipe(r *os.File) *outputPipe {
 	p := &outputPipe{file: r}
 	p.settled.Store(true)
+	p.probe = func(fd uintptr) { p.unread, p.unreadErr = unreadBytes(fd) }
 	rc, err := r.SyscallConn()
 	if err != nil {
 		return p
@@ -100,12 +107,7 @@ func (p *outputPipe) drained() bool {
 	if !p.settled.Load() {
 		return false
 	}
-	unread := -1
-	err := p.rc.Control(func(fd uintptr) {
-		n, err := unreadBytes(fd)
-		if err == nil {
-			unread = n
-		}
-	})
-	return err == nil && unread == 0
+	p.unread, p.unreadErr = -1, nil
+	err := p.rc.Control(p.probe)
+	return err == nil && p.unreadErr == nil && p.unread == 0
 }
