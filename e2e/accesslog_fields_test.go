@@ -44,6 +44,7 @@ type fieldCase struct {
 // mode, an unsupported Transfer-Encoding, a request line and a header block over LIM-01's limits,
 // an unreadable request line. HTTP/2 requests are checked for the host, type and certificate.
 func TestAccessLogFieldsFromOutside(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not installed")
 	}
