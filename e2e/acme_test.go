@@ -24,6 +24,7 @@ import (
 // certificate about 20 s in: new connections get the new one while a connection opened
 // before goes on with the old one.
 func TestACMEWithPebble(t *testing.T) {
+	t.Parallel()
 	httpPort, httpsPort := freePort(t), freePort(t)
 	p := tlstest.StartPebble(t, httpPort, httpsPort, 30*time.Second)
 	inst := start(t, fmt.Sprintf(`

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,14 @@ type apiInstance struct {
 // waits for the API port. dataDir is reused when not empty (restart tests).
 func startWithAPI(t *testing.T, config, dataDir string, extra ...string) *apiInstance {
 	t.Helper()
+	return startWithAPIEnv(t, nil, config, dataDir, extra...)
+}
+
+// startWithAPIEnv is startWithAPI with extra environment variables ("NAME=value") for the
+// process alone: a test that gives them to its own albatross, not with t.Setenv to the whole
+// test process, can run in parallel with the others.
+func startWithAPIEnv(t *testing.T, env []string, config, dataDir string, extra ...string) *apiInstance {
+	t.Helper()
 	dir := t.TempDir()
 	if dataDir == "" {
 		dataDir = filepath.Join(dir, "data")
@@ -44,6 +53,9 @@ func startWithAPI(t *testing.T, config, dataDir string, extra ...string) *apiIns
 	}
 	inst.cmd = exec.Command(binary, append(args, extra...)...)
 	inst.cmd.Stdout, inst.cmd.Stderr = inst.logs, inst.logs
+	if env != nil {
+		inst.cmd.Env = append(os.Environ(), env...)
+	}
 	if err := inst.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

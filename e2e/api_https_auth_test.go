@@ -27,10 +27,10 @@ import (
 // login page, signs in, comes back through /oauth2/idpresponse and the target sees the user. A
 // listener naming a certificate nobody provides gets the typed CertificateNotFound error.
 func TestAPIHTTPSListenerWithOIDC(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	port := freePort(t)
 	op := authtest.StartOP(t, nil, fmt.Sprintf("https://127.0.0.1:%d/oauth2/idpresponse", port))
-	t.Setenv("SSL_CERT_FILE", op.CAFile) // albatross trusts the provider's certificate
 	backend := startBackend(t, "app", nil)
 	certFile, keyFile := selfSigned(t)
 	dataDir := t.TempDir()
@@ -50,7 +50,8 @@ func TestAPIHTTPSListenerWithOIDC(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	api := startWithAPI(t, "", dataDir)
+	// albatross trusts the provider's certificate
+	api := startWithAPIEnv(t, []string{"SSL_CERT_FILE=" + op.CAFile}, "", dataDir)
 	ctx, ec := context.Background(), api.elbClient("test", "test")
 	tg := need(ec.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("app"), Protocol: elbtypes.ProtocolEnumHttp,
 		Port: aws.Int32(int32(backend.port)), VpcId: aws.String("vpc-1"), TargetType: elbtypes.TargetTypeEnumInstance})).TargetGroups[0]

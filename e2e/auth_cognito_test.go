@@ -23,13 +23,14 @@ import (
 // runs offline when albatross_user_pools maps its user pool to a local OpenID provider; a
 // browser-like client signs in and the target gets the user's claims.
 func TestCognitoMappedToLocalProvider(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	op := authtest.StartOP(t, nil, fmt.Sprintf("https://127.0.0.1:%d/oauth2/idpresponse", port))
-	t.Setenv("SSL_CERT_FILE", op.CAFile)
 	backend := startBackend(t, "app", nil)
 	cert, key := selfSigned(t)
 	const pool = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
-	inst := start(t, fmt.Sprintf(`
+	// albatross trusts the provider's certificate
+	inst := startEnv(t, []string{"SSL_CERT_FILE=" + op.CAFile}, nil, fmt.Sprintf(`
 load_balancers:
   - name: web
     listeners:

@@ -74,13 +74,14 @@ func chromiumPath(t *testing.T) string {
 // login page, comes back through /oauth2/idpresponse and sees the page; the target received the
 // user's claims in x-amzn-oidc-data, signed with the key the API serves by kid.
 func TestOIDCSignInWithChromium(t *testing.T) {
+	t.Parallel()
 	bin := chromiumPath(t)
 	port := freePort(t)
 	op := authtest.StartOP(t, nil, fmt.Sprintf("https://127.0.0.1:%d/oauth2/idpresponse", port))
-	t.Setenv("SSL_CERT_FILE", op.CAFile) // albatross trusts the provider's certificate
 	backend := startBackend(t, "app", nil)
 	cert, key := selfSigned(t)
-	inst := startWithAPI(t, authConfig(op, port, backend.port, cert, key), "")
+	// albatross trusts the provider's certificate
+	inst := startWithAPIEnv(t, []string{"SSL_CERT_FILE=" + op.CAFile}, authConfig(op, port, backend.port, cert, key), "")
 	inst.waitPort(port)
 
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],

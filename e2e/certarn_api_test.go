@@ -23,6 +23,7 @@ import (
 // certificate. The DNS name the access log shows for a request without Host is the one
 // DescribeLoadBalancers reports.
 func TestCertificateARNInAPIAndLog(t *testing.T) {
+	t.Parallel()
 	defer rescue(t)
 	dir := t.TempDir()
 	ca := tlstest.NewCA(t, "E2E CA")

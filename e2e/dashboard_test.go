@@ -124,6 +124,7 @@ const choose = (id, text) => { const s = document.getElementById(id);
 // (scripts/dashboard-screenshot.sh), after ALBATROSS_DASHBOARD_SCREENSHOT_LOAD (a duration)
 // more of load for the charts to fill.
 func TestDashboardLiveInChromium(t *testing.T) {
+	t.Parallel()
 	bin := headless.Binary()
 	if bin == "" {
 		t.Skip("no chromium on PATH (scripts/install-test-deps.sh, or set ALBATROSS_CHROMIUM)")

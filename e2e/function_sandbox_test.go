@@ -45,6 +45,7 @@ def handler(event, context):
 // while its own code, the system's files and /tmp work. The data dir lies in /var/tmp, as a
 // real one lies in ~/.cache: the folders on the way to it cannot take new entries (docs/security.md).
 func TestFunctionsCannotReachTheDataDir(t *testing.T) {
+	t.Parallel()
 	base, err := os.MkdirTemp("/var/tmp", "albatross-e2e-sandbox-*")
 	if err != nil {
 		t.Skipf("no /var/tmp to hold the data dir: %v", err)

@@ -32,12 +32,13 @@ def handler(event, context):
 // API-made function's environment) and stickiness.key, and gets "Permission denied" for both,
 // running as a uid of the range, while it runs and answers normally.
 func TestFunctionUsersKeepTheDataDirPrivate(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("--function-uids needs root")
 	}
 	// The function's uid must be able to run the interpreter: not a shim in root's home (pyenv),
-	// so the system's comes first. t.Setenv keeps this test out of the parallel ones.
-	t.Setenv("PATH", "/usr/bin:/bin:"+os.Getenv("PATH"))
+	// so the system's comes first in the PATH albatross (and so its functions) gets.
+	path := "PATH=/usr/bin:/bin:" + os.Getenv("PATH")
 	// The data dir must lie below folders other users may search: t.TempDir's are private.
 	base, err := os.MkdirTemp("", "albatross-e2e-uids-*")
 	if err != nil {
@@ -48,7 +49,7 @@ func TestFunctionUsersKeepTheDataDirPrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := filepath.Join(base, "data")
-	api := startWithAPI(t, "", data, "--function-uids", "1900300000-1900300099")
+	api := startWithAPIEnv(t, []string{path}, "", data, "--function-uids", "1900300000-1900300099")
 	if logs := api.logs.String(); !strings.Contains(logs, "isolation=uids") && !strings.Contains(logs, "isolation=landlock+uids") {
 		t.Errorf("serve did not say that the function users apply:\n%s", logs)
 	}

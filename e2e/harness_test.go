@@ -94,7 +94,9 @@ func startEnv(t *testing.T, env, flags []string, config string, ports ...int) *i
 
 func (inst *instance) waitPort(port int) {
 	inst.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	// Generous: the wait ends as soon as the port opens or albatross exits, and a start that
+	// builds Go functions took over a minute on a loaded 2-core machine.
+	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
 		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
 		if err == nil {

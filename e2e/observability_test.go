@@ -76,6 +76,7 @@ func TestMetricsOnFreshServe(t *testing.T) {
 // that reaches an OTLP/HTTP collector — decoded here with the collector's protobuf types — in
 // the trace its X-Amzn-Trace-Id names, flushed when albatross stops.
 func TestTracesReachCollector(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var traceIDs []string
 	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -99,9 +100,9 @@ func TestTracesReachCollector(t *testing.T) {
 		_, _ = w.Write(resp)
 	}))
 	defer collector.Close()
-	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL) // sequential test: no other albatross sees it
 	port := freePort(t)
-	inst := start(t, fmt.Sprintf(`
+	// Given to this albatross alone: no other test's process exports to the collector.
+	inst := startEnv(t, []string{"OTEL_EXPORTER_OTLP_ENDPOINT=" + collector.URL}, nil, fmt.Sprintf(`
 load_balancers:
   - name: web
     listeners:

@@ -2,7 +2,7 @@
 # Installs the Debian packages the test suite drives as real, unmodified clients: the aws CLI v2
 # (awscli, for the control API scenario), headless Chromium (for the dashboard test) and etcd (for
 # the cluster test); and the
-# Serverless Framework v3 from npm (into bin/serverless-v3, kept between runs) for the
+# Serverless Framework v3 from npm (into the user's cache, kept between runs and clones) for the
 # importer's differential test, which needs Node.js and npm (installed from Debian when absent).
 # Idempotent; `make test` runs it. Without root or apt it says so and exits 0: the tests that need
 # the Debian tools then skip with a reason.
@@ -29,8 +29,11 @@ fi
 
 # Serverless Framework v3, pinned: internal/importer/serverless compiles alb events as this
 # version does, and its test compares the result with what `sls package` writes.
+# It lives outside the clone, in ${ALBATROSS_TEST_CACHE:-${XDG_CACHE_HOME:-~/.cache}/albatross-test}
+# (the test looks there too): CI runs on a clean clone, where bin/ would take an npm install of
+# about two minutes on every run.
 sls_version=3.40.0
-sls_dir="$root/bin/serverless-v3"
+sls_dir="${ALBATROSS_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/albatross-test}/serverless-v3"
 if [ "$(cat "$sls_dir/.version" 2>/dev/null)" != "$sls_version" ]; then
 	if ! command -v npm >/dev/null 2>&1; then
 		echo "install-test-deps: npm is missing: cannot install the Serverless Framework for the importer test" >&2

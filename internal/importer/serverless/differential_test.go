@@ -32,13 +32,23 @@ var differentialInputs = map[string]struct {
 	"sls-features": {stage: "qa", params: map[string]string{"color": "green"}, env: map[string]string{"FEATURES_REGION": "eu-west-3"}},
 }
 
-// slsBinary is Serverless v3 as scripts/install-test-deps.sh installs it.
+// slsBinary is Serverless v3 where scripts/install-test-deps.sh installs it: outside the clone,
+// in $ALBATROSS_TEST_CACHE, else $XDG_CACHE_HOME/albatross-test, else ~/.cache/albatross-test.
 func slsBinary(t *testing.T) string {
 	t.Helper()
-	p, err := filepath.Abs("../../../bin/serverless-v3/node_modules/.bin/sls")
-	if err != nil {
-		t.Fatal(err)
+	cache := os.Getenv("ALBATROSS_TEST_CACHE")
+	if cache == "" {
+		base := os.Getenv("XDG_CACHE_HOME")
+		if base == "" {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				t.Fatal(err)
+			}
+			base = filepath.Join(home, ".cache")
+		}
+		cache = filepath.Join(base, "albatross-test")
 	}
+	p := filepath.Join(cache, "serverless-v3", "node_modules", ".bin", "sls")
 	if _, err := os.Stat(p); err != nil {
 		t.Fatalf("Serverless Framework v3 is not installed at %s: run scripts/install-test-deps.sh", p)
 	}

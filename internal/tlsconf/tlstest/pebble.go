@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,13 +35,36 @@ type Pebble struct {
 	Server *httptest.Server
 }
 
+// pebbleEnv is what pebble reads from the environment, once, in va.New and wfe.New: no random
+// sleeps before validations, no deliberately refused nonces, for deterministic runs.
+var pebbleEnv = map[string]string{"PEBBLE_VA_NOSLEEP": "1", "PEBBLE_WFE_NONCEREJECT": "0"}
+
+// pebbleEnvMu holds the environment set while one pebble is built.
+var pebbleEnvMu sync.Mutex
+
+// withPebbleEnv runs build with pebbleEnv set, then restores the environment. It is not
+// t.Setenv, which would keep every test that starts pebble out of the parallel ones.
+func withPebbleEnv(build func()) {
+	pebbleEnvMu.Lock()
+	defer pebbleEnvMu.Unlock()
+	for k, v := range pebbleEnv {
+		old, had := os.LookupEnv(k)
+		_ = os.Setenv(k, v)
+		defer func() {
+			if had {
+				_ = os.Setenv(k, old)
+			} else {
+				_ = os.Unsetenv(k)
+			}
+		}()
+	}
+	build()
+}
+
 // StartPebble starts pebble validating http-01 on httpPort and tls-alpn-01 on tlsPort, issuing
-// certificates valid for validity. It sets environment variables (no t.Parallel).
+// certificates valid for validity. Tests that call it may run in parallel.
 func StartPebble(t *testing.T, httpPort, tlsPort int, validity time.Duration) *Pebble {
 	t.Helper()
-	// No random sleeps before validations, no deliberately refused nonces: deterministic runs.
-	t.Setenv("PEBBLE_VA_NOSLEEP", "1")
-	t.Setenv("PEBBLE_WFE_NONCEREJECT", "0")
 	logger := log.New(io.Discard, "", 0)
 	if testing.Verbose() {
 		logger = log.New(testLog{t}, "pebble ", 0)
@@ -49,8 +73,12 @@ func StartPebble(t *testing.T, httpPort, tlsPort int, validity time.Duration) *P
 	authority := ca.New(logger, store, "", "ecdsa", 0, 1, map[string]ca.Profile{
 		"default": {Description: "test", ValidityPeriod: uint64(validity / time.Second)},
 	})
-	v := va.New(logger, httpPort, tlsPort, false, startDNS(t), store)
-	front := wfe.New(logger, store, v, authority, []string{"pebble.letsencrypt.org"}, false, false, 0, 0)
+	dnsAddr := startDNS(t)
+	var front wfe.WebFrontEndImpl
+	withPebbleEnv(func() {
+		v := va.New(logger, httpPort, tlsPort, false, dnsAddr, store)
+		front = wfe.New(logger, store, v, authority, []string{"pebble.letsencrypt.org"}, false, false, 0, 0)
+	})
 	srv := httptest.NewTLSServer(front.Handler())
 	t.Cleanup(srv.Close)
 	p := &Pebble{Directory: srv.URL + wfe.DirectoryPath, Server: srv, Issuer: x509.NewCertPool()}
