@@ -109,31 +109,59 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // watch delivers the changes from revision next until the watch ends, and returns the revision
-// to go on from.
+// to go on from. Every event holds the whole state of the one key, so only the newest of what
+// has arrived is delivered: a node that fell behind a burst of writes validates and applies
+// once, not once per revision.
 func (b stateBackend) watch(ctx context.Context, next int64, changed func(*state.Resources, state.Revision)) int64 {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for resp := range b.c.cli.Watch(wctx, b.key(), clientv3.WithRev(next)) {
-		if err := resp.Err(); err != nil {
+	ch := b.c.cli.Watch(wctx, b.key(), clientv3.WithRev(next))
+	for resp := range ch {
+		ev, err := newestEvent(resp, ch)
+		if err != nil {
 			b.c.log.Warn("watch of the shared state ended; reading it whole", "error", err)
 			return next
 		}
-		for _, ev := range resp.Events {
-			rev := ev.Kv.ModRevision
-			next = rev + 1
-			if ev.Type == clientv3.EventTypeDelete {
-				changed(&state.Resources{}, state.Revision{Seen: rev})
-				continue
-			}
-			r, err := state.DecodeResources(ev.Kv.Value)
-			if err != nil {
-				b.c.log.Error("shared state not understood; keeping the last one", "revision", rev, "error", err)
-				continue
-			}
-			changed(r, state.Revision{Mod: rev, Seen: rev})
+		if ev == nil {
+			continue
 		}
+		rev := ev.Kv.ModRevision
+		next = rev + 1
+		if ev.Type == clientv3.EventTypeDelete {
+			changed(&state.Resources{}, state.Revision{Seen: rev})
+			continue
+		}
+		r, err := state.DecodeResources(ev.Kv.Value)
+		if err != nil {
+			b.c.log.Error("shared state not understood; keeping the last one", "revision", rev, "error", err)
+			continue
+		}
+		changed(r, state.Revision{Mod: rev, Seen: rev})
 	}
 	return next
+}
+
+// newestEvent is the last event of resp and of the responses already waiting behind it in ch,
+// or nil when none carries one. A response that ends the watch ends it here too.
+func newestEvent(resp clientv3.WatchResponse, ch clientv3.WatchChan) (*clientv3.Event, error) {
+	var ev *clientv3.Event
+	for {
+		if err := resp.Err(); err != nil {
+			return nil, err
+		}
+		if n := len(resp.Events); n > 0 {
+			ev = resp.Events[n-1]
+		}
+		select {
+		case more, ok := <-ch:
+			if !ok {
+				return ev, nil
+			}
+			resp = more
+		default:
+			return ev, nil
+		}
+	}
 }
 
 func unavailable(err error) error { return fmt.Errorf("%w: etcd: %w", state.ErrUnavailable, err) }
