@@ -35,11 +35,15 @@ type IdleConn struct {
 	// sock reads and writes a TCP socket without the runtime's system-call hand-off
 	// (internal/h1/sock); nil for other connections, used through Conn.
 	sock *sock.Socket
+	// writeDeadline is quietUntil, made once: sock.WriteWithin sets it only when the socket is
+	// full.
+	writeDeadline func() time.Time
 }
 
 // NewIdleConn returns c with the idle timeout idle.
 func NewIdleConn(c net.Conn, idle time.Duration) *IdleConn {
 	ic := &IdleConn{Conn: c, idle: idle, sock: sock.New(c)}
+	ic.writeDeadline = ic.quietUntil
 	ic.touch()
 	return ic
 }
@@ -83,7 +87,6 @@ func (c *IdleConn) Read(b []byte) (int, error) {
 func (c *IdleConn) Write(b []byte) (int, error) {
 	written := 0
 	for {
-		_ = c.Conn.SetWriteDeadline(c.quietUntil())
 		n, err := c.write(b[written:])
 		written += n
 		if n > 0 {
@@ -103,10 +106,13 @@ func (c *IdleConn) read(b []byte) (int, error) {
 	return c.Conn.Read(b)
 }
 
+// write waits for room until quietUntil: on a raw socket the deadline is set only when the
+// socket is full (sock.WriteWithin), so a request the kernel takes at once moves no timer.
 func (c *IdleConn) write(b []byte) (int, error) {
 	if c.sock != nil {
-		return c.sock.Write(b)
+		return c.sock.WriteWithin(b, c.writeDeadline)
 	}
+	_ = c.Conn.SetWriteDeadline(c.quietUntil())
 	return c.Conn.Write(b)
 }
 

@@ -71,6 +71,7 @@ func newConn(s *Server, id, nc net.Conn) *conn {
 		c.in.sock = sock.New(nc)
 	}
 	c.dw.c = c
+	c.dw.deadline = c.writeDeadline
 	if ra := nc.RemoteAddr(); ra != nil {
 		c.remoteAddr = ra.String()
 	}
@@ -322,13 +323,20 @@ func (c *conn) releaseWriter() {
 
 // deadlineWriter is the response's way to the connection: every write must make progress
 // within the idle timeout (TMO-01), so that a client that stops reading is dropped instead of
-// pinning its handler and the target's response.
-type deadlineWriter struct{ c *conn }
+// pinning its handler and the target's response. On a raw socket the deadline is set only once
+// the client's receive window is full (sock.WriteWithin): the write that goes through at once,
+// nearly every one, moves no timer.
+type deadlineWriter struct {
+	c        *conn
+	deadline func() time.Time // c.writeDeadline, made once per connection
+}
 
 func (w *deadlineWriter) Write(p []byte) (int, error) {
-	_ = w.c.nc.SetWriteDeadline(time.Now().Add(w.c.idle))
 	if s := w.c.in.sock; s != nil {
-		return s.Write(p)
+		return s.WriteWithin(p, w.deadline)
 	}
+	_ = w.c.nc.SetWriteDeadline(time.Now().Add(w.c.idle))
 	return w.c.nc.Write(p)
 }
+
+func (c *conn) writeDeadline() time.Time { return time.Now().Add(c.idle) }
