@@ -299,3 +299,33 @@ func TestUnframeableHeadToVerdictHandler(t *testing.T) {
 		t.Fatalf("verdict %q close=%v", resp.Header.Get("X-Verdict"), resp.Close)
 	}
 }
+
+// TestResponseHeaderStartsEmpty: the connection reuses its response header map from request to
+// request, so what one handler set must not reach the next response.
+func TestResponseHeaderStartsEmpty(t *testing.T) {
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(w.Header()) != 0 {
+			t.Errorf("request %s: the handler found a header of %d keys; want an empty one", r.URL.Path, len(w.Header()))
+		}
+		if r.URL.Path == "/first" {
+			w.Header().Set("X-First", "1")
+			w.Header().Set("Content-Type", "text/x-first")
+		}
+		_, _ = io.WriteString(w, r.URL.Path)
+	}), time.Minute)
+	c := dial(t, addr)
+	br := bufio.NewReader(c)
+	for _, path := range []string{"/first", "/second"} {
+		if _, err := io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := readResponse(t, br, http.MethodGet)
+		first := path == "/first"
+		if got := resp.Header.Get("X-First") != ""; got != first || body != path {
+			t.Errorf("%s: X-First present %v, body %q; want %v, %q", path, got, body, first, path)
+		}
+		if ct := resp.Header.Get("Content-Type"); first && ct != "text/x-first" || !first && ct == "text/x-first" {
+			t.Errorf("%s: Content-Type %q", path, ct)
+		}
+	}
+}
