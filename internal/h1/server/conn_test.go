@@ -329,3 +329,44 @@ func TestResponseHeaderStartsEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestKeptDeadlineIsNotObeyed: the loop keeps the read deadline of an earlier head while it is
+// close to the one wanted (armHeadDeadline); when that one passes during a keep-alive wait or
+// inside a head, the connection is not closed early: only a full idle timeout of silence, or a
+// head not complete an idle timeout after its first byte, ends it.
+func TestKeptDeadlineIsNotObeyed(t *testing.T) {
+	t.Parallel()
+	const idle = 1500 * time.Millisecond
+	addr, _ := serve(t, echo, idle)
+	c := dial(t, addr)
+	br := bufio.NewReader(c)
+	get := func(name string, parts ...string) {
+		t.Helper()
+		for i, p := range parts {
+			if i > 0 {
+				time.Sleep(idle * 11 / 15) // past the kept deadline, within the wanted one
+			}
+			_, _ = io.WriteString(c, p)
+		}
+		if resp, _ := readResponse(t, br, "GET"); resp.StatusCode != 200 {
+			t.Fatalf("%s: status %d, want 200", name, resp.StatusCode)
+		}
+	}
+	const head = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+	// A sets the deadline; B, 0.4 idle timeouts later, keeps it; it passes during the wait
+	// for C.
+	get("A", head)
+	time.Sleep(idle * 2 / 5)
+	get("B", head)
+	time.Sleep(idle * 11 / 15)
+	get("C", head)
+	// D sets a fresh deadline; E starts 0.4 idle timeouts later and keeps it; it passes in
+	// the middle of E's head.
+	get("D", head)
+	time.Sleep(idle * 2 / 5)
+	get("E", "GET / HTTP/1.1\r\n", "Host: x\r\n\r\n")
+	// Then silence: the connection closes after the idle timeout.
+	if !closedByServer(br) {
+		t.Fatal("a silent keep-alive connection was not closed")
+	}
+}

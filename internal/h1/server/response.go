@@ -335,7 +335,10 @@ func (w *response) FlushError() error {
 
 // SetReadDeadline and SetWriteDeadline let http.ResponseController (the listener's idle
 // timeout on bodies) set the connection's deadlines.
-func (w *response) SetReadDeadline(t time.Time) error { return w.c.nc.SetReadDeadline(t) }
+func (w *response) SetReadDeadline(t time.Time) error {
+	w.c.readDeadlineMoved.Store(true) // possibly from a body reader's goroutine
+	return w.c.nc.SetReadDeadline(t)
+}
 
 func (w *response) SetWriteDeadline(t time.Time) error { return w.c.nc.SetWriteDeadline(t) }
 

@@ -24,6 +24,7 @@ type watch struct {
 	c     *conn
 	timer *time.Timer
 	state watchState // guarded by c.mu
+	ran   bool       // a read was started since the last stop; guarded by c.mu
 	done  chan struct{}
 }
 
@@ -68,10 +69,14 @@ func (w *watch) run() {
 		return
 	}
 	w.state = watchReading
+	w.ran = true
 	cancel := c.cancel
 	slot := c.in.buf[c.in.w : c.in.w+1]
 	c.mu.Unlock()
 
+	// A request without a body leaves the head's deadline on the connection (serveRequest):
+	// the watch waits as long as the handler runs.
+	_ = c.nc.SetReadDeadline(time.Time{})
 	n, err := c.nc.Read(slot)
 
 	c.mu.Lock()
@@ -102,7 +107,12 @@ func (w *watch) stop() {
 		default:
 		}
 	}
+	ran := state == watchReading || state == watchOff && w.ran
+	w.ran = false
 	c.mu.Unlock()
+	if ran {
+		c.forgetReadDeadline() // the watch cleared it for its read
+	}
 	if state != watchReading {
 		return
 	}
