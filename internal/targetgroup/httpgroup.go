@@ -90,8 +90,11 @@ func (h *HTTPGroup) forward(w http.ResponseWriter, r *http.Request, t *Target) e
 // targetFailed reports whether an exchange counts against the target for anomaly mitigation: a
 // 5XX it answered, or a failure blamed on it (not a client that went away).
 func targetFailed(err error, status int) bool {
-	var e *elberr.Error
-	return status >= 500 || errors.As(err, &e) && e.Source == elberr.SourceTarget
+	if status >= 500 {
+		return true
+	}
+	e, ok := errors.AsType[*elberr.Error](err) // errors.As would move e to the heap per request
+	return ok && e.Source == elberr.SourceTarget
 }
 
 // choose returns the target for r and its index: the one a valid stickiness cookie names while

@@ -35,11 +35,17 @@ type IdleConn struct {
 	// sock reads and writes a TCP socket without the runtime's system-call hand-off
 	// (internal/h1/sock); nil for other connections, used through Conn.
 	sock *sock.Socket
+	// readDeadline is the read deadline last set on the connection, in UnixNano (0: none yet).
+	readDeadline atomic.Int64
+	// writeDeadline is quietUntil, made once: sock.WriteWithin sets it only when the socket is
+	// full.
+	writeDeadline func() time.Time
 }
 
 // NewIdleConn returns c with the idle timeout idle.
 func NewIdleConn(c net.Conn, idle time.Duration) *IdleConn {
 	ic := &IdleConn{Conn: c, idle: idle, sock: sock.New(c)}
+	ic.writeDeadline = ic.quietUntil
 	ic.touch()
 	return ic
 }
@@ -68,7 +74,7 @@ func (c *IdleConn) quietUntil() time.Time {
 
 func (c *IdleConn) Read(b []byte) (int, error) {
 	for {
-		_ = c.Conn.SetReadDeadline(c.quietUntil())
+		c.armRead()
 		n, err := c.read(b)
 		if n > 0 {
 			c.touch()
@@ -80,10 +86,23 @@ func (c *IdleConn) Read(b []byte) (int, error) {
 	}
 }
 
+// armRead sets the read deadline to quietUntil unless the one set is still ahead and less than
+// half an idle timeout short of it. A deadline that fires early is harmless: retry sees the
+// connection was not idle that long and the next arm sets the exact one. So a busy connection
+// moves its runtime timer about twice per idle timeout instead of on every read.
+func (c *IdleConn) armRead() {
+	until := c.quietUntil().UnixNano()
+	set := c.readDeadline.Load()
+	if set != 0 && until-set < int64(c.idle/2) && set > time.Now().UnixNano() {
+		return
+	}
+	_ = c.Conn.SetReadDeadline(time.Unix(0, until))
+	c.readDeadline.Store(until)
+}
+
 func (c *IdleConn) Write(b []byte) (int, error) {
 	written := 0
 	for {
-		_ = c.Conn.SetWriteDeadline(c.quietUntil())
 		n, err := c.write(b[written:])
 		written += n
 		if n > 0 {
@@ -103,10 +122,13 @@ func (c *IdleConn) read(b []byte) (int, error) {
 	return c.Conn.Read(b)
 }
 
+// write waits for room until quietUntil: on a raw socket the deadline is set only when the
+// socket is full (sock.WriteWithin), so a request the kernel takes at once moves no timer.
 func (c *IdleConn) write(b []byte) (int, error) {
 	if c.sock != nil {
-		return c.sock.Write(b)
+		return c.sock.WriteWithin(b, c.writeDeadline)
 	}
+	_ = c.Conn.SetWriteDeadline(c.quietUntil())
 	return c.Conn.Write(b)
 }
 

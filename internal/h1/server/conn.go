@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/elberr"
@@ -47,6 +48,11 @@ type conn struct {
 	dw      deadlineWriter
 	resp    response
 	body    *body // of the request being served, nil when it has none
+	// readDeadline is the read deadline the loop last set on the connection (zero: not known,
+	// set the next); only the loop's goroutine uses it (armHeadDeadline).
+	readDeadline time.Time
+	// readDeadlineMoved: a handler set the read deadline (response.SetReadDeadline) since.
+	readDeadlineMoved atomic.Bool
 
 	// continueMu orders an interim 100 Continue (written by a body read, possibly on another
 	// goroutine) before the response's head.
@@ -71,6 +77,7 @@ func newConn(s *Server, id, nc net.Conn) *conn {
 		c.in.sock = sock.New(nc)
 	}
 	c.dw.c = c
+	c.dw.deadline = c.writeDeadline
 	if ra := nc.RemoteAddr(); ra != nil {
 		c.remoteAddr = ra.String()
 	}
@@ -150,7 +157,8 @@ func (c *conn) readHead() (int, error) {
 	if begun {
 		c.activate()
 	}
-	_ = c.nc.SetReadDeadline(time.Now().Add(c.idle))
+	want := time.Now().Add(c.idle)
+	c.armHeadDeadline(want)
 	parsedAt := -1
 	scanFrom := c.in.r
 	for {
@@ -172,7 +180,8 @@ func (c *conn) readHead() (int, error) {
 				c.activate()
 				// The head has the idle timeout from its first byte, as net/http's
 				// ReadHeaderTimeout.
-				_ = c.nc.SetReadDeadline(time.Now().Add(c.idle))
+				want = time.Now().Add(c.idle)
+				c.armHeadDeadline(want)
 			}
 			if scanFrom < c.in.r {
 				scanFrom = c.in.r // fill moved the bytes
@@ -180,6 +189,12 @@ func (c *conn) readHead() (int, error) {
 			continue
 		}
 		if err == nil {
+			continue
+		}
+		if isTimeout(err) && time.Now().Before(want) {
+			// A deadline kept from before (armHeadDeadline) fired early: wait until the
+			// exact one.
+			c.setReadDeadline(want)
 			continue
 		}
 		if b := c.in.buf[c.in.r:c.in.w]; parsedAt != len(b) {
@@ -196,6 +211,32 @@ func (c *conn) readHead() (int, error) {
 		return 0, err
 	}
 }
+
+// armHeadDeadline gives the head read the deadline want (now plus the idle timeout), unless the
+// deadline already set is still ahead and less than half an idle timeout short of it: on a
+// keep-alive connection the loop then moves its runtime timer about twice per idle timeout
+// instead of twice per request. One that fires early is not obeyed (readHead sets want and
+// reads on), so the idle and head timeouts stay exact.
+func (c *conn) armHeadDeadline(want time.Time) {
+	if c.readDeadlineMoved.Load() {
+		c.readDeadlineMoved.Store(false)
+		c.forgetReadDeadline()
+	}
+	if set := c.readDeadline; !set.IsZero() && want.Sub(set) < c.idle/2 && set.After(time.Now()) {
+		return
+	}
+	c.setReadDeadline(want)
+}
+
+// setReadDeadline sets the connection's read deadline and remembers it for armHeadDeadline.
+func (c *conn) setReadDeadline(t time.Time) {
+	_ = c.nc.SetReadDeadline(t)
+	c.readDeadline = t
+}
+
+// forgetReadDeadline is called where the read deadline may have been changed behind the loop's
+// back (a hijacker, a body's idle timeout, the watch): the next head sets its own.
+func (c *conn) forgetReadDeadline() { c.readDeadline = time.Time{} }
 
 // mayEndHead reports whether b holds an empty line's terminator: a head ends there.
 func mayEndHead(b []byte) bool {
@@ -322,13 +363,20 @@ func (c *conn) releaseWriter() {
 
 // deadlineWriter is the response's way to the connection: every write must make progress
 // within the idle timeout (TMO-01), so that a client that stops reading is dropped instead of
-// pinning its handler and the target's response.
-type deadlineWriter struct{ c *conn }
+// pinning its handler and the target's response. On a raw socket the deadline is set only once
+// the client's receive window is full (sock.WriteWithin): the write that goes through at once,
+// nearly every one, moves no timer.
+type deadlineWriter struct {
+	c        *conn
+	deadline func() time.Time // c.writeDeadline, made once per connection
+}
 
 func (w *deadlineWriter) Write(p []byte) (int, error) {
-	_ = w.c.nc.SetWriteDeadline(time.Now().Add(w.c.idle))
 	if s := w.c.in.sock; s != nil {
-		return s.Write(p)
+		return s.WriteWithin(p, w.deadline)
 	}
+	_ = w.c.nc.SetWriteDeadline(time.Now().Add(w.c.idle))
 	return w.c.nc.Write(p)
 }
+
+func (c *conn) writeDeadline() time.Time { return time.Now().Add(c.idle) }

@@ -299,3 +299,74 @@ func TestUnframeableHeadToVerdictHandler(t *testing.T) {
 		t.Fatalf("verdict %q close=%v", resp.Header.Get("X-Verdict"), resp.Close)
 	}
 }
+
+// TestResponseHeaderStartsEmpty: the connection reuses its response header map from request to
+// request, so what one handler set must not reach the next response.
+func TestResponseHeaderStartsEmpty(t *testing.T) {
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(w.Header()) != 0 {
+			t.Errorf("request %s: the handler found a header of %d keys; want an empty one", r.URL.Path, len(w.Header()))
+		}
+		if r.URL.Path == "/first" {
+			w.Header().Set("X-First", "1")
+			w.Header().Set("Content-Type", "text/x-first")
+		}
+		_, _ = io.WriteString(w, r.URL.Path)
+	}), time.Minute)
+	c := dial(t, addr)
+	br := bufio.NewReader(c)
+	for _, path := range []string{"/first", "/second"} {
+		if _, err := io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := readResponse(t, br, http.MethodGet)
+		first := path == "/first"
+		if got := resp.Header.Get("X-First") != ""; got != first || body != path {
+			t.Errorf("%s: X-First present %v, body %q; want %v, %q", path, got, body, first, path)
+		}
+		if ct := resp.Header.Get("Content-Type"); first && ct != "text/x-first" || !first && ct == "text/x-first" {
+			t.Errorf("%s: Content-Type %q", path, ct)
+		}
+	}
+}
+
+// TestKeptDeadlineIsNotObeyed: the loop keeps the read deadline of an earlier head while it is
+// close to the one wanted (armHeadDeadline); when that one passes during a keep-alive wait or
+// inside a head, the connection is not closed early: only a full idle timeout of silence, or a
+// head not complete an idle timeout after its first byte, ends it.
+func TestKeptDeadlineIsNotObeyed(t *testing.T) {
+	t.Parallel()
+	const idle = 2 * time.Second // the margins below are fractions of it: generous under load
+	addr, _ := serve(t, echo, idle)
+	c := dial(t, addr)
+	br := bufio.NewReader(c)
+	get := func(name string, parts ...string) {
+		t.Helper()
+		for i, p := range parts {
+			if i > 0 {
+				time.Sleep(idle * 13 / 20) // past the kept deadline, within the wanted one
+			}
+			_, _ = io.WriteString(c, p)
+		}
+		if resp, _ := readResponse(t, br, "GET"); resp.StatusCode != 200 {
+			t.Fatalf("%s: status %d, want 200", name, resp.StatusCode)
+		}
+	}
+	const head = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+	// A sets the deadline; B, 0.45 idle timeouts later, keeps it; it passes during the wait
+	// for C, which comes 0.35 idle timeouts before the wanted one.
+	get("A", head)
+	time.Sleep(idle * 9 / 20)
+	get("B", head)
+	time.Sleep(idle * 13 / 20)
+	get("C", head)
+	// D sets a fresh deadline; E starts 0.45 idle timeouts later and keeps it; it passes in
+	// the middle of E's head.
+	get("D", head)
+	time.Sleep(idle * 9 / 20)
+	get("E", "GET / HTTP/1.1\r\n", "Host: x\r\n\r\n")
+	// Then silence: the connection closes after the idle timeout.
+	if !closedByServer(br) {
+		t.Fatal("a silent keep-alive connection was not closed")
+	}
+}

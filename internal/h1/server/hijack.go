@@ -21,6 +21,7 @@ func (c *conn) hijack() (net.Conn, *bufio.ReadWriter, error) {
 	c.hijacked = true
 	c.mu.Unlock()
 	_ = c.nc.SetDeadline(time.Time{})
+	c.forgetReadDeadline() // the hijacker may set its own; elberr may give the connection back
 	hc := &hijackedConn{Conn: c.nc, c: c}
 	return hc, bufio.NewReadWriter(bufio.NewReaderSize(hc, 16), bufio.NewWriter(hc)), nil
 }

@@ -127,3 +127,48 @@ func TestShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestWatchOutlivesTheHeadDeadline: a request without a body keeps the head's read deadline
+// while it is served (serveRequest); a handler running past it is still watched (the client
+// leaving cancels it), and the connection serves the next request afterwards.
+func TestWatchOutlivesTheHeadDeadline(t *testing.T) {
+	t.Parallel()
+	const idle = 200 * time.Millisecond
+	started, canceled := make(chan struct{}, 2), make(chan error, 2)
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/wait":
+			started <- struct{}{}
+			select {
+			case <-r.Context().Done():
+				canceled <- r.Context().Err()
+			case <-time.After(15 * time.Second):
+				canceled <- nil
+			}
+		case "/slow":
+			time.Sleep(3 * idle)
+		}
+		_, _ = io.WriteString(w, r.URL.Path)
+	}), idle)
+
+	t.Run("the client leaving is still seen", func(t *testing.T) {
+		c := dial(t, addr)
+		_, _ = io.WriteString(c, "GET /wait HTTP/1.1\r\nHost: a\r\n\r\n")
+		<-started
+		time.Sleep(3 * idle) // the head's deadline passes while the watch reads
+		_ = c.Close()
+		if err := <-canceled; err != context.Canceled {
+			t.Fatalf("request context %v, want canceled when the client left", err)
+		}
+	})
+	t.Run("the connection serves on", func(t *testing.T) {
+		c := dial(t, addr)
+		br := bufio.NewReader(c)
+		for _, path := range []string{"/slow", "/fast"} {
+			_, _ = io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: a\r\n\r\n")
+			if resp, body := readResponse(t, br, "GET"); resp.StatusCode != 200 || body != path {
+				t.Fatalf("%s: %d %q, want 200 and the path", path, resp.StatusCode, body)
+			}
+		}
+	})
+}

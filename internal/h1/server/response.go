@@ -36,8 +36,17 @@ type response struct {
 	trailers      []string
 }
 
+// reset readies the response for r. The header map of the connection's previous response is
+// emptied and reused (its handler returned and the response was finished; a hijacked
+// connection never comes back here), so a keep-alive request allocates no map for it.
 func (w *response) reset(c *conn, r *http.Request) {
-	*w = response{c: c, req: r, header: make(http.Header), pending: c.buffers.pending[:0], contentLength: -1, closeAfter: r.Close}
+	header := w.header
+	if header == nil {
+		header = make(http.Header)
+	} else {
+		clear(header)
+	}
+	*w = response{c: c, req: r, header: header, pending: c.buffers.pending[:0], contentLength: -1, closeAfter: r.Close}
 }
 
 func (w *response) Header() http.Header { return w.header }
@@ -191,10 +200,14 @@ func (w *response) commit(first []byte) {
 		_, _ = b.WriteString("\r\n")
 	}
 	if contentLength != "" {
-		_, _ = b.WriteString("Content-Length: " + contentLength + "\r\n")
+		_, _ = b.WriteString("Content-Length: ")
+		_, _ = b.WriteString(contentLength)
+		_, _ = b.WriteString("\r\n")
 	}
 	if v, ok := h["Content-Type"]; ok && len(v) > 0 {
-		_, _ = b.WriteString("Content-Type: " + sanitize(v[0]) + "\r\n")
+		_, _ = b.WriteString("Content-Type: ")
+		_, _ = b.WriteString(sanitize(v[0]))
+		_, _ = b.WriteString("\r\n")
 	}
 	switch {
 	case w.closeAfter:
@@ -322,7 +335,10 @@ func (w *response) FlushError() error {
 
 // SetReadDeadline and SetWriteDeadline let http.ResponseController (the listener's idle
 // timeout on bodies) set the connection's deadlines.
-func (w *response) SetReadDeadline(t time.Time) error { return w.c.nc.SetReadDeadline(t) }
+func (w *response) SetReadDeadline(t time.Time) error {
+	w.c.readDeadlineMoved.Store(true) // possibly from a body reader's goroutine
+	return w.c.nc.SetReadDeadline(t)
+}
 
 func (w *response) SetWriteDeadline(t time.Time) error { return w.c.nc.SetWriteDeadline(t) }
 

@@ -15,7 +15,6 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 	raw := c.in.buf[c.in.r : c.in.r+n]
 	c.in.r += n
 	c.in.floor = c.in.r // the head stays put while the request is served
-	_ = c.nc.SetReadDeadline(time.Time{})
 	h := &c.head
 	c.received.Decide(h)
 	if status := headStatus(h, &c.received, c.srv.Verdicts); status != 0 {
@@ -30,6 +29,14 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 	if !ok {
 		c.writePage(http.StatusBadRequest)
 		return false, false
+	}
+	if c.body != nil {
+		// The body's reads have no deadline but the idle timeout the listener gives each
+		// (TMO-01), set through the response. A request without a body keeps the head's
+		// deadline: nothing reads the connection until the next head, but the watch, which
+		// clears it for its read.
+		c.setReadDeadline(time.Time{})
+		c.forgetReadDeadline()
 	}
 	c.mu.Lock()
 	c.cancel, c.hijacked, c.resumed, c.handlerDone = cancel, false, false, false

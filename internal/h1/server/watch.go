@@ -24,7 +24,10 @@ type watch struct {
 	c     *conn
 	timer *time.Timer
 	state watchState // guarded by c.mu
-	done  chan struct{}
+	ran   bool       // a read was started since the last stop; guarded by c.mu
+	// stopping: stop set a past read deadline to end the read; guarded by c.mu.
+	stopping bool
+	done     chan struct{}
 }
 
 func (w *watch) init(c *conn) {
@@ -68,11 +71,27 @@ func (w *watch) run() {
 		return
 	}
 	w.state = watchReading
+	w.ran = true
 	cancel := c.cancel
 	slot := c.in.buf[c.in.w : c.in.w+1]
 	c.mu.Unlock()
 
 	n, err := c.nc.Read(slot)
+	for n == 0 && isTimeout(err) {
+		// Either stop's past deadline, or the head's, which a request without a body keeps
+		// (serveRequest): then the watch clears it and waits on, as long as the handler runs.
+		// Under c.mu, so that stop's deadline cannot come between the check and the clear.
+		c.mu.Lock()
+		stopping := w.stopping
+		if !stopping {
+			_ = c.nc.SetReadDeadline(time.Time{})
+		}
+		c.mu.Unlock()
+		if stopping {
+			break
+		}
+		n, err = c.nc.Read(slot)
+	}
 
 	c.mu.Lock()
 	if n == 1 {
@@ -87,7 +106,8 @@ func (w *watch) run() {
 }
 
 // stop ends the watch before the loop uses the connection again: a pending timer is stopped, a
-// running read is interrupted by a past deadline and waited for.
+// running read is interrupted by a past deadline and waited for. The past deadline stays: the
+// next head read sets its own, so a watched request costs the read timer one move here.
 func (w *watch) stop() {
 	c := w.c
 	c.mu.Lock()
@@ -102,11 +122,24 @@ func (w *watch) stop() {
 		default:
 		}
 	}
+	ran := state == watchReading || state == watchOff && w.ran
+	w.ran = false
+	if state == watchReading {
+		w.stopping = true
+		_ = c.nc.SetReadDeadline(time.Unix(1, 0))
+	}
 	c.mu.Unlock()
+	if !ran {
+		return
+	}
+	// The watch may have cleared the read deadline, and stop leaves a past one: the next head
+	// sets its own (armHeadDeadline).
+	c.forgetReadDeadline()
 	if state != watchReading {
 		return
 	}
-	_ = c.nc.SetReadDeadline(time.Unix(1, 0))
 	<-w.done
-	_ = c.nc.SetReadDeadline(time.Time{})
+	c.mu.Lock()
+	w.stopping = false
+	c.mu.Unlock()
 }

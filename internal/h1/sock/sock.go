@@ -23,6 +23,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // Socket is one connection's socket. Its Read and Write may run concurrently with each other;
@@ -42,6 +43,10 @@ type Socket struct {
 	wn      int
 	werr    error
 	writeFn func(fd uintptr) bool
+	// wdeadline, during a WriteWithin, gives the deadline to set once the socket is full;
+	// wset says it was set.
+	wdeadline func() time.Time
+	wset      bool
 }
 
 // New returns nc's socket, or nil when nc has none the poller waits on for us (TLS, pipes, a
@@ -115,6 +120,34 @@ func (s *Socket) Write(p []byte) (int, error) {
 	return n, werr
 }
 
+// WriteWithin writes all of p as Write does, failing with a timeout if the socket stays full
+// until deadline(). The deadline is only set when the socket is full (the poller is about to
+// wait) and cleared when the write ends: a write the kernel takes at once, on a data path almost
+// every one, moves no runtime timer. The connection's write deadline must otherwise be zero
+// (WriteWithin owns it); one left in the past by another writer is replaced, not obeyed.
+func (s *Socket) WriteWithin(p []byte, deadline func() time.Time) (int, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.wp, s.wn, s.werr, s.wdeadline, s.wset = p, 0, nil, deadline, false
+	err := s.raw.Write(s.writeFn)
+	if err != nil && !s.wset && errors.Is(err, os.ErrDeadlineExceeded) {
+		// A deadline set by someone else before this write and now past: this write has its
+		// own, from now.
+		_ = s.nc.SetWriteDeadline(deadline())
+		s.wset = true
+		err = s.raw.Write(s.writeFn)
+	}
+	if s.wset {
+		_ = s.nc.SetWriteDeadline(time.Time{})
+	}
+	n, werr := s.wn, s.werr
+	s.wp, s.werr, s.wdeadline, s.wset = nil, nil, nil, false
+	if err != nil {
+		return n, s.opError("write", err)
+	}
+	return n, werr
+}
+
 func (s *Socket) writeReady(fd uintptr) bool {
 	for s.wn < len(s.wp) {
 		n, errno := write(fd, s.wp[s.wn:])
@@ -122,6 +155,12 @@ func (s *Socket) writeReady(fd uintptr) bool {
 		case errno == syscall.EINTR:
 			continue
 		case errno == syscall.EAGAIN:
+			if s.wdeadline != nil && !s.wset {
+				// The poller waits next: from now on the write has its deadline. Setting it
+				// takes the descriptor's reference count, not the write lock held here.
+				_ = s.nc.SetWriteDeadline(s.wdeadline())
+				s.wset = true
+			}
 			return false
 		case errno != 0:
 			s.werr = s.opError("write", syscallError("write", errno))

@@ -208,3 +208,66 @@ func TestReadAllocatesNothing(t *testing.T) {
 		t.Fatalf("a read and a write allocate %.1f times; want 0", allocs)
 	}
 }
+
+// TestWriteWithin: the deadline is asked for only when the socket is full, times the write out
+// then, and is cleared afterwards; a past deadline left by another writer does not fail it.
+func TestWriteWithin(t *testing.T) {
+	t.Run("a write the kernel takes at once sets no deadline", func(t *testing.T) {
+		c, peer := pair(t)
+		s := newSocket(t, c)
+		asked := 0
+		n, err := s.WriteWithin([]byte("hello"), func() time.Time { asked++; return time.Now().Add(time.Minute) })
+		if n != 5 || err != nil || asked != 0 {
+			t.Fatalf("WriteWithin = %d, %v with the deadline asked %d times; want 5, nil, 0", n, err, asked)
+		}
+		buf := make([]byte, 5)
+		if _, err := io.ReadFull(peer, buf); err != nil || string(buf) != "hello" {
+			t.Fatalf("peer read %q, %v", buf, err)
+		}
+	})
+	t.Run("a full socket times out, then the deadline is gone", func(t *testing.T) {
+		c, peer := pair(t)
+		s := newSocket(t, c)
+		asked := 0
+		big := make([]byte, 64<<20) // more than both sockets' buffers: the peer reads nothing
+		n, err := s.WriteWithin(big, func() time.Time { asked++; return time.Now().Add(50 * time.Millisecond) })
+		var ne net.Error
+		if !errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &ne) || !ne.Timeout() || n >= len(big) {
+			t.Fatalf("WriteWithin on a full socket = %d, %v; want a timeout before the end", n, err)
+		}
+		if oe, ok := err.(*net.OpError); !ok || oe.Op != "write" {
+			t.Fatalf("WriteWithin's error = %#v; want an OpError with Op write", err)
+		}
+		if asked != 1 {
+			t.Fatalf("the deadline was asked %d times; want once, when the socket filled", asked)
+		}
+		drained := make(chan error, 1)
+		go func() {
+			_, err := io.CopyN(io.Discard, peer, int64(n)+1)
+			drained <- err
+		}()
+		// No deadline left behind: a plain write now waits for the reader instead of failing.
+		if _, err := s.Write([]byte("x")); err != nil {
+			t.Fatalf("Write after the timed-out WriteWithin = %v; want the deadline cleared", err)
+		}
+		if err := <-drained; err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("a past deadline set by another writer is replaced", func(t *testing.T) {
+		c, peer := pair(t)
+		s := newSocket(t, c)
+		_ = c.SetWriteDeadline(time.Unix(1, 0))
+		n, err := s.WriteWithin([]byte("hello"), func() time.Time { return time.Now().Add(time.Minute) })
+		if n != 5 || err != nil {
+			t.Fatalf("WriteWithin after a past deadline = %d, %v; want 5, nil", n, err)
+		}
+		buf := make([]byte, 5)
+		if _, err := io.ReadFull(peer, buf); err != nil || string(buf) != "hello" {
+			t.Fatalf("peer read %q, %v", buf, err)
+		}
+		if _, err := s.Write([]byte("x")); err != nil {
+			t.Fatalf("Write afterwards = %v; want no deadline left", err)
+		}
+	})
+}
