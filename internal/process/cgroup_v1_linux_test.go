@@ -90,15 +90,7 @@ func TestV1StopKillsEscapedMembers(t *testing.T) {
 	if p.contain.cgroup != nil {
 		t.Fatal("the process has a cgroup v2 group")
 	}
-	// Wait for the daemon's pid and for its "ready" (it ignores SIGTERM from then on).
-	daemon, ready := 0, false
-	for daemon == 0 || !ready {
-		line := strings.TrimPrefix(c.next(t), "stdout: ")
-		ready = ready || line == "ready"
-		if pid, err := strconv.Atoi(line); err == nil {
-			daemon = pid
-		}
-	}
+	daemon := readyChild(t, c)
 	if !alive(daemon) {
 		t.Fatalf("daemon %d not running", daemon)
 	}

@@ -84,15 +84,7 @@ func TestStopReachesSetsidChildren(t *testing.T) {
 			if mode == "daemon" && p.contain.cgroup == nil && p.contain.v1 == nil {
 				t.Skip("without a writable cgroup (v2, or v1 pids), orphans are found only if a sample saw them before their parent exited")
 			}
-			// Wait for the child's pid and for its "ready" (it ignores SIGTERM from then on).
-			child, ready := 0, false
-			for child == 0 || !ready {
-				line := strings.TrimPrefix(c.next(t), "stdout: ")
-				ready = ready || line == "ready"
-				if pid, err := strconv.Atoi(line); err == nil {
-					child = pid
-				}
-			}
+			child := readyChild(t, c)
 			if !alive(child) {
 				t.Fatalf("child %d not running", child)
 			}
@@ -286,4 +278,19 @@ func TestCgroupRefusedFallsBack(t *testing.T) {
 	if cgroupParent != "" {
 		t.Error("cgroups are still tried after the kernel refused one")
 	}
+}
+
+// readyChild waits for the helper's child to print its pid and "ready" (from then on it ignores
+// SIGTERM), and returns the pid.
+func readyChild(t *testing.T, c *collector) int {
+	t.Helper()
+	child, ready := 0, false
+	for child == 0 || !ready {
+		line := strings.TrimPrefix(c.next(t), "stdout: ")
+		ready = ready || line == "ready"
+		if pid, err := strconv.Atoi(line); err == nil {
+			child = pid
+		}
+	}
+	return child
 }

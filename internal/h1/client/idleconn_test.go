@@ -2,40 +2,16 @@ package client
 
 import (
 	"errors"
-	"net"
 	"os"
 	"testing"
 	"time"
-)
 
-// tcpPair returns both ends of a loopback TCP connection, closed when the test ends.
-func tcpPair(t *testing.T) (net.Conn, net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		accepted <- c
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	peer := <-accepted
-	if peer == nil {
-		t.Fatal("accept failed")
-	}
-	t.Cleanup(func() { c.Close(); peer.Close() })
-	return c, peer
-}
+	"github.com/albatross-lb/albatross/internal/testkit"
+)
 
 // TestIdleConnReadTimesOut: a read on a connection where nothing moves fails with a timeout.
 func TestIdleConnReadTimesOut(t *testing.T) {
-	c, _ := tcpPair(t)
+	c, _ := testkit.TCPPair(t)
 	ic := NewIdleConn(c, 100*time.Millisecond)
 	_, err := ic.Read(make([]byte, 1))
 	if !errors.Is(err, os.ErrDeadlineExceeded) {
@@ -48,7 +24,7 @@ func TestIdleConnReadTimesOut(t *testing.T) {
 // enough) fires early and is set again instead of failing the read or spinning.
 func TestIdleConnWritesKeepReadsAlive(t *testing.T) {
 	const idle = time.Second
-	c, peer := tcpPair(t)
+	c, peer := testkit.TCPPair(t)
 	ic := NewIdleConn(c, idle)
 	got := make(chan error, 1)
 	go func() {

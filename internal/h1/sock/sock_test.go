@@ -9,33 +9,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// pair returns a loopback TCP connection's two ends; the first is read and written through a
-// Socket.
-func pair(t *testing.T) (*net.TCPConn, net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		accepted <- c
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	peer := <-accepted
-	if peer == nil {
-		t.Fatal("accept failed")
-	}
-	t.Cleanup(func() { c.Close(); peer.Close() })
-	return c.(*net.TCPConn), peer
-}
+	"github.com/albatross-lb/albatross/internal/testkit"
+)
 
 func newSocket(t *testing.T, c net.Conn) *Socket {
 	t.Helper()
@@ -59,7 +35,7 @@ func TestNewNeedsASocket(t *testing.T) {
 }
 
 func TestReadAndWrite(t *testing.T) {
-	c, peer := pair(t)
+	c, peer := testkit.TCPPair(t)
 	s := newSocket(t, c)
 	if _, err := peer.Write([]byte("hello")); err != nil {
 		t.Fatal(err)
@@ -92,7 +68,7 @@ func TestReadAndWrite(t *testing.T) {
 // as net.Conn's.
 func TestErrorsReadAsNetConns(t *testing.T) {
 	t.Run("end of stream", func(t *testing.T) {
-		c, peer := pair(t)
+		c, peer := testkit.TCPPair(t)
 		s := newSocket(t, c)
 		peer.Close()
 		if _, err := s.Read(make([]byte, 8)); err != io.EOF {
@@ -100,7 +76,7 @@ func TestErrorsReadAsNetConns(t *testing.T) {
 		}
 	})
 	t.Run("deadline", func(t *testing.T) {
-		c, _ := pair(t)
+		c, _ := testkit.TCPPair(t)
 		s := newSocket(t, c)
 		_ = c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
 		_, err := s.Read(make([]byte, 8))
@@ -114,7 +90,7 @@ func TestErrorsReadAsNetConns(t *testing.T) {
 		}
 	})
 	t.Run("closed under a waiting read", func(t *testing.T) {
-		c, _ := pair(t)
+		c, _ := testkit.TCPPair(t)
 		s := newSocket(t, c)
 		done := make(chan error, 1)
 		go func() {
@@ -128,9 +104,9 @@ func TestErrorsReadAsNetConns(t *testing.T) {
 		}
 	})
 	t.Run("reset", func(t *testing.T) {
-		c, peer := pair(t)
+		c, peer := testkit.TCPPair(t)
 		s := newSocket(t, c)
-		_ = peer.(*net.TCPConn).SetLinger(0)
+		_ = peer.SetLinger(0)
 		peer.Close() // RST
 		var err error
 		for range 100 { // the reset may take a moment to arrive; a read before it sees EOF
@@ -144,9 +120,9 @@ func TestErrorsReadAsNetConns(t *testing.T) {
 		}
 	})
 	t.Run("write to a reset connection", func(t *testing.T) {
-		c, peer := pair(t)
+		c, peer := testkit.TCPPair(t)
 		s := newSocket(t, c)
-		_ = peer.(*net.TCPConn).SetLinger(0)
+		_ = peer.SetLinger(0)
 		peer.Close()
 		var err error
 		for range 100 {
@@ -168,7 +144,7 @@ func TestErrorsReadAsNetConns(t *testing.T) {
 // A read waiting for bytes and a write on the same socket proceed at once (a body sent while
 // the response is read; a WebSocket tunnel).
 func TestReadWhileWriting(t *testing.T) {
-	c, peer := pair(t)
+	c, peer := testkit.TCPPair(t)
 	s := newSocket(t, c)
 	done := make(chan error, 1)
 	go func() {
@@ -195,7 +171,7 @@ func TestReadWhileWriting(t *testing.T) {
 }
 
 func TestReadAllocatesNothing(t *testing.T) {
-	c, peer := pair(t)
+	c, peer := testkit.TCPPair(t)
 	s := newSocket(t, c)
 	buf, x := make([]byte, 8), []byte("x")
 	allocs := testing.AllocsPerRun(100, func() {
@@ -213,7 +189,7 @@ func TestReadAllocatesNothing(t *testing.T) {
 // then, and is cleared afterwards; a past deadline left by another writer does not fail it.
 func TestWriteWithin(t *testing.T) {
 	t.Run("a write the kernel takes at once sets no deadline", func(t *testing.T) {
-		c, peer := pair(t)
+		c, peer := testkit.TCPPair(t)
 		s := newSocket(t, c)
 		asked := 0
 		n, err := s.WriteWithin([]byte("hello"), func() time.Time { asked++; return time.Now().Add(time.Minute) })
@@ -226,7 +202,7 @@ func TestWriteWithin(t *testing.T) {
 		}
 	})
 	t.Run("a full socket times out, then the deadline is gone", func(t *testing.T) {
-		c, peer := pair(t)
+		c, peer := testkit.TCPPair(t)
 		s := newSocket(t, c)
 		asked := 0
 		big := make([]byte, 64<<20) // more than both sockets' buffers: the peer reads nothing
@@ -255,7 +231,7 @@ func TestWriteWithin(t *testing.T) {
 		}
 	})
 	t.Run("a past deadline set by another writer is replaced", func(t *testing.T) {
-		c, peer := pair(t)
+		c, peer := testkit.TCPPair(t)
 		s := newSocket(t, c)
 		_ = c.SetWriteDeadline(time.Unix(1, 0))
 		n, err := s.WriteWithin([]byte("hello"), func() time.Time { return time.Now().Add(time.Minute) })
