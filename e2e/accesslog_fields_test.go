@@ -154,8 +154,8 @@ functions:
 				t.Fatalf("%s %s: %v", l.scheme, tc.desc, err)
 			}
 			// One answer per case, every byte of it counted. Read to its end, not to the
-			// connection's: the net/http engine keeps the connection open after its 414, and
-			// waiting for the close cost the deadline (20 s) per listener.
+			// connection's: a keep-alive answer leaves the connection open, and waiting for the
+			// close would cost the deadline (20 s) per listener.
 			got, err := readOneResponse(conn)
 			_, clientPort, _ := net.SplitHostPort(conn.LocalAddr().String())
 			conn.Close()

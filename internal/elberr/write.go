@@ -101,9 +101,12 @@ func (wr Writer) writeStandard(w http.ResponseWriter, r *http.Request, status in
 }
 
 // mustClose says whether the ALB closes the connection after status: 400 carries
-// Connection: close (ERR-BODY observation), and 408 is sent because the client went idle (TMO-01).
+// Connection: close (ERR-BODY observation), 408 is sent because the client went idle (TMO-01),
+// and 414 answers a request line the load balancer does not read past 16 K (LIM-01), so nothing
+// after it can be framed. The HTTP/1.1 connection loop closes after its 414 for the same reason;
+// this makes the net/http engine, which read the whole line, do the same.
 func mustClose(status int) bool {
-	return status == http.StatusBadRequest || status == http.StatusRequestTimeout
+	return status == http.StatusBadRequest || status == http.StatusRequestTimeout || status == http.StatusRequestURITooLong
 }
 
 // reason is Reason with a fallback for codes the ALB never generates (a fixed-response code or a

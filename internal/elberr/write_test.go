@@ -44,6 +44,8 @@ func TestWriteOnTheWire(t *testing.T) {
 			wantHeader: map[string]string{"Server": "awselb/2.0", "Content-Length": "122", "Content-Type": "text/html"}},
 		{desc: "400 closes the connection (ERR-BODY)", resume: true, req: getReq, status: 400,
 			wantLine: "HTTP/1.1 400 Bad Request", wantHeader: map[string]string{"Connection": "close"}, wantClose: true},
+		{desc: "414 closes the connection (LIM-01: the line is not read)", resume: true, req: getReq, status: 414,
+			wantLine: "HTTP/1.1 414 Request-URI Too Large", wantHeader: map[string]string{"Connection": "close"}, wantClose: true},
 		{desc: "408 closes the connection (TMO-01)", resume: true, req: getReq, status: 408,
 			wantLine: "HTTP/1.1 408 Request Time-out", wantHeader: map[string]string{"Connection": "close"}, wantClose: true},
 		{desc: "server header disabled (HDR-RESP-01)", resume: true, req: getReq, status: 503, omitServer: true,

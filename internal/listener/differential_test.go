@@ -197,6 +197,9 @@ var sameCases = []struct{ desc, raw string }{
 	// captured of the head (issue 20), as the new loop refuses and logs them.
 	{"different Content-Lengths", "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"},
 	{"bad Content-Length", "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: +3\r\n\r\nabc"},
+	// Both close after the 414: the loop as the bytes arrive, net/http's path after the router's
+	// answer, since nothing after a line the load balancer did not read can be framed.
+	{"request line over 16 K", "GET /" + strings.Repeat("a", 17<<10) + " HTTP/1.1\r\n" + hostLine + "\r\n"},
 	{"header block over 64 K", "GET / HTTP/1.1\r\n" + hostLine + strings.Repeat("X-Pad: "+strings.Repeat("p", 8000)+"\r\n", 9) + "\r\n"},
 }
 
@@ -209,8 +212,6 @@ var changedCases = []struct {
 }{
 	{desc: "chunked twice", raw: "POST / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
 		responses: []string{"400 close=true"}, log: []string{"400:Severe/MultipleTransferEncodingChunked"}},
-	{desc: "request line over 16 K", raw: "GET /" + strings.Repeat("a", 17<<10) + " HTTP/1.1\r\n" + hostLine + "\r\n",
-		responses: []string{"414 close=true"}, log: []string{"414:/"}},
 	{desc: "obs-text is compliant", raw: "GET / HTTP/1.1\r\n" + hostLine + "X-Name: caf\xe9\r\nConnection: close\r\n\r\n",
 		responses: []string{"200 close=true"}, log: []string{"200:/"}},
 	{desc: "BothTeClPresent", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
