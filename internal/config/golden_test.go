@@ -2,8 +2,9 @@ package config
 
 import (
 	"flag"
-	"os"
 	"testing"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata")
@@ -17,19 +18,7 @@ func TestProblemsGolden(t *testing.T) {
 		t.Fatal("bad.yaml validated")
 	}
 	got := []byte(err.Error() + "\n")
-	const golden = "testdata/problems.golden"
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("problems differ from %s (go test -update rewrites it):\n--- got\n%s--- want\n%s", golden, got, want)
-	}
+	testkit.Golden(t, *update, "testdata/problems.golden", got)
 }
 
 // TestValidateReportsEveryProblem: one problem in each part of the config, all reported.

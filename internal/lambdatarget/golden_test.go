@@ -1,11 +1,11 @@
 package lambdatarget
 
 import (
-	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -13,20 +13,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // checkGolden compares got with testdata/name, or rewrites it with -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs:\n got %s\nwant %s", name, got, want)
-	}
+	testkit.Golden(t, *update, filepath.Join("testdata", name), got)
 }
 
 // forwarded are the headers the listener has set before the target sees the request (LAM-14).

@@ -5,12 +5,13 @@ import (
 	"crypto/tls"
 	"flag"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -165,18 +166,7 @@ func TestAccessLogGolden(t *testing.T) {
 		got.Write(AppendAccessLog(nil, ex))
 	}
 	path := filepath.Join("testdata", "accesslog.golden")
-	if *update {
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("access log differs from %s (run with -update to accept):\n%s", path, got.String())
-	}
+	testkit.Golden(t, *update, path, got.Bytes())
 }
 
 // athenaRegex is the field regex of the Athena table AWS documents for ALB access logs

@@ -11,7 +11,6 @@ import (
 	"math/big"
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/albatross-lb/albatross/internal/testkit"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
@@ -70,18 +70,7 @@ func TestConnectionLogGolden(t *testing.T) {
 		got.Write(AppendConnectionLog(nil, c))
 	}
 	path := filepath.Join("testdata", "connlog.golden")
-	if *update {
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("connection log differs from %s (run with -update to accept):\n%s", path, got.String())
-	}
+	testkit.Golden(t, *update, path, got.Bytes())
 }
 
 // connAthenaRegex splits an entry into CLOG-01's fields the way the Athena table for ALB

@@ -3,12 +3,13 @@ package observe
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 func baseHealthCheck() *HealthCheck {
@@ -57,18 +58,7 @@ func TestHealthCheckLogGolden(t *testing.T) {
 		got.Write(AppendHealthCheckLog(nil, h))
 	}
 	path := filepath.Join("testdata", "healthlog.golden")
-	if *update {
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("health check log differs from %s (run with -update to accept):\n%s", path, got.String())
-	}
+	testkit.Golden(t, *update, path, got.Bytes())
 }
 
 // TestHealthCheckLogMatchesAWSExamples: the two example entries of AWS's "Health check logs"

@@ -3,9 +3,10 @@ package observe
 import (
 	"bufio"
 	"bytes"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 // TestMetricsAfterScript: the metric values after a scripted sequence of exchanges, one of each
@@ -33,18 +34,7 @@ func TestMetricsAfterScript(t *testing.T) {
 	m.WriteTo(w)
 	_ = w.Flush()
 	path := filepath.Join("testdata", "metrics.golden")
-	if *update {
-		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(out.Bytes(), want) {
-		t.Errorf("metrics differ from %s (run with -update to accept):\n%s", path, out.String())
-	}
+	testkit.Golden(t, *update, path, out.Bytes())
 }
 
 // authOutcome is the index of the first authentication outcome (the last seven of outcomes).

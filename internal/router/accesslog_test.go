@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/action"
 	"github.com/albatross-lb/albatross/internal/observe"
+	"github.com/albatross-lb/albatross/internal/testkit"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
@@ -139,19 +139,5 @@ func TestAccessLogGolden(t *testing.T) {
 		got.Write(connTraceID.ReplaceAll(line, []byte("TID_<salted>"))) // salted per process (§12.23)
 	}
 	path := filepath.Join("testdata", "accesslog.golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("access log differs from %s (run with -update to accept):\n%s", path, got.String())
-	}
+	testkit.Golden(t, *update, path, got.Bytes())
 }

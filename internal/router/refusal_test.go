@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/albatross-lb/albatross/internal/elberr"
 	"github.com/albatross-lb/albatross/internal/observe"
+	"github.com/albatross-lb/albatross/internal/testkit"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
 
@@ -81,18 +81,7 @@ func TestRecordRefusalGolden(t *testing.T) {
 		got.Write(connTraceID.ReplaceAll(line, []byte("TID_<salted>")))
 	}
 	path := filepath.Join("testdata", "refusals.golden")
-	if *update {
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("access log differs from %s (run with -update to accept):\n%s", path, got.String())
-	}
+	testkit.Golden(t, *update, path, got.Bytes())
 }
 
 // The router is what the listener hands refusals to.
