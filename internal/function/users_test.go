@@ -2,7 +2,6 @@ package function
 
 import (
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/albatross-lb/albatross/internal/process"
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 // openFunctionDir copies the test function into a fresh folder any user may search and read (the
@@ -24,22 +24,8 @@ func openFunctionDir(t *testing.T) (dir, bootstrap string) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.Open(fnBinary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
 	bootstrap = filepath.Join(dir, "bootstrap")
-	dst, err := os.OpenFile(bootstrap, os.O_CREATE|os.O_WRONLY, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		t.Fatal(err)
-	}
-	if err := dst.Close(); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyFile(t, fnBinary, bootstrap, 0o755)
 	return dir, bootstrap
 }
 

@@ -1,12 +1,13 @@
 package process
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/albatross-lb/albatross/internal/testkit"
 )
 
 // reachableBinary copies the test binary (the helper) into a fresh folder every user may search
@@ -21,22 +22,8 @@ func reachableBinary(t *testing.T) (dir, bin string) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.Open(os.Args[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
 	bin = filepath.Join(dir, "helper")
-	dst, err := os.OpenFile(bin, os.O_CREATE|os.O_WRONLY, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		t.Fatal(err)
-	}
-	if err := dst.Close(); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyFile(t, os.Args[0], bin, 0o755)
 	return dir, bin
 }
 

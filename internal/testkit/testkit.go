@@ -1,6 +1,7 @@
 // Package testkit holds what the tests of several packages share: a buffer that concurrent
-// writers may share, a loopback TCP connection's two ends, the golden-file comparison, and the
-// goroutine-leak check of every package that starts goroutines. Only tests import it.
+// writers may share, a loopback TCP connection's two ends, a file copy, the golden-file
+// comparison, and the goroutine-leak check of every package that starts goroutines. Only tests
+// import it.
 package testkit
 
 import (
