@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -224,6 +225,33 @@ func TestEtcd(t *testing.T) {
 			}
 		case <-time.After(time.Duration(2*leaseTTL) * time.Second):
 			t.Fatal("node-b never took over")
+		}
+	})
+
+	t.Run("ARunThatReturnsCampaignsAfterAPause", func(t *testing.T) {
+		c := connect(t, endpoint, "restless")
+		var runs atomic.Int32
+		first := make(chan struct{}, 1)
+		lctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			c.Lead(lctx, "restless", func(context.Context) {
+				runs.Add(1)
+				select {
+				case first <- struct{}{}:
+				default:
+				}
+			})
+		}()
+		<-first
+		// Without the pause the node takes and resigns the leadership in a tight loop, hundreds
+		// of times in this window; with it, at most once more.
+		time.Sleep(campaignPause + campaignPause/2)
+		stop()
+		<-done
+		if n := runs.Load(); n > 2 {
+			t.Fatalf("run ran %d times within 1.5 pauses of the first; want at most 2", n)
 		}
 	})
 

@@ -18,19 +18,30 @@ const leaseTTL = 10
 // node at a time must drive. run's context ends when this node stops being the leader (its lease
 // lapsed: etcd was unreachable for longer than the lease, or the process stalled) or ctx ends;
 // run must then stop promptly, since another node may already have taken over. A run that
-// returns early resigns, and the node campaigns again. The state a controller needs to resume
-// belongs in etcd or in the shared API state, never in the leader's memory.
+// returns early resigns, and the node campaigns again after campaignPause. The state a
+// controller needs to resume belongs in etcd or in the shared API state, never in the leader's
+// memory.
 func (c *Cluster) Lead(ctx context.Context, name string, run func(ctx context.Context)) {
 	for ctx.Err() == nil {
-		if err := c.leadOnce(ctx, name, run); err != nil && ctx.Err() == nil {
+		err := c.leadOnce(ctx, name, run)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
 			c.log.Warn("leader election failed; trying again", "election", name, "error", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
+		}
+		// A failed election, or a run that returned early, waits before the next campaign: a
+		// controller that keeps returning would otherwise take and resign the leadership in a
+		// tight loop, a lease grant, a campaign and a resignation each time.
+		select {
+		case <-ctx.Done():
+		case <-time.After(campaignPause):
 		}
 	}
 }
+
+// campaignPause is the wait between one leadership (or failed election) and the next campaign.
+const campaignPause = time.Second
 
 func (c *Cluster) leadOnce(ctx context.Context, name string, run func(context.Context)) error {
 	sess, err := concurrency.NewSession(c.cli, concurrency.WithTTL(leaseTTL), concurrency.WithContext(ctx))
