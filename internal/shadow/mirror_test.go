@@ -221,12 +221,7 @@ func TestShadowCrash(t *testing.T) {
 // The concurrency bound: while one shadow is blocked, a second request is served but not copied.
 func TestMaxInFlight(t *testing.T) {
 	t.Parallel()
-	entered, release := make(chan struct{}, 2), make(chan struct{})
-	shadow := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		entered <- struct{}{}
-		<-release
-		return nil
-	})
+	shadow, entered, release := blockingShadow()
 	s := start(t, primaryEcho, shadow, &compare.Rules{}, Options{Percentage: 100, MaxInFlight: 1, Timeout: time.Hour})
 	get(t, http.MethodGet, s.url+"/1", "")
 	<-entered
@@ -413,12 +408,7 @@ func TestClientGoneDoesNotCancelShadow(t *testing.T) {
 // while the first one's copy takes the only slot.
 func TestSharedLimit(t *testing.T) {
 	t.Parallel()
-	entered, release := make(chan struct{}, 2), make(chan struct{})
-	shadow := handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		entered <- struct{}{}
-		<-release
-		return nil
-	})
+	shadow, entered, release := blockingShadow()
 	runner := NewRunner()
 	tally := compare.NewTally(&compare.Rules{}, 10)
 	opts := Options{Percentage: 100, Timeout: time.Hour, Limit: NewLimit(1)}
@@ -432,4 +422,16 @@ func TestSharedLimit(t *testing.T) {
 	if r := tally.Report(); r.Shadowed != 1 || r.Skipped[compare.SkipBusy] != 1 {
 		t.Fatalf("report = %+v; want one copy and one skipped (busy)", r.Counts)
 	}
+}
+
+// blockingShadow is a shadow target that signals entered for each copy it receives and holds it
+// until release is closed: a copy that takes a slot for as long as the test wants.
+func blockingShadow() (shadow handlerFunc, entered chan struct{}, release chan struct{}) {
+	entered, release = make(chan struct{}, 2), make(chan struct{})
+	shadow = func(w http.ResponseWriter, r *http.Request) error {
+		entered <- struct{}{}
+		<-release
+		return nil
+	}
+	return shadow, entered, release
 }
