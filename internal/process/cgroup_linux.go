@@ -37,14 +37,20 @@ func disableCgroups() {
 	cgroupMu.Unlock()
 }
 
+// cgroupV2Parent is the directory under which environments' v2 groups are made, "" when none
+// can be (found the first time, cleared by disableCgroups).
+func cgroupV2Parent() string {
+	cgroupParentOnce.Do(func() { cgroupParent = findCgroupParent() })
+	cgroupMu.Lock()
+	defer cgroupMu.Unlock()
+	return cgroupParent
+}
+
 // newCgroup creates a cgroup for one process with the given limits, or returns nil when the
 // machine offers no writable cgroup v2 (a container without delegation, cgroup v1 only). The
 // limits a cgroup lacks the controller for are skipped; Limits documents the fallbacks.
 func newCgroup(l Limits) *cgroup {
-	cgroupParentOnce.Do(func() { cgroupParent = findCgroupParent() })
-	cgroupMu.Lock()
-	parent := cgroupParent
-	cgroupMu.Unlock()
+	parent := cgroupV2Parent()
 	if parent == "" {
 		return nil
 	}

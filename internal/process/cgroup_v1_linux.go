@@ -227,7 +227,7 @@ func (g *v1Groups) has(controller string) bool {
 // the thread cannot join every group, the groups are dropped and the process starts without
 // them, as where v1 is not writable.
 func (g *v1Groups) startIn(start func() error) error {
-	if g == nil || len(g.groups) == 0 {
+	if !g.active() {
 		return start()
 	}
 	runtime.LockOSThread()
@@ -266,10 +266,14 @@ func (g *v1Groups) goHome(tid []byte, joined int) {
 	}
 }
 
+// active reports whether the environment's process was born in v1 groups: g exists and
+// startIn could join them.
+func (g *v1Groups) active() bool { return g != nil && len(g.groups) > 0 }
+
 // members lists the processes in the environment's first group: every group holds the same
 // processes, all descendants of a process born in them.
 func (g *v1Groups) members() []int {
-	if g == nil || len(g.groups) == 0 {
+	if !g.active() {
 		return nil
 	}
 	return readPIDs(filepath.Join(g.groups[0].dir, "cgroup.procs"))
@@ -316,10 +320,7 @@ func (g *v1Groups) remove() {
 // children, else "cgroup-v1" where the controller's v1 hierarchy is writable, else "none". It is
 // for the operator's log: a start that cannot create a group after all still runs, unbounded.
 func Bounds() (pids, memory string) {
-	cgroupParentOnce.Do(func() { cgroupParent = findCgroupParent() })
-	cgroupMu.Lock()
-	parent := cgroupParent
-	cgroupMu.Unlock()
+	parent := cgroupV2Parent()
 	var v2 []string
 	if parent != "" {
 		b, _ := os.ReadFile(filepath.Join(parent, "cgroup.subtree_control"))

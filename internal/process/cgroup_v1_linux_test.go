@@ -24,9 +24,8 @@ func requireV1(t *testing.T, p *Process, controllers ...string) {
 // withoutCgroupV2 makes the package behave as on a host with only cgroup v1 for the rest of the
 // test. Not for parallel tests: it swaps the package's cgroup parent.
 func withoutCgroupV2(t *testing.T) {
-	cgroupParentOnce.Do(func() { cgroupParent = findCgroupParent() })
+	saved := cgroupV2Parent()
 	cgroupMu.Lock()
-	saved := cgroupParent
 	cgroupParent = ""
 	cgroupMu.Unlock()
 	t.Cleanup(func() {

@@ -89,7 +89,7 @@ func (c containment) tree(root int) []int {
 	switch {
 	case c.cgroup != nil:
 		return c.cgroup.pids()
-	case c.v1 != nil && len(c.v1.groups) > 0:
+	case c.v1.active():
 		return c.v1.members()
 	case c.user != nil:
 		return processesOf(c.user.UID)
@@ -108,7 +108,7 @@ func (c containment) killAll(root int, known []int) {
 		c.cgroup.kill()
 		return
 	}
-	if c.v1 != nil && len(c.v1.groups) > 0 {
+	if c.v1.active() {
 		// Also the process group first: it costs nothing and takes most of them at once.
 		_ = syscall.Kill(-root, syscall.SIGKILL)
 		c.v1.kill()

@@ -80,9 +80,9 @@ type Process struct {
 
 // Start starts cfg.Command contained: in its own process group and, where cgroup v2 or v1 is
 // writable, its own cgroups (so a stop reaches every descendant), under cfg.Limits, killed when
-// albatross dies; it begins mirroring its output. Where sandbox.HideFromFunctions hid something and the
-// kernel has Landlock, the process starts through the sandbox's launcher, unable to reach what
-// was hidden but its own code (see exposedPaths).
+// albatross dies; it begins mirroring its output. Where sandbox.HideFromFunctions hid something
+// and the kernel has Landlock, the process starts through the sandbox's launcher, unable to
+// reach what was hidden but its own code (see exposedPaths).
 func Start(cfg Config) (*Process, error) {
 	if len(cfg.Command) == 0 {
 		return nil, errors.New("process: empty command")
