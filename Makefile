@@ -23,13 +23,14 @@ test: deps lint cross unit
 deps:
 	./scripts/install-test-deps.sh
 
+# scripts/gotest.sh repeats the failures at the end of the output, where CI's log shows them.
 unit:
-	$(GO) test -race -count=1 -timeout 15m ./...
+	GO=$(GO) ./scripts/gotest.sh -race -count=1 -timeout 15m ./...
 	# versitygw (the seed's S3 server, about 600 packages) is built once before the seed's tests:
 	# on a clean build cache the test packages that start it (cmd/seed, functions/assets, and e2e
 	# through run.sh) would otherwise each compile it, two at a time.
 	cd examples/seed && $(GO) tool -n versitygw >/dev/null
-	cd examples/seed && $(GO) test -race -count=1 -timeout 25m ./...
+	cd examples/seed && GO=$(GO) ../../scripts/gotest.sh -race -count=1 -timeout 25m ./...
 
 lint: fmt-check vet staticcheck
 

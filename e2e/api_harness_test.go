@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -62,13 +61,7 @@ func startWithAPIEnv(t *testing.T, env []string, config, dataDir string, extra .
 	go func() { inst.exited <- inst.cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = inst.stop()
-		// The binary is built with -race: a report fails the test that drove it.
-		if strings.Contains(inst.logs.String(), "WARNING: DATA RACE") {
-			t.Error("albatross reported a data race")
-		}
-		if t.Failed() {
-			t.Logf("albatross logs:\n%s", inst.logs.String())
-		}
+		inst.checkLogs()
 	})
 	inst.waitPort(port)
 	return &apiInstance{instance: inst, apiURL: fmt.Sprintf("http://127.0.0.1:%d", port), apiPort: port, dataDir: dataDir}

@@ -27,7 +27,9 @@ const shopFunction = `def handler(event, context):
 
 // dashboardConfig is a load balancer with a rule to a strict-mode Lambda target group (the
 // Python function above), a rule to an HTTP target group with one live target and one that
-// refuses connections (unhealthy, with its reason), a fixed response and the default 404.
+// refuses connections (unhealthy, with its reason), a fixed response and the default 404. The
+// live target's checks get 4 s: the test wants its history free of "unhealthy", and on a loaded
+// CI machine two 2-second checks in a row can miss.
 func dashboardConfig(lbPort, apiTarget, deadTarget int, code string) string {
 	return fmt.Sprintf(`
 load_balancers:
@@ -57,7 +59,7 @@ target_groups:
     port: %d
     health_check_path: /health
     health_check_interval_seconds: 5
-    health_check_timeout_seconds: 2
+    health_check_timeout_seconds: 4
     healthy_threshold_count: 2
     unhealthy_threshold_count: 2
     targets: [{id: 127.0.0.1}, {id: 127.0.0.1, port: %d}]

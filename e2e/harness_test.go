@@ -82,14 +82,39 @@ func startEnv(t *testing.T, env, flags []string, config string, ports ...int) *i
 	go func() { inst.exited <- inst.cmd.Wait() }()
 	t.Cleanup(func() {
 		inst.stop()
-		if t.Failed() {
-			t.Logf("albatross logs:\n%s", inst.logs.String())
-		}
+		inst.checkLogs()
 	})
 	for _, p := range ports {
 		inst.waitPort(p)
 	}
 	return inst
+}
+
+// checkLogs fails the test when the binary (built with -race) reported a data race, quoting the
+// first report, and prints the logs of a test that failed.
+func (inst *instance) checkLogs() {
+	t := inst.t
+	logs := inst.logs.String()
+	if report := firstRaceReport(logs); report != "" {
+		t.Errorf("albatross reported a data race:\n%s", report)
+	}
+	if t.Failed() {
+		t.Logf("albatross logs:\n%s", logs)
+	}
+}
+
+// firstRaceReport is the race detector's first report in logs, or "".
+func firstRaceReport(logs string) string {
+	const header, rule = "WARNING: DATA RACE", "=================="
+	i := strings.Index(logs, header)
+	if i < 0 {
+		return ""
+	}
+	report := logs[i:]
+	if end := strings.Index(report, rule); end >= 0 {
+		report = report[:end]
+	}
+	return report
 }
 
 func (inst *instance) waitPort(port int) {
