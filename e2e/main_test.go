@@ -3,13 +3,10 @@
 package e2e
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"testing"
 )
 
@@ -17,8 +14,6 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
-	flag.Parse()
-	parallelByDefault()
 	dir, err := os.MkdirTemp("", "albatross-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -41,18 +36,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// parallelByDefault runs more of the parallel tests at once than go test's default (GOMAXPROCS,
-// 2 on the CI machine), unless -parallel was given: these tests spend most of their time waiting
-// for other processes (albatross, functions, Chromium, etcd), not on this one's CPU, and at 2 at
-// once the package was the last to finish `make test` by minutes.
-func parallelByDefault() {
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		_ = flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
-	}
 }
 
 // warmFunctionBuilds compiles the Go functions of testdata the way albatross builds a Go
