@@ -136,7 +136,9 @@ type Metrics struct {
 	// failures keeps failed requests longer than recent does; recentID numbers both.
 	failures recentRing
 	recentID atomic.Uint64
-	history  *History
+	// listed keeps what dashboard pages were shown, for their detail views (listed.go).
+	listed  listedRing
+	history *History
 	// registry is what Handler serves; albRegistry has the load balancers' metrics alone.
 	registry, albRegistry *prometheus.Registry
 	// node labels every exposed series when set (SetNode).

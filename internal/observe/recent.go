@@ -123,17 +123,17 @@ func (r *recentRing) find(id uint64) (RecentRequest, bool) {
 	return RecentRequest{}, false
 }
 
-// RecentByID returns the request numbered id while it is among the recent requests or the
-// recent failures.
+// RecentByID returns the request numbered id while it is among the recent requests, the recent
+// failures or the requests a dashboard page listed (ListRecent).
 func (m *Metrics) RecentByID(id uint64) (RecentRequest, bool) {
 	if rr, ok := m.recent.find(id); ok {
 		return rr, true
 	}
-	return m.failures.find(id)
+	if rr, ok := m.failures.find(id); ok {
+		return rr, true
+	}
+	return m.listed.find(id)
 }
-
-// RecentFailures returns the last failed requests (5XX or an error reason), newest first.
-func (m *Metrics) RecentFailures() []RecentRequest { return m.failures.snapshot() }
 
 // Recent returns the last finished requests, newest first.
 func (m *Metrics) Recent() []RecentRequest { return m.recent.snapshot() }

@@ -125,7 +125,8 @@ type dashFunction struct {
 // dashboardState is the page's data, from the latest build's configuration and the counters.
 func (dp *DataPlane) dashboardState() dashState {
 	o := dp.obs()
-	s := dashState{Node: dp.opts.NodeName, Recent: o.metrics.Recent(), Failures: o.metrics.RecentFailures(), Functions: dp.dashFunctions(),
+	recent, failures := o.metrics.ListRecent()
+	s := dashState{Node: dp.opts.NodeName, Recent: recent, Failures: failures, Functions: dp.dashFunctions(),
 		Shadows: dp.dashShadows(), Shifts: dp.ShiftStatuses()}
 	sv := dp.served.Load()
 	if sv == nil {
