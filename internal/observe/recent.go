@@ -2,6 +2,7 @@ package observe
 
 import (
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,7 +32,8 @@ type RecentRequest struct {
 	// Priority is the rule that matched (0: default rule, -1: error, -2: not routed).
 	Priority int    `json:"priority"`
 	Host     string `json:"host,omitempty"`
-	Client   string `json:"client,omitempty"`
+	// Client is formatted when listed, not per request.
+	Client netip.Addr `json:"client,omitzero"`
 	// ErrorDetail, LambdaEvent and LambdaResponse are the exchange's, the payloads cut to
 	// recentPayloadSize bytes; they are sent only in the detail view.
 	ErrorDetail    string `json:"error_detail,omitempty"`
@@ -69,7 +71,7 @@ func recentRecord(ex *Exchange, listener string) RecentRequest {
 		Header: ex.Header,
 	}
 	if ex.Client.IsValid() {
-		rr.Client = ex.Client.Addr().String()
+		rr.Client = ex.Client.Addr()
 	}
 	if !ex.TargetSent.IsZero() && !ex.TargetResponded.IsZero() {
 		rr.DurationMS = float64(ex.TargetResponded.Sub(ex.TargetSent).Microseconds()) / 1000

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -146,9 +147,17 @@ func (dp *DataPlane) dashboardRequest(id string) (any, bool) {
 			}
 		}
 	}
-	d.Rule, d.Explain, err = dp.opts.ExplainRecent(sv.cfg, rr.Method, url, rr.Client, headers)
+	d.Rule, d.Explain, err = dp.opts.ExplainRecent(sv.cfg, rr.Method, url, clientOf(rr.Client), headers)
 	if err != nil {
 		d.ExplainError = err.Error()
 	}
 	return d, true
+}
+
+// clientOf is the client address as explain takes it: "" when none was recorded.
+func clientOf(a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
 }
