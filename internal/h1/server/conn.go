@@ -341,8 +341,8 @@ func (c *conn) cut() {
 }
 
 func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	ne, ok := errors.AsType[net.Error](err) // errors.As would move ne to the heap on every call
+	return ok && ne.Timeout()
 }
 
 // writers are the output buffers of connections serving a request, with the response's
