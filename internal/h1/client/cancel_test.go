@@ -26,9 +26,16 @@ type loopHook struct {
 	fired  bool
 }
 
-func newLoopHook() (*loopHook, context.Context) {
+func newLoopHook() (*loopHook, context.Context) { return newHook(true) }
+
+// newHook is newLoopHook; without offer, the context carries no hook (a loop whose parent
+// context can be canceled), and cancelRequest is the context's cancel.
+func newHook(offer bool) (*loopHook, context.Context) {
 	h := &loopHook{held: make(chan io.Closer, 4)}
-	rcv := &wire.Received{Cancel: h}
+	rcv := &wire.Received{}
+	if offer {
+		rcv.Cancel = h
+	}
 	h.ctx, h.cancel = context.WithCancel(wire.WithReceived(context.Background(), rcv))
 	return h, h.ctx
 }
