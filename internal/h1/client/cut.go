@@ -58,13 +58,15 @@ func (p *pool) leaveCut(s *cutSet, cn *conn) bool {
 	return !s.fired
 }
 
-// fireCut closes the connections of s: the cut came.
+// fireCut closes the connections of s: the cut came. Each is closed on a goroutine of its own,
+// as with an AfterFunc per exchange: closing a TLS connection may wait to send its alert, and
+// neither the other connections nor the pool's lock wait for it.
 func (p *pool) fireCut(cut context.Context, s *cutSet) {
 	p.cutMu.Lock()
 	defer p.cutMu.Unlock()
 	s.fired = true
 	for cn := range s.conns {
-		cn.close()
+		go cn.close()
 	}
 	if p.cuts[cut] == s {
 		delete(p.cuts, cut)

@@ -42,7 +42,9 @@ func (rc *requestCancel) cancelRequest() {
 		cancel()
 	}
 	if held != nil {
-		_ = held.Close()
+		// On a goroutine of its own, as context.AfterFunc runs its function: the callers hold
+		// the connection's lock, and closing a TLS connection may wait to send its alert.
+		go func() { _ = held.Close() }()
 	}
 }
 
