@@ -32,15 +32,16 @@ func (rc *requestCancel) begin(ctx context.Context, cancel context.CancelFunc) {
 // returned), so the hook never misses a cancellation.
 func (rc *requestCancel) cancelRequest() {
 	rc.mu.Lock()
-	cancel := rc.cancel
+	if rc.cancel != nil {
+		// Under rc.mu: a connection handed over meanwhile either is taken here or finds the
+		// context canceled (CloseOnCancel), never neither.
+		rc.cancel()
+	}
 	var held io.Closer
 	if rc.held != nil && !rc.fired {
 		rc.fired, held = true, rc.held
 	}
 	rc.mu.Unlock()
-	if cancel != nil {
-		cancel()
-	}
 	if held != nil {
 		// On a goroutine of its own, as context.AfterFunc runs its function: the callers hold
 		// the connection's lock, and closing a TLS connection may wait to send its alert.

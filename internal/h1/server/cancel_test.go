@@ -99,3 +99,44 @@ func TestCancelHookReleaseKeepsTheConnection(t *testing.T) {
 	default:
 	}
 }
+
+// TestCancelHookOrders: a connection handed over before the request is canceled, after it, or
+// while it is being canceled is closed all the same, and Release then reports it closed.
+// (cancelRequest cancels under the hook's lock, so that no order leaves one open.)
+func TestCancelHookOrders(t *testing.T) {
+	t.Parallel()
+	for _, order := range []string{"before", "after", "racing"} {
+		for range 100 {
+			var rc requestCancel
+			ctx, cancel := context.WithCancel(context.Background())
+			rc.begin(ctx, cancel)
+			target := make(closer)
+			canceled := make(chan struct{})
+			cancelNow := func() {
+				rc.cancelRequest()
+				close(canceled)
+			}
+			switch order {
+			case "after":
+				cancelNow()
+			case "racing":
+				go cancelNow()
+			}
+			if !rc.CloseOnCancel(target) {
+				t.Fatalf("%s: the hook refused a connection", order)
+			}
+			if order == "before" {
+				cancelNow()
+			}
+			<-canceled
+			select {
+			case <-target:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s: a connection handed over was not closed by the cancellation", order)
+			}
+			if rc.Release(target) {
+				t.Fatalf("%s: Release reported a connection the cancellation closed as not closed", order)
+			}
+		}
+	}
+}
