@@ -179,10 +179,9 @@ func (p *Proxy) ServeCut(w http.ResponseWriter, r *http.Request, addr string, cu
 	if p.h1 != nil {
 		s := namePool.Get().(*nameScratch)
 		defer s.release()
-		if names := receivedNames(r, s); names != nil {
-			r = r.WithContext(client.WithOriginalNames(r.Context(), names))
-		}
-		return forwardH1(p.h1, catcher, r, addr, ex.CloseConnections, cut)
+		// The names go to the client beside the request, not in a context of a copy of it.
+		f := client.Forwarding{CloseAfter: ex.CloseConnections, Cut: cut, Names: receivedNames(r, s)}
+		return forwardH1(p.h1, catcher, r, addr, f)
 	}
 	if cut != nil {
 		ctx, cancel := context.WithCancel(r.Context())
@@ -198,11 +197,11 @@ func (p *Proxy) ServeCut(w http.ResponseWriter, r *http.Request, addr string, cu
 	return nil
 }
 
-// forwardH1 forwards through the HTTP/1.1 client. DSY-02 defensive mode: with closeAfter an
+// forwardH1 forwards through the HTTP/1.1 client. DSY-02 defensive mode: with f.CloseAfter an
 // Ambiguous request is forwarded, then the target connection is closed, so nothing smuggled
 // behind it can reach the target.
-func forwardH1(c *client.Client, w *errorCatcher, r *http.Request, addr string, closeAfter bool, cut context.Context) error {
-	err := c.ForwardCut(w, r, addr, closeAfter, cut)
+func forwardH1(c *client.Client, w *errorCatcher, r *http.Request, addr string, f client.Forwarding) error {
+	err := c.ForwardWith(w, r, addr, f)
 	if err == nil {
 		return nil
 	}

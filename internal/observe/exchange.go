@@ -5,6 +5,7 @@ package observe
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"time"
@@ -153,7 +154,35 @@ type exchangeKey struct{}
 
 // WithExchange returns a context carrying ex.
 func WithExchange(ctx context.Context, ex *Exchange) context.Context {
-	return context.WithValue(ctx, exchangeKey{}, ex)
+	c := new(ExchangeContext)
+	c.Set(ctx, ex)
+	return c
+}
+
+// ExchangeContext is the context WithExchange returns, for a caller that keeps it in memory it
+// allocates anyway (the router's per-request state): carrying the exchange then costs no
+// allocation of its own.
+type ExchangeContext struct {
+	context.Context
+	ex *Exchange
+}
+
+// Set makes c the context parent with ex.
+func (c *ExchangeContext) Set(parent context.Context, ex *Exchange) {
+	c.Context, c.ex = parent, ex
+}
+
+// Value returns the exchange for ExchangeFrom, and what the parent holds for any other key.
+func (c *ExchangeContext) Value(key any) any {
+	if _, ok := key.(exchangeKey); ok {
+		return c.ex
+	}
+	return c.Context.Value(key)
+}
+
+// String describes the context, as context.WithValue's does.
+func (c *ExchangeContext) String() string {
+	return fmt.Sprintf("%v.WithExchange", c.Context)
 }
 
 // ExchangeFrom returns the request's exchange record. It never returns nil: without one it

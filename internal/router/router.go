@@ -106,9 +106,12 @@ func New(s Settings, m Matcher, routes []Route, defaultAction action.Handler, ob
 // requestState is what the pipeline allocates per request, in one allocation instead of one per
 // part: the exchange record, the response recorder, the backing arrays of the header values the
 // router sets, and room for the actions executed (ACT-03: at most an auth action and a routing
-// action).
+// action), and the request as the pipeline passes it on: r's copy with a context carrying the
+// exchange, kept here instead of in a context and a request of their own.
 type requestState struct {
 	ex         observe.Exchange
+	ctx        observe.ExchangeContext
+	req        http.Request
 	rec        recorder
 	trace, xff [1]string
 	actions    [2]string
@@ -148,7 +151,9 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		ex.Client = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 	}
-	r = r.WithContext(observe.WithExchange(r.Context(), ex))
+	st.ctx.Set(r.Context(), ex)
+	st.req = *r.WithContext(&st.ctx) // WithContext's copy does not escape: no allocation
+	r = &st.req
 	if r.Body != nil && r.Body != http.NoBody {
 		// received_bytes counts the body as the action reads it (§8.2 field 11).
 		st.body.ReadCloser = r.Body

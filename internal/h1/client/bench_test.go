@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -54,6 +55,31 @@ func BenchmarkForward(b *testing.B) {
 			}
 		}
 	})
+	// A request as the listener forwards it: a context the client has to watch (the client
+	// going away) and ALG-04's cut. With "watched", the client watches the context with
+	// context.AfterFunc; with "loop", the connection loop's cancel hook closes the target
+	// connection instead (wire.CancelHook). Both build the same context per request.
+	cut, stopCut := context.WithCancel(context.Background())
+	defer stopCut()
+	for _, offer := range []bool{false, true} {
+		name := "h1client-watched"
+		if offer {
+			name = "h1client-loop"
+		}
+		b.Run(name, func(b *testing.B) {
+			c := New(Options{})
+			defer c.CloseIdle()
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				hook, ctx := newHook(offer)
+				if err := c.ForwardCut(w, req().WithContext(ctx), addr, false, cut); err != nil || w.Code != 200 {
+					b.Fatal(err, w.Code)
+				}
+				hook.cancelRequest()
+			}
+		})
+	}
 	b.Run("reverseproxy", func(b *testing.B) {
 		u, _ := url.Parse("http://" + addr)
 		tr := &http.Transport{MaxIdleConnsPerHost: 256, DisableCompression: true, DialContext: (&net.Dialer{}).DialContext}

@@ -139,7 +139,26 @@ func (c *Client) Forward(w http.ResponseWriter, r *http.Request, addr string, cl
 // closed and the failure is cut's error. It spares the caller deriving a cancelable context
 // and a copy of r per request for a cut that almost never comes. cut may be nil.
 func (c *Client) ForwardCut(w http.ResponseWriter, r *http.Request, addr string, closeAfter bool, cut context.Context) error {
+	return c.ForwardWith(w, r, addr, Forwarding{CloseAfter: closeAfter, Cut: cut})
+}
+
+// Forwarding is how ForwardWith sends one request.
+type Forwarding struct {
+	// CloseAfter closes the target connection after the exchange (DSY-02 defensive mode).
+	CloseAfter bool
+	// Cut, when not nil, ends the exchange when it is done (ForwardCut).
+	Cut context.Context
+	// Names are the request's field names as they arrived, as WithOriginalNames gives them,
+	// without a context and a copy of r per request; nil takes them from r's context.
+	Names []string
+}
+
+// ForwardWith is Forward with the settings of f.
+func (c *Client) ForwardWith(w http.ResponseWriter, r *http.Request, addr string, f Forwarding) error {
 	ctx := r.Context()
+	if f.Names == nil {
+		f.Names = originalNames(ctx)
+	}
 	p := c.pool(addr)
 	for attempt := 0; ; attempt++ {
 		var cn *conn
@@ -155,7 +174,7 @@ func (c *Client) ForwardCut(w http.ResponseWriter, r *http.Request, addr string,
 				return err
 			}
 		}
-		ex := exchange{client: c, conn: cn, w: w, r: r, closeAfter: closeAfter, cut: cut}
+		ex := exchange{client: c, pool: p, conn: cn, w: w, r: r, closeAfter: f.CloseAfter, cut: f.Cut, names: f.Names}
 		err := ex.run(ctx)
 		if err == nil {
 			if ex.reusable {

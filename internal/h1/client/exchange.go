@@ -25,12 +25,15 @@ var buffers = sync.Pool{New: func() any { return new([copyBufferSize]byte) }}
 // exchange is one request and its response on one connection.
 type exchange struct {
 	client     *Client
+	pool       *pool
 	conn       *conn
 	w          http.ResponseWriter
 	r          *http.Request
 	closeAfter bool
 	// cut, when not nil, ends the exchange as a canceled context would (ForwardCut).
-	cut     context.Context
+	cut context.Context
+	// names are the request's field names as they arrived (Forwarding.Names), or nil.
+	names   []string
 	hasBody bool
 	pump    *bodyPump
 	// answeredEarly: the final response head arrived before the request body was sent
@@ -48,18 +51,29 @@ type exchange struct {
 
 func (ex *exchange) run(ctx context.Context) error {
 	cn, r := ex.conn, ex.r
-	// ALG-04's cut and a client that went away both cancel ctx: closing the connection ends
-	// every read and write of this exchange at once.
-	stop := context.AfterFunc(ctx, cn.close)
-	defer func() {
-		if !stop() {
-			ex.reusable = false // closed under us as the exchange ended
-		}
-	}()
-	if ex.cut != nil {
-		stopCut := context.AfterFunc(ex.cut, cn.close)
+	// A client that went away cancels ctx, and ALG-04's cut comes: closing the connection ends
+	// every read and write of this exchange at once. Neither costs an allocation per exchange
+	// where it can be avoided: the connection loop closes the connection itself as it cancels
+	// the request (wire.CancelHook), and the pool keeps one registration per cut for all the
+	// exchanges it must end (joinCut).
+	if hook := cancelHook(ctx); hook != nil && hook.CloseOnCancel(cn.nc) {
 		defer func() {
-			if !stopCut() {
+			if !hook.Release(cn.nc) {
+				ex.reusable = false // closed under us as the exchange ended
+			}
+		}()
+	} else {
+		stop := context.AfterFunc(ctx, cn.close)
+		defer func() {
+			if !stop() {
+				ex.reusable = false
+			}
+		}()
+	}
+	if ex.cut != nil {
+		set := ex.pool.joinCut(ex.cut, cn)
+		defer func() {
+			if !ex.pool.leaveCut(set, cn) {
 				ex.reusable = false
 			}
 		}()

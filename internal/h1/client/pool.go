@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -15,6 +16,10 @@ type pool struct {
 	max    int
 	expiry time.Duration
 	timer  *time.Timer
+
+	// cutMu guards cuts: per ALG-04 cut context, the connections it must close (joinCut).
+	cutMu sync.Mutex
+	cuts  map[context.Context]*cutSet
 }
 
 func newPool(max int, expiry time.Duration) *pool {

@@ -22,8 +22,8 @@ var hopByHop = map[string]bool{
 var keysPool = sync.Pool{New: func() any { s := make([]string, 0, 32); return &s }}
 
 // writeHead writes the request head for r to bw: the request line with r.URL's request URI,
-// Host, the fields that are not hop-by-hop (in the client's case and order when the context
-// carries WithOriginalNames), Te: trailers when the client accepts trailers, the upgrade the
+// Host, the fields that are not hop-by-hop (in the client's case and order when the exchange
+// has the names as they arrived), Te: trailers when the client accepts trailers, the upgrade the
 // client asked for when it is WebSocket, Connection: close when asked, and the framing of the
 // body as this client sends it.
 func (ex *exchange) writeHead(bw *bufio.Writer, upgrade string) {
@@ -49,7 +49,7 @@ func (ex *exchange) writeHead(bw *bufio.Writer, upgrade string) {
 		keys = append(keys, key)
 	}
 	slices.Sort(keys)
-	if names := originalNames(r.Context()); names != nil {
+	if names := ex.names; names != nil {
 		donep := keysPool.Get().(*[]string)
 		done := doneSet{list: (*donep)[:0]}
 		if len(names) > doneListMax {

@@ -59,9 +59,14 @@ type conn struct {
 	continueMu  sync.Mutex
 	canContinue bool
 
+	// reqCancel cancels the request being served; cancelRequest is its method value, made
+	// once per connection.
+	reqCancel     requestCancel
+	cancelRequest context.CancelFunc
+
 	mu     sync.Mutex // guards the fields below
 	phase  phase
-	cancel context.CancelFunc // of the request being served
+	cancel context.CancelFunc // of the request being served: cancelRequest, or nil
 	watch  watch
 	// resumed: elberr gave a hijacked connection back (elberr.WithResume); hijacked: a
 	// handler took it.
@@ -87,6 +92,12 @@ func newConn(s *Server, id, nc net.Conn) *conn {
 	}
 	// ALB pages elberr writes on the hijacked connection come back here (raw path).
 	ctx = elberr.WithResume(ctx, c.resume)
+	c.cancelRequest = c.reqCancel.cancelRequest
+	if ctx.Done() == nil {
+		// Nothing but the loop cancels its requests: the loop can close a forwarder's target
+		// connection as it does (wire.CancelHook).
+		c.received.Cancel = &c.reqCancel
+	}
 	c.ctx = wire.WithReceived(ctx, &c.received)
 	c.watch.init(c)
 	return c
@@ -330,8 +341,8 @@ func (c *conn) cut() {
 }
 
 func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	ne, ok := errors.AsType[net.Error](err) // errors.As would move ne to the heap on every call
+	return ok && ne.Timeout()
 }
 
 // writers are the output buffers of connections serving a request, with the response's

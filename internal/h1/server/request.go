@@ -103,7 +103,9 @@ func (c *conn) newRequest(ctx context.Context, raw []byte) (*http.Request, bool)
 	if u.IsAbs() && u.Host != "" {
 		host = u.Host // RFC 9112 section 3.2.2: the target's authority wins
 	}
-	r := &http.Request{
+	// Built as a value and copied once with its context: one allocation for the request, not
+	// one for it and one for WithContext's copy.
+	built := http.Request{
 		Method:     method(h.Method, text),
 		URL:        u,
 		Proto:      proto(h, text),
@@ -115,7 +117,7 @@ func (c *conn) newRequest(ctx context.Context, raw []byte) (*http.Request, bool)
 		RemoteAddr: c.remoteAddr,
 		Body:       http.NoBody,
 	}
-	r = r.WithContext(ctx)
+	r := built.WithContext(ctx)
 	r.Close = wantsClose(h.Minor, header)
 	switch h.Framing {
 	case wire.FramingInvalid:

@@ -22,7 +22,8 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 		return false, false
 	}
 	ctx, cancel := context.WithCancel(c.ctx)
-	defer cancel()
+	c.reqCancel.begin(ctx, cancel)
+	defer c.cancelRequest()
 	c.takeWriter()
 	defer c.releaseWriter()
 	r, ok := c.newRequest(ctx, raw)
@@ -39,7 +40,7 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 		c.forgetReadDeadline()
 	}
 	c.mu.Lock()
-	c.cancel, c.hijacked, c.resumed, c.handlerDone = cancel, false, false, false
+	c.cancel, c.hijacked, c.resumed, c.handlerDone = c.cancelRequest, false, false, false
 	c.mu.Unlock()
 	c.continueMu.Lock()
 	c.canContinue = true

@@ -10,6 +10,9 @@ type Received struct {
 	Head *Head
 	// Actions is Mode.Decide(Head) for each Mode, indexed by Mode.
 	Actions [3]Action
+	// Cancel, when not nil, closes a target connection when the request is canceled
+	// (CancelHook).
+	Cancel CancelHook
 }
 
 // Decide records the actions of every mode for h.

@@ -1,0 +1,22 @@
+package client
+
+import (
+	"context"
+
+	"github.com/albatross-lb/albatross/internal/h1/wire"
+)
+
+// cancelHook returns the connection loop's hook into the cancellation of ctx (wire.CancelHook),
+// or nil when ctx did not come from the loop or has a cancellation the hook does not know: a
+// context derived with its own cancel or deadline, or none at all, has another Done channel
+// than the request's (the test context.AfterFunc itself makes of a parent).
+func cancelHook(ctx context.Context) wire.CancelHook {
+	rcv := wire.ReceivedFrom(ctx)
+	if rcv == nil || rcv.Cancel == nil {
+		return nil
+	}
+	if done := ctx.Done(); done == nil || done != rcv.Cancel.Done() {
+		return nil
+	}
+	return rcv.Cancel
+}
