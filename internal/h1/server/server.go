@@ -53,6 +53,16 @@ type Server struct {
 	// testHookIdleWait, set by tests before the first ServeConn, sees each wait for a head
 	// without a read buffer.
 	testHookIdleWait func(*readBuffer)
+	// testHookWatch, set by tests before the first ServeConn, sees the client-gone watch's
+	// read start ("read"), end while the handler runs ("ended"), and be taken over by the
+	// loop after a hand-over ("taken: " and how it ended: bytes, timeout, closed); watch.go.
+	testHookWatch func(event string)
+}
+
+func (s *Server) watchEvent(event string) {
+	if s.testHookWatch != nil {
+		s.testHookWatch(event)
+	}
 }
 
 // ServeConn serves rw until the client closes it, an error or limit ends it, or a handler
