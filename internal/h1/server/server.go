@@ -54,9 +54,12 @@ type Server struct {
 	// without a read buffer.
 	testHookIdleWait func(*readBuffer)
 	// testHookWatch, set by tests before the first ServeConn, sees the client-gone watch's
-	// read start ("read"), end while the handler runs ("ended"), and be taken over by the
-	// loop after a hand-over ("taken: " and how it ended: bytes, timeout, closed); watch.go.
+	// read start ("read"), end while the handler runs ("ended"), the loop wait on it after a
+	// hand-over ("waiting") and take it back ("taken: " and how it ended: bytes, timeout,
+	// closed); watch.go.
 	testHookWatch func(event string)
+	// testHandoverWait, when set by tests, replaces handoverWait (watch.go).
+	testHandoverWait time.Duration
 }
 
 func (s *Server) watchEvent(event string) {

@@ -186,11 +186,16 @@ func (w *watch) takeOver(idleUntil time.Time) (time.Time, bool) {
 	c := w.c
 	// The watch no longer touches the deadline (handedOver); setting it on the connection
 	// applies to the read already waiting.
+	limit := handoverWait
+	if c.srv.testHandoverWait != 0 {
+		limit = c.srv.testHandoverWait
+	}
 	wait := idleUntil
-	if handoverWait < c.idle {
-		wait = idleUntil.Add(handoverWait - c.idle)
+	if limit < c.idle {
+		wait = idleUntil.Add(limit - c.idle)
 	}
 	c.setReadDeadline(wait)
+	c.srv.watchEvent("waiting")
 	<-w.done
 	c.mu.Lock()
 	err := w.err
