@@ -92,7 +92,9 @@ func (b *readBuffer) fill() (int, error) {
 // readConn is one read from the connection.
 func (b *readBuffer) readConn(p []byte) (int, error) {
 	if b.sock != nil {
-		return b.sock.Read(p)
+		n, err := b.sock.Read(p)
+		raceWritten(p[:n]) // the buffer's owners (watch.go) are checked under -race too
+		return n, err
 	}
 	return b.nc.Read(p)
 }

@@ -127,8 +127,12 @@ func (c *conn) serve() {
 		c.setState(http.StateClosed)
 	}()
 	for {
+		want, open := c.watch.takeOver(time.Now().Add(c.idle))
+		if !open {
+			return // the client left, or stayed silent, during a handed-over read
+		}
 		c.in.startHead()
-		n, err := c.readHead()
+		n, err := c.readHead(want)
 		if err != nil {
 			if c.handOverOversize(err) {
 				hijacked = true
@@ -143,6 +147,7 @@ func (c *conn) serve() {
 			return
 		}
 		if !keep {
+			c.watch.stop() // a handed-over read would take the lingering close's bytes
 			c.closeGracefully()
 			return
 		}
@@ -150,8 +155,11 @@ func (c *conn) serve() {
 		c.phase = phaseIdle
 		c.mu.Unlock()
 		c.setState(http.StateIdle)
-		if c.srv.shutdown.Load() && c.in.buffered() == 0 {
-			return
+		if c.srv.shutdown.Load() {
+			c.watch.stop() // what a handed-over read got is buffered, or never will be
+			if c.in.buffered() == 0 {
+				return
+			}
 		}
 	}
 }
@@ -159,16 +167,16 @@ func (c *conn) serve() {
 // errHeadTimeout is a head that did not arrive within the idle timeout after it began.
 var errHeadTimeout = errors.New("h1: request head timed out")
 
-// readHead reads until the buffer holds a whole head and parses it. Only a buffer that may now
-// end in the head's empty line is parsed, so that a head trickling in a byte at a time costs one
-// parse, not one per byte; a buffer that doubled since the last parse is parsed too, so that a
-// limit is reported before the buffer is full.
-func (c *conn) readHead() (int, error) {
+// readHead reads until the buffer holds a whole head and parses it: the connection may stay
+// silent until want (the idle timeout), and a head has an idle timeout from its first byte.
+// Only a buffer that may now end in the head's empty line is parsed, so that a head trickling
+// in a byte at a time costs one parse, not one per byte; a buffer that doubled since the last
+// parse is parsed too, so that a limit is reported before the buffer is full.
+func (c *conn) readHead(want time.Time) (int, error) {
 	begun := c.in.buffered() > 0
 	if begun {
 		c.activate()
 	}
-	want := time.Now().Add(c.idle)
 	c.armHeadDeadline(want)
 	parsedAt := -1
 	scanFrom := c.in.r

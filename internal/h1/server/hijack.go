@@ -10,6 +10,11 @@ import (
 // (the start of a WebSocket stream, a pipelined request) is read first through the returned
 // connection, so no byte is lost. The loop lets go of the connection unless elberr resumes it.
 func (c *conn) hijack() (net.Conn, *bufio.ReadWriter, error) {
+	// hijacked first: a body reader on another goroutine reaching the body's end can then no
+	// longer arm the watch (bodyDone), nor can a timer that fires meanwhile start its read.
+	c.mu.Lock()
+	c.hijacked = true
+	c.mu.Unlock()
 	c.watch.stop()
 	_ = c.out.Flush()
 	if b := c.body; b != nil {
@@ -17,9 +22,6 @@ func (c *conn) hijack() (net.Conn, *bufio.ReadWriter, error) {
 		b.closed = true
 		b.mu.Unlock()
 	}
-	c.mu.Lock()
-	c.hijacked = true
-	c.mu.Unlock()
 	_ = c.nc.SetDeadline(time.Time{})
 	c.forgetReadDeadline() // the hijacker may set its own; elberr may give the connection back
 	hc := &hijackedConn{Conn: c.nc, c: c}

@@ -68,6 +68,7 @@ func (b *readBuffer) readNow(fd uintptr) bool {
 			b.rawN, b.rawErr = 0, io.EOF
 		default:
 			b.rawN = n
+			raceWritten(b.buf[:n])
 		}
 		return true
 	}

@@ -56,7 +56,7 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 	completed := c.runHandler(r)
 
 	hijacked, resumed := c.endHandler()
-	c.watch.stop()
+	c.watch.handOver() // a read it left waiting is the next head's (serve)
 	if hijacked {
 		if !resumed {
 			return false, true

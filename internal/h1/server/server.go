@@ -53,6 +53,19 @@ type Server struct {
 	// testHookIdleWait, set by tests before the first ServeConn, sees each wait for a head
 	// without a read buffer.
 	testHookIdleWait func(*readBuffer)
+	// testHookWatch, set by tests before the first ServeConn, sees the client-gone watch's
+	// read start ("read"), end while the handler runs ("ended"), the loop wait on it after a
+	// hand-over ("waiting") and take it back ("taken: " and how it ended: bytes, timeout,
+	// closed); watch.go.
+	testHookWatch func(event string)
+	// testHandoverWait, when set by tests, replaces handoverWait (watch.go).
+	testHandoverWait time.Duration
+}
+
+func (s *Server) watchEvent(event string) {
+	if s.testHookWatch != nil {
+		s.testHookWatch(event)
+	}
 }
 
 // ServeConn serves rw until the client closes it, an error or limit ends it, or a handler

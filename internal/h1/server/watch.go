@@ -6,11 +6,37 @@ import "time"
 // stops): net/http learns it from a read it starts on every request. Here a request that
 // finishes quickly never pays for one: a per-connection timer starts the read only once the
 // handler has run for watchDelay with the body fully read, on the timer's own short-lived
-// goroutine, and the loop stops it when the handler returns. A byte it reads (a pipelined
-// request) goes to the read buffer; an EOF or error cancels the request.
+// goroutine. The read asks for all the free space of the read buffer: bytes it gets (a
+// pipelined request) stay there for the next head; an EOF or error cancels the request.
+//
+// When the handler returns, a read still waiting is not interrupted but handed over (handOver):
+// it is the first read of the next head, which the loop waits for (takeOver) instead of
+// reading itself. A watched request so costs no system call and no allocation more than one
+// that was not watched, only the watch's goroutine and its hand-off on done: before, a past read
+// deadline ended the read, the loop waited for the watch's goroutine to notice, and the next
+// head began with a read of its own that found nothing (EAGAIN) and parked again. The loop waits on a handed-over read for handoverWait at
+// most; then it ends it and waits as every idle connection does, without a buffer.
+//
+// Who owns the read buffer (c.in), which the race detector cannot see for reads through
+// internal/h1/sock (raceWritten makes it see the loop's own):
+//   - From bodyDone until the watch is stopped or handed over and taken back, the handler and
+//     the body no longer touch c.in (the body is at its end and answers EOF without reading),
+//     and the loop runs the handler.
+//   - While state is watchReading, the watch's goroutine owns c.in.buf[c.in.w:] and is the only
+//     one to change c.in.r and c.in.w, under c.mu; it ends by sending on done under c.mu.
+//   - The loop touches c.in again only after it received done (stop, takeOver) or, the read
+//     having ended by itself (state watchOff), after draining done under c.mu (handOver, stop):
+//     the channel and the mutex order the watch's writes before the loop's reads.
 
 // watchDelay is how long a handler runs before its client is watched.
 const watchDelay = 5 * time.Millisecond
+
+// handoverWait is how long the loop waits on a handed-over read before it ends it: the longest
+// a connection holds its read buffer and the watch's goroutine after a watched response, so
+// that an idle connection still costs only its own goroutine (≤ 16 KiB, issue 14). A
+// keep-alive client under load sends its next request within milliseconds; a slower one costs
+// what every watched request cost before (a read ended by a deadline, then the idle wait).
+const handoverWait = 100 * time.Millisecond
 
 type watchState uint8
 
@@ -23,11 +49,19 @@ const (
 type watch struct {
 	c     *conn
 	timer *time.Timer
-	state watchState // guarded by c.mu
-	ran   bool       // a read was started since the last stop; guarded by c.mu
-	// stopping: stop set a past read deadline to end the read; guarded by c.mu.
+	// The fields below are guarded by c.mu.
+	state watchState
+	// handedOver: the loop took the running read over as its next head's first; the read is
+	// then not retried when the deadline fires: it goes back to the loop as it ends.
+	handedOver bool
+	// stopping: stop set a past read deadline to end the read.
 	stopping bool
-	done     chan struct{}
+	// cleared: the watch cleared the read deadline (the head's fired while the handler ran), so
+	// the loop no longer knows it (forgetReadDeadline).
+	cleared bool
+	// err is how the last read ended when it read nothing (EOF, reset, a deadline).
+	err  error
+	done chan struct{}
 }
 
 func (w *watch) init(c *conn) {
@@ -52,7 +86,8 @@ func (c *conn) bodyDone() {
 	}
 }
 
-// run is the timer's goroutine: it reads one byte unless the handler finished meanwhile.
+// run is the timer's goroutine: it reads into the free space of the buffer unless the handler
+// finished meanwhile.
 func (w *watch) run() {
 	c := w.c
 	c.mu.Lock()
@@ -65,49 +100,124 @@ func (w *watch) run() {
 		// handler does not touch it.
 		c.in.r, c.in.w = c.in.floor, c.in.floor
 	}
-	if w.state != watchArmed || c.handlerDone || c.hijacked || c.in.buffered() > 0 || c.in.w == len(c.in.buf) {
+	if c.handlerDone || c.hijacked || c.in.buffered() > 0 || c.in.w == len(c.in.buf) {
 		w.state = watchOff
 		c.mu.Unlock()
 		return
 	}
 	w.state = watchReading
-	w.ran = true
-	cancel := c.cancel
-	slot := c.in.buf[c.in.w : c.in.w+1]
+	free := c.in.buf[c.in.w:]
 	c.mu.Unlock()
+	c.srv.watchEvent("read")
 
-	n, err := c.nc.Read(slot)
+	n, err := c.in.readConn(free)
 	for n == 0 && isTimeout(err) {
-		// Either stop's past deadline, or the head's, which a request without a body keeps
-		// (serveRequest): then the watch clears it and waits on, as long as the handler runs.
-		// Under c.mu, so that stop's deadline cannot come between the check and the clear.
+		// Either stop's past deadline, the loop's after a hand-over, or the head's, which a
+		// request without a body keeps (serveRequest): then the watch clears it and waits on,
+		// as long as the handler runs. Under c.mu, so that stop or handOver cannot come
+		// between the check and the clear.
 		c.mu.Lock()
-		stopping := w.stopping
-		if !stopping {
+		again := !w.stopping && !w.handedOver
+		if again {
 			_ = c.nc.SetReadDeadline(time.Time{})
+			w.cleared = true
 		}
 		c.mu.Unlock()
-		if stopping {
+		if !again {
 			break
 		}
-		n, err = c.nc.Read(slot)
+		n, err = c.in.readConn(free)
 	}
 
 	c.mu.Lock()
-	if n == 1 {
-		c.in.w++
+	c.in.w += n
+	w.err = nil
+	if n == 0 {
+		w.err = err
+		if err != nil && !isTimeout(err) && c.cancel != nil {
+			c.cancel() // the client closed or reset the connection while its request runs
+		}
 	}
-	if n == 0 && err != nil && !isTimeout(err) && cancel != nil {
-		cancel() // the client closed or reset the connection
-	}
+	ended := !w.handedOver && !w.stopping
 	w.state = watchOff
-	w.done <- struct{}{} // under c.mu: stop either waits for it or drains it
+	w.done <- struct{}{} // under c.mu: the loop either waits for it or drains it
 	c.mu.Unlock()
+	if ended {
+		c.srv.watchEvent("ended")
+	}
 }
 
-// stop ends the watch before the loop uses the connection again: a pending timer is stopped, a
-// running read is interrupted by a past deadline and waited for. The past deadline stays: the
-// next head read sets its own, so a watched request costs the read timer one move here.
+// handOver ends the watch as the handler returns: a pending timer is stopped; a running read
+// keeps running and becomes the next head's first read, which takeOver waits for. Whatever
+// then ends the connection instead of reading a head (a close, a hijack, Shutdown) stops it.
+func (w *watch) handOver() {
+	c := w.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch w.state {
+	case watchArmed:
+		w.timer.Stop()
+		w.state = watchOff
+	case watchReading:
+		w.handedOver = true
+		return // takeOver sets the deadline the loop then knows
+	case watchOff:
+		select {
+		case <-w.done: // a read that ended by itself (bytes, EOF, reset)
+		default:
+		}
+	}
+	if w.cleared {
+		w.cleared = false
+		c.forgetReadDeadline()
+	}
+}
+
+// takeOver waits for a handed-over read before the loop reads the next head, with the deadline
+// of an idle wait (idleUntil) but no later than handoverWait from now; without one it returns
+// at once. It returns when the wait for the head ends (idleUntil, or the idle timeout from now
+// when the head began in the handed-over read), or false when the connection is over: the
+// client closed or reset it, or was silent for the idle timeout. A read ended by the
+// handoverWait deadline leaves the loop to wait as any idle connection does.
+func (w *watch) takeOver(idleUntil time.Time) (time.Time, bool) {
+	if !w.handedOver { // only the loop's goroutine sets it
+		return idleUntil, true
+	}
+	c := w.c
+	// The watch no longer touches the deadline (handedOver); setting it on the connection
+	// applies to the read already waiting.
+	limit := handoverWait
+	if c.srv.testHandoverWait != 0 {
+		limit = c.srv.testHandoverWait
+	}
+	wait := idleUntil
+	if limit < c.idle {
+		wait = idleUntil.Add(limit - c.idle)
+	}
+	c.setReadDeadline(wait)
+	c.srv.watchEvent("waiting")
+	<-w.done
+	c.mu.Lock()
+	err := w.err
+	w.handedOver, w.cleared, w.err = false, false, nil
+	c.mu.Unlock()
+	if err == nil {
+		// Bytes, now in c.in: the head began, and has the idle timeout from now (readHead).
+		c.srv.watchEvent("taken: bytes")
+		return time.Now().Add(c.idle), true
+	}
+	if isTimeout(err) {
+		c.srv.watchEvent("taken: timeout")
+		return idleUntil, time.Now().Before(idleUntil)
+	}
+	c.srv.watchEvent("taken: closed")
+	return idleUntil, false
+}
+
+// stop ends the watch for good before the loop or a hijacker uses the connection otherwise: a
+// pending timer is stopped, a running read (handed over or not) is interrupted by a past
+// deadline and waited for. The past deadline stays: the next head sets its own
+// (armHeadDeadline), a hijacker or a lingering close theirs.
 func (w *watch) stop() {
 	c := w.c
 	c.mu.Lock()
@@ -121,25 +231,19 @@ func (w *watch) stop() {
 		case <-w.done: // a read that ended by itself
 		default:
 		}
-	}
-	ran := state == watchReading || state == watchOff && w.ran
-	w.ran = false
-	if state == watchReading {
+	case watchReading:
 		w.stopping = true
 		_ = c.nc.SetReadDeadline(time.Unix(1, 0))
 	}
 	c.mu.Unlock()
-	if !ran {
-		return
+	if state == watchReading {
+		<-w.done
 	}
-	// The watch may have cleared the read deadline, and stop leaves a past one: the next head
-	// sets its own (armHeadDeadline).
-	c.forgetReadDeadline()
-	if state != watchReading {
-		return
-	}
-	<-w.done
 	c.mu.Lock()
-	w.stopping = false
+	forget := w.cleared || state == watchReading
+	w.stopping, w.handedOver, w.cleared, w.err = false, false, false, nil
 	c.mu.Unlock()
+	if forget {
+		c.forgetReadDeadline()
+	}
 }
