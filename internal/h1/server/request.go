@@ -56,6 +56,13 @@ func unknownCoding(h *wire.Head) bool {
 	return false
 }
 
+// requestBox holds a request with its URL (when originForm could parse the target into it), so
+// that they are one allocation.
+type requestBox struct {
+	r http.Request
+	u url.URL
+}
+
 // newRequest builds the *http.Request the handler chain expects from the head, as net/http's
 // server would: canonical header keys, Host taken out of the header, framing headers removed
 // where the engine writes its own. It reports false for a head net/http could not represent
@@ -66,9 +73,13 @@ func (c *conn) newRequest(ctx context.Context, raw []byte) (*http.Request, bool)
 	// one per value.
 	text := headText{raw: raw, s: string(raw)}
 	target := text.of(h.Target)
-	u, err := url.ParseRequestURI(target)
-	if err != nil {
-		return nil, false
+	box := new(requestBox)
+	u := &box.u
+	if !originForm(target, u) {
+		var err error
+		if u, err = url.ParseRequestURI(target); err != nil {
+			return nil, false
+		}
 	}
 	c.body = nil
 	header := make(http.Header, len(h.Fields))
@@ -103,8 +114,8 @@ func (c *conn) newRequest(ctx context.Context, raw []byte) (*http.Request, bool)
 	if u.IsAbs() && u.Host != "" {
 		host = u.Host // RFC 9112 section 3.2.2: the target's authority wins
 	}
-	// Built as a value and copied once with its context: one allocation for the request, not
-	// one for it and one for WithContext's copy.
+	// Built as a value and copied with its context into the box, with its URL: one allocation
+	// for the request and its URL, not one for each and one for WithContext's copy.
 	built := http.Request{
 		Method:     method(h.Method, text),
 		URL:        u,
@@ -117,7 +128,8 @@ func (c *conn) newRequest(ctx context.Context, raw []byte) (*http.Request, bool)
 		RemoteAddr: c.remoteAddr,
 		Body:       http.NoBody,
 	}
-	r := built.WithContext(ctx)
+	box.r = *built.WithContext(ctx)
+	r := &box.r
 	r.Close = wantsClose(h.Minor, header)
 	switch h.Framing {
 	case wire.FramingInvalid:
