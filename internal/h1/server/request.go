@@ -56,11 +56,13 @@ func unknownCoding(h *wire.Head) bool {
 	return false
 }
 
-// requestBox holds a request with its URL (when originForm could parse the target into it), so
-// that they are one allocation.
+// requestBox holds a request with its URL (when originForm could parse the target into it) and,
+// for a head of few fields (most API clients'), the array of its header's first values, so that
+// they are one allocation.
 type requestBox struct {
-	r http.Request
-	u url.URL
+	r      http.Request
+	u      url.URL
+	values [8]string
 }
 
 // newRequest builds the *http.Request the handler chain expects from the head, as net/http's
@@ -84,7 +86,10 @@ func (c *conn) newRequest(ctx context.Context, raw []byte) (*http.Request, bool)
 	c.body = nil
 	header := make(http.Header, len(h.Fields))
 	// The first value of every key shares one array (as net/textproto does).
-	values := make([]string, 0, len(h.Fields))
+	values := box.values[:0]
+	if len(h.Fields) > len(box.values) {
+		values = make([]string, 0, len(h.Fields))
+	}
 	host := ""
 	for i := range h.Fields {
 		f := &h.Fields[i]
