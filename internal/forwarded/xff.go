@@ -15,8 +15,11 @@ const MaxForwardedFor = 30
 // list, as RFC 9110 §5.3 defines for list headers (XFF-04). ok=false means the header must be
 // absent. addrs counts the incoming addresses in every mode, so the caller answers 463 when
 // addrs > MaxForwardedFor whatever the mode (XFF-03). clientPort is
-// routing.http.xff_client_port.enabled; it only matters in Append mode (XFF-02).
-func ForwardedFor(incoming []string, client netip.AddrPort, mode Mode, clientPort bool) (value string, ok bool, addrs int) {
+// routing.http.xff_client_port.enabled; it only matters in Append mode (XFF-02). remoteAddr is
+// the connection's address as net formats it ("ip:port", or ""): when the request brings no
+// X-Forwarded-For, the value is the client's entry alone, and is cut from remoteAddr when it
+// starts with the same bytes, instead of being allocated once per request.
+func ForwardedFor(incoming []string, client netip.AddrPort, remoteAddr string, mode Mode, clientPort bool) (value string, ok bool, addrs int) {
 	list := merge(incoming)
 	addrs = countAddrs(list)
 	switch mode {
@@ -25,14 +28,19 @@ func ForwardedFor(incoming []string, client netip.AddrPort, mode Mode, clientPor
 	case Preserve:
 		return list, len(incoming) > 0, addrs
 	}
-	var b strings.Builder
-	b.Grow(len(list) + 2 + len("[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535"))
-	if list != "" {
-		b.WriteString(list)
-		b.WriteString(", ")
-	}
 	var buf [64]byte
-	b.Write(appendClientAddr(buf[:0], client, clientPort))
+	entry := appendClientAddr(buf[:0], client, clientPort)
+	if list == "" {
+		if len(remoteAddr) >= len(entry) && remoteAddr[:len(entry)] == string(entry) {
+			return remoteAddr[:len(entry)], true, addrs
+		}
+		return string(entry), true, addrs
+	}
+	var b strings.Builder
+	b.Grow(len(list) + 2 + len(entry))
+	b.WriteString(list)
+	b.WriteString(", ")
+	b.Write(entry)
 	return b.String(), true, addrs
 }
 

@@ -1,7 +1,9 @@
 package forwarded
 
 import (
+	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -52,14 +54,42 @@ func TestForwardedFor(t *testing.T) {
 	for _, tc := range testCases {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
-			value, ok, addrs := ForwardedFor(tc.incoming, tc.client, tc.mode, tc.port)
+			value, ok, addrs := ForwardedFor(tc.incoming, tc.client, "", tc.mode, tc.port)
 			if value != tc.wantValue || ok != tc.wantOK || addrs != tc.wantAddrs {
 				t.Errorf("ForwardedFor = (%q, %v, %d), want (%q, %v, %d)", value, ok, addrs, tc.wantValue, tc.wantOK, tc.wantAddrs)
 			}
 			if tc.wantAddrs > MaxForwardedFor != (addrs > MaxForwardedFor) {
 				t.Errorf("463 decision differs")
 			}
+			// The connection's address, as net formats it, changes nothing but an allocation.
+			remote := (&net.TCPAddr{IP: tc.client.Addr().AsSlice(), Port: int(tc.client.Port())}).String()
+			if v, k, a := ForwardedFor(tc.incoming, tc.client, remote, tc.mode, tc.port); v != value || k != ok || a != addrs {
+				t.Errorf("with remote address %q: (%q, %v, %d)", remote, v, k, a)
+			}
 		})
+	}
+}
+
+// TestForwardedForCutFromRemoteAddr: the client's entry alone is cut from the connection's
+// address, which already holds it, without an allocation.
+func TestForwardedForCutFromRemoteAddr(t *testing.T) {
+	for _, tc := range []struct {
+		remote string
+		port   bool
+		want   string
+	}{
+		{"203.0.113.7:51234", true, "203.0.113.7:51234"},
+		{"203.0.113.7:51234", false, "203.0.113.7"},
+		{"[2001:db8::1]:8080", true, "[2001:db8::1]:8080"},
+	} {
+		client := netip.MustParseAddrPort(tc.remote)
+		var value string
+		allocs := testing.AllocsPerRun(100, func() {
+			value, _, _ = ForwardedFor(nil, client, tc.remote, Append, tc.port)
+		})
+		if value != tc.want || allocs != 0 {
+			t.Errorf("ForwardedFor(%s, port %v) = %q with %v allocations, want %q with none", tc.remote, tc.port, value, allocs, tc.want)
+		}
 	}
 }
 
@@ -99,7 +129,14 @@ func FuzzForwardedFor(f *testing.F) {
 	f.Add("a\r\nb", ",,,", []byte{}, uint16(0), uint8(2), true)
 	f.Fuzz(func(t *testing.T, line1, line2 string, ip []byte, port uint16, mode uint8, withPort bool) {
 		addr, _ := netip.AddrFromSlice(ip)
-		value, ok, addrs := ForwardedFor([]string{line1, line2}, netip.AddrPortFrom(addr, port), Mode(mode%3), withPort)
+		client := netip.AddrPortFrom(addr, port)
+		value, ok, addrs := ForwardedFor([]string{line1, line2}, client, "", Mode(mode%3), withPort)
+		// The connection's address only spares an allocation: the value is the same with it.
+		for _, remote := range []string{client.String(), net.JoinHostPort(addr.String(), strconv.Itoa(int(port)))} {
+			if v, k, a := ForwardedFor([]string{line1, line2}, client, remote, Mode(mode%3), withPort); v != value || k != ok || a != addrs {
+				t.Fatalf("with remote address %q: %q %v %d, without: %q %v %d", remote, v, k, a, value, ok, addrs)
+			}
+		}
 		if strings.ContainsAny(value, "\r\n") {
 			t.Fatalf("CR/LF in %q", value)
 		}
@@ -117,6 +154,6 @@ func BenchmarkForwardedForAppend(b *testing.B) {
 	in := []string{"198.51.100.1, 198.51.100.2"}
 	b.ReportAllocs()
 	for b.Loop() {
-		ForwardedFor(in, client, Append, true)
+		ForwardedFor(in, client, "", Append, true)
 	}
 }

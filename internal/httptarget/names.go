@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/albatross-lb/albatross/internal/h1/wire"
 )
@@ -29,8 +28,6 @@ type nameScratch struct {
 	slots []int
 }
 
-var namePool = sync.Pool{New: func() any { return &nameScratch{index: map[string]int{}} }}
-
 // receivedNames returns the field names of r as its HTTP/1.x client sent them, in order, for
 // the fields whose values the load balancer forwards exactly as received; nil when r did not
 // come through the connection loop (HTTP/2 clients, whose names are lowercase by protocol, the
@@ -39,7 +36,7 @@ var namePool = sync.Pool{New: func() any { return &nameScratch{index: map[string
 // written canonically after the client's fields; fields removed from r.Header (hop-by-hop,
 // Expect, DSY-03 and H2-01 drops) and fields the loop did not hand on (names that are not
 // tokens, lines without a colon) are not in r.Header, so a spelling of theirs is never used.
-// The result lives in s and must not be used after s.release.
+// The result lives in s and must not be used after s is reset.
 func receivedNames(r *http.Request, s *nameScratch) []string {
 	if r.ProtoMajor == 2 {
 		return h2Names(r, s)
@@ -114,12 +111,6 @@ func h2Names(r *http.Request, s *nameScratch) []string {
 	}
 	slices.Sort(s.names)
 	return s.names
-}
-
-// release returns s to the pool.
-func (s *nameScratch) release() {
-	s.reset()
-	namePool.Put(s)
 }
 
 // reset empties s, keeping its capacity, and lets go of the request's strings.

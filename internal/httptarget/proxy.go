@@ -175,14 +175,15 @@ func (p *Proxy) ServeCut(w http.ResponseWriter, r *http.Request, addr string, cu
 	// cut a body still being streamed to the target: bodies flow both ways at once, as through
 	// the ALB. HTTP/2 is always full duplex (the call then reports ErrNotSupported).
 	_ = http.NewResponseController(w).EnableFullDuplex()
-	catcher := &errorCatcher{ResponseWriter: w, exchange: ex}
 	if p.h1 != nil {
-		s := namePool.Get().(*nameScratch)
-		defer s.release()
+		q := h1Requests.Get().(*h1Request)
+		defer q.release()
+		q.catcher = errorCatcher{ResponseWriter: w, exchange: ex}
 		// The names go to the client beside the request, not in a context of a copy of it.
-		f := client.Forwarding{CloseAfter: ex.CloseConnections, Cut: cut, Names: receivedNames(r, s)}
-		return forwardH1(p.h1, catcher, r, addr, f)
+		f := client.Forwarding{CloseAfter: ex.CloseConnections, Cut: cut, Names: receivedNames(r, &q.names)}
+		return forwardH1(p.h1, &q.catcher, r, addr, f)
 	}
+	catcher := &errorCatcher{ResponseWriter: w, exchange: ex}
 	if cut != nil {
 		ctx, cancel := context.WithCancel(r.Context())
 		defer cancel()
@@ -195,6 +196,24 @@ func (p *Proxy) ServeCut(w http.ResponseWriter, r *http.Request, addr string, cu
 		return catcher.err
 	}
 	return nil
+}
+
+// h1Request is the pooled per-request memory of the HTTP/1.1 client's path: the received
+// names' scratch and the response writer's wrapper, reused by a steady stream of requests. Nothing
+// holds either once ServeCut returns: the client relays the whole exchange, upgrades included,
+// on the calling goroutine, and the names and the writer are not kept beyond it.
+type h1Request struct {
+	names   nameScratch
+	catcher errorCatcher
+}
+
+var h1Requests = sync.Pool{New: func() any { return &h1Request{names: nameScratch{index: map[string]int{}}} }}
+
+// release empties q, letting go of the request's strings and writer, and pools it.
+func (q *h1Request) release() {
+	q.names.reset()
+	q.catcher = errorCatcher{}
+	h1Requests.Put(q)
 }
 
 // forwardH1 forwards through the HTTP/1.1 client. DSY-02 defensive mode: with f.CloseAfter an

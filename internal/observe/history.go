@@ -107,7 +107,50 @@ type History struct {
 	// holding a latency histogram.
 	pruned        int64
 	latencySeries int
-	now           func() time.Time
+	// last remembers, per kind of series a request counts in (lastSlot), the series the
+	// previous lookup of that kind found, so that a steady stream of requests to the same load
+	// balancer, target group, target and rule finds its series by comparing keys whose strings
+	// are mostly the very same (equal pointers) instead of hashing them four times. pruneLocked
+	// forgets them with the series it drops.
+	last [4]lastSeries
+	now  func() time.Time
+}
+
+type lastSeries struct {
+	key historyKey
+	s   *historySeries
+}
+
+// lastSlot is the slot of last that remembers a series of kind k, -1 for kinds not counted per
+// request.
+func lastSlot(k SeriesKind) int {
+	switch k {
+	case KindLoadBalancer:
+		return 0
+	case KindTargetGroup:
+		return 1
+	case KindTarget:
+		return 2
+	case KindRule:
+		return 3
+	}
+	return -1
+}
+
+// lookup returns the series of k, nil when it does not exist.
+func (h *History) lookup(k historyKey) *historySeries {
+	slot := lastSlot(k.kind)
+	if slot < 0 {
+		return h.series[k]
+	}
+	if l := &h.last[slot]; l.s != nil && l.key == k {
+		return l.s
+	}
+	s := h.series[k]
+	if s != nil {
+		h.last[slot] = lastSeries{key: k, s: s}
+	}
+	return s
 }
 
 func newHistory() *History {
@@ -119,7 +162,7 @@ func stepOf(t time.Time) int64 { return t.UnixNano() / int64(HistoryStep) }
 // at returns the point of k for step, reset when it held an older step; nil when the series
 // cannot be created.
 func (h *History) at(k historyKey, step int64) (*historySeries, *point) {
-	s := h.series[k]
+	s := h.lookup(k)
 	if s == nil {
 		if len(h.series) >= maxHistorySeries {
 			if h.pruned != step { // at most one sweep per step, however many new keys arrive
@@ -146,6 +189,7 @@ func (h *History) at(k historyKey, step int64) (*historySeries, *point) {
 
 // pruneLocked drops series with no point in the window.
 func (h *History) pruneLocked(step int64) {
+	h.last = [len(h.last)]lastSeries{}
 	for k, s := range h.series {
 		if s.lastStep <= step-HistoryPoints {
 			if s.latency != nil {

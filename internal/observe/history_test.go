@@ -152,6 +152,34 @@ func TestHistoryBounded(t *testing.T) {
 	}
 }
 
+// TestHistoryPrunedSeriesCountedAgain: a series the last request found, then dropped by a
+// sweep for idle series, is not counted into any more when its traffic comes back: the request
+// gets a series the charts show.
+func TestHistoryPrunedSeriesCountedAgain(t *testing.T) {
+	start := time.Unix(1_800_000_000, 0)
+	h, now := fakeClock(start)
+	for range 2 { // the second finds the series the first made
+		h.record(&Exchange{Finished: start, LoadBalancer: histLB, Status: 200, MatchedRulePriority: -1}, "HTTP:80")
+	}
+	later := start.Add(16 * time.Minute)
+	// Target groups alone fill the history, so that the load balancer's series is the idle one
+	// swept when the next series is made, while it is still the last of its kind looked up.
+	for i := range maxHistorySeries {
+		h.record(&Exchange{Finished: later, TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t" + itoa(i) + "/0", Status: 200, MatchedRulePriority: -1}, "HTTP:80")
+	}
+	if _, kept := h.series[historyKey{kind: KindLoadBalancer, name: histLB}]; kept {
+		t.Fatal("the idle load balancer's series was not swept; the test does not test the sweep")
+	}
+	// Its traffic comes back when the target groups are idle in turn, so that there is room.
+	back := later.Add(16 * time.Minute)
+	h.record(&Exchange{Finished: back, LoadBalancer: histLB, Status: 200, MatchedRulePriority: -1}, "HTTP:80")
+	*now = back.Add(time.Second)
+	s := findSeries(h.Charts(), KindLoadBalancer, histLB)
+	if s == nil || s.Requests[HistoryPoints-1] != 1.0/HistoryStep.Seconds() {
+		t.Fatalf("load balancer series after the sweep: %+v", s)
+	}
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // BenchmarkHistoryRecord: counting one request into the charts' history.

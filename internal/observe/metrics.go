@@ -105,12 +105,33 @@ type series struct {
 	buckets  [len(responseTimeBuckets) + 1]atomic.Uint64 // the last is +Inf
 	sumNanos atomic.Int64
 	// exemplar holds, per bucket, the latest observation that carried a trace id.
-	exemplar [len(responseTimeBuckets) + 1]atomic.Pointer[exemplar]
+	exemplar [len(responseTimeBuckets) + 1]exemplarSlot
+}
+
+// exemplarSlot is one bucket's exemplar. It is copied in under a lock of its own rather than
+// swapped in as a pointer, which would allocate one exemplar per request; the lock is held for
+// the copy only, per bucket, so requests hardly ever meet on it.
+type exemplarSlot struct {
+	mu  sync.Mutex
+	set bool
+	e   exemplar
+}
+
+func (s *exemplarSlot) store(e exemplar) {
+	s.mu.Lock()
+	s.e, s.set = e, true
+	s.mu.Unlock()
+}
+
+func (s *exemplarSlot) load() (exemplar, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.e, s.set
 }
 
 // exemplar links one TargetResponseTime observation to its trace (OpenMetrics exemplars). It
-// keeps the X-Amzn-Trace-Id as it came, so the request path only stores a pointer: the trace id
-// is read out of it at scrape time.
+// keeps the X-Amzn-Trace-Id as it came, so the request path only copies it: the trace id is
+// read out of it at scrape time.
 type exemplar struct {
 	traceHeader string
 	seconds     float64
@@ -122,7 +143,7 @@ type seriesKey struct{ lb, listener, tg string }
 
 // Metrics holds the load balancers' request metrics and the sources of the gauges read at
 // scrape time. It is safe for concurrent use; counting a request takes no lock once its series
-// exists.
+// exists but its exemplar bucket's, held for a copy.
 type Metrics struct {
 	mu      sync.RWMutex
 	series  map[seriesKey]*series
@@ -325,7 +346,7 @@ func (s *series) observe(d time.Duration, traceHeader string, at time.Time) {
 	s.buckets[i].Add(1)
 	s.sumNanos.Add(int64(max(d, 0)))
 	if strings.Contains(traceHeader, "Root=") {
-		s.exemplar[i].Store(&exemplar{traceHeader: traceHeader, seconds: sec, at: at})
+		s.exemplar[i].store(exemplar{traceHeader: traceHeader, seconds: sec, at: at})
 	}
 }
 
@@ -334,7 +355,7 @@ func (s *series) observe(d time.Duration, traceHeader string, at time.Time) {
 func (s *series) exemplars() []prometheus.Exemplar {
 	var out []prometheus.Exemplar
 	for i := range s.exemplar {
-		if e := s.exemplar[i].Load(); e != nil {
+		if e, ok := s.exemplar[i].load(); ok {
 			if id, ok := TraceIDHex(e.traceHeader); ok {
 				out = append(out, prometheus.Exemplar{Value: e.seconds, Labels: prometheus.Labels{"trace_id": id}, Timestamp: e.at})
 			}

@@ -217,7 +217,7 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 	r.Header["X-Amzn-Trace-Id"] = st.trace[:]
 	ex.TraceID = traceID
 
-	xff, keep, addrs := forwarded.ForwardedFor(r.Header.Values("X-Forwarded-For"), ex.Client, rt.settings.XFFMode, rt.settings.XFFClientPort)
+	xff, keep, addrs := forwarded.ForwardedFor(r.Header.Values("X-Forwarded-For"), ex.Client, r.RemoteAddr, rt.settings.XFFMode, rt.settings.XFFClientPort)
 	if addrs > forwarded.MaxForwardedFor {
 		return &elberr.Error{Status: 463, Source: elberr.SourceClient}
 	}

@@ -256,7 +256,8 @@ func headerLine(name, value string) int { return len(name) + len(": ") + len(val
 
 // statusLineBytes is "HTTP/1.1 200 OK\r\n", or net/http's form for codes it has no text for.
 func statusLineBytes(code int) int {
-	digits := len(strconv.Itoa(code))
+	var buf [20]byte
+	digits := len(strconv.AppendInt(buf[:0], int64(code), 10)) // Itoa would allocate from 100 up
 	if text := http.StatusText(code); text != "" {
 		return len("HTTP/1.1 ") + digits + 1 + len(text) + 2
 	}

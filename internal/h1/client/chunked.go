@@ -136,7 +136,7 @@ rest:
 // copyChunked relays a chunked body and then its trailers: into the fields the target
 // announced, or, when it sent others, each under http.TrailerPrefix, as ReverseProxy did.
 func (ex *exchange) copyChunked(announced []string, streaming bool) error {
-	if err := ex.copyBody(&chunkedReader{c: ex.conn}, streaming); err != nil {
+	if err := ex.copyBody(&chunkedReader{c: ex.conn}, -1, streaming); err != nil {
 		return err
 	}
 	cn := ex.conn

@@ -230,9 +230,9 @@ func (ex *exchange) relay(ctx context.Context) error {
 		if head.Chunked {
 			err = ex.copyChunked(announced, streaming)
 		} else if untilClose {
-			err = ex.copyBody(cn, streaming)
+			err = ex.copyBody(cn, -1, streaming)
 		} else {
-			err = ex.copyBody(io.LimitReader(cn, head.ContentLength), false)
+			err = ex.copyBody(cn, head.ContentLength, false)
 			if err == nil && ex.copied != head.ContentLength {
 				err = io.ErrUnexpectedEOF
 			}
@@ -311,9 +311,11 @@ func (ex *exchange) copyFields() (announced []string) {
 	return announced
 }
 
-// copyBody relays a body from src to the client until src's EOF, flushing after each write
-// when streaming.
-func (ex *exchange) copyBody(src io.Reader, streaming bool) error {
+// copyBody relays a body from src to the client until src's EOF, or until limit bytes when
+// limit is not negative (a Content-Length: reading no further than the body leaves the next
+// response in the connection's buffer, as io.LimitReader would, without its allocation),
+// flushing after each write when streaming.
+func (ex *exchange) copyBody(src io.Reader, limit int64, streaming bool) error {
 	bufp := buffers.Get().(*[copyBufferSize]byte)
 	defer buffers.Put(bufp)
 	buf := bufp[:]
@@ -321,9 +323,17 @@ func (ex *exchange) copyBody(src io.Reader, streaming bool) error {
 	if streaming {
 		flusher = http.NewResponseController(ex.w)
 	}
-	for {
-		n, err := src.Read(buf)
+	for remaining := limit; ; {
+		p := buf
+		if limit >= 0 {
+			if remaining <= 0 {
+				return nil
+			}
+			p = buf[:min(int64(len(buf)), remaining)]
+		}
+		n, err := src.Read(p)
 		if n > 0 {
+			remaining -= int64(n)
 			ex.copied += int64(n)
 			if _, werr := ex.w.Write(buf[:n]); werr != nil {
 				return werr

@@ -56,6 +56,15 @@ func unknownCoding(h *wire.Head) bool {
 	return false
 }
 
+// requestBox holds a request with its URL (when originForm could parse the target into it) and,
+// for a head of few fields (most API clients'), the array of its header's first values, so that
+// they are one allocation.
+type requestBox struct {
+	r      http.Request
+	u      url.URL
+	values [8]string
+}
+
 // newRequest builds the *http.Request the handler chain expects from the head, as net/http's
 // server would: canonical header keys, Host taken out of the header, framing headers removed
 // where the engine writes its own. It reports false for a head net/http could not represent
@@ -66,14 +75,21 @@ func (c *conn) newRequest(ctx context.Context, raw []byte) (*http.Request, bool)
 	// one per value.
 	text := headText{raw: raw, s: string(raw)}
 	target := text.of(h.Target)
-	u, err := url.ParseRequestURI(target)
-	if err != nil {
-		return nil, false
+	box := new(requestBox)
+	u := &box.u
+	if !originForm(target, u) {
+		var err error
+		if u, err = url.ParseRequestURI(target); err != nil {
+			return nil, false
+		}
 	}
 	c.body = nil
 	header := make(http.Header, len(h.Fields))
 	// The first value of every key shares one array (as net/textproto does).
-	values := make([]string, 0, len(h.Fields))
+	values := box.values[:0]
+	if len(h.Fields) > len(box.values) {
+		values = make([]string, 0, len(h.Fields))
+	}
 	host := ""
 	for i := range h.Fields {
 		f := &h.Fields[i]
@@ -103,8 +119,8 @@ func (c *conn) newRequest(ctx context.Context, raw []byte) (*http.Request, bool)
 	if u.IsAbs() && u.Host != "" {
 		host = u.Host // RFC 9112 section 3.2.2: the target's authority wins
 	}
-	// Built as a value and copied once with its context: one allocation for the request, not
-	// one for it and one for WithContext's copy.
+	// Built as a value and copied with its context into the box, with its URL: one allocation
+	// for the request and its URL, not one for each and one for WithContext's copy.
 	built := http.Request{
 		Method:     method(h.Method, text),
 		URL:        u,
@@ -117,7 +133,8 @@ func (c *conn) newRequest(ctx context.Context, raw []byte) (*http.Request, bool)
 		RemoteAddr: c.remoteAddr,
 		Body:       http.NoBody,
 	}
-	r := built.WithContext(ctx)
+	box.r = *built.WithContext(ctx)
+	r := &box.r
 	r.Close = wantsClose(h.Minor, header)
 	switch h.Framing {
 	case wire.FramingInvalid:

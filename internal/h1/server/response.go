@@ -257,7 +257,12 @@ func writeStatusLine(b *bufio.Writer, http10 bool, status int) {
 	} else {
 		_, _ = b.WriteString("HTTP/1.1 ")
 	}
-	_, _ = b.WriteString(strconv.Itoa(status))
+	// Byte by byte: strconv.Itoa allocates for every code from 100 up, and a slice given to
+	// Write would escape.
+	var digits [20]byte
+	for _, d := range strconv.AppendInt(digits[:0], int64(status), 10) {
+		_ = b.WriteByte(d)
+	}
 	_ = b.WriteByte(' ')
 	if text := http.StatusText(status); text != "" {
 		_, _ = b.WriteString(text)
