@@ -14,8 +14,9 @@ import "time"
 // reading itself. A watched request so costs no system call and no allocation more than one
 // that was not watched, only the watch's goroutine and its hand-off on done: before, a past read
 // deadline ended the read, the loop waited for the watch's goroutine to notice, and the next
-// head began with a read of its own that found nothing (EAGAIN) and parked again. The loop waits on a handed-over read for handoverWait at
-// most; then it ends it and waits as every idle connection does, without a buffer.
+// head began with a read of its own that found nothing (EAGAIN) and parked again. The loop
+// waits on a handed-over read for handoverWait at most; then it ends it and waits as every idle
+// connection does, without a buffer.
 //
 // Who owns the read buffer (c.in), which the race detector cannot see for reads through
 // internal/h1/sock (raceWritten makes it see the loop's own):
