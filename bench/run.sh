@@ -11,6 +11,8 @@
 #   leanproxy   (only when named in --systems) an experiment: net/http server plus a minimal
 #               forwarder without http.Transport (bench/leanproxy)
 #   leanrp      (only when named) the same forwarder as the Transport of httputil.ReverseProxy
+#   candidate   (only with --candidate BINARY) a second Albatross, built from another tree, with
+#               the same configuration: an A/B of a change in the same rounds as the rest
 # wrk runs on CPU 0; every proxy and the backend on CPU 1. Systems run in rounds, rotating the
 # order each round so that drift hits all alike; the table shows each system's median.
 #
@@ -18,6 +20,7 @@
 #                     [--systems "direct albatross nginx plainproxy tunedproxy"] [--albatross BINARY]
 #                     [--albatross-env "GOGC=400 ..."] [--perf SECONDS] [--append]
 #                     [--new-connections] [--size BYTES] [--request-body BYTES] [--https]
+#                     [--candidate BINARY]
 #   --new-connections  every request on a new connection (wrk sends Connection: close)
 #   --request-body BYTES  every request is a POST with a BYTES-byte body (bench/wrk.lua), which
 #                 the backend reads to its end behind every system
@@ -25,7 +28,10 @@
 #                 openssl); the other systems stay plain HTTP
 #   --size BYTES  the backend answers BYTES-byte bodies (?size=BYTES) instead of 43 bytes
 #   --append      also append the table, date and machine to bench/RESULTS.md
-#   --albatross-env  environment for the albatross process only (e.g. GC settings to try)
+#   --albatross-env  environment for the albatross process and the candidate (e.g. GC settings
+#                 to try)
+#   --candidate BINARY  measure BINARY too, as the system "candidate", to compare a change with
+#                 the tree's own build in the same rounds
 #   --perf S      after the rounds, record S seconds of `perf` call graphs of Albatross under
 #                 load into the run folder (perf.data, perf-report.txt)
 # System calls per request come from `perf stat -e raw_syscalls:sys_enter` on the proxy's
@@ -36,7 +42,7 @@ set -euo pipefail
 
 ROUNDS=3 DURATION=10 WARMUP=2 CONNECTIONS=50 APPEND=0 PERF=0
 SYSTEMS="direct albatross nginx plainproxy tunedproxy"
-ALBATROSS_BIN="" ALBATROSS_ENV=""
+ALBATROSS_BIN="" ALBATROSS_ENV="" CANDIDATE_BIN=""
 NEW_CONNECTIONS=0 SIZE="" REQUEST_BODY=0 HTTPS=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -47,13 +53,14 @@ while [ $# -gt 0 ]; do
 	--systems) SYSTEMS=$2; shift 2 ;;
 	--albatross) ALBATROSS_BIN=$2; shift 2 ;;
 	--albatross-env) ALBATROSS_ENV=$2; shift 2 ;;
+	--candidate) CANDIDATE_BIN=$2; shift 2 ;;
 	--perf) PERF=$2; shift 2 ;;
 	--append) APPEND=1; shift ;;
 	--new-connections) NEW_CONNECTIONS=1; shift ;;
 	--size) SIZE=$2; shift 2 ;;
 	--request-body) REQUEST_BODY=$2; shift 2 ;;
 	--https) HTTPS=1; shift ;;
-	-h | --help) sed -n '2,34p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,40p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -62,6 +69,8 @@ for n in "$ROUNDS" "$DURATION" "$WARMUP" "$CONNECTIONS" "$PERF" "$REQUEST_BODY" 
 done
 ((ROUNDS >= 1 && ROUNDS <= 10 && DURATION >= 1 && DURATION <= 60 && WARMUP <= 30 && PERF <= 60)) ||
 	{ echo "run.sh: rounds 1-10, duration 1-60 s, warmup ≤ 30 s, perf ≤ 60 s" >&2; exit 2; }
+if [ -n "$CANDIDATE_BIN" ] && [[ " $SYSTEMS " != *" candidate "* ]]; then SYSTEMS="$SYSTEMS candidate"; fi
+[ -z "$CANDIDATE_BIN" ] || [ -x "$CANDIDATE_BIN" ] || { echo "run.sh: --candidate $CANDIDATE_BIN is not an executable" >&2; exit 2; }
 ((REQUEST_BODY <= 16777216)) || { echo "run.sh: --request-body at most 16 MiB" >&2; exit 2; }
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -194,15 +203,15 @@ start() {
 	PIDS+=("$STARTED")
 }
 
-fill() { # fill TEMPLATE OUTPUT: replaces the @...@ placeholders.
+fill() { # fill TEMPLATE OUTPUT [ALBATROSS_PORT]: replaces the @...@ placeholders.
 	sed -e "s|@WORK@|$WORK|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" \
-		-e "s|@ALB_PORT@|$ALB_PORT|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" "$1" >"$2"
+		-e "s|@ALB_PORT@|${3:-$ALB_PORT}|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" "$1" >"$2"
 }
 
 start_systems() {
 	local ports
-	ports=$("$BIN/freeport" -n 7) || die "no free ports"
-	read -r -d '' BACKEND_PORT ALB_PORT NGINX_PORT PLAIN_PORT TUNED_PORT LEAN_PORT LEANRP_PORT <<<"$ports" || true
+	ports=$("$BIN/freeport" -n 8) || die "no free ports"
+	read -r -d '' BACKEND_PORT ALB_PORT NGINX_PORT PLAIN_PORT TUNED_PORT LEAN_PORT LEANRP_PORT CANDIDATE_PORT <<<"$ports" || true
 	SCHEME=http
 	if [ "$HTTPS" -eq 1 ]; then
 		SCHEME=https
@@ -223,6 +232,16 @@ start_systems() {
 		start albatross env $ALBATROSS_ENV "$ALBATROSS_BIN" serve --config "$WORK/albatross.yaml" --data-dir "$WORK/albatross-data" --log-level warn
 		PID_albatross=$STARTED URL_albatross="$SCHEME://127.0.0.1:$ALB_PORT/bench/hello"
 		await "$URL_albatross"
+	fi
+	if [ -n "$CANDIDATE_BIN" ]; then
+		fill "$BENCH/albatross.yaml.in" "$WORK/candidate.yaml" "$CANDIDATE_PORT"
+		if [ "$HTTPS" -eq 1 ]; then
+			sed -i "s|^        protocol: HTTP$|        protocol: HTTPS\n        certificates:\n          - {certificate_file: $WORK/cert.pem, private_key_file: $WORK/key.pem}|" "$WORK/candidate.yaml"
+		fi
+		# shellcheck disable=SC2086 # ALBATROSS_ENV is a list of NAME=VALUE words.
+		start candidate env $ALBATROSS_ENV "$CANDIDATE_BIN" serve --config "$WORK/candidate.yaml" --data-dir "$WORK/candidate-data" --log-level warn
+		PID_candidate=$STARTED URL_candidate="$SCHEME://127.0.0.1:$CANDIDATE_PORT/bench/hello"
+		await "$URL_candidate"
 	fi
 	if [[ " $SYSTEMS " == *" nginx "* ]]; then
 		fill "$BENCH/nginx.conf.in" "$WORK/nginx.conf"
@@ -339,6 +358,7 @@ machine() {
 	echo "- $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $(nginx -v 2>&1 | sed 's/^nginx version: //')"
 	echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"
 	if [ -n "$ALBATROSS_ENV" ]; then echo "- albatross environment: $ALBATROSS_ENV"; fi
+	if [ -n "$CANDIDATE_BIN" ]; then echo "- candidate: $CANDIDATE_BIN ($(stat -c %y "$CANDIDATE_BIN" | cut -d. -f1))"; fi
 	echo "- $ROUNDS rounds × $(wc -w <<<"$SYSTEMS") systems × ${DURATION} s (after ${WARMUP} s warm-up), wrk -t1 -c$CONNECTIONS on CPU 0, proxy + backend on CPU 1"
 	if [ "$NEW_CONNECTIONS" -eq 1 ]; then echo "- a new connection per request (Connection: close)"; fi
 	if [ -n "$SIZE" ]; then echo "- response bodies of $SIZE bytes"; fi
