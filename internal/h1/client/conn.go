@@ -23,15 +23,71 @@ type conn struct {
 	buf  []byte
 	r, w int
 	bw   *bufio.Writer
+	// out is what bw writes to (send).
+	out outbox
+	// readErr is what the read made with the request's write found instead of bytes (send);
+	// fill returns it.
+	readErr error
 	// reused: the connection served an exchange before (it came from the pool).
 	reused bool
-	// idleSince is when the pool took it.
+	// idleSince is when the pool took it; pooledFor is how long it stayed there last.
 	idleSince time.Time
+	pooledFor time.Duration
 	head      wire.Response
 }
 
 func newConn(nc net.Conn, idle *IdleConn) *conn {
-	return &conn{nc: nc, idle: idle, buf: make([]byte, readBufferSize), bw: bufio.NewWriterSize(nc, 4<<10)}
+	c := &conn{nc: nc, idle: idle, buf: make([]byte, readBufferSize)}
+	c.out.nc = nc
+	c.bw = bufio.NewWriterSize(&c.out, 4<<10)
+	return c
+}
+
+// outbox passes bw's writes on to the connection, but for the one that send keeps.
+type outbox struct {
+	nc   net.Conn
+	keep bool
+	kept []byte
+}
+
+func (o *outbox) Write(p []byte) (int, error) {
+	if o.keep {
+		// bw's own buffer, untouched until bw is written to again: send writes it first.
+		o.keep, o.kept = false, p
+		return len(p), nil
+	}
+	return o.nc.Write(p)
+}
+
+// sendWaitPooled is how long a connection may have been pooled for send to wait for the answer
+// without reading first. A target that closed a pooled connection fully answers the request
+// with a reset, which ends the wait; one that only ended its side (a FIN) and reads on sends
+// nothing more, and the wait would last until the idle timeout instead of failing at once and
+// being retried. Targets end idle connections seconds after their last answer, so a connection
+// back in use within this time has almost surely not been ended.
+const sendWaitPooled = 100 * time.Millisecond
+
+// send writes out the request buffered in bw, when its answer is all the target may send
+// next. On a socket the runtime poller waits on for us (a plain TCP target's IdleConn), the
+// answer's first read is made in the same wait (sock.WriteRead), which saves the read that
+// would find nothing right after the write; fill returns what it read. An error is the
+// write's.
+func (c *conn) send() error {
+	if c.idle == nil || c.idle.sock == nil || c.nc != net.Conn(c.idle) || c.bw.Buffered() == 0 || c.r != c.w ||
+		c.pooledFor > sendWaitPooled {
+		return c.bw.Flush()
+	}
+	c.out.keep = true
+	_ = c.bw.Flush() // kept: it cannot fail
+	out := c.out.kept
+	c.out.kept = nil
+	c.r, c.w = 0, 0
+	n, werr, rerr := c.idle.writeRead(out, c.buf)
+	if werr != nil {
+		return werr
+	}
+	c.w, c.readErr = n, rerr
+	return nil
 }
 
 // wake restarts the idle clock of a connection taken from the pool: time spent pooled is not
@@ -47,6 +103,10 @@ func (c *conn) close() { _ = c.nc.Close() }
 // fill reads more bytes into the buffer, compacting it first and growing it up to limit when it
 // is full. It reports io.ErrShortBuffer when limit bytes are buffered already.
 func (c *conn) fill(limit int) error {
+	if err := c.readErr; err != nil {
+		c.readErr = nil
+		return err
+	}
 	if c.r > 0 {
 		c.w = copy(c.buf, c.buf[c.r:c.w])
 		c.r = 0

@@ -86,6 +86,35 @@ func (c *IdleConn) Read(b []byte) (int, error) {
 	}
 }
 
+// writeRead writes out and reads the first bytes of the answer into in within one wait
+// (sock.WriteRead), each with its idle timeout as Write and Read have. werr is the write's
+// failure; n and rerr are the read's outcome.
+func (c *IdleConn) writeRead(out, in []byte) (n int, werr, rerr error) {
+	c.armRead()
+	written, n, err := c.sock.WriteRead(out, in)
+	if written > 0 {
+		c.touch()
+	}
+	if written < len(out) {
+		if err != nil {
+			return 0, err, nil
+		}
+		if _, err := c.Write(out[written:]); err != nil {
+			return 0, err, nil
+		}
+		n, err = c.Read(in)
+		return n, nil, err
+	}
+	if n > 0 {
+		c.touch()
+		return n, nil, nil
+	}
+	if c.retry(err) {
+		n, err = c.Read(in)
+	}
+	return n, nil, err
+}
+
 // armRead sets the read deadline to quietUntil unless the one set is still ahead and less than
 // half an idle timeout short of it. A deadline that fires early is harmless: retry sees the
 // connection was not idle that long and the next arm sets the exact one. So a busy connection

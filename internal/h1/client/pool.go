@@ -33,9 +33,9 @@ func (p *pool) get() *conn {
 		c := p.idle[n-1]
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
-		if time.Since(c.idleSince) < p.expiry {
+		if age := time.Since(c.idleSince); age < p.expiry {
 			p.mu.Unlock()
-			c.reused = true
+			c.reused, c.pooledFor = true, age
 			c.wake()
 			return c
 		}

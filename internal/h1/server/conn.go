@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -132,6 +133,14 @@ func (c *conn) serve() {
 			return // the client left, or stayed silent, during a handed-over read
 		}
 		c.in.startHead()
+		if c.in.buffered() == 0 && c.in.raw != nil {
+			// The connections the poller already woke go first: by the time this one reads,
+			// its client has most often sent the next request, and the read that would find
+			// nothing (EAGAIN, a park, the poller's wake-up) is not made. nginx reads only
+			// what its event loop reported ready; this is the nearest a goroutine gets
+			// (docs/engine.md, "Reads that find nothing").
+			runtime.Gosched()
+		}
 		n, err := c.readHead(want)
 		if err != nil {
 			if c.handOverOversize(err) {

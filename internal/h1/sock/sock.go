@@ -47,6 +47,10 @@ type Socket struct {
 	// wset says it was set.
 	wdeadline func() time.Time
 	wset      bool
+
+	// sent says the write of a WriteRead went out whole; writeReadFn is its callback.
+	sent        bool
+	writeReadFn func(fd uintptr) bool
 }
 
 // New returns nc's socket, or nil when nc has none the poller waits on for us (TLS, pipes, a
@@ -67,6 +71,7 @@ func New(nc net.Conn) *Socket {
 	s := &Socket{nc: nc, raw: raw}
 	s.readFn = s.readReady
 	s.writeFn = s.writeReady
+	s.writeReadFn = s.writeReadReady
 	return s
 }
 
@@ -169,6 +174,64 @@ func (s *Socket) writeReady(fd uintptr) bool {
 		s.wn += n
 	}
 	return true
+}
+
+// WriteRead writes out and then reads into in once bytes are there, for a request whose answer
+// is all the peer may send next (a request to a target): the write is made inside the read's
+// wait, so the read that would find nothing right after it (EAGAIN, then the poller's wait) is
+// not made. That is safe only because the poller forgets, as the read begins, what arrived
+// before, and nothing of the answer can arrive before the request is out.
+//
+// It returns how much of out went out and, when all of it did, the read's count and error as
+// Read's. When less did, err is the write's error, or nil when the socket was full or a read
+// deadline had already passed: the caller finishes with Write and Read.
+func (s *Socket) WriteRead(out, in []byte) (written, n int, err error) {
+	if len(out) == 0 || len(in) == 0 {
+		return 0, 0, nil
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	s.wp, s.wn, s.werr, s.sent = out, 0, nil, false
+	s.rp, s.rn, s.rerr = in, 0, nil
+	rawErr := s.raw.Read(s.writeReadFn)
+	written, n, sent, werr, rerr := s.wn, s.rn, s.sent, s.werr, s.rerr
+	s.wp, s.werr, s.rp, s.rerr, s.sent = nil, nil, nil, nil, false
+	switch {
+	case werr != nil:
+		return written, 0, werr
+	case !sent && rawErr != nil && !errors.Is(rawErr, os.ErrDeadlineExceeded):
+		return written, 0, s.opError("write", rawErr) // closed before anything went out
+	case !sent:
+		return written, 0, nil
+	case rawErr != nil:
+		return written, 0, s.opError("read", rawErr)
+	}
+	return written, n, rerr
+}
+
+// writeReadReady writes the whole request first, then reads only once the poller has seen
+// bytes arrive since the read began.
+func (s *Socket) writeReadReady(fd uintptr) bool {
+	if s.sent {
+		return s.readReady(fd)
+	}
+	for s.wn < len(s.wp) {
+		n, errno := write(fd, s.wp[s.wn:])
+		switch {
+		case errno == syscall.EINTR:
+			continue
+		case errno == syscall.EAGAIN:
+			return true // full: the rest waits for room as any write does (Write)
+		case errno != 0:
+			s.werr = s.opError("write", syscallError("write", errno))
+			return true
+		}
+		s.wn += n
+	}
+	s.sent = true
+	return false
 }
 
 // opError wraps err as net.Conn would; a poller error (a deadline, a closed connection) comes
