@@ -70,9 +70,10 @@ const sendWaitPooled = 100 * time.Millisecond
 // send writes out the request buffered in bw, when its answer is all the target may send
 // next. On a socket the runtime poller waits on for us (a plain TCP target's IdleConn), the
 // answer's first read is made in the same wait (sock.WriteRead), which saves the read that
-// would find nothing right after the write; fill returns what it read. An error is the
-// write's.
-func (c *conn) send() error {
+// would find nothing right after the write when the target has not answered yet; policy says
+// whether to try that read at once all the same, and learns what it found. fill returns what
+// was read. An error is the write's.
+func (c *conn) send(policy *readPolicy) error {
 	if c.idle == nil || c.idle.sock == nil || c.nc != net.Conn(c.idle) || c.bw.Buffered() == 0 || c.r != c.w ||
 		c.pooledFor > sendWaitPooled {
 		return c.bw.Flush()
@@ -82,7 +83,8 @@ func (c *conn) send() error {
 	out := c.out.kept
 	c.out.kept = nil
 	c.r, c.w = 0, 0
-	n, werr, rerr := c.idle.writeRead(out, c.buf)
+	n, first, werr, rerr := c.idle.writeRead(out, c.buf, policy.readFirst())
+	policy.observe(first)
 	if werr != nil {
 		return werr
 	}

@@ -89,7 +89,7 @@ func (ex *exchange) run(ctx context.Context) error {
 	ex.writeHead(cn.bw, upgrade)
 	if ex.hasBody {
 		ex.pump = startBody(cn, r)
-	} else if err := cn.send(); err != nil {
+	} else if err := cn.send(&ex.pool.reads); err != nil {
 		ex.retryable = cn.reused
 		return ex.failed(ctx, err)
 	}

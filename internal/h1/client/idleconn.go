@@ -88,31 +88,31 @@ func (c *IdleConn) Read(b []byte) (int, error) {
 
 // writeRead writes out and reads the first bytes of the answer into in within one wait
 // (sock.WriteRead), each with its idle timeout as Write and Read have. werr is the write's
-// failure; n and rerr are the read's outcome.
-func (c *IdleConn) writeRead(out, in []byte) (n int, werr, rerr error) {
+// failure; n and rerr are the read's outcome; first is what a read tried at once found.
+func (c *IdleConn) writeRead(out, in []byte, readFirst bool) (n int, first sock.First, werr, rerr error) {
 	c.armRead()
-	written, n, err := c.sock.WriteRead(out, in)
+	written, n, first, err := c.sock.WriteRead(out, in, readFirst)
 	if written > 0 {
 		c.touch()
 	}
 	if written < len(out) {
 		if err != nil {
-			return 0, err, nil
+			return 0, first, err, nil
 		}
 		if _, err := c.Write(out[written:]); err != nil {
-			return 0, err, nil
+			return 0, first, err, nil
 		}
 		n, err = c.Read(in)
-		return n, nil, err
+		return n, first, nil, err
 	}
 	if n > 0 {
 		c.touch()
-		return n, nil, nil
+		return n, first, nil, nil
 	}
 	if c.retry(err) {
 		n, err = c.Read(in)
 	}
-	return n, nil, err
+	return n, first, nil, err
 }
 
 // armRead sets the read deadline to quietUntil unless the one set is still ahead and less than

@@ -17,6 +17,9 @@ type pool struct {
 	expiry time.Duration
 	timer  *time.Timer
 
+	// reads decides how send waits for this target's answers.
+	reads readPolicy
+
 	// cutMu guards cuts: per ALG-04 cut context, the connections it must close (joinCut).
 	cutMu sync.Mutex
 	cuts  map[context.Context]*cutSet

@@ -48,10 +48,22 @@ type Socket struct {
 	wdeadline func() time.Time
 	wset      bool
 
-	// sent says the write of a WriteRead went out whole; writeReadFn is its callback.
+	// sent says the write of a WriteRead went out whole; readFirst that the read is tried at
+	// once after it, and first what that read found; writeReadFn is its callback.
 	sent        bool
+	readFirst   bool
+	first       First
 	writeReadFn func(fd uintptr) bool
 }
+
+// First is what WriteRead's read right after the write found, when it made one.
+type First uint8
+
+const (
+	FirstNotTried First = iota // no read was tried at once (readFirst false, or the write did not finish)
+	FirstFound                 // the answer (or its end) was there already
+	FirstEmpty                 // nothing yet: the read found nothing and the poller waited
+)
 
 // New returns nc's socket, or nil when nc has none the poller waits on for us (TLS, pipes, a
 // wrapper that does not expose SyscallConn) or the platform lacks the raw calls: the caller then
@@ -177,42 +189,46 @@ func (s *Socket) writeReady(fd uintptr) bool {
 }
 
 // WriteRead writes out and then reads into in once bytes are there, for a request whose answer
-// is all the peer may send next (a request to a target): the write is made inside the read's
-// wait, so the read that would find nothing right after it (EAGAIN, then the poller's wait) is
-// not made. That is safe only because the poller forgets, as the read begins, what arrived
-// before, and nothing of the answer can arrive before the request is out.
+// is all the peer may send next (a request to a target). The write is made inside the read's
+// wait, and unless readFirst, the read is made only once the poller saw bytes arrive: the read
+// right after the write, which finds nothing when the peer has not answered yet (EAGAIN, then
+// the poller's wait), is not made. That is safe only because the poller forgets, as the read
+// begins, what arrived before, and nothing of the answer can arrive before the request is out.
+// With readFirst the read is tried at once, which is cheaper when the peer tends to answer
+// before this goroutine reads (a peer on the same CPU that the write lets run): first says what
+// that read found, so that the caller can choose.
 //
 // It returns how much of out went out and, when all of it did, the read's count and error as
 // Read's. When less did, err is the write's error, or nil when the socket was full or a read
 // deadline had already passed: the caller finishes with Write and Read.
-func (s *Socket) WriteRead(out, in []byte) (written, n int, err error) {
+func (s *Socket) WriteRead(out, in []byte, readFirst bool) (written, n int, first First, err error) {
 	if len(out) == 0 || len(in) == 0 {
-		return 0, 0, nil
+		return 0, 0, FirstNotTried, nil
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
-	s.wp, s.wn, s.werr, s.sent = out, 0, nil, false
+	s.wp, s.wn, s.werr, s.sent, s.readFirst, s.first = out, 0, nil, false, readFirst, FirstNotTried
 	s.rp, s.rn, s.rerr = in, 0, nil
 	rawErr := s.raw.Read(s.writeReadFn)
-	written, n, sent, werr, rerr := s.wn, s.rn, s.sent, s.werr, s.rerr
+	written, n, sent, first, werr, rerr := s.wn, s.rn, s.sent, s.first, s.werr, s.rerr
 	s.wp, s.werr, s.rp, s.rerr, s.sent = nil, nil, nil, nil, false
 	switch {
 	case werr != nil:
-		return written, 0, werr
+		return written, 0, first, werr
 	case !sent && rawErr != nil && !errors.Is(rawErr, os.ErrDeadlineExceeded):
-		return written, 0, s.opError("write", rawErr) // closed before anything went out
+		return written, 0, first, s.opError("write", rawErr) // closed before anything went out
 	case !sent:
-		return written, 0, nil
+		return written, 0, first, nil
 	case rawErr != nil:
-		return written, 0, s.opError("read", rawErr)
+		return written, 0, first, s.opError("read", rawErr)
 	}
-	return written, n, rerr
+	return written, n, first, rerr
 }
 
-// writeReadReady writes the whole request first, then reads only once the poller has seen
-// bytes arrive since the read began.
+// writeReadReady writes the whole request first; then it reads at once (readFirst) or only once
+// the poller has seen bytes arrive since the read began.
 func (s *Socket) writeReadReady(fd uintptr) bool {
 	if s.sent {
 		return s.readReady(fd)
@@ -231,6 +247,14 @@ func (s *Socket) writeReadReady(fd uintptr) bool {
 		s.wn += n
 	}
 	s.sent = true
+	if !s.readFirst {
+		return false
+	}
+	if s.readReady(fd) {
+		s.first = FirstFound
+		return true
+	}
+	s.first = FirstEmpty
 	return false
 }
 
