@@ -79,9 +79,12 @@ func (c *conn) send(policy *readPolicy) error {
 		return c.bw.Flush()
 	}
 	c.out.keep = true
-	_ = c.bw.Flush() // kept: it cannot fail
+	err := c.bw.Flush() // kept, not written: it fails only with an error bw held from before
 	out := c.out.kept
-	c.out.kept = nil
+	c.out.keep, c.out.kept = false, nil
+	if err != nil {
+		return err
+	}
 	c.r, c.w = 0, 0
 	n, first, werr, rerr := c.idle.writeRead(out, c.buf, policy.readFirst())
 	policy.observe(first)
