@@ -53,12 +53,13 @@ command -v curl >/dev/null || die "curl must be on PATH"
 # listening reports whether something accepts connections on 127.0.0.1:$1.
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# free_ports prints $1 ports above PORT that nothing listens on.
+# free_ports prints $1 ports above PORT that nothing listens on, never the API_PORT asked for
+# (PORT=9000 API_PORT=9001 would otherwise give 9001 to the first site too).
 free_ports() {
 	local want=$1 p=$((PORT + 1)) found=()
 	while ((${#found[@]} < want)); do
 		((p < 65536)) || die "no free ports above $PORT"
-		listening "$p" || found+=("$p")
+		[[ $p == "${API_PORT:-}" ]] || listening "$p" || found+=("$p")
 		p=$((p + 1))
 	done
 	echo "${found[@]}"
