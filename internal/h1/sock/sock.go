@@ -166,26 +166,35 @@ func (s *Socket) WriteWithin(p []byte, deadline func() time.Time) (int, error) {
 }
 
 func (s *Socket) writeReady(fd uintptr) bool {
+	if !s.writeRest(fd) {
+		return true // written, or failed (werr)
+	}
+	if s.wdeadline != nil && !s.wset {
+		// The poller waits next: from now on the write has its deadline. Setting it takes the
+		// descriptor's reference count, not the write lock held here.
+		_ = s.nc.SetWriteDeadline(s.wdeadline())
+		s.wset = true
+	}
+	return false
+}
+
+// writeRest writes what is left of wp. It reports whether the socket filled before the end
+// (EAGAIN); a write that fails ends it with werr set.
+func (s *Socket) writeRest(fd uintptr) (full bool) {
 	for s.wn < len(s.wp) {
 		n, errno := write(fd, s.wp[s.wn:])
 		switch {
 		case errno == syscall.EINTR:
 			continue
 		case errno == syscall.EAGAIN:
-			if s.wdeadline != nil && !s.wset {
-				// The poller waits next: from now on the write has its deadline. Setting it
-				// takes the descriptor's reference count, not the write lock held here.
-				_ = s.nc.SetWriteDeadline(s.wdeadline())
-				s.wset = true
-			}
-			return false
+			return true
 		case errno != 0:
 			s.werr = s.opError("write", syscallError("write", errno))
-			return true
+			return false
 		}
 		s.wn += n
 	}
-	return true
+	return false
 }
 
 // WriteRead writes out and then reads into in once bytes are there, for a request whose answer
@@ -233,18 +242,8 @@ func (s *Socket) writeReadReady(fd uintptr) bool {
 	if s.sent {
 		return s.readReady(fd)
 	}
-	for s.wn < len(s.wp) {
-		n, errno := write(fd, s.wp[s.wn:])
-		switch {
-		case errno == syscall.EINTR:
-			continue
-		case errno == syscall.EAGAIN:
-			return true // full: the rest waits for room as any write does (Write)
-		case errno != 0:
-			s.werr = s.opError("write", syscallError("write", errno))
-			return true
-		}
-		s.wn += n
+	if s.writeRest(fd) || s.werr != nil {
+		return true // full: the rest waits for room as any write does (Write); or failed
 	}
 	s.sent = true
 	if !s.readFirst {
