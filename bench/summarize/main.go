@@ -31,4 +31,12 @@ func main() {
 		os.Exit(1)
 	}
 	writeMarkdown(os.Stdout, summarize(runs, *clkTck), t)
+	// The candidate (bench/run.sh --candidate) against the tree's own build, then the subject
+	// against the baseline: each pair ran in the same rounds.
+	for _, p := range [][2]string{{"candidate", t.Subject}, {t.Subject, t.Baseline}} {
+		if c, ok := pair(runs, p[0], p[1], *clkTck); ok {
+			fmt.Println()
+			fmt.Println(c)
+		}
+	}
 }

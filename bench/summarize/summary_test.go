@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,5 +118,35 @@ func TestSummaryGolden(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), want) {
 		t.Errorf("summary differs from %s (run with -update if intended):\n%s", golden, got.String())
+	}
+}
+
+// TestPair: the ratio is taken within each round, so a slow phase of the machine that halves
+// both systems in one round does not move it; rounds where one system is missing are left out.
+func TestPair(t *testing.T) {
+	t.Parallel()
+	mk := func(system string, round int, rps float64, ticks int64) run {
+		return run{System: system, Round: round, Wrk: wrkResult{RPS: rps, Requests: int64(rps * 5)}, ProxyTicks: ticks}
+	}
+	runs := []run{
+		mk("albatross", 1, 16000, 400), mk("candidate", 1, 17000, 400),
+		mk("albatross", 2, 8000, 400), mk("candidate", 2, 8800, 400), // the slow phase
+		mk("albatross", 3, 16000, 400), mk("candidate", 3, 15000, 400),
+		mk("candidate", 4, 30000, 400), // no albatross run in round 4
+	}
+	got, ok := pair(runs, "candidate", "albatross", 100)
+	if !ok {
+		t.Fatal("no pair")
+	}
+	// Per round: 1.0625, 1.1, 0.9375; CPU per request is the inverse at equal ticks.
+	if got.Rounds != 3 || got.Ahead != 2 || got.RPS != 1.0625 || math.Abs(got.CPU-1/1.0625) > 1e-9 {
+		t.Errorf("pair: %d rounds, %d ahead, requests/s %v, CPU %v", got.Rounds, got.Ahead, got.RPS, got.CPU)
+	}
+	if _, ok := pair(runs, "candidate", "nginx", 100); ok {
+		t.Error("a pair with a system that never ran")
+	}
+	want := "Paired rounds (candidate ÷ albatross in the same round, median of 3): requests/s 1.062× (ahead in 2 of 3), CPU/request 0.941×."
+	if s := got.String(); s != want {
+		t.Errorf("String() =\n%s\nwant\n%s", s, want)
 	}
 }

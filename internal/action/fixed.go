@@ -47,6 +47,7 @@ func (f *FixedResponse) ServeHTTP(w http.ResponseWriter, r *http.Request) error 
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(f.body)
 	}
+	ex.Settled = true
 	return nil
 }
 

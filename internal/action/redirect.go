@@ -110,6 +110,7 @@ func (rd *Redirect) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	ex.ActionsExecuted = append(ex.ActionsExecuted, NameRedirect)
 	ex.RedirectURL = loc
 	elberr.WriteRedirect(w, r, rd.status, loc, rd.serverHeader)
+	ex.Settled = true
 	return nil
 }
 

@@ -181,7 +181,11 @@ func (p *Proxy) ServeCut(w http.ResponseWriter, r *http.Request, addr string, cu
 		q.catcher = errorCatcher{ResponseWriter: w, exchange: ex}
 		// The names go to the client beside the request, not in a context of a copy of it.
 		f := client.Forwarding{CloseAfter: ex.CloseConnections, Cut: cut, Names: receivedNames(r, &q.names)}
-		return forwardH1(p.h1, &q.catcher, r, addr, f)
+		err := forwardH1(p.h1, &q.catcher, r, addr, f)
+		// The exchange ran on this goroutine and is over, but a request body may still be on
+		// its way to the target on the client's body pump, which holds r.
+		ex.Settled = r.Body == nil || r.Body == http.NoBody
+		return err
 	}
 	catcher := &errorCatcher{ResponseWriter: w, exchange: ex}
 	if cut != nil {

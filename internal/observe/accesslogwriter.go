@@ -49,9 +49,9 @@ func NewAccessLog(o AccessLogOptions) *AccessLog {
 	return &AccessLog{w: w}
 }
 
-// Observe queues ex for the log. It never blocks: when the buffer is full, or after Close, the
-// entry is dropped and counted. ex must not change afterwards.
-func (l *AccessLog) Observe(ex *Exchange) { l.w.observe(ex) }
+// Observe queues a copy of ex for the log (the router reuses ex once Observe returns). It never
+// blocks: when the buffer is full, or after Close, the entry is dropped and counted.
+func (l *AccessLog) Observe(ex *Exchange) { l.w.observe(ex.Clone()) }
 
 // Dropped returns how many entries were dropped because the writer fell behind.
 func (l *AccessLog) Dropped() uint64 { return l.w.dropped.Load() }

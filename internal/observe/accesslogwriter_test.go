@@ -178,3 +178,32 @@ func keys(m map[string][]byte) []string {
 	}
 	return out
 }
+
+// TestAccessLogKeepsNoReference: the router reuses an exchange once Observe returns, so the
+// line written later must be the exchange as Observe saw it, actions included.
+func TestAccessLogKeepsNoReference(t *testing.T) {
+	dir := t.TempDir()
+	synctest.Test(t, func(t *testing.T) {
+		l := NewAccessLog(AccessLogOptions{Location: testLocation, Dir: dir})
+		var actions [2]string
+		ex := base()
+		ex.Finished, ex.Status = time.Now(), 201
+		ex.ActionsExecuted = append(actions[:0], "forward")
+		l.Observe(ex)
+		// The next request's record, in the same memory, before the writer ran.
+		*ex = *base()
+		ex.Finished, ex.Status = time.Now(), 503
+		ex.ActionsExecuted = append(actions[:0], "fixed-response")
+		if err := l.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		files := gzFiles(t, dir)
+		if len(files) != 1 {
+			t.Fatalf("files %v", files)
+		}
+		line := gunzip(t, files[0])
+		if !strings.Contains(line, " 201 - ") || !strings.Contains(line, `"forward"`) || strings.Contains(line, "fixed-response") {
+			t.Errorf("logged %q; want the exchange as observed (201, forward)", line)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -95,6 +96,12 @@ type Exchange struct {
 	// this exchange: desync mitigation's verdict for an Ambiguous request in defensive mode
 	// (DSY-02). A target proxy should send the request with Connection: close (Request.Close).
 	CloseConnections bool
+	// Settled is set by an action that answered on the calling goroutine and left nothing
+	// behind that still holds the request, its context or the response writer once it returned
+	// (a fixed response, a redirect, the HTTP/1.1 client's exchange). The router may then reuse
+	// the request's memory for a later request. An action that is not sure leaves it false.
+	// Not logged.
+	Settled bool
 	// UnhealthyRouting reports a target chosen while its group failed open, every registered
 	// target eligible because too few were healthy (HC-05, UnhealthyRoutingRequestCount).
 	UnhealthyRouting bool
@@ -146,6 +153,15 @@ const (
 // SessionReused is chosen_cert_arn for a resumed TLS session, which presents no certificate
 // (TLS-03).
 const SessionReused = "session-reused"
+
+// Clone returns a copy of ex that shares no memory the router reuses: what an observer keeps
+// past Observe (see router.Observer). The Lambda payloads stay shared: they are not the
+// router's memory.
+func (ex *Exchange) Clone() *Exchange {
+	c := *ex
+	c.ActionsExecuted = slices.Clone(ex.ActionsExecuted)
+	return &c
+}
 
 // NotRouted is MatchedRulePriority before rule evaluation ("-" in the access log).
 const NotRouted = -2

@@ -6,6 +6,7 @@ import (
 )
 
 // Sink receives finished exchanges; it must not block (AccessLog, the OpenTelemetry exporter).
+// ex is valid only during Observe: a sink that keeps it keeps ex.Clone().
 type Sink interface {
 	Observe(ex *Exchange)
 }
@@ -39,8 +40,7 @@ func NewListenerObserver(metrics *Metrics, lb, listener string, priorities []int
 	return o
 }
 
-// Observe records ex. The caller must not change ex afterwards: the access log formats it later,
-// on its own goroutine.
+// Observe records ex. Nothing keeps ex itself past the call: the caller may reuse it.
 func (o *ListenerObserver) Observe(ex *Exchange) {
 	if o.metrics != nil {
 		o.series(ex.TargetGroupARN).count(ex)

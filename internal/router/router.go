@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/action"
@@ -24,8 +25,9 @@ type Matcher interface {
 	Match(r *http.Request, source netip.Addr) (index, evaluated int)
 }
 
-// Observer receives every finished exchange (access log, metrics). It must not block. It may
-// keep ex: the router never touches an exchange again after handing it over.
+// Observer receives every finished exchange (access log, metrics). It must not block. ex is
+// valid only until Observe returns: the router may reuse its memory for a later request, so an
+// observer that keeps the record keeps ex.Clone().
 type Observer interface {
 	Observe(ex *observe.Exchange)
 }
@@ -103,25 +105,46 @@ func New(s Settings, m Matcher, routes []Route, defaultAction action.Handler, ob
 	return rt
 }
 
-// requestState is what the pipeline allocates per request, in one allocation instead of one per
-// part: the exchange record, the response recorder, the backing arrays of the header values the
-// router sets, and room for the actions executed (ACT-03: at most an auth action and a routing
-// action), and the request as the pipeline passes it on: r's copy with a context carrying the
-// exchange, kept here instead of in a context and a request of their own.
+// requestState is the pipeline's memory for one request, in one piece instead of one per part:
+// the exchange record, the response recorder, room for the actions executed (ACT-03: at most
+// an auth action and a routing action), and the request as the pipeline passes it on: r's copy
+// with a context carrying the exchange, kept here instead of in a context and a request of their
+// own. It is pooled (see release): nothing that can outlive the request may point into it, which
+// is why the header values the router sets are allocated apart (forwardingValues).
 type requestState struct {
-	ex         observe.Exchange
-	ctx        observe.ExchangeContext
-	req        http.Request
-	rec        recorder
-	trace, xff [1]string
-	actions    [2]string
-	body       countingBody
-	wire       wireAccount
+	ex      observe.Exchange
+	ctx     observe.ExchangeContext
+	req     http.Request
+	rec     recorder
+	actions [2]string
+	body    countingBody
+	wire    wireAccount
+	// forwarding is allocated per request, not pooled: see forwardingValues.
+	forwarding *forwardingValues
+}
+
+// forwardingValues backs the header values the router sets. They stay in the request's header
+// map, which the dashboard keeps after the request (observe.RecentRequest.Header), so they are
+// not part of the pooled requestState.
+type forwardingValues struct{ trace, xff [1]string }
+
+var requestStates = sync.Pool{New: func() any { return new(requestState) }}
+
+// release returns st to the pool when nothing can still reach it: the action said it left
+// nothing behind (Exchange.Settled), the response is complete (no panic went through ServeHTTP),
+// and the observer has seen the exchange (observers copy what they keep: see Observer). Anything
+// else leaves st to the garbage collector, as if it were never pooled.
+func release(st *requestState) {
+	if !st.ex.Settled {
+		return
+	}
+	*st = requestState{}
+	requestStates.Put(st)
 }
 
 // ServeHTTP runs the pipeline for one request.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	st := &requestState{}
+	st := requestStates.Get().(*requestState)
 	ex := &st.ex
 	*ex = observe.Exchange{
 		Received:            time.Now(),
@@ -169,6 +192,12 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Set now too: responses elberr writes on the hijacked connection never pass WriteHeader.
 		rec.finalHeaders()
 	}
+	completed := false
+	defer func() {
+		if completed {
+			release(st)
+		}
+	}()
 	defer rt.finish(rec, r, ex)
 	defer rt.recoverPanic(rec, r, ex)
 
@@ -180,6 +209,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		rt.fail(rec, r, ex, err)
 	}
+	completed = true
 }
 
 // idleReporter is the listener's request body: it reports a read that ran out of the idle
@@ -213,8 +243,10 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 	headerBytes := forwarded.RequestHeaderBytes(r)
 	ex.ReceivedBytes = int64(headerBytes)
 	traceID := forwarded.TraceHeader(r.Header.Values("X-Amzn-Trace-Id"), ex.Received, headerBytes)
-	st.trace[0] = traceID
-	r.Header["X-Amzn-Trace-Id"] = st.trace[:]
+	fv := new(forwardingValues)
+	st.forwarding = fv
+	fv.trace[0] = traceID
+	r.Header["X-Amzn-Trace-Id"] = fv.trace[:]
 	ex.TraceID = traceID
 
 	xff, keep, addrs := forwarded.ForwardedFor(r.Header.Values("X-Forwarded-For"), ex.Client, r.RemoteAddr, rt.settings.XFFMode, rt.settings.XFFClientPort)
@@ -250,8 +282,8 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 // rules see the request as the client sent it.
 func (rt *Router) setForwarding(st *requestState, r *http.Request, xff string, keep bool) {
 	if keep {
-		st.xff[0] = xff
-		r.Header["X-Forwarded-For"] = st.xff[:]
+		st.forwarding.xff[0] = xff
+		r.Header["X-Forwarded-For"] = st.forwarding.xff[:]
 	} else {
 		delete(r.Header, "X-Forwarded-For")
 	}

@@ -31,7 +31,7 @@ func (f handlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) error { r
 // observerChan hands every exchange to a channel.
 type observerChan chan *observe.Exchange
 
-func (c observerChan) Observe(ex *observe.Exchange) { c <- ex }
+func (c observerChan) Observe(ex *observe.Exchange) { c <- ex.Clone() }
 
 var _ Observer = observerChan(nil)
 

@@ -16,7 +16,7 @@ import (
 // spans beneath it, all in the trace its X-Amzn-Trace-Id Root names (HDR-TRACE: X-Ray's
 // 1-<8 hex>-<24 hex> is the W3C trace id). The spans go to the SDK's batch processor, which
 // drops rather than blocks when its queue is full. A panic building them costs that request's
-// spans, not the request. ex must not change afterwards.
+// spans, not the request. Nothing of ex is kept past the call: the spans hold copies.
 func (e *Exporter) Observe(ex *observe.Exchange) {
 	defer observe.Recover(e.log, "otlp_exporter")
 	ctx := context.Background()
