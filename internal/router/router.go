@@ -156,7 +156,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Method:              r.Method,
 		RequestURI:          r.RequestURI,
 		HTTPVersion:         r.Proto,
-		UserAgent:           r.UserAgent(),
+		UserAgent:           first(r.Header, "User-Agent"),
 		TLS:                 r.TLS,
 		Header:              r.Header,
 	}

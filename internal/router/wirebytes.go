@@ -75,12 +75,21 @@ func factsOf(h http.Header) headerFacts {
 	_, f.typed = h["Content-Type"]
 	_, f.dated = h["Date"]
 	_, f.connectionSet = h["Connection"]
-	f.te = h.Get("Transfer-Encoding")
-	f.lengthSet = h.Get("Content-Length") != ""
-	f.encoded = h.Get("Content-Encoding") != ""
-	conn := h.Get("Connection")
+	// Header.Get would canonicalize each constant name again, per response.
+	f.te = first(h, "Transfer-Encoding")
+	f.lengthSet = first(h, "Content-Length") != ""
+	f.encoded = first(h, "Content-Encoding") != ""
+	conn := first(h, "Connection")
 	f.connectionClose, f.closes, f.upgrades = conn == "close", hasToken(conn, "close"), hasToken(conn, "upgrade")
 	return f
+}
+
+// first is h.Get(name) for a name already in canonical form.
+func first(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // start prepares a for a response to r.
@@ -89,7 +98,7 @@ func (a *wireAccount) start(r *http.Request) {
 		http11:      r.ProtoAtLeast(1, 1),
 		head:        r.Method == http.MethodHead,
 		wantsClose:  r.Close,
-		keepAlive10: !r.ProtoAtLeast(1, 1) && hasToken(r.Header.Get("Connection"), "keep-alive"),
+		keepAlive10: !r.ProtoAtLeast(1, 1) && hasToken(first(r.Header, "Connection"), "keep-alive"),
 	}
 }
 
