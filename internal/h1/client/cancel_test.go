@@ -156,6 +156,9 @@ type exchangeLike struct{ context.Context }
 
 func (e *exchangeLike) ValueParent() context.Context { return e.Context }
 
+// testKey keys a test's context value.
+type testKey struct{}
+
 // TestCancelHookThroughValueLayers: the router hands the client the loop's context wrapped in
 // its exchange context; the hook is still the loop's. A value-only layer is seen through without
 // the request context's Done channel, a context.WithValue layer through the channel, and a
@@ -173,7 +176,7 @@ func TestCancelHookThroughValueLayers(t *testing.T) {
 	}{
 		{desc: "the loop's context", ctx: ctx, wantHook: true},
 		{desc: "an exchange context over it", ctx: &exchangeLike{ctx}, wantHook: true},
-		{desc: "context.WithValue over it", ctx: context.WithValue(ctx, struct{}{}, 1), wantHook: true, wantDone: true},
+		{desc: "context.WithValue over it", ctx: context.WithValue(ctx, testKey{}, 1), wantHook: true, wantDone: true},
 		{desc: "an exchange context over a derived cancellation", ctx: &exchangeLike{derived}, wantHook: false, wantDone: true},
 	}
 	for _, tc := range testCases {
