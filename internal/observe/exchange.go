@@ -188,6 +188,11 @@ func (c *ExchangeContext) Set(parent context.Context, ex *Exchange) {
 	c.Context, c.ex = parent, ex
 }
 
+// ValueParent returns the parent: c adds a value and no cancellation of its own (the HTTP/1.1
+// engine's wire.ValueContext, which lets its target client recognise the request's context
+// without making its Done channel).
+func (c *ExchangeContext) ValueParent() context.Context { return c.Context }
+
 // Value returns the exchange for ExchangeFrom, and what the parent holds for any other key.
 func (c *ExchangeContext) Value(key any) any {
 	if _, ok := key.(exchangeKey); ok {

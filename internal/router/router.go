@@ -130,6 +130,10 @@ type forwardingValues struct{ trace, xff [1]string }
 
 var requestStates = sync.Pool{New: func() any { return new(requestState) }}
 
+// The request's context the router passes on adds the exchange and nothing else: the HTTP/1.1
+// target client sees through it to the connection loop's cancellation (wire.SameCancellation).
+var _ wire.ValueContext = (*observe.ExchangeContext)(nil)
+
 // release returns st to the pool when nothing can still reach it: the action said it left
 // nothing behind (Exchange.Settled), the response is complete (no panic went through ServeHTTP),
 // and the observer has seen the exchange (observers copy what they keep: see Observer). Anything
@@ -242,14 +246,14 @@ func (rt *Router) serve(st *requestState, r *http.Request) *elberr.Error {
 	ex.InvalidHeaders = rt.invalidHeaders(r.Header) // DSY-03, H2-01: before routing
 	headerBytes := forwarded.RequestHeaderBytes(r)
 	ex.ReceivedBytes = int64(headerBytes)
-	traceID := forwarded.TraceHeader(r.Header.Values("X-Amzn-Trace-Id"), ex.Received, headerBytes)
+	traceID := forwarded.TraceHeader(r.Header["X-Amzn-Trace-Id"], ex.Received, headerBytes)
 	fv := new(forwardingValues)
 	st.forwarding = fv
 	fv.trace[0] = traceID
 	r.Header["X-Amzn-Trace-Id"] = fv.trace[:]
 	ex.TraceID = traceID
 
-	xff, keep, addrs := forwarded.ForwardedFor(r.Header.Values("X-Forwarded-For"), ex.Client, r.RemoteAddr, rt.settings.XFFMode, rt.settings.XFFClientPort)
+	xff, keep, addrs := forwarded.ForwardedFor(r.Header["X-Forwarded-For"], ex.Client, r.RemoteAddr, rt.settings.XFFMode, rt.settings.XFFClientPort)
 	if addrs > forwarded.MaxForwardedFor {
 		return &elberr.Error{Status: 463, Source: elberr.SourceClient}
 	}

@@ -53,20 +53,21 @@ func (h *HTTPGroup) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	if v := h.opts.ProtocolVersion; !v.Accepts(r) {
 		return incompatible(v, r)
 	}
-	t, i := h.choose(r, ex)
+	// One clock reading for the pick (slow start, stickiness) and the exchange's duration.
+	start := time.Now()
+	t, i := h.choose(r, ex, start)
 	if t == nil {
 		return &elberr.Error{Status: http.StatusServiceUnavailable, Source: elberr.SourceLoadBalancer, Err: errNoTargets}
 	}
 	if s := h.opts.Stickiness; s != nil {
 		if s.appCookie == "" {
-			s.setLB(w.Header(), h.digests[i], time.Now())
+			s.setLB(w.Header(), h.digests[i], start)
 		} else {
 			w = &appCookieWriter{ResponseWriter: w, sticky: s, digest: h.digests[i]}
 		}
 	}
 	t.outstanding.Add(1)
 	defer t.outstanding.Add(-1)
-	start := time.Now()
 	err := h.forward(w, r, t)
 	if err != nil && t.cutCtx.Err() != nil {
 		return &elberr.Error{Status: http.StatusBadGateway, Source: elberr.SourceLoadBalancer, Err: errCut}
@@ -97,18 +98,17 @@ func targetFailed(err error, status int) bool {
 	return ok && e.Source == elberr.SourceTarget
 }
 
-// choose returns the target for r and its index: the one a valid stickiness cookie names while
+// choose returns the target for r at now and its index: the one a valid stickiness cookie names while
 // it may take requests, else a fresh pick (STK-02: a stale, forged or unroutable cookie is
 // replaced). i is -1 when no stickiness is configured. It marks ex for the metrics: a pick made
 // while the group fails open (UnhealthyRoutingRequestCount) and a fresh pick in a sticky group
 // (NonStickyRequestCount).
-func (h *HTTPGroup) choose(r *http.Request, ex *observe.Exchange) (*Target, int) {
+func (h *HTTPGroup) choose(r *http.Request, ex *observe.Exchange, now time.Time) (*Target, int) {
 	f, n := h.eligible()
 	if n == 0 {
 		return nil, -1
 	}
 	ex.UnhealthyRouting = f.failOpen
-	now := time.Now()
 	s := h.opts.Stickiness
 	if s == nil {
 		return h.pick(f, n, now.UnixNano()), -1

@@ -15,6 +15,9 @@ func cancelHook(ctx context.Context) wire.CancelHook {
 	if rcv == nil || rcv.Cancel == nil {
 		return nil
 	}
+	if wire.SameCancellation(ctx, rcv.Cancel.Context()) {
+		return rcv.Cancel // the common case, without making the request context's Done channel
+	}
 	if done := ctx.Done(); done == nil || done != rcv.Cancel.Done() {
 		return nil
 	}

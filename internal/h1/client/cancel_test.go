@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ type loopHook struct {
 	mu     sync.Mutex
 	closer io.Closer
 	fired  bool
+	dones  atomic.Int32 // calls of Done
 }
 
 func newLoopHook() (*loopHook, context.Context) { return newHook(true) }
@@ -40,7 +42,12 @@ func newHook(offer bool) (*loopHook, context.Context) {
 	return h, h.ctx
 }
 
-func (h *loopHook) Done() <-chan struct{} { return h.ctx.Done() }
+func (h *loopHook) Done() <-chan struct{} {
+	h.dones.Add(1)
+	return h.ctx.Done()
+}
+
+func (h *loopHook) Context() context.Context { return h.ctx }
 
 func (h *loopHook) CloseOnCancel(c io.Closer) bool {
 	h.mu.Lock()
@@ -140,6 +147,47 @@ func TestCancelHookNotForADerivedContext(t *testing.T) {
 	await(t, closed, "closed target connection")
 	if len(hook.held) != 0 {
 		t.Error("the hook was given the connection of a derived context")
+	}
+}
+
+// exchangeLike adds a value and nothing else to its parent, as the router's
+// observe.ExchangeContext does (wire.ValueContext).
+type exchangeLike struct{ context.Context }
+
+func (e *exchangeLike) ValueParent() context.Context { return e.Context }
+
+// testKey keys a test's context value.
+type testKey struct{}
+
+// TestCancelHookThroughValueLayers: the router hands the client the loop's context wrapped in
+// its exchange context; the hook is still the loop's. A value-only layer is seen through without
+// the request context's Done channel, a context.WithValue layer through the channel, and a
+// layer with its own cancellation not at all.
+func TestCancelHookThroughValueLayers(t *testing.T) {
+	t.Parallel()
+	hook, ctx := newLoopHook()
+	derived, cancel := context.WithCancel(ctx)
+	defer cancel()
+	testCases := []struct {
+		desc     string
+		ctx      context.Context
+		wantHook bool
+		wantDone bool // the hook's Done channel was asked for
+	}{
+		{desc: "the loop's context", ctx: ctx, wantHook: true},
+		{desc: "an exchange context over it", ctx: &exchangeLike{ctx}, wantHook: true},
+		{desc: "context.WithValue over it", ctx: context.WithValue(ctx, testKey{}, 1), wantHook: true, wantDone: true},
+		{desc: "an exchange context over a derived cancellation", ctx: &exchangeLike{derived}, wantHook: false, wantDone: true},
+	}
+	for _, tc := range testCases {
+		before := hook.dones.Load()
+		got := cancelHook(tc.ctx)
+		if (got == hook) != tc.wantHook || (got != nil && got != hook) {
+			t.Errorf("%s: hook %v, want the loop's: %v", tc.desc, got, tc.wantHook)
+		}
+		if asked := hook.dones.Load() != before; asked != tc.wantDone {
+			t.Errorf("%s: Done asked for: %v, want %v", tc.desc, asked, tc.wantDone)
+		}
 	}
 }
 

@@ -95,12 +95,21 @@ func (c *conn) send(policy *readPolicy) error {
 	return nil
 }
 
-// wake restarts the idle clock of a connection taken from the pool: time spent pooled is not
-// a target's silence.
-func (c *conn) wake() {
+// wake restarts the idle clock of a connection taken from the pool at now: time spent pooled is
+// not a target's silence.
+func (c *conn) wake(now time.Time) {
 	if c.idle != nil {
-		c.idle.touch()
+		c.idle.touchAt(now)
 	}
+}
+
+// lastActive is when the connection last moved bytes, as its idle clock knows it (the last
+// read of the answer just relayed), or now without one: the start of its time in the pool.
+func (c *conn) lastActive() time.Time {
+	if c.idle != nil {
+		return time.Unix(0, c.idle.last.Load())
+	}
+	return time.Now()
 }
 
 func (c *conn) close() { _ = c.nc.Close() }

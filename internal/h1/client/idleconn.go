@@ -50,7 +50,9 @@ func NewIdleConn(c net.Conn, idle time.Duration) *IdleConn {
 	return ic
 }
 
-func (c *IdleConn) touch() { c.last.Store(time.Now().UnixNano()) }
+func (c *IdleConn) touch() { c.touchAt(time.Now()) }
+
+func (c *IdleConn) touchAt(t time.Time) { c.last.Store(t.UnixNano()) }
 
 // hold stops the idle clock while the body sender waits for the client's next body bytes;
 // release restarts it from now, the end of the wait.

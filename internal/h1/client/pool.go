@@ -36,10 +36,11 @@ func (p *pool) get() *conn {
 		c := p.idle[n-1]
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
-		if age := time.Since(c.idleSince); age < p.expiry {
+		now := time.Now()
+		if age := now.Sub(c.idleSince); age < p.expiry {
 			p.mu.Unlock()
 			c.reused, c.pooledFor = true, age
-			c.wake()
+			c.wake(now)
 			return c
 		}
 		c.close()
@@ -50,7 +51,7 @@ func (p *pool) get() *conn {
 
 // put returns c to the pool, or closes it when the pool is full.
 func (p *pool) put(c *conn) {
-	c.idleSince = time.Now()
+	c.idleSince = c.lastActive()
 	p.mu.Lock()
 	if len(p.idle) >= p.max {
 		p.mu.Unlock()

@@ -49,6 +49,13 @@ func (rc *requestCancel) cancelRequest() {
 	}
 }
 
+// Context is the request's context (wire.CancelHook).
+func (rc *requestCancel) Context() context.Context {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.ctx
+}
+
 // Done is the request context's Done channel (wire.CancelHook).
 func (rc *requestCancel) Done() <-chan struct{} {
 	rc.mu.Lock()

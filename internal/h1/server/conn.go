@@ -244,13 +244,15 @@ func (c *conn) readHead(want time.Time) (int, error) {
 // deadline already set is still ahead and less than half an idle timeout short of it: on a
 // keep-alive connection the loop then moves its runtime timer about twice per idle timeout
 // instead of twice per request. One that fires early is not obeyed (readHead sets want and
-// reads on), so the idle and head timeouts stay exact.
+// reads on), so the idle and head timeouts stay exact. "Ahead" is judged at the time want was
+// taken (want less the idle timeout), a clock reading spared per request: a deadline that passed
+// since then only fires early.
 func (c *conn) armHeadDeadline(want time.Time) {
 	if c.readDeadlineMoved.Load() {
 		c.readDeadlineMoved.Store(false)
 		c.forgetReadDeadline()
 	}
-	if set := c.readDeadline; !set.IsZero() && want.Sub(set) < c.idle/2 && set.After(time.Now()) {
+	if set := c.readDeadline; !set.IsZero() && want.Sub(set) < c.idle/2 && set.After(want.Add(-c.idle)) {
 		return
 	}
 	c.setReadDeadline(want)
