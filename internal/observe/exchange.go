@@ -98,9 +98,9 @@ type Exchange struct {
 	CloseConnections bool
 	// Settled is set by an action that answered on the calling goroutine and left nothing
 	// behind that still holds the request, its context or the response writer once it returned
-	// (a fixed response, a redirect, the HTTP/1.1 client's exchange). The router may then reuse
-	// the request's memory for a later request. An action that is not sure leaves it false.
-	// Not logged.
+	// (a fixed response, a redirect, the HTTP/1.1 client's exchange of a request without a
+	// body). The router may then reuse the request's memory for a later request. An action
+	// that is not sure leaves it false. Not logged.
 	Settled bool
 	// UnhealthyRouting reports a target chosen while its group failed open, every registered
 	// target eligible because too few were healthy (HC-05, UnhealthyRoutingRequestCount).

@@ -98,8 +98,8 @@ func targetFailed(err error, status int) bool {
 	return ok && e.Source == elberr.SourceTarget
 }
 
-// choose returns the target for r at now and its index: the one a valid stickiness cookie names while
-// it may take requests, else a fresh pick (STK-02: a stale, forged or unroutable cookie is
+// choose returns the target for r at now and its index: the one a valid stickiness cookie names
+// while it may take requests, else a fresh pick (STK-02: a stale, forged or unroutable cookie is
 // replaced). i is -1 when no stickiness is configured. It marks ex for the metrics: a pick made
 // while the group fails open (UnhealthyRoutingRequestCount) and a fresh pick in a sticky group
 // (NonStickyRequestCount).
