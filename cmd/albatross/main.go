@@ -65,7 +65,7 @@ func usage(w io.Writer) {
                   [--api-credentials ID:SECRET|@FILE] [--api-allow-remote]
                   [--api-allow-origin ORIGIN]... [--api-allow-host NAME]...
                   [--watch-code=true|false] [--debug-function NAME] [--concurrent-executions N]
-                  [--function-uids FIRST-LAST]
+                  [--function-uids FIRST-LAST] [--gc-floor SIZE]
                   [--log-format text|json] [--log-level debug|info|warn|error]
                   [--store etcd://HOST:PORT[,HOST:PORT...][/PREFIX]] [--store-ca FILE]
                   [--store-cert FILE] [--store-key FILE] [--store-credentials USER:PASSWORD|@FILE]

@@ -49,10 +49,12 @@ type serveFlags struct {
 	imp importFlags
 	// cl makes the node one of a cluster sharing its state through etcd.
 	cl clusterFlags
+	// gcFloor is the allocation between two collections while the live heap is small.
+	gcFloor byteSize
 }
 
 func serve(args []string, stderr io.Writer) int {
-	var f serveFlags
+	f := serveFlags{gcFloor: defaultGCFloor}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.config, "config", "", "configuration `file` or folder (Albatross YAML, serverless.yml, CloudFormation/SAM, Terraform, describe bundle); omit to start empty")
@@ -68,6 +70,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.BoolVar(&f.watchCode, "watch-code", true, "reload a function when its code folder changes (rebuild for build: go); false for production. One function opts out with albatross: {watch_code: false}")
 	fs.StringVar(&f.debugFunction, "debug-function", "", "run function `NAME` under its debugger (dlv, node --inspect, debugpy) with concurrency 1")
 	fs.Func("concurrent-executions", "the account's concurrency `limit` for all functions, over albatross.concurrent_executions (default 1000)", concurrentExecutionsFlag(&f.concurrentExecutions))
+	fs.Var(&f.gcFloor, "gc-floor", "let the heap grow by at least `SIZE` between garbage collections (0: Go's default pacing; ignored when GOGC or GOMEMLIMIT is set)")
 	fs.Func("function-uids", "run each function environment as its own uid from `FIRST-LAST` (needs root; e.g. 1900000000-1900065535)", functionUIDsFlag(&f.functionUIDs))
 	f.cl.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -124,6 +127,7 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 func runServer(f serveFlags, log *slog.Logger) error {
 	build := readBuildInfo()
 	log.Info("albatross starting", build.logAttrs()...)
+	defer startGCFloor(log, f.gcFloor)()
 	data, err := openDataDir(f.dataDir)
 	if err != nil {
 		return err

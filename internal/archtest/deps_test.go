@@ -19,7 +19,7 @@ const module = "github.com/albatross-lb/albatross/"
 // it may import, besides the standard library and third-party modules. Keep it exact: an import
 // that is no longer made is an error too, so the list always reads as the real graph.
 var allowed = map[string][]string{
-	"cmd/albatross": {"internal/cluster", "internal/config", "internal/controlapi", "internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/explain", "internal/function/codedir", "internal/importer", "internal/importer/bundle", "internal/importer/values", "internal/observe", "internal/observe/dashboard", "internal/process", "internal/reconcile", "internal/sandbox", "internal/state", "internal/targetgroup"},
+	"cmd/albatross": {"internal/cluster", "internal/config", "internal/controlapi", "internal/controlapi/elbv2", "internal/controlapi/lambda", "internal/explain", "internal/function/codedir", "internal/gcfloor", "internal/importer", "internal/importer/bundle", "internal/importer/values", "internal/observe", "internal/observe/dashboard", "internal/process", "internal/reconcile", "internal/sandbox", "internal/state", "internal/targetgroup"},
 
 	// Control side: configuration, desired state, the control API, the translator.
 	"internal/config":            {"internal/compare", "internal/rule"},
@@ -47,6 +47,9 @@ var allowed = map[string][]string{
 	"internal/forwarded":    {},
 	"internal/elberr":       {},
 	"internal/tlsconf":      {},
+
+	// The process's garbage-collector pacing (docs/engine.md).
+	"internal/gcfloor": {},
 
 	// Albatross's own strangler kit (docs/strangler.md): shadow traffic and its comparison.
 	"internal/compare": {},
