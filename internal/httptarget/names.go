@@ -18,9 +18,12 @@ import (
 // stream of requests reuses it and allocates only the spellings that are not canonical.
 type nameScratch struct {
 	names []string
-	// index maps each key of r.Header to its slot in keys and seen.
+	// keys are r.Header's keys; a key's slot is its index here, in seen and in index.
+	keys []string
+	// index maps each key to its slot when there are more than linearKeys; fewer are found by
+	// comparing them in turn, which costs less than hashing each name into a map and clearing
+	// it for the next request.
 	index map[string]int
-	keys  []string
 	// seen counts each key's occurrences in the head whose values match r.Header's; -1 marks a
 	// key whose values the load balancer changed.
 	seen []int
@@ -49,9 +52,16 @@ func receivedNames(r *http.Request, s *nameScratch) []string {
 		return nil
 	}
 	for key := range r.Header {
-		s.index[key] = len(s.keys)
 		s.keys = append(s.keys, key)
 		s.seen = append(s.seen, 0)
+	}
+	if len(s.keys) > linearKeys {
+		if s.index == nil {
+			s.index = make(map[string]int, len(s.keys))
+		}
+		for i, key := range s.keys {
+			s.index[key] = i
+		}
 	}
 	h := rcv.Head
 	var buf [128]byte
@@ -59,9 +69,7 @@ func receivedNames(r *http.Request, s *nameScratch) []string {
 		f := &h.Fields[i]
 		slot := -1
 		if forwardable(f) {
-			if k, ok := s.index[string(canonical(buf[:0], f.Name))]; ok {
-				slot = k
-			}
+			slot = s.slot(canonical(buf[:0], f.Name))
 		}
 		s.slots = append(s.slots, slot)
 		if slot < 0 || s.seen[slot] < 0 {
@@ -89,6 +97,25 @@ func receivedNames(r *http.Request, s *nameScratch) []string {
 		}
 	}
 	return s.names
+}
+
+// linearKeys is the most keys receivedNames finds by comparing them in turn.
+const linearKeys = 16
+
+// slot is the slot of the canonical name key, -1 when r.Header does not hold it.
+func (s *nameScratch) slot(key []byte) int {
+	if len(s.keys) > linearKeys {
+		if i, ok := s.index[string(key)]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, k := range s.keys {
+		if k == string(key) {
+			return i
+		}
+	}
+	return -1
 }
 
 // recasedFromH2 are the fields H2-05 re-cases when a request from an HTTP/2 client is forwarded

@@ -2,6 +2,7 @@ package httptarget_test
 
 import (
 	"bufio"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -80,6 +81,9 @@ func TestReceivedNamesToHTTP1Target(t *testing.T) {
 		{desc: "forwarding fields the client did not send come after its own", fields: "x-b: 1\r\n",
 			change: func(r *http.Request) { r.Header["X-Forwarded-For"] = []string{"127.0.0.1"} },
 			want:   []string{"x-b: 1", "X-Forwarded-For: 127.0.0.1"}},
+		{desc: "a head of more keys than are compared in turn (the map's lookup)", fields: manyFields(20) + "x-forwarded-for: 203.0.113.7\r\n",
+			change: func(r *http.Request) { r.Header["X-F05"] = []string{"changed"} },
+			want:   append(slices.Delete(manyFieldLines(20), 5, 6), "x-forwarded-for: 203.0.113.7", "X-F05: changed")},
 		{desc: "an HTTP/2 client's fields stay lowercase, sorted, but those H2-05 re-cases", fields: "x-custom: 1\r\nX-MiXeD-Case: 2\r\na-first: 3\r\nupgrade: websocket\r\n", proto: 2,
 			change: func(r *http.Request) {
 				r.Header["X-Forwarded-For"] = []string{"127.0.0.1"}
@@ -115,6 +119,18 @@ func TestReceivedNamesToHTTP1Target(t *testing.T) {
 			t.Errorf("%s: the target received\n%s\nwant\n%s", tc.desc, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	}
+}
+
+// manyFields is n fields spelt in lowercase, x-f00 to x-f(n-1); manyFieldLines is how a
+// target receives them untouched.
+func manyFields(n int) string { return strings.Join(manyFieldLines(n), "\r\n") + "\r\n" }
+
+func manyFieldLines(n int) []string {
+	lines := make([]string, n)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("x-f%02d: %d", i, i)
+	}
+	return lines
 }
 
 // TestNoReceivedHeadStaysCanonical: an HTTP/1.x request without a raw head (the net/http

@@ -211,7 +211,7 @@ type h1Request struct {
 	catcher errorCatcher
 }
 
-var h1Requests = sync.Pool{New: func() any { return &h1Request{names: nameScratch{index: map[string]int{}}} }}
+var h1Requests = sync.Pool{New: func() any { return new(h1Request) }}
 
 // release empties q, letting go of the request's strings and writer, and pools it.
 func (q *h1Request) release() {

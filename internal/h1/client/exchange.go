@@ -192,7 +192,7 @@ func (ex *exchange) relayInformational() {
 	var added []string
 	for _, f := range ex.conn.head.Fields {
 		key := canonicalKey(f.Name)
-		if hopByHop[key] {
+		if hopByHop(key) {
 			continue
 		}
 		if _, ok := h[key]; !ok {
@@ -295,7 +295,7 @@ func (ex *exchange) copyFields() (announced []string) {
 			}
 			continue
 		}
-		if hopByHop[key] || len(connection) > 0 && listed(connection, key) || head.Chunked && key == "Content-Length" {
+		if hopByHop(key) || len(connection) > 0 && listed(connection, key) || head.Chunked && key == "Content-Length" {
 			continue
 		}
 		if existing, ok := h[key]; ok {

@@ -11,11 +11,17 @@ import (
 	"sync"
 )
 
-// hopByHop are the fields that describe one connection and are never forwarded (RFC 9110
+// hopByHop reports the fields that describe one connection and are never forwarded (RFC 9110
 // section 7.6.1), plus the framing fields the client writes itself.
-var hopByHop = map[string]bool{
-	"Connection": true, "Proxy-Connection": true, "Keep-Alive": true, "Proxy-Authenticate": true,
-	"Proxy-Authorization": true, "Te": true, "Trailer": true, "Transfer-Encoding": true, "Upgrade": true,
+func hopByHop(key string) bool {
+	// A switch, not a map: it is asked for every field of every request and response, and
+	// comparing a few strings of the key's length costs less than hashing the key.
+	switch key {
+	case "Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
+		"Te", "Trailer", "Transfer-Encoding", "Upgrade":
+		return true
+	}
+	return false
 }
 
 // keysPool recycles the scratch slices of field names used to write a head in order.
@@ -41,7 +47,7 @@ func (ex *exchange) writeHead(bw *bufio.Writer, upgrade string) {
 
 	connection := r.Header["Connection"]
 	skip := func(key string) bool {
-		return hopByHop[key] || key == "Host" || key == "Content-Length" || ex.client.drop[key] || listed(connection, key)
+		return hopByHop(key) || key == "Host" || key == "Content-Length" || ex.client.drop[key] || listed(connection, key)
 	}
 	keysp := keysPool.Get().(*[]string)
 	keys := (*keysp)[:0]
