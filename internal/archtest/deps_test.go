@@ -34,7 +34,7 @@ var allowed = map[string][]string{
 		"internal/lambdatarget"},
 
 	// Data plane, request path: listener → router → rule, action → target group → target.
-	"internal/listener":     {"internal/elberr", "internal/forwarded", "internal/h1/server", "internal/observe", "internal/tlsconf"},
+	"internal/listener":     {"internal/elberr", "internal/forwarded", "internal/h1/server", "internal/h1/wire", "internal/observe", "internal/tlsconf"},
 	"internal/h1/server":    {"internal/elberr", "internal/h1/sock", "internal/h1/wire"},
 	"internal/router":       {"internal/action", "internal/elberr", "internal/forwarded", "internal/h1/wire", "internal/observe", "internal/rule", "internal/tlsconf"},
 	"internal/rule":         {},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/albatross-lb/albatross/internal/forwarded"
+	"github.com/albatross-lb/albatross/internal/h1/wire"
 	"github.com/albatross-lb/albatross/internal/observe"
 	"github.com/albatross-lb/albatross/internal/tlsconf"
 )
@@ -121,7 +122,8 @@ func (g *generation) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if r.TLS == nil {
 			r.TLS = info.tls // HTTP/1 over TLS: net/http sees albConn, not the *tls.Conn
 		}
-		old := time.Since(info.born) >= g.opts.ClientKeepAlive
+		// The head's arrival (the loop's clock reading) is as good as now at this scale.
+		old := wire.ArrivedAt(r.Context()).Sub(info.born) >= g.opts.ClientKeepAlive
 		if (old || (r.ProtoMajor == 2 && n >= h2MaxRequests)) && r.Header.Get("Upgrade") == "" {
 			closeAfter(w, r)
 		}

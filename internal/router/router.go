@@ -151,7 +151,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	st := requestStates.Get().(*requestState)
 	ex := &st.ex
 	*ex = observe.Exchange{
-		Received:            time.Now(),
+		Received:            wire.ArrivedAt(r.Context()),
 		Protocol:            rt.settings.Protocol,
 		ListenerPort:        rt.settings.Port,
 		MatchedRulePriority: observe.NotRouted,

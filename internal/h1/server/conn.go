@@ -42,6 +42,9 @@ type conn struct {
 	in       readBuffer
 	head     wire.Head
 	received wire.Received
+	// arrived is when the head being read began to arrive (wire.Received.Arrived); only the
+	// loop's goroutine uses it.
+	arrived time.Time
 	// out buffers the response; it is taken from writers for a request and given back after,
 	// so an idle connection holds no output buffer.
 	out     *bufio.Writer
@@ -129,6 +132,7 @@ func (c *conn) serve() {
 	}()
 	for {
 		want, open := c.watch.takeOver(time.Now().Add(c.idle))
+		c.arrived = want.Add(-c.idle) // bytes already buffered, or read by the watch, came by then
 		if !open {
 			return // the client left, or stayed silent, during a handed-over read
 		}
@@ -208,7 +212,8 @@ func (c *conn) readHead(want time.Time) (int, error) {
 				c.activate()
 				// The head has the idle timeout from its first byte, as net/http's
 				// ReadHeaderTimeout.
-				want = time.Now().Add(c.idle)
+				c.arrived = time.Now()
+				want = c.arrived.Add(c.idle)
 				c.armHeadDeadline(want)
 			}
 			if scanFrom < c.in.r {

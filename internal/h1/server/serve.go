@@ -17,6 +17,7 @@ func (c *conn) serveRequest(n int) (keep, gone bool) {
 	c.in.floor = c.in.r // the head stays put while the request is served
 	h := &c.head
 	c.received.Decide(h)
+	c.received.Arrived = c.arrived
 	if status := headStatus(h, &c.received, c.srv.Verdicts); status != 0 {
 		c.writePage(status)
 		return false, false

@@ -1,6 +1,9 @@
 package wire
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Received is what the HTTP/1.1 connection loop learnt from the raw head of the request it is
 // serving, for the code that handles the request: the head as it arrived (names in their case,
@@ -13,6 +16,19 @@ type Received struct {
 	// Cancel, when not nil, closes a target connection when the request is canceled
 	// (CancelHook).
 	Cancel CancelHook
+	// Arrived is when the head began to arrive, as the loop read the clock for the head's idle
+	// timeout: the load balancer's "received the request" (request_creation_time), without
+	// a clock reading of the router's own.
+	Arrived time.Time
+}
+
+// ArrivedAt is when the request whose context this is began to arrive, when the connection
+// loop knows it; else now.
+func ArrivedAt(ctx context.Context) time.Time {
+	if r := ReceivedFrom(ctx); r != nil && !r.Arrived.IsZero() {
+		return r.Arrived
+	}
+	return time.Now()
 }
 
 // Decide records the actions of every mode for h.
