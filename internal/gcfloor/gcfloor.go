@@ -94,9 +94,6 @@ func Start(floor uint64) *Tuner {
 	return t
 }
 
-// Floor is the tuner's floor in bytes.
-func (t *Tuner) Floor() uint64 { return t.floor }
-
 // Adjustments is how many cycles the tuner has seen end; tests wait on it.
 func (t *Tuner) Adjustments() uint64 { return t.cycles.Load() }
 
@@ -147,7 +144,7 @@ func (t *Tuner) adjust() {
 	}
 	p := Percent(t.floor, live, kept, basePercent)
 	// Small changes are not worth the runtime's recomputation of its pacing.
-	if p == t.percent || (p > t.percent && p-t.percent < t.percent/8) || (p < t.percent && t.percent-p < t.percent/8) {
+	if d := p - t.percent; d == 0 || max(d, -d) < t.percent/8 {
 		return
 	}
 	debug.SetGCPercent(p)
